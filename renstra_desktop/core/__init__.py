@@ -1,0 +1,1 @@
+"""The Qt-free core: every user action is a call here (store, rules, service, packages, reports)."""
