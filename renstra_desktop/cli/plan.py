@@ -1,0 +1,89 @@
+"""Plan file commands: init, info, dump, load."""
+from __future__ import annotations
+
+import json
+import sys
+
+from ..core import plan_json
+from ..core.newplan import create_plan_file, current_user
+from ..core.schema import PLAN_TABLES
+from ..core.store import APPLICATION_ID, Store
+
+
+def register(sub) -> None:
+    p = sub.add_parser("init", help="buat berkas rencana baru dari Renstra NTB bawaan")
+    p.add_argument("file")
+    p.add_argument("--unit", default="KANWIL", help="kode satker (bawaan: KANWIL)")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("info", help="identitas berkas, versi skema, satker, jumlah baris")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_info)
+
+    p = sub.add_parser("dump", help="seluruh rencana sebagai JSON ke stdout")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_dump)
+
+    p = sub.add_parser("load", help="muat rencana dari JSON: semua atau tidak sama sekali")
+    p.add_argument("file")
+    p.add_argument("plan_json", metavar="PLAN.json")
+    p.add_argument("--dry-run", action="store_true", help="periksa saja, jangan simpan")
+    p.set_defaults(handler=cmd_load)
+
+
+def cmd_init(args) -> int:
+    store = create_plan_file(args.file, args.unit.upper())
+    print(f"Berkas rencana dibuat: {args.file} (satker {store.unit_code})")
+    store.close()
+    return 0
+
+
+def file_info(store: Store) -> dict:
+    return {
+        "file": str(store.path),
+        "application_id": APPLICATION_ID,
+        "schema_version": store.schema_version,
+        "app_version": store.meta("app_version"),
+        "installation_unit": store.unit_code,
+        "units": [{"code": r["code"], "name": r["name"]} for r in
+                  store.conn.execute("SELECT code, name FROM unit WHERE deleted = 0 ORDER BY seq")],
+        "row_counts": {t: store.count(t) for t in PLAN_TABLES},
+        "tombstones": {t: store.count(t, include_deleted=True) - store.count(t) for t in PLAN_TABLES},
+    }
+
+
+def cmd_info(args) -> int:
+    store = Store.open(args.file, readonly=True)
+    try:
+        info = file_info(store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=1))
+        return 0
+    print(f"Berkas        : {info['file']}")
+    print(f"Skema         : versi {info['schema_version']} (aplikasi {info['app_version']})")
+    print(f"Satker berkas : {info['installation_unit']}")
+    print("Satker        : " + ", ".join(u["code"] for u in info["units"]))
+    for table, n in info["row_counts"].items():
+        print(f"  {table:<20} {n:>6}")
+    return 0
+
+
+def cmd_dump(args) -> int:
+    store = Store.open(args.file, readonly=True)
+    try:
+        sys.stdout.write(plan_json.dumps(plan_json.dump_plan(store)))
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_load(args) -> int:
+    data = plan_json.read_json_file(args.plan_json)
+    report = plan_json.load_plan(args.file, data, actor=current_user(), dry_run=args.dry_run)
+    total = {k: sum(r[k] for r in report.values()) for k in ("inserted", "updated", "unchanged")}
+    prefix = "Uji coba (tidak disimpan)" if args.dry_run else "Dimuat"
+    print(f"{prefix}: {total['inserted']} baru, {total['updated']} diubah, {total['unchanged']} tetap.")
+    return 0

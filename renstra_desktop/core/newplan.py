@@ -1,0 +1,100 @@
+"""A new plan file from the embedded NTB Renstra: the Kanwil's full plan, or a UPT's skeleton.
+
+The file is built under a temporary name and renamed at the end, so a half-made plan never
+exists under the user's file name.
+"""
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from .. import __version__
+from .dataset import read_embedded, unit_skeleton
+from .errors import FileError, ValidationError
+from .rows import new_meta, stable_id
+from .schema import TABLES
+from .store import FILE_SUFFIX, Store
+
+SEED_ACTOR = "Renstra NTB 2025-2029"
+SEED_TIME = "2025-12-22T00:00:00.000000Z"   # the document's date: seeded rows agree everywhere
+DATASET_KEYS = {
+    "units": "unit", "programs": "program", "objectives": "objective", "indicators": "indicator",
+    "indicator_targets": "indicator_target", "performance_history": "performance_history",
+    "budget_history": "budget_history", "risks": "risk", "roadmap_items": "roadmap_item",
+    "funding": "funding",
+}
+
+
+def default_plan_path() -> Path:
+    """Where the installation's plan lives: the platform's per-user data folder."""
+    return Path(user_data_dir("RenstraDesktop", appauthor=False)) / f"rencana{FILE_SUFFIX}"
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some service accounts)
+        return "pengguna"
+
+
+def seed_row_id(table: str, row: dict) -> str:
+    """The stable id of a seeded row: its natural key, or its position for free rows."""
+    spec = TABLES[table]
+    if spec.key:
+        return stable_id(table, *(row[k] for k in spec.key))
+    if table == "risk":
+        return stable_id(table, row["unit_code"], row["seq"])
+    if table == "roadmap_item":
+        return stable_id(table, row["unit_code"], row["aspect"], row["year"], row["seq"])
+    if table == "performance_history":
+        return stable_id(table, row["table_ref"], row["seq"], row["year"], row["measure"])
+    if table == "budget_history":
+        return stable_id(table, row["table_ref"], row["seq"], row["year"])
+    raise ValueError(table)
+
+
+def create_plan_file(path: str | os.PathLike, unit_code: str = "KANWIL") -> Store:
+    """Create ``path`` holding the embedded plan for ``unit_code`` and return it opened."""
+    target = Path(path)
+    if target.exists():
+        raise FileError(f"Berkas {target.name} sudah ada. Pilih nama lain agar berkas itu tidak tertimpa.")
+    data = read_embedded() if unit_code == "KANWIL" else unit_skeleton(unit_code)
+    codes = [u["code"] for u in data["units"]]
+    if unit_code not in codes:
+        raise ValidationError(f"Kode satker “{unit_code}” tidak dikenal. Pilihan: {', '.join(codes)}.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".baru")
+    tmp.unlink(missing_ok=True)
+    store = Store.create_empty(tmp)
+    try:
+        with store.atomic():
+            for key, table in DATASET_KEYS.items():
+                insert_seed_rows(store, table, data.get(key, []))
+            for key, value in {
+                "installation_unit": unit_code, "created_at": SEED_TIME, "app_version": __version__,
+                "dataset": "ntb_renstra_2025_2029",
+            }.items():
+                store.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+    finally:
+        store.close()
+    os.replace(tmp, target)
+    return Store.open(target)
+
+
+def insert_seed_rows(store: Store, table: str, rows: list[dict]) -> None:
+    spec = TABLES[table]
+    columns = spec.columns
+    for row in rows:
+        owner = "KANWIL" if spec.reference else row.get("unit_code", "KANWIL")
+        values = {c: row.get(c) for c in columns}
+        for c in columns:
+            if spec.field_map[c].kind == "list" and not isinstance(values[c], str):
+                values[c] = json.dumps(values[c] or [], ensure_ascii=False)
+        full = {**new_meta(seed_row_id(table, row), owner, SEED_ACTOR, "seed", SEED_TIME), **values}
+        store.conn.execute(
+            f"INSERT INTO {table} ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})",
+            tuple(full.values()))

@@ -1,0 +1,220 @@
+"""Read models for the tabs and the reports: rows with their computed values (capaian, level,
+totals).  Nothing here writes.  ``unit_code=None`` means every unit (the Kanwil's view)."""
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+
+from .achievement import achievement, grade
+from .risk_matrix import level, magnitude, needs_action_plan
+from .schema import PLAN_YEARS
+from .settings import load_settings
+
+
+def _unit_filter(unit_code: str | None, column: str = "unit_code") -> tuple[str, tuple]:
+    return ("", ()) if unit_code is None else (f" AND {column} = ?", (unit_code,))
+
+
+def units(conn) -> list[dict]:
+    return [dict(r) for r in conn.execute("SELECT * FROM unit WHERE deleted = 0 ORDER BY seq")]
+
+
+def unit_names(conn) -> dict[str, str]:
+    return {r["code"]: r["name"] for r in conn.execute("SELECT code, name FROM unit WHERE deleted = 0")}
+
+
+def indicators(conn) -> list[dict]:
+    return [dict(r) for r in conn.execute(
+        "SELECT i.*, o.name AS objective_name, o.program_code, p.name AS program_name "
+        "FROM indicator i JOIN objective o ON o.code = i.objective_code AND o.deleted = 0 "
+        "JOIN program p ON p.code = o.program_code AND p.deleted = 0 "
+        "WHERE i.deleted = 0 ORDER BY p.seq, o.seq, i.seq")]
+
+
+# -- realisation roll-up -------------------------------------------------------------------
+_GRAIN = (("year", re.compile(r"^\d{4}$")), ("semester", re.compile(r"^\d{4}-S[12]$")),
+          ("quarter", re.compile(r"^\d{4}-TW[1-4]$")), ("month", re.compile(r"^\d{4}-\d{2}$")))
+
+
+def period_grain(period: str) -> str:
+    for name, pattern in _GRAIN:
+        if pattern.match(period):
+            return name
+    raise ValueError(period)
+
+
+def _period_sort_key(period: str) -> tuple:
+    year, _, rest = period.partition("-")
+    if not rest:
+        return (int(year), 99, 0)
+    if rest.startswith("S"):
+        return (int(year), int(rest[1]) * 6, 2)
+    if rest.startswith("TW"):
+        return (int(year), int(rest[2]) * 3, 1)
+    return (int(year), int(rest), 0)
+
+
+def rollup(values_by_period: dict[str, float | None], year: int, rule: str) -> float | None:
+    """The realisation of ``year``: the annual value if entered, else the finest filled grain
+    of that year rolled up by ``rule`` (last value, mean or sum)."""
+    in_year = {p: v for p, v in values_by_period.items() if p[:4] == str(year) and v is not None}
+    if str(year) in in_year:
+        return in_year[str(year)]
+    for grain in ("semester", "quarter", "month"):
+        chosen = sorted((p for p in in_year if period_grain(p) == grain), key=_period_sort_key)
+        if chosen:
+            vals = [in_year[p] for p in chosen]
+            if rule == "sum":
+                return float(sum(vals))
+            if rule == "mean":
+                return sum(vals) / len(vals)
+            return vals[-1]
+    return None
+
+
+def indicator_rows(conn, unit_code: str | None, year: int) -> list[dict]:
+    """One row per unit and IKK: targets 2025-2029, the year's realisation, capaian and grade."""
+    settings = load_settings(conn)
+    uf, ua = _unit_filter(unit_code)
+    targets: dict[tuple, dict] = {}
+    for r in conn.execute(f"SELECT * FROM indicator_target WHERE deleted = 0{uf}", ua):
+        targets.setdefault((r["unit_code"], r["indicator_code"]), {})[r["year"]] = dict(r)
+    reals: dict[tuple, dict] = {}
+    for r in conn.execute(f"SELECT * FROM realisation WHERE deleted = 0{uf}", ua):
+        reals.setdefault((r["unit_code"], r["indicator_code"]), {})[r["period"]] = r["value"]
+    names = unit_names(conn)
+    unit_order = [u["code"] for u in units(conn)]
+    keys = set(targets) | set(reals)
+    rows = []
+    for ind in indicators(conn):
+        for code in unit_order:
+            if (code, ind["code"]) not in keys:
+                continue
+            tgt = targets.get((code, ind["code"]), {})
+            actual = rollup(reals.get((code, ind["code"]), {}), year, ind["rollup"])
+            t = tgt.get(year, {})
+            cap = achievement(t.get("value"), actual, ind["polarity"], upper=t.get("upper"),
+                              cap=settings.achievement_cap)
+            g = grade(cap, settings.achievement_bands)
+            rows.append({
+                "unit_code": code, "unit_name": names.get(code, code),
+                "indicator_code": ind["code"], "indicator_name": ind["name"], "measure": ind["measure"],
+                "polarity": ind["polarity"], "rollup": ind["rollup"],
+                "objective_code": ind["objective_code"], "objective_name": ind["objective_name"],
+                "program_code": ind["program_code"], "program_name": ind["program_name"],
+                "targets": {y: tgt.get(y, {}).get("value") for y in PLAN_YEARS},
+                "target_ids": {y: tgt[y]["id"] for y in PLAN_YEARS if y in tgt},
+                "target_owner": {y: tgt[y]["owner_unit"] for y in PLAN_YEARS if y in tgt},
+                "year": year, "actual": actual, "achievement": cap,
+                "grade": g.name if g else None, "grade_role": g.role if g else None,
+            })
+    return rows
+
+
+def realisation_rows(conn, unit_code: str | None, indicator_code: str | None = None) -> list[dict]:
+    uf, ua = _unit_filter(unit_code)
+    sql = f"SELECT * FROM realisation WHERE deleted = 0{uf}"
+    args = list(ua)
+    if indicator_code:
+        sql += " AND indicator_code = ?"
+        args.append(indicator_code)
+    rows = [dict(r) for r in conn.execute(sql, args)]
+    return sorted(rows, key=lambda r: (r["unit_code"], r["indicator_code"], _period_sort_key(r["period"])))
+
+
+def locked_periods(conn, unit_code: str) -> set[str]:
+    return {r[0] for r in conn.execute(
+        "SELECT period FROM period_lock WHERE deleted = 0 AND unit_code = ?", (unit_code,))}
+
+
+# -- risk register -------------------------------------------------------------------------
+def risk_rows(conn, unit_code: str | None) -> list[dict]:
+    settings = load_settings(conn)
+    uf, ua = _unit_filter(unit_code, "r.unit_code")
+    rows = []
+    for r in conn.execute(
+            "SELECT r.* FROM risk r LEFT JOIN unit u ON u.code = r.unit_code "
+            f"WHERE r.deleted = 0{uf} ORDER BY u.seq, CASE r.program_code WHEN 'PPH' THEN 0 ELSE 1 END, r.seq", ua):
+        row = dict(r)
+        row["treatments"] = json.loads(row["treatments"] or "[]")
+        row["success_indicators"] = json.loads(row["success_indicators"] or "[]")
+        for stage in ("inherent", "residual"):
+            m = magnitude(row[f"{stage}_likelihood"], row[f"{stage}_impact"], settings.risk_matrix)
+            row[f"{stage}_magnitude"] = m
+            row[f"{stage}_level"] = level(m, settings.risk_levels)
+        row["needs_action_plan"] = needs_action_plan(
+            row["residual_magnitude"] if row["residual_magnitude"] is not None else row["inherent_magnitude"],
+            settings.risk_appetite)
+        rows.append(row)
+    return rows
+
+
+# -- roadmap ---------------------------------------------------------------------------------
+def roadmap_rows(conn, unit_code: str | None) -> list[dict]:
+    """Items ordered by unit, aspect (in the order the aspect first appears), year and number."""
+    uf, ua = _unit_filter(unit_code, "r.unit_code")
+    rows = [dict(r) for r in conn.execute(
+        "SELECT r.*, r.rowid AS _rowid, u.seq AS _unit_seq FROM roadmap_item r "
+        f"LEFT JOIN unit u ON u.code = r.unit_code WHERE r.deleted = 0{uf}", ua)]
+    first_seen: dict[tuple, int] = {}
+    for r in rows:
+        key = (r["unit_code"], r["aspect"])
+        first_seen[key] = min(first_seen.get(key, r["_rowid"]), r["_rowid"])
+    rows.sort(key=lambda r: (r["_unit_seq"] or 0, first_seen[(r["unit_code"], r["aspect"])], r["year"], r["seq"]))
+    for r in rows:
+        del r["_rowid"], r["_unit_seq"]
+    return rows
+
+
+# -- funding ---------------------------------------------------------------------------------
+def money_sum(values) -> float | None:
+    """Exact sum of juta-rupiah amounts (two decimals), None when nothing is filled."""
+    present = [Decimal(repr(v)) for v in values if v is not None]
+    if not present:
+        return None
+    return float(sum(present).quantize(Decimal("0.01")))
+
+
+def funding_rows(conn, unit_code: str | None) -> list[dict]:
+    """One row per unit and SK/IKK line: allocation and realised spending per year, with totals."""
+    uf, ua = _unit_filter(unit_code, "f.unit_code")
+    lines: dict[tuple, dict] = {}
+    for r in conn.execute(
+            "SELECT f.* FROM funding f LEFT JOIN unit u ON u.code = f.unit_code "
+            f"WHERE f.deleted = 0{uf} ORDER BY u.seq, f.line_code, f.year", ua):
+        line = lines.setdefault((r["unit_code"], r["line_code"]), {
+            "unit_code": r["unit_code"], "line_code": r["line_code"], "executing_unit": r["executing_unit"],
+            "allocation": {}, "realised": {}, "ids": {}, "owner_unit": r["owner_unit"]})
+        line["allocation"][r["year"]] = r["allocation"]
+        line["realised"][r["year"]] = r["realised"]
+        line["ids"][r["year"]] = r["id"]
+    names = {**{r["code"]: r["name"] for r in conn.execute("SELECT code, name FROM objective WHERE deleted = 0")},
+             **{r["code"]: r["name"] for r in conn.execute("SELECT code, name FROM indicator WHERE deleted = 0")}}
+    rows = []
+    for line in lines.values():
+        line["line_name"] = names.get(line["line_code"], "")
+        line["total_allocation"] = money_sum(line["allocation"].values())
+        line["total_realised"] = money_sum(line["realised"].values())
+        rows.append(line)
+    return rows
+
+
+def funding_totals(conn, unit_code: str | None) -> dict:
+    rows = funding_rows(conn, unit_code)
+    return {
+        "per_year": {y: money_sum(r["allocation"].get(y) for r in rows) for y in PLAN_YEARS},
+        "total": money_sum(r["total_allocation"] for r in rows),
+    }
+
+
+# -- history -------------------------------------------------------------------------------
+def performance_history(conn) -> list[dict]:
+    return [dict(r) for r in conn.execute(
+        "SELECT * FROM performance_history WHERE deleted = 0 ORDER BY table_ref, seq, year, "
+        "CASE measure WHEN 'target' THEN 0 WHEN 'realisation' THEN 1 ELSE 2 END")]
+
+
+def budget_history(conn) -> list[dict]:
+    return [dict(r) for r in conn.execute(
+        "SELECT * FROM budget_history WHERE deleted = 0 ORDER BY table_ref, seq, year")]

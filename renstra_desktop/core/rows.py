@@ -1,0 +1,35 @@
+"""Row metadata shared by every plan table (DESIGN.md, data principles 1 and 2)."""
+from __future__ import annotations
+
+import datetime as _dt
+import uuid
+
+META_COLUMNS = (
+    "id", "owner_unit", "created_at", "updated_at", "updated_by",
+    "row_version", "base_version", "deleted", "origin",
+)
+
+# uuid5 namespace of Renstra Desktop: ids of cells and seeded rows are derived from their
+# natural key, so every installation made from the embedded plan agrees on them.
+NAMESPACE = uuid.UUID("6f3c1b52-9a0e-4a4c-8f5e-2d1e7b9c4a10")
+
+
+def stable_id(table: str, *key: object) -> str:
+    """The id of the row with this natural key in this table, the same on every installation."""
+    return str(uuid.uuid5(NAMESPACE, "/".join([table, *map(str, key)])))
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utc_now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_meta(row_id: str, owner_unit: str, actor: str, origin: str, at: str | None = None) -> dict:
+    at = at or utc_now()
+    return {
+        "id": row_id, "owner_unit": owner_unit, "created_at": at, "updated_at": at,
+        "updated_by": actor, "row_version": 1, "base_version": 0, "deleted": 0, "origin": origin,
+    }

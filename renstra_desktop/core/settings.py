@@ -1,0 +1,44 @@
+"""Plan settings owned by the Kanwil, each declared once with its default.
+
+Stored as JSON in the ``setting`` table; a missing key means the default below.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from . import achievement, risk_matrix
+
+DEFAULTS = {
+    "achievement_cap": achievement.DEFAULT_CAP,
+    "achievement_bands": [list(b) if b[0] != float("-inf") else [None, b[1], b[2]]
+                          for b in achievement.DEFAULT_BANDS],
+    "risk_matrix": [list(r) for r in risk_matrix.DEFAULT_MATRIX],
+    "risk_levels": [list(level) for level in risk_matrix.DEFAULT_LEVELS],
+    "risk_appetite": risk_matrix.DEFAULT_APPETITE,
+}
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    achievement_cap: float | None
+    achievement_bands: tuple
+    risk_matrix: tuple
+    risk_levels: tuple
+    risk_appetite: int
+
+
+def load_settings(conn) -> PlanSettings:
+    values = dict(DEFAULTS)
+    for row in conn.execute("SELECT key, value FROM setting WHERE deleted = 0"):
+        if row["key"] in values:
+            values[row["key"]] = json.loads(row["value"])
+    bands = tuple((float("-inf") if lo is None else float(lo), name, role)
+                  for lo, name, role in values["achievement_bands"])
+    return PlanSettings(
+        achievement_cap=values["achievement_cap"],
+        achievement_bands=bands,
+        risk_matrix=tuple(tuple(r) for r in values["risk_matrix"]),
+        risk_levels=tuple(tuple(level) for level in values["risk_levels"]),
+        risk_appetite=int(values["risk_appetite"]),
+    )

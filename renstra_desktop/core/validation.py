@@ -1,0 +1,78 @@
+"""Turn a value typed by a user (or read from JSON) into what the store keeps, or refuse it.
+
+Every refusal is a ValidationError whose message says, in Indonesian, what is wrong and how to
+write it instead.
+"""
+from __future__ import annotations
+
+import json
+
+from .errors import ValidationError
+from .numbers import parse_number
+from .schema import PERIOD_RE, PLAN_YEARS, Field
+
+
+def clean_value(f: Field, value, *, strict_json: bool = False):
+    """The stored form of ``value`` for field ``f``; strict_json refuses strings for numbers."""
+    label = f.label or f.name
+    if value is None or (isinstance(value, str) and value.strip() == "" and f.kind not in ("text", "list")):
+        if f.required:
+            raise ValidationError(f"Kolom “{label}” wajib diisi.", field=f.name)
+        return None
+    kind = f.kind
+    if kind in ("number", "int", "score", "year"):
+        if strict_json and not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ValidationError(f"Kolom “{label}” harus berupa angka JSON, bukan {value!r}.", field=f.name)
+        number = parse_number(value, field=f.name)
+        if number is None:
+            if f.required:
+                raise ValidationError(f"Kolom “{label}” wajib diisi.", field=f.name)
+            return None
+        if kind == "number":
+            return number
+        if number != int(number):
+            raise ValidationError(f"Kolom “{label}” harus bilangan bulat, bukan {value!r}.", field=f.name)
+        number = int(number)
+        if kind == "int" and number < 0:
+            raise ValidationError(f"Kolom “{label}” tidak boleh negatif.", field=f.name)
+        if kind == "score" and not 1 <= number <= 5:
+            raise ValidationError(f"Kolom “{label}” harus 1 sampai 5, bukan {number}.", field=f.name)
+        if kind == "year" and number not in PLAN_YEARS:
+            raise ValidationError(
+                f"Tahun {number} di luar periode Renstra {PLAN_YEARS[0]}–{PLAN_YEARS[-1]}.", field=f.name)
+        return number
+    if kind == "period":
+        text = str(value).strip().upper()
+        match = PERIOD_RE.match(text)
+        if not match or int(match.group(1)) not in PLAN_YEARS:
+            raise ValidationError(
+                f"Periode “{value}” tidak dikenal. Tulis 2026, 2026-S1, 2026-TW3 atau 2026-05 "
+                f"(tahun {PLAN_YEARS[0]}–{PLAN_YEARS[-1]}).", field=f.name)
+        return text
+    if kind == "enum":
+        text = str(value).strip()
+        if text not in f.choices:
+            raise ValidationError(
+                f"Nilai “{value}” tidak dikenal untuk kolom “{label}”. Pilihan: {', '.join(f.choices)}.",
+                field=f.name)
+        return text
+    if kind == "list":
+        if isinstance(value, str):
+            if strict_json:
+                raise ValidationError(f"Kolom “{label}” harus berupa daftar teks JSON.", field=f.name)
+            items = [line.strip() for line in value.splitlines()]
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            items = [v.strip() for v in value]
+        else:
+            raise ValidationError(f"Kolom “{label}” harus berupa daftar teks.", field=f.name)
+        return json.dumps([v for v in items if v], ensure_ascii=False)
+    if kind == "json":
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if not isinstance(value, str):
+        if strict_json:
+            raise ValidationError(f"Kolom “{label}” harus berupa teks.", field=f.name)
+        value = str(value)
+    text = value.strip()
+    if f.required and not text:
+        raise ValidationError(f"Kolom “{label}” wajib diisi.", field=f.name)
+    return text
