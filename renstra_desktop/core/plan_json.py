@@ -13,6 +13,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from .audit import write_audit
 from .errors import FileError, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import PLAN_TABLES, TABLES
@@ -190,7 +191,8 @@ def _apply(store: Store, clean: dict[str, list[dict]], actor: str, dry_run: bool
                     if old is None:
                         conn.execute(f"INSERT INTO {name} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                                      tuple(row.values()))
-                        _audit(conn, actor, row["owner_unit"], name, row["id"], "insert", None, None, None)
+                        write_audit(conn, actor=actor, unit_code=row["owner_unit"], table=name, row_id=row["id"],
+                                    action="insert", origin="import")
                         report[name]["inserted"] += 1
                         continue
                     content = [c for c in TABLES[name].columns + ("deleted", "owner_unit") if old[c] != row[c]]
@@ -204,7 +206,8 @@ def _apply(store: Store, clean: dict[str, list[dict]], actor: str, dry_run: bool
                         "updated_by = ?, origin = 'import' WHERE id = ?",
                         (*updates.values(), utc_now(), actor, row["id"]))
                     for c in content:
-                        _audit(conn, actor, row["owner_unit"], name, row["id"], "update", c, old[c], row[c])
+                        write_audit(conn, actor=actor, unit_code=row["owner_unit"], table=name, row_id=row["id"],
+                                    action="update", field=c, old=old[c], new=row[c], origin="import")
                     report[name]["updated"] += 1
             if dry_run:
                 raise _DryRun
@@ -218,14 +221,6 @@ def _apply(store: Store, clean: dict[str, list[dict]], actor: str, dry_run: bool
 
 class _DryRun(Exception):
     """Raised inside the transaction to roll a dry run back."""
-
-
-def _audit(conn, actor, unit, table, row_id, action, fld, old, new) -> None:
-    conn.execute(
-        "INSERT INTO audit_log (at, actor, unit_code, table_name, row_id, action, field, old_value, new_value, "
-        "origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'import')",
-        (utc_now(), actor, unit, table, row_id, action, fld,
-         None if old is None else str(old), None if new is None else str(new)))
 
 
 def read_json_file(path: str | os.PathLike):

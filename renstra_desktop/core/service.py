@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from .audit import write_audit
 from .errors import NotFound, PermissionDenied, ValidationError
 from .rows import new_id, new_meta, stable_id, utc_now
 from .schema import TABLES
@@ -188,12 +189,9 @@ class PlanService:
                 f"Periode {locked['period']} sudah disetujui dan dikunci; realisasinya tidak dapat diubah. "
                 "Minta Kantor Wilayah membuka kunci bila perlu koreksi.")
 
-    def _audit(self, table, row_id, action, fld, old, new, origin: str = "local") -> None:
-        self.store.conn.execute(
-            "INSERT INTO audit_log (at, actor, unit_code, table_name, row_id, action, field, old_value, "
-            "new_value, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (utc_now(), self.actor, self.unit_code, table, row_id, action, fld,
-             None if old is None else str(old), None if new is None else str(new), origin))
+    def _audit(self, table, row_id, action, fld, old, new) -> None:
+        write_audit(self.store.conn, actor=self.actor, unit_code=self.unit_code, table=table,
+                    row_id=row_id, action=action, field=fld, old=old, new=new)
 
 
 def _spec(table: str):
