@@ -1,0 +1,96 @@
+"""dump -> load -> dump is identical; load validates everything and writes nothing on error."""
+import copy
+import hashlib
+import json
+
+import pytest
+
+from renstra_desktop.core import plan_json
+from renstra_desktop.core.errors import ValidationError
+from renstra_desktop.core.rows import stable_id
+from renstra_desktop.core.store import Store
+
+
+def dump(path):
+    store = Store.open(path, readonly=True)
+    try:
+        return plan_json.dump_plan(store)
+    finally:
+        store.close()
+
+
+def test_round_trip_into_a_new_file(kanwil_service, kanwil_path, tmp_path):
+    kanwil_service.insert("realisation", {"unit_code": "KANWIL", "indicator_code": "IKK 17.1",
+                                          "period": "2026-S1", "value": "3,1", "evidence": "LKjIP"})
+    kanwil_service.delete("risk", stable_id("risk", "KANWIL", 1))
+    first = dump(kanwil_path)
+    target = tmp_path / "baru.renstra"
+    report = plan_json.load_plan(target, json.loads(plan_json.dumps(first)), actor="t")
+    assert report["realisation"]["inserted"] == 1
+    assert dump(target) == first
+    assert plan_json.dumps(dump(target)) == plan_json.dumps(first)
+
+
+def test_json_shape(kanwil_path):
+    data = dump(kanwil_path)
+    assert data["format"] == "renstra-desktop/plan" and data["installation_unit"] == "KANWIL"
+    target = next(r for r in data["tables"]["indicator_target"]
+                  if r["indicator_code"] == "IKK 17.1" and r["year"] == 2025)
+    assert target["value"] == 3.2 and isinstance(target["value"], float)
+    dompu = next(r for r in data["tables"]["unit"] if r["code"] == "LPS-DOMPU")
+    assert dompu["staff_count"] is None
+    risk = data["tables"]["risk"][0]
+    assert isinstance(risk["treatments"], list) and risk["inherent_likelihood"] is None
+
+
+def test_load_lists_every_error_with_its_path_and_writes_nothing(kanwil_path, tmp_path):
+    data = dump(kanwil_path)
+    bad = copy.deepcopy(data)
+    bad["tables"]["indicator_target"][0]["value"] = "3,2"          # string, not a JSON number
+    bad["tables"]["risk"][2]["inherent_likelihood"] = 9
+    bad["tables"]["roadmap_item"][0]["status"] = "hilang"
+    del bad["tables"]["unit"][1]["name"]
+    bad["tables"]["nonsense"] = []
+    before = hashlib.sha256(kanwil_path.read_bytes()).digest()
+    with pytest.raises(ValidationError) as info:
+        plan_json.load_plan(kanwil_path, bad, actor="t")
+    message = info.value.message
+    for path in ("$.tables.indicator_target[0].value", "$.tables.risk[2].inherent_likelihood",
+                 "$.tables.roadmap_item[0].status", "$.tables.unit[1].name", "$.tables.nonsense"):
+        assert path in message
+    assert message.startswith("5 kesalahan")
+    assert hashlib.sha256(kanwil_path.read_bytes()).digest() == before
+    new = tmp_path / "tidak-jadi.renstra"
+    with pytest.raises(ValidationError):
+        plan_json.load_plan(new, bad, actor="t")
+    assert not new.exists() and list(tmp_path.glob("*.baru")) == []
+
+
+def test_load_updates_changed_rows_with_audit(kanwil_path):
+    data = dump(kanwil_path)
+    row = next(r for r in data["tables"]["funding"] if r["line_code"] == "SK 17" and r["year"] == 2026)
+    row["realised"] = 700.5
+    report = plan_json.load_plan(kanwil_path, data, actor="pemuat")
+    assert report["funding"] == {"inserted": 0, "updated": 1, "unchanged": 9}
+    store = Store.open(kanwil_path)
+    got = store.conn.execute("SELECT realised, row_version, origin FROM funding WHERE id = ?", (row["id"],)).fetchone()
+    assert tuple(got) == (700.5, 2, "import")
+    assert store.conn.execute("SELECT origin, field FROM audit_log").fetchall()[0][:] == ("import", "realised")
+
+
+def test_dry_run_writes_nothing(kanwil_path, tmp_path):
+    data = dump(kanwil_path)
+    data["tables"]["funding"][0]["realised"] = 1.0
+    before = hashlib.sha256(kanwil_path.read_bytes()).digest()
+    report = plan_json.load_plan(kanwil_path, data, actor="t", dry_run=True)
+    assert report["funding"]["updated"] == 1
+    assert hashlib.sha256(kanwil_path.read_bytes()).digest() == before
+    plan_json.load_plan(tmp_path / "x.renstra", data, actor="t", dry_run=True)
+    assert not (tmp_path / "x.renstra").exists()
+
+
+def test_load_refuses_another_units_json(kanwil_path, tmp_path):
+    data = dump(kanwil_path)
+    data["installation_unit"] = "RTN-BIMA"
+    with pytest.raises(ValidationError, match="RTN-BIMA"):
+        plan_json.load_plan(kanwil_path, data, actor="t")
