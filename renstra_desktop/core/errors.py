@@ -29,3 +29,7 @@ class PermissionDenied(RenstraError):
 
 class NotFound(RenstraError):
     """No row with that id."""
+
+
+class SigningError(RenstraError):
+    """A PDF could not be signed or checked (PKCS#12, password, certificate, PDF); nothing written."""

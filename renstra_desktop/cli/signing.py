@@ -1,0 +1,94 @@
+"""PDF signature commands: sign-pdf, verify-pdf (thin wrappers over core.pdf_signing).
+
+pyHanko loads only inside the handlers, so building the parser stays light."""
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from ..core.errors import SigningError
+
+ROLES = ("konseptor", "kepala")  # signing order; see core.pdf_signing.ROLES
+
+_COVERAGE = {
+    "entire_file": "seluruh dokumen",
+    "later_changes_harmless": "revisi yang ditandatangani; sesudahnya hanya tanda tangan/isian",
+    "altered": "TIDAK: dokumen diubah sesudahnya",
+}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("sign-pdf", help="tanda tangani PDF (PAdES, luring) dengan berkas PKCS#12")
+    p.add_argument("pdf", metavar="IN.pdf")
+    p.add_argument("--p12", required=True, metavar="FILE", help="sertifikat .p12/.pfx Anda")
+    p.add_argument("--as", dest="role", required=True, choices=ROLES,
+                   help="peran: konseptor (disiapkan oleh) lalu kepala (disetujui oleh)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+    p.add_argument("--password-file", metavar="F",
+                   help="baca kata sandi dari berkas ini (baris pertama); bawaan: ditanyakan")
+    p.add_argument("--nama", help="nama pada cap tanda tangan (bawaan: dari sertifikat)")
+    p.add_argument("--jabatan", help="jabatan pada cap tanda tangan (bawaan: dari sertifikat)")
+    p.set_defaults(handler=cmd_sign_pdf)
+
+    p = sub.add_parser("verify-pdf", help="periksa tanda tangan PDF; keluar 0 bila semua sah")
+    p.add_argument("pdf", metavar="FILE")
+    p.add_argument("--trust", action="append", default=[], metavar="CERT",
+                   help="sertifikat akar tepercaya (PEM/DER); boleh diulang")
+    p.add_argument("--json", action="store_true", help="keluaran JSON")
+    p.set_defaults(handler=cmd_verify_pdf)
+
+
+def _password(args) -> bytes:
+    if args.password_file is None:
+        return getpass.getpass("Kata sandi sertifikat: ").encode("utf-8")
+    try:
+        lines = Path(args.password_file).read_bytes().splitlines()
+    except OSError as exc:
+        raise SigningError(
+            f"Berkas kata sandi {args.password_file} tidak dapat dibaca ({exc.strerror})."
+        ) from exc
+    return lines[0] if lines else b""
+
+
+def cmd_sign_pdf(args) -> int:
+    from ..core.pdf_signing import sign_pdf
+
+    sign_pdf(args.pdf, args.output, args.p12, _password(args), args.role,
+             signer_name=args.nama, jabatan=args.jabatan)
+    print(f"PDF ditandatangani sebagai {args.role.capitalize()}: {args.output}")
+    return 0
+
+
+def _yes(flag: bool) -> str:
+    return "ya" if flag else "TIDAK"
+
+
+def cmd_verify_pdf(args) -> int:
+    from ..core.pdf_signing import format_signing_time, verify_pdf
+
+    # pyHanko logs a traceback for every untrusted chain; the report already says it.
+    logging.getLogger("pyhanko").setLevel(logging.ERROR)
+    report = verify_pdf(args.pdf, args.trust)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0 if report["all_ok"] else 1
+    if not report["signatures"]:
+        print(f"{args.pdf}: tidak ada tanda tangan.")
+    for number, sig in enumerate(report["signatures"], start=1):
+        when = sig["signing_time"]
+        when = format_signing_time(datetime.fromisoformat(when)) if when else "waktu tidak ada"
+        print(f"{number}. {sig['field']}: {sig['signer'] or '?'}, {when}")
+        print(f"   utuh: {_yes(sig['intact'])}; mencakup: {_COVERAGE[sig['coverage']]};"
+              f" tepercaya: {_yes(sig['trusted'])}")
+        if sig["problem"]:
+            print(f"   masalah: {sig['problem']}")
+    if report["signatures"] and not args.trust:
+        print("Belum ada sertifikat tepercaya: berikan sertifikat akar dengan --trust AKAR.pem.")
+    if report["all_ok"]:
+        print("Semua tanda tangan utuh dan tepercaya.")
+        return 0
+    print("Tidak semua tanda tangan sah dan tepercaya: jangan pakai sebagai dokumen resmi.")
+    return 1
