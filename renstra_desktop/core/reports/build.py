@@ -1,0 +1,138 @@
+"""Build one report: collect its figures, make the QR payload from their digest, lay out the
+pages once, and return the PDF bytes with the signature spots.
+
+Qt-free; runs in any thread that owns its connection.  Same plan and options -> byte-identical
+PDF (reportlab invariant mode, creation date = the plan's latest change or ``generated_at``).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import os
+import tempfile
+from io import BytesIO
+from pathlib import Path
+
+from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus.doctemplate import LayoutError
+
+from ..errors import FileError, NotFound
+from . import layout
+from .base import KINDS, TITLES, Context, ReportOptions, ReportResult, data_time, period_label
+from .qr import Payload, digest
+from .signature_block import SignatureArea, load_signatory
+from .tables import SPLIT_IN_ROW
+
+SIGNATORY_FOR_PROVINCE = "KANWIL"
+
+
+def module(kind: str):
+    return importlib.import_module(f"{__package__}.{kind}")
+
+
+def unit_label(conn, unit: str | None) -> str:
+    if unit is None:
+        return "Seluruh Satuan Kerja"
+    row = conn.execute("SELECT name FROM unit WHERE code = ? AND deleted = 0", (unit,)).fetchone()
+    if row is None:
+        codes = [r[0] for r in conn.execute("SELECT code FROM unit WHERE deleted = 0 ORDER BY seq")]
+        raise NotFound(f"Satker “{unit}” tidak ada di berkas rencana ini. Pilihan: {', '.join(codes)}.")
+    return row["name"]
+
+
+def collect(conn, options: ReportOptions) -> dict:
+    """The canonical figures of the report (strings as printed); the digest is taken over this."""
+    options = options.checked()
+    unit_label(conn, options.unit)          # refuses an unknown unit
+    return {"kind": options.kind, "unit": options.unit, "period": options.report_period,
+            "options": options.option_flags, "figures": module(options.kind).collect(conn, options)}
+
+
+def payload_for(conn, options: ReportOptions, figures: dict | None = None) -> Payload:
+    options = options.checked()
+    figures = figures if figures is not None else collect(conn, options)
+    at = (options.generated_at or data_time(conn)).astimezone(_dt.timezone.utc)
+    return Payload(options.unit, options.kind, options.report_period, options.option_flags,
+                   at.strftime("%Y-%m-%dT%H:%M:%SZ"), digest(figures))
+
+
+def build_report(conn, options: ReportOptions, target=None, *, progress=None) -> ReportResult:
+    """Lay out the report; write it to ``target`` (path, atomically) when given.
+
+    ``progress(done, total)`` is called after each top-level part (from this thread).
+    """
+    options = options.checked()
+    layout.register_fonts()
+    figures = collect(conn, options)
+    payload = payload_for(conn, options, figures)
+    created = (options.generated_at or data_time(conn)).astimezone(layout.OFFICE_TZ)
+    label = unit_label(conn, options.unit)
+    info = layout.PageInfo(TITLES[options.kind], label, period_label(options.report_period),
+                           payload.short_code, created.date(), options.tte)
+    state = layout.BuildState(info=info, progress=progress)
+    size = layout.page_size(options.paper)
+    ctx = Context(size[0] - 2 * layout.MARGIN_X, options, label)
+
+    signatory = load_signatory(conn, options.unit or SIGNATORY_FOR_PROVINCE)
+    buffer = BytesIO()
+    try:
+        _layout(buffer, conn, options, figures, payload, signatory, created, label, ctx, state)
+    except LayoutError:
+        # a single row taller than a page (a very long text): lay out again letting rows split
+        token = SPLIT_IN_ROW.set(True)
+        try:
+            buffer, state = BytesIO(), layout.BuildState(info=info, progress=progress)
+            _layout(buffer, conn, options, figures, payload, signatory, created, label, ctx, state)
+        finally:
+            SPLIT_IN_ROW.reset(token)
+    result = ReportResult(buffer.getvalue(), state.page_count, payload.text(), payload.sha256,
+                          dict(state.spots), list(state.tte_marks), size)
+    if target is not None:
+        write_pdf(target, result.pdf)
+    return result
+
+
+def _layout(buffer, conn, options, figures, payload, signatory, created, label, ctx, state) -> None:
+    story = module(options.kind).story(figures["figures"], ctx)
+    if options.kind != "renstra":
+        story = _heading(conn, options, label) + story
+    story += [Spacer(0, 8), SignatureArea(signatory, created.date(), payload.text(), payload.short_code,
+                                          options.tte)]
+    for flowable in story:
+        flowable._top_level = True
+    doc = layout.ReportDoc(buffer, paper=options.paper, state=state,
+                           title=f"{TITLES[options.kind]} - {label}", subject=state.info.period_label,
+                           keywords=payload.text(), total_flowables=len(story))
+    doc.build(story, canvasmaker=lambda *a, **kw: layout.ReportCanvas(*a, state=state, created=created, **kw))
+
+
+def _heading(conn, options: ReportOptions, label: str) -> list:
+    unit = conn.execute("SELECT name, address, unit_type FROM unit WHERE code = ?",
+                        (options.unit or SIGNATORY_FOR_PROVINCE,)).fetchone()
+    upt = unit is not None and unit["unit_type"] != "kanwil" and options.unit is not None
+    parts = layout.kop(unit["name"] if upt else None, unit["address"] if unit else None)
+    parts.append(Paragraph(TITLES[options.kind].upper(), layout.STYLES["title"]))
+    parts.append(Paragraph(layout.escape(f"{label} · {period_label(options.report_period)}"),
+                           layout.STYLES["subtitle"]))
+    return parts
+
+
+def write_pdf(target, data: bytes) -> Path:
+    """Write next to the target and rename: an interrupted save never leaves half a PDF."""
+    target = Path(target)
+    try:
+        handle, tmp = tempfile.mkstemp(prefix=".~", suffix=".pdf", dir=target.parent if str(target.parent) else ".")
+    except OSError as exc:
+        raise FileError(f"Folder {target.parent} tidak dapat ditulisi ({exc.strerror}). Pilih folder lain.") from exc
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise FileError(f"Laporan tidak dapat disimpan ke {target} ({exc.strerror}). "
+                        "Tutup berkas itu bila sedang terbuka, atau pilih nama lain.") from exc
+    return target
+
+
+__all__ = ["KINDS", "build_report", "collect", "payload_for", "write_pdf"]

@@ -1,0 +1,71 @@
+"""Renstra lengkap: cover, contents, then the capaian, risk, funding and roadmap reports of one
+unit (or of the whole province), each starting on a new page.  The contents page's numbers are
+filled in when the document is saved (layout.PageRef), so the pages are laid out only once."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from reportlab.platypus import PageBreak, Paragraph, Spacer, Table
+
+from . import capaian, pendanaan, risiko, roadmap
+from .base import TITLES, Context, period_label
+from .layout import STYLES, PageRef, SectionMark, escape, kop
+
+SECTIONS = (
+    ("capaian", capaian, "Capaian Kinerja"),
+    ("risiko", risiko, "Register Risiko (Lampiran II)"),
+    ("pendanaan", pendanaan, "Matriks Kinerja dan Pendanaan (Lampiran I)"),
+    ("roadmap", roadmap, "Roadmap 2025-2029"),
+)
+
+
+def collect(conn, options) -> dict:
+    sub = replace(options, kind="capaian")
+    return {key: mod.collect(conn, sub) for key, mod, _title in SECTIONS}
+
+
+def _cover(ctx: Context, data: dict) -> list:
+    period = period_label(data["capaian"]["period"])
+    return kop(None, None) + [
+        Spacer(0, 40),
+        Paragraph("RENCANA STRATEGIS", STYLES["cover1"]),
+        Spacer(0, 10),
+        *[Paragraph(escape(line), STYLES["cover2"]) for line in _cover_lines(ctx)],
+        Spacer(0, 14),
+        Paragraph("2025 - 2029", STYLES["cover1"]),
+        Spacer(0, 30),
+        Paragraph(escape(f"Dilengkapi capaian kinerja {period}, register risiko, matriks kinerja dan pendanaan, "
+                         "serta roadmap"), STYLES["subtitle"]),
+    ]
+
+
+def _cover_lines(ctx: Context) -> list[str]:
+    if ctx.options.unit is None:
+        return ["SATUAN KERJA JAJARAN", "KANTOR WILAYAH DIREKTORAT JENDERAL PEMASYARAKATAN", "NUSA TENGGARA BARAT"]
+    if ctx.options.unit == "KANWIL":
+        return ["KANTOR WILAYAH", "DIREKTORAT JENDERAL PEMASYARAKATAN", "NUSA TENGGARA BARAT"]
+    return [ctx.unit_label.upper(), "NUSA TENGGARA BARAT"]
+
+
+def _contents(ctx: Context) -> list:
+    rows = [[Paragraph(f"{i}.", STYLES["toc"]), Paragraph(title, STYLES["toc"]), PageRef(key, 40, 11)]
+            for i, (key, _mod, title) in enumerate(SECTIONS, 1)]
+    table = Table(rows, colWidths=[30, ctx.width - 130, 50], hAlign="LEFT",
+                  style=[("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LINEBELOW", (1, 0), (1, -1), 0.3, "#999999"),
+                         ("BOTTOMPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 6)])
+    return [Paragraph("DAFTAR ISI", STYLES["title"]), Spacer(0, 12),
+            Paragraph("Bagian", STYLES["cell_bold"]), Spacer(0, 4), table]
+
+
+def story(data: dict, ctx: Context) -> list:
+    out = _cover(ctx, data) + [PageBreak()] + _contents(ctx)
+    for i, (key, mod, title) in enumerate(SECTIONS, 1):
+        out += [PageBreak(), SectionMark(key), Paragraph(f"{i}. {title.upper()}", STYLES["title"]),
+                Paragraph(escape(f"{ctx.unit_label} · "
+                                 f"{period_label(data['capaian']['period']) if key == 'capaian' else '2025-2029'}"),
+                          STYLES["subtitle"])]
+        out += mod.story(data[key], ctx)
+    return out
+
+
+__all__ = ["TITLES", "collect", "story"]
