@@ -1,0 +1,86 @@
+"""The one module for message boxes, questions and file pickers.
+
+Every other UI module calls these functions, so a test monkeypatches one place
+(``monkeypatch.setattr(dialogs, "warn", ...)``).  All texts are Indonesian, through tr().
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+_CTX = "dialogs"
+PLAN_FILTER_SOURCE = "Berkas rencana Renstra (*.renstra);;Semua berkas (*)"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(_CTX, text)
+
+
+def plan_filter() -> str:
+    return tr(PLAN_FILTER_SOURCE)
+
+
+def info(parent: QWidget | None, title: str, message: str) -> None:
+    QMessageBox.information(parent, title, message)
+
+
+def warn(parent: QWidget | None, title: str, message: str) -> None:
+    QMessageBox.warning(parent, title, message)
+
+
+def error(parent: QWidget | None, title: str, message: str) -> None:
+    QMessageBox.critical(parent, title, message)
+
+
+def ask(parent: QWidget | None, title: str, question: str) -> bool:
+    """A yes/no question; True when the user answers Ya."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
+    yes = box.addButton(tr("Ya"), QMessageBox.ButtonRole.YesRole)
+    no = box.addButton(tr("Tidak"), QMessageBox.ButtonRole.NoRole)
+    box.setDefaultButton(no)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
+    """One line of text, or None when cancelled."""
+    text, ok = QInputDialog.getText(parent, title, label, text=default)
+    return text if ok else None
+
+
+def choose_item(parent: QWidget | None, title: str, label: str, items: list[str],
+                current: int = 0) -> int | None:
+    """The index of the chosen item, or None when cancelled."""
+    if not items:
+        return None
+    text, ok = QInputDialog.getItem(parent, title, label, items, current, False)
+    return items.index(text) if ok and text in items else None
+
+
+def choose_unit(parent: QWidget | None, units: list[dict], *, first_run: bool = False) -> str | None:
+    """Which unit a (new) plan file is for: the Kanwil or one of the UPTs; its code or None."""
+    title = tr("Satuan kerja instalasi ini") if first_run else tr("Rencana baru")
+    label = tr("Aplikasi ini dipasang untuk satuan kerja mana?\n"
+               "Kantor Wilayah memuat seluruh Renstra NTB; UPT memulai dari strukturnya dengan nilai kosong.")
+    names = [u["name"] for u in units]
+    index = choose_item(parent, title, label, names)
+    return None if index is None else units[index]["code"]
+
+
+def choose_open_file(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, directory, plan_filter())
+    return Path(path) if path else None
+
+
+def choose_save_file(parent: QWidget | None, title: str, directory: str = "", *,
+                     confirm_overwrite: bool = True) -> Path | None:
+    """A file name to write; the dialog adds '.renstra' when the user typed no suffix."""
+    dialog = QFileDialog(parent, title, directory, plan_filter())
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix("renstra")
+    dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, not confirm_overwrite)
+    if not dialog.exec() or not dialog.selectedFiles():
+        return None
+    return Path(dialog.selectedFiles()[0])

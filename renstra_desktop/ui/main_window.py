@@ -1,0 +1,317 @@
+"""The main window: four editing tabs over one open plan file, the unit selector, the Berkas and
+Sunting menus, and the status bar.
+
+Extension points for later features (packages, reports):
+- ``window.file_menu`` and :meth:`add_file_actions` (Ekspor Paket / Gabungkan Paket go there),
+- :meth:`add_menu` (a "Laporan" menu, before Bantuan) and :meth:`add_tab` (a "Laporan" tab),
+- ``window.controller.plan_changed`` (also ``window.plan_changed``): emitted with the Changes
+  after every change; after background work that wrote the file call
+  ``window.controller.external_change(changes)`` so every view reloads,
+- :func:`renstra_desktop.ui.worker.run_in_background` for the work itself.
+There is no "unsaved" state: the service commits every change at once.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QTabWidget, QToolBar, QWidget
+
+from .. import APP_NAME, __version__
+from ..core import queries
+from ..core.errors import RenstraError
+from ..core.store import Store
+from . import dialogs
+from .controller import PlanController
+from .funding_tab import FundingTab
+from .indicator_tab import IndicatorTab
+from .risk_tab import RiskTab
+from .roadmap_tab import RoadmapTab
+from .tab_base import PlanTab
+
+RECENT_KEY = "recent_files"
+GEOMETRY_KEY = "main_window/geometry"
+STATE_KEY = "main_window/state"
+MAX_RECENT = 8
+ALL_UNITS = None    # the unit selector's data for "Semua satker"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.controller = PlanController(self)
+        self.controller.dialog_parent = self
+        self.controller.open_store(store)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.indicator_tab = IndicatorTab(self.controller)
+        self.risk_tab = RiskTab(self.controller)
+        self.roadmap_tab = RoadmapTab(self.controller)
+        self.funding_tab = FundingTab(self.controller)
+        self.add_tab(self.indicator_tab, self.tr("Indikator"))
+        self.add_tab(self.risk_tab, self.tr("Risiko"))
+        self.add_tab(self.roadmap_tab, self.tr("Roadmap"))
+        self.add_tab(self.funding_tab, self.tr("Pendanaan"))
+
+        self.unit_combo = QComboBox()
+        self.unit_combo.setMinimumContentsLength(28)
+        self.unit_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.unit_combo.currentIndexChanged.connect(self._on_unit_selected)
+        bar = QToolBar(self.tr("Satker"))
+        bar.setObjectName("unit_toolbar")
+        bar.setMovable(False)
+        bar.addWidget(QLabel(self.tr(" Satker: ")))
+        bar.addWidget(self.unit_combo)
+        self.addToolBar(bar)
+
+        self.file_label = QLabel()
+        self.unit_label = QLabel()
+        self.statusBar().addWidget(self.file_label, 1)
+        self.statusBar().addPermanentWidget(self.unit_label)
+
+        self._build_menus()
+        self.controller.file_opened.connect(self._on_file_opened)
+        self._on_file_opened()
+        self._restore_geometry()
+
+    # -- extension points -------------------------------------------------------------------------
+    @property
+    def plan_changed(self):
+        """The controller's signal: every view listens to it (argument: core Changes)."""
+        return self.controller.plan_changed
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Add a tab (a later "Laporan" tab); PlanTab tabs also get the unit filter and Edit menu."""
+        return self.tabs.addTab(widget, title)
+
+    def add_file_actions(self, actions: list[QAction]) -> None:
+        """Insert actions in the Berkas menu, between Simpan Sebagai and Keluar."""
+        self.file_menu.insertActions(self._file_extension_anchor, actions)
+
+    def add_menu(self, title: str) -> QMenu:
+        """A new top-level menu before Bantuan (e.g. "Laporan")."""
+        menu = QMenu(title, self)
+        self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+        return menu
+
+    # -- menus -----------------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.triggered.connect(lambda checked=False: slot())
+        return action
+
+    def _build_menus(self) -> None:
+        tr = self.tr
+        self.file_menu = self.menuBar().addMenu(tr("&Berkas"))
+        self.new_action = self._action(tr("&Baru…"), self.new_plan, QKeySequence.StandardKey.New)
+        self.open_action = self._action(tr("&Buka…"), self.open_file_dialog, QKeySequence.StandardKey.Open)
+        self.recent_menu = QMenu(tr("Berkas &terakhir"), self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.save_as_action = self._action(tr("&Simpan Sebagai…"), self.save_as, "Ctrl+Shift+S")
+        self.exit_action = self._action(tr("&Keluar"), self.close, QKeySequence.StandardKey.Quit)
+        self.file_menu.addActions([self.new_action, self.open_action])
+        self.file_menu.addMenu(self.recent_menu)
+        self.file_menu.addAction(self.save_as_action)
+        self.file_menu.addSeparator()
+        self._file_extension_anchor = self.file_menu.addSeparator()   # add_file_actions() inserts above
+        self.file_menu.addAction(self.exit_action)
+
+        self.edit_menu = self.menuBar().addMenu(tr("&Sunting"))
+        stack = self.controller.undo_stack
+        self.undo_action = stack.createUndoAction(self, tr("Urungkan"))
+        self.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.redo_action = stack.createRedoAction(self, tr("Ulangi"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.copy_action = self._action(tr("&Salin"), lambda: self._tab_call("copy"), QKeySequence.StandardKey.Copy)
+        self.paste_action = self._action(tr("&Tempel"), lambda: self._tab_call("paste"),
+                                         QKeySequence.StandardKey.Paste)
+        self.add_row_action = self._action(tr("Tambah &baris"), lambda: self._tab_call("add_row"), "Ctrl+Ins")
+        self.remove_row_action = self._action(tr("&Hapus baris"), lambda: self._tab_call("remove_rows"), "Ctrl+Del")
+        self.edit_menu.addActions([self.undo_action, self.redo_action])
+        self.edit_menu.addSeparator()
+        self.edit_menu.addActions([self.copy_action, self.paste_action])
+        self.edit_menu.addSeparator()
+        self.edit_menu.addActions([self.add_row_action, self.remove_row_action])
+
+        self.help_menu = self.menuBar().addMenu(tr("Ban&tuan"))
+        self.help_menu.addAction(self._action(tr("&Tentang Renstra Desktop"), self._about))
+
+    def current_plan_tab(self) -> PlanTab | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, PlanTab) else None
+
+    def _tab_call(self, name: str):
+        tab = self.current_plan_tab()
+        if tab is None:
+            return None
+        focus = self.focusWidget()
+        if name in ("copy", "paste") and focus is not None and not any(
+                v is focus or v.isAncestorOf(focus) for v in tab.views()):
+            return None    # focus is in another widget (the unit selector): not a table action
+        return getattr(tab, name)()
+
+    def _about(self) -> None:
+        dialogs.info(self, self.tr("Tentang Renstra Desktop"), self.tr(
+            "{app} {version}\nRencana Strategis 2025–2029 Kantor Wilayah Direktorat Jenderal "
+            "Pemasyarakatan Nusa Tenggara Barat dan UPT-nya, luring.\n\nBerkas rencana: {path}").format(
+            app=APP_NAME, version=__version__, path=self.controller.path))
+
+    # -- unit selector and status bar ----------------------------------------------------------
+    def plan_tabs(self) -> list[PlanTab]:
+        return [w for w in (self.tabs.widget(i) for i in range(self.tabs.count())) if isinstance(w, PlanTab)]
+
+    def _on_file_opened(self) -> None:
+        units = queries.units(self.controller.conn)
+        own = self.controller.unit_code
+        self.unit_combo.blockSignals(True)
+        self.unit_combo.clear()
+        if self.controller.is_kanwil:
+            self.unit_combo.addItem(self.tr("Semua satker"), ALL_UNITS)
+            for u in units:
+                self.unit_combo.addItem(u["name"], u["code"])
+            self.unit_combo.setEnabled(True)
+        else:
+            name = next((u["name"] for u in units if u["code"] == own), own)
+            self.unit_combo.addItem(name, own)
+            self.unit_combo.setEnabled(False)
+            self.unit_combo.setToolTip(self.tr("Berkas UPT hanya memuat data satkernya sendiri."))
+        self.unit_combo.setCurrentIndex(0)
+        self.unit_combo.blockSignals(False)
+        self._on_unit_selected()
+        self.file_label.setText(self.tr("Berkas: {path}").format(path=self.controller.path))
+        self.setWindowTitle(self.tr("{file} ({unit}) – {app}").format(
+            file=self.controller.path.name, unit=self._unit_name(own), app=APP_NAME))
+
+    def selected_unit(self) -> str | None:
+        return self.unit_combo.currentData()
+
+    def set_selected_unit(self, unit_code: str | None) -> None:
+        self.unit_combo.setCurrentIndex(self.unit_combo.findData(unit_code))
+
+    def _on_unit_selected(self, *args) -> None:
+        unit = self.selected_unit()
+        for tab in self.plan_tabs():
+            tab.set_unit(unit)
+        shown = self.tr("Semua satker") if unit is ALL_UNITS else self._unit_name(unit)
+        self.unit_label.setText(self.tr("Satker berkas: {own}  ·  Ditampilkan: {shown}").format(
+            own=self._unit_name(self.controller.unit_code), shown=shown))
+
+    def _unit_name(self, code: str | None) -> str:
+        return queries.unit_names(self.controller.conn).get(code, code or "")
+
+    # -- Berkas -------------------------------------------------------------------------------------
+    def open_path(self, path: str | Path) -> bool:
+        """Open another plan file in this window; a bad file leaves the current one open."""
+        try:
+            store = Store.open(path)
+        except RenstraError as exc:
+            dialogs.warn(self, self.tr("Berkas tidak dapat dibuka"), exc.message)
+            return False
+        self.controller.open_store(store)
+        self.remember_recent(store.path)
+        return True
+
+    def open_file_dialog(self) -> bool:
+        """Buka: ask for a file until one opens or the user cancels."""
+        directory = str(self.controller.path.parent)
+        while True:
+            path = dialogs.choose_open_file(self, self.tr("Buka berkas rencana"), directory)
+            if path is None:
+                return False
+            if self.open_path(path):
+                return True
+            directory = str(Path(path).parent)
+
+    def new_plan(self) -> bool:
+        """Baru: a new plan file from the embedded NTB Renstra for a chosen unit."""
+        from ..core.dataset import read_embedded
+        from ..core.newplan import create_plan_file
+
+        code = dialogs.choose_unit(self, read_embedded()["units"])
+        if code is None:
+            return False
+        path = dialogs.choose_save_file(self, self.tr("Rencana baru"), str(self.controller.path.parent),
+                                        confirm_overwrite=False)
+        if path is None:
+            return False
+        try:
+            store = create_plan_file(path, code)
+        except RenstraError as exc:
+            dialogs.warn(self, self.tr("Rencana baru"), exc.message)
+            return False
+        except OSError as exc:
+            dialogs.warn(self, self.tr("Rencana baru"), self.tr(
+                "Berkas {path} tidak dapat ditulis ({error}). Pilih folder lain.").format(path=path, error=exc.strerror))
+            return False
+        self.controller.open_store(store)
+        self.remember_recent(store.path)
+        return True
+
+    def save_as(self) -> bool:
+        """Simpan Sebagai: a consistent copy (SQLite backup API); work continues in the open file."""
+        path = dialogs.choose_save_file(self, self.tr("Simpan Sebagai"), str(self.controller.path.parent))
+        if path is None:
+            return False
+        try:
+            saved = self.controller.store.save_copy(path)
+        except RenstraError as exc:
+            dialogs.warn(self, self.tr("Simpan Sebagai"), exc.message)
+            return False
+        except OSError as exc:
+            dialogs.warn(self, self.tr("Simpan Sebagai"), self.tr(
+                "Salinan tidak dapat ditulis ke {path} ({error}). Pilih folder lain.").format(
+                path=path, error=exc.strerror))
+            return False
+        self.remember_recent(saved)
+        self.statusBar().showMessage(self.tr("Salinan disimpan: {path}").format(path=saved), 8000)
+        return True
+
+    def recent_files(self) -> list[str]:
+        value = QSettings().value(RECENT_KEY, [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def remember_recent(self, path: str | Path) -> None:
+        path = str(Path(path).resolve())
+        files = [path] + [f for f in self.recent_files() if f != path]
+        QSettings().setValue(RECENT_KEY, files[:MAX_RECENT])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        if not files:
+            empty = self.recent_menu.addAction(self.tr("(belum ada)"))
+            empty.setEnabled(False)
+            return
+        for i, path in enumerate(files, 1):
+            action = self.recent_menu.addAction(f"&{i} {path}")
+            action.triggered.connect(lambda checked=False, p=path: self.open_path(p))
+
+    # -- geometry -----------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value(GEOMETRY_KEY)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = settings.value(STATE_KEY)
+        if state is not None:
+            self.restoreState(state)
+
+    def save_geometry(self) -> None:
+        settings = QSettings()
+        settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        settings.setValue(STATE_KEY, self.saveState())
+
+    def closeEvent(self, event) -> None:
+        self.save_geometry()
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.controller.close()

@@ -1,0 +1,43 @@
+"""Roadmap tab: aspect x year items, each with a status (rencana/berjalan/selesai/batal)."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+from ..core.schema import PLAN_YEARS
+from .indicator_models import default_year
+from .roadmap_model import RoadmapModel
+from .tab_base import PlanTab
+from .table_view import PlanTableView
+
+
+class RoadmapTab(PlanTab):
+    def __init__(self, controller, parent=None):
+        super().__init__(controller, parent)
+        self.model = RoadmapModel(controller, self)
+        self.view = self.track(PlanTableView(placeholder=self.tr(
+            "Roadmap satker ini masih kosong. Pilih Sunting → Tambah baris.")))
+        self.view.fit_rows = True
+        self.view.setModel(self.model)
+        hint = QLabel(self.tr("Status: Rencana, Berjalan, Selesai atau Batal (klik dua kali untuk memilih)."))
+        hint.setStyleSheet("color: #555;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.view, 1)
+
+    def set_unit(self, unit_code: str | None) -> None:
+        self.model.set_unit(unit_code)
+
+    def add_row(self) -> bool:
+        """A new item of this installation's unit, in the aspect and year of the selected row."""
+        unit = self.controller.unit_code
+        index = self.view.currentIndex()
+        current = self.model.row_dict(index.row()) if index.isValid() else None
+        aspect = current["aspect"] if current else self.tr("Sarana dan Prasarana")
+        year = current["year"] if current and current["year"] in PLAN_YEARS else default_year()
+        ids = self.controller.insert("roadmap_item", [{
+            "unit_code": unit, "aspect": aspect, "year": year, "seq": self.model.next_seq(unit, aspect, year),
+            "text": "", "status": "rencana",
+        }], self.tr("Tambah butir roadmap"))
+        if ids:
+            self.start_editing(self.view, ids[0], "text")
+        return bool(ids)

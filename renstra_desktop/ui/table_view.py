@@ -1,0 +1,169 @@
+"""PlanTableView: a QTableView over a PlanTableModel with spreadsheet habits: copy a cell range
+as tab-separated text, paste a range (from Excel) as one all-or-nothing service call and one
+undo step, Delete clears the selected cells, and an empty table says why it is empty."""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from . import dialogs
+from .delegates import PlanDelegate
+from .tsv import format_tsv, parse_tsv
+
+
+class PlanTableView(QTableView):
+    def __init__(self, parent=None, *, placeholder: str = ""):
+        super().__init__(parent)
+        self.placeholder = placeholder
+        self.setItemDelegate(PlanDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.setWordWrap(True)
+        self.setAlternatingRowColors(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        self.fit_rows = False      # resize rows to their wrapped text (long texts)
+
+    # -- model -------------------------------------------------------------------------------
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        model.modelReset.connect(self.apply_layout)
+        model.dataChanged.connect(self._on_data_changed)
+        self.apply_layout()
+
+    def apply_layout(self) -> None:
+        """Column widths from the model's column declarations; rows fitted to wrapped text."""
+        model = self.model()
+        header = self.horizontalHeader()
+        for i, column in enumerate(model.columns()):
+            self.setColumnWidth(i, column.width)
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if column.stretch
+                                        else QHeaderView.ResizeMode.Interactive)
+        if self.fit_rows:
+            self.resizeRowsToContents()
+        else:
+            self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.viewport().update()
+
+    def _on_data_changed(self, *args) -> None:
+        if self.fit_rows:
+            self.resizeRowsToContents()
+
+    def sizeHintForRow(self, row: int) -> int:
+        return super().sizeHintForRow(row) + 6   # breathing room around wrapped text
+
+    # -- clipboard ----------------------------------------------------------------------------
+    def selected_rectangle(self) -> tuple[int, int, int, int] | None:
+        """(top, left, bottom, right) around the selection, or the current cell."""
+        indexes = self.selectionModel().selectedIndexes() if self.selectionModel() else []
+        if not indexes:
+            current = self.currentIndex()
+            if not current.isValid():
+                return None
+            indexes = [current]
+        rows = [i.row() for i in indexes]
+        cols = [i.column() for i in indexes]
+        return min(rows), min(cols), max(rows), max(cols)
+
+    def copy_selection(self) -> str:
+        """Put the selected range on the clipboard as TSV (values as they are typed back)."""
+        rect = self.selected_rectangle()
+        if rect is None:
+            return ""
+        top, left, bottom, right = rect
+        selected = {(i.row(), i.column()) for i in self.selectionModel().selectedIndexes()} or {(top, left)}
+        model = self.model()
+        grid = [[model.index(r, c).data(Qt.ItemDataRole.EditRole) if (r, c) in selected else ""
+                 for c in range(left, right + 1)] for r in range(top, bottom + 1)]
+        text = format_tsv(grid)
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def paste(self, text: str | None = None) -> bool:
+        """Paste a TSV range at the selection: every cell or none (one service call, one undo step).
+        One copied value pasted on a larger selection fills every selected cell."""
+        text = QGuiApplication.clipboard().text() if text is None else text
+        grid = parse_tsv(text)
+        rect = self.selected_rectangle()
+        if not grid or rect is None:
+            return False
+        model = self.model()
+        top, left, bottom, right = rect
+        if len(grid) == 1 and len(grid[0]) == 1 and (bottom > top or right > left):
+            cells = [(i.row(), i.column(), grid[0][0]) for i in self.selectionModel().selectedIndexes()]
+        else:
+            if top + len(grid) > model.rowCount() or left + len(grid[0]) > model.columnCount():
+                self._refuse(self.tr("Rentang yang ditempel ({rows} × {cols} sel) melebihi tabel dari sel yang "
+                                     "dipilih. Pilih sel kiri atas yang lain.").format(rows=len(grid),
+                                                                                       cols=len(grid[0])))
+                return False
+            cells = [(top + r, left + c, value) for r, line in enumerate(grid) for c, value in enumerate(line)]
+        edits = []
+        for r, c, value in cells:
+            index = model.index(r, c)
+            column = model.column(c).header.replace("\n", " ")
+            if not model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                if value == (index.data(Qt.ItemDataRole.EditRole) or ""):
+                    continue   # a computed/read-only cell pasted back unchanged: nothing to do
+                self._refuse(self.tr("Sel baris {row}, kolom “{column}” tidak dapat diubah; tidak ada yang "
+                                     "ditempel.").format(row=r + 1, column=column))
+                return False
+            cell_edits = model.edits_for(index, value)
+            if cell_edits is None:
+                self._refuse(self.tr("Sel baris {row}, kolom “{column}” belum memiliki baris data; isi sel itu "
+                                     "satu per satu.").format(row=r + 1, column=column))
+                return False
+            edits += cell_edits
+        return model.controller.apply(edits, self.tr("Tempel {n} sel").format(n=len(cells)))
+
+    def clear_selection(self) -> bool:
+        """Empty the selected editable cells (one undo step)."""
+        model = self.model()
+        edits = []
+        for index in self.selectionModel().selectedIndexes():
+            if model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                edits += model.edits_for(index, "") or []
+        return model.controller.apply(edits, self.tr("Kosongkan {n} sel").format(n=len(edits)))
+
+    def _refuse(self, message: str) -> None:
+        dialogs.warn(self.window(), self.tr("Tempel dibatalkan"), message)
+
+    def keyPressEvent(self, event) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+        elif event.matches(QKeySequence.StandardKey.Paste):
+            self.paste()
+        elif event.key() == Qt.Key.Key_Delete and self.state() != QAbstractItemView.State.EditingState:
+            self.clear_selection()
+        else:
+            super().keyPressEvent(event)
+
+    # -- look ---------------------------------------------------------------------------------
+    def select_row_of(self, predicate, column: int = 0) -> bool:
+        model = self.model()
+        for r, row in enumerate(model.rows()):
+            if predicate(row):
+                index = model.index(r, column)
+                self.setCurrentIndex(index)
+                self.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                self.scrollTo(index)
+                return True
+        return False
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.model() is not None and self.model().rowCount() == 0 and self.placeholder:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                             self.placeholder)
+            painter.end()

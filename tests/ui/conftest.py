@@ -1,0 +1,110 @@
+"""UI test fixtures: settings and the data folder in tmp_path, and every dialog replaced by a
+recorder (a real modal dialog would block an offscreen test forever)."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from renstra_desktop.core import newplan
+from renstra_desktop.ui import app as app_module
+from renstra_desktop.ui import dialogs
+
+
+class FakeDialogs:
+    """Answers queued by the test; every message shown is recorded in ``messages``."""
+
+    def __init__(self):
+        self.messages: list[tuple[str, str, str]] = []
+        self.questions: list[str] = []
+        self.answers: list[bool] = []          # ask(); True when empty
+        self.texts: list[str | None] = []      # ask_text()
+        self.items: list[int | None] = []      # choose_item()
+        self.units: list[str | None] = []      # choose_unit()
+        self.open_paths: list[Path | None] = []
+        self.save_paths: list[Path | None] = []
+
+    def install(self, monkeypatch):
+        for kind in ("info", "warn", "error"):
+            monkeypatch.setattr(dialogs, kind, lambda parent, title, message, k=kind:
+                                self.messages.append((k, title, message)))
+        monkeypatch.setattr(dialogs, "ask", self._ask)
+        monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: self._pop(self.texts, "ask_text"))
+        monkeypatch.setattr(dialogs, "choose_item", lambda *a, **k: self._pop(self.items, "choose_item"))
+        monkeypatch.setattr(dialogs, "choose_unit", lambda *a, **k: self._pop(self.units, "choose_unit"))
+        monkeypatch.setattr(dialogs, "choose_open_file", lambda *a, **k: self._pop(self.open_paths, "open"))
+        monkeypatch.setattr(dialogs, "choose_save_file", lambda *a, **k: self._pop(self.save_paths, "save"))
+
+    def _ask(self, parent, title, question):
+        self.questions.append(question)
+        return self.answers.pop(0) if self.answers else True
+
+    @staticmethod
+    def _pop(queue, what):
+        if not queue:
+            raise AssertionError(f"unexpected dialog: {what}")
+        return queue.pop(0)
+
+    def warnings(self) -> list[str]:
+        return [m for kind, _, m in self.messages if kind in ("warn", "error")]
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    data_file = tmp_path / "data" / "rencana.renstra"
+    monkeypatch.setattr(newplan, "default_plan_path", lambda: data_file)
+    monkeypatch.setattr(app_module, "default_plan_path", lambda: data_file)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def fake_dialogs(monkeypatch) -> FakeDialogs:
+    fake = FakeDialogs()
+    fake.install(monkeypatch)
+    return fake
+
+
+@pytest.fixture(autouse=True)
+def app_identity(qapp):
+    """Organisation and application name, as run_app sets them (QSettings needs them)."""
+    app_module.ensure_application()
+    return qapp
+
+
+@pytest.fixture
+def controller(qapp, kanwil_path):
+    from renstra_desktop.core.store import Store
+    from renstra_desktop.ui.controller import PlanController
+
+    ctl = PlanController(actor="penguji")
+    ctl.open_store(Store.open(kanwil_path))
+    yield ctl
+    ctl.close()
+
+
+@pytest.fixture
+def window(qtbot, kanwil_path):
+    from renstra_desktop.core.store import Store
+    from renstra_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(Store.open(kanwil_path))
+    win.controller.actor = "penguji"
+    win.controller.service.actor = "penguji"
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def read_db(path: Path, sql: str, args=()) -> list[tuple]:
+    """Read the file through a second, independent sqlite3 connection."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
