@@ -1,0 +1,188 @@
+"""Installation signing keys and the Kanwil's pins of units' public keys (DESIGN.md, principle 4).
+
+Each installation has one Ed25519 key, created lazily at its first export (or when the fingerprint
+is first shown) and kept next to the plan file as ``<plan>.kunci`` (PKCS#8 PEM, mode 0600).  The
+export sequence of that key lives beside it in ``<plan>.kunci.urutan``: it belongs to the key, not
+to the plan file, so restoring an old plan file from a backup never rewinds it.
+
+The installation that merges packages pins each unit's key by its fingerprint (table
+``unit_key_pin``, append-only): the first pin after a phone confirmation, a re-pin only with a
+reason.  Both are also written to the audit trail.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .audit import write_audit
+from .errors import FileError, ValidationError
+from .rows import utc_now
+
+KEY_SUFFIX = ".kunci"
+SEQUENCE_SUFFIX = ".kunci.urutan"
+_MAX_KEY_FILE = 4096
+_FINGERPRINT_RE = re.compile(r"^[0-9A-F]{4}(-[0-9A-F]{4}){7}$")
+
+
+def fingerprint(public_key: bytes) -> str:
+    """What people compare by phone: SHA-256 of the raw public key, first 128 bits, ``ABCD-…``."""
+    digest = hashlib.sha256(public_key).hexdigest()[:32].upper()
+    return "-".join(digest[i:i + 4] for i in range(0, 32, 4))
+
+
+def normalise_fingerprint(text: str) -> str:
+    """Accept a fingerprint typed with spaces, dashes or lower case; refuse anything else."""
+    hexdigits = re.sub(r"[\s:-]", "", text or "").upper()
+    candidate = "-".join(hexdigits[i:i + 4] for i in range(0, len(hexdigits), 4))
+    if not _FINGERPRINT_RE.match(candidate):
+        raise ValidationError(
+            f"Sidik jari “{text}” tidak sah. Tulis 32 digit heksadesimal, misalnya "
+            "1A2B-3C4D-5E6F-7081-92A3-B4C5-D6E7-F809.", field="fingerprint")
+    return candidate
+
+
+def key_path(plan_path: str | os.PathLike) -> Path:
+    plan_path = Path(plan_path)
+    return plan_path.with_name(plan_path.name + KEY_SUFFIX)
+
+
+def sequence_path(plan_path: str | os.PathLike) -> Path:
+    plan_path = Path(plan_path)
+    return plan_path.with_name(plan_path.name + SEQUENCE_SUFFIX)
+
+
+@dataclass(frozen=True)
+class InstallationKey:
+    """The private key of one installation (never leaves the machine) and its public half."""
+    path: Path
+    private: object              # cryptography Ed25519PrivateKey
+    public_key: bytes            # raw, 32 bytes
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
+
+    def sign(self, data: bytes) -> bytes:
+        return self.private.sign(data)
+
+
+def installation_key(plan_path: str | os.PathLike, *, create: bool = True) -> InstallationKey:
+    """The key next to ``plan_path``; created (0600) when missing and ``create`` is set."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = key_path(plan_path)
+    if not path.exists():
+        if not create:
+            raise FileError(f"Kunci tanda tangan {path.name} belum ada. Ekspor paket sekali untuk membuatnya.")
+        private = Ed25519PrivateKey.generate()
+        pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+        tmp = path.with_name(path.name + ".baru")
+        tmp.unlink(missing_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    elif os.name == "posix" and path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)     # a copy made by hand may have lost the restrictive mode
+    try:
+        if path.stat().st_size > _MAX_KEY_FILE:
+            raise ValueError("too large")
+        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(private, Ed25519PrivateKey):
+            raise ValueError("not Ed25519")
+    except (ValueError, TypeError, OSError):
+        raise FileError(
+            f"Kunci tanda tangan {path.name} rusak atau bukan kunci Ed25519. Pulihkan dari cadangan; bila "
+            "hilang, hapus berkas itu agar kunci baru dibuat, lalu minta Kantor Wilayah menyematkan ulang "
+            "sidik jarinya.") from None
+    public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return InstallationKey(path, private, public)
+
+
+def next_sequence(plan_path: str | os.PathLike) -> int:
+    """Take the next export sequence number of this installation's key (persisted, rising)."""
+    path = sequence_path(plan_path)
+    last = 0
+    if path.exists():
+        text = path.read_text(encoding="ascii", errors="replace").strip()
+        if not text.isdigit():
+            raise FileError(f"Berkas urutan ekspor {path.name} rusak (“{text[:20]}”). Perbaiki atau hapus berkas itu.")
+        last = int(text)
+    tmp = path.with_name(path.name + ".baru")
+    tmp.write_text(f"{last + 1}\n", encoding="ascii")
+    os.replace(tmp, path)
+    return last + 1
+
+
+def verify_signature(public_key: bytes, signature: bytes, data: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+# -- pins (in the merging installation's plan file) -------------------------------------------
+def current_pin(conn, unit_code: str) -> dict | None:
+    row = conn.execute("SELECT * FROM unit_key_pin WHERE unit_code = ? ORDER BY seq DESC LIMIT 1",
+                       (unit_code,)).fetchone()
+    return dict(row) if row else None
+
+
+def key_status(conn, unit_code: str, public_key: bytes) -> str:
+    """``pinned`` (this key is the unit's pin), ``new`` (no pin yet) or ``mismatch``."""
+    pin = current_pin(conn, unit_code)
+    if pin is None:
+        return "new"
+    return "pinned" if pin["fingerprint"] == fingerprint(public_key) else "mismatch"
+
+
+def pins(conn) -> list[dict]:
+    """The current pin of every unit, in unit order."""
+    return [dict(r) for r in conn.execute(
+        "SELECT p.* FROM unit_key_pin p WHERE p.seq = (SELECT max(seq) FROM unit_key_pin q "
+        "WHERE q.unit_code = p.unit_code) ORDER BY p.unit_code")]
+
+
+def pin_key(store, unit_code: str, fingerprint_text: str, *, actor: str, reason: str = "",
+            public_key: bytes | None = None) -> dict:
+    """Pin ``unit_code`` to a key.  A first pin may go without a reason; replacing a pin needs one.
+
+    Returns the new pin.  Pinning the key already pinned changes nothing.
+    """
+    fp = normalise_fingerprint(fingerprint_text)
+    if public_key is not None and fingerprint(public_key) != fp:
+        raise ValidationError("Sidik jari tidak cocok dengan kunci paket. Periksa kembali angka yang dibacakan.")
+    unit_code = (unit_code or "").strip().upper()
+    if not store.conn.execute("SELECT 1 FROM unit WHERE code = ? AND deleted = 0", (unit_code,)).fetchone():
+        raise ValidationError(f"Satker “{unit_code}” tidak ada di direktori satker berkas ini.", field="unit_code")
+    if unit_code == store.unit_code:
+        raise ValidationError("Kunci satker berkas ini sendiri tidak perlu disematkan.", field="unit_code")
+    reason = (reason or "").strip()
+    with store.atomic():
+        old = current_pin(store.conn, unit_code)
+        if old and old["fingerprint"] == fp:
+            return old
+        if old and not reason:
+            raise ValidationError(
+                f"Satker {unit_code} sudah memakai kunci {old['fingerprint']}. Menyematkan kunci lain "
+                "memerlukan alasan (mis. “laptop diganti, dikonfirmasi via telepon”).", field="reason")
+        store.conn.execute(
+            "INSERT INTO unit_key_pin (unit_code, fingerprint, public_key, pinned_at, pinned_by, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (unit_code, fp, public_key.hex() if public_key else None, utc_now(), actor,
+             reason or "sidik jari dikonfirmasi"))
+        write_audit(store.conn, actor=actor, unit_code=store.unit_code, table="unit_key_pin", row_id=unit_code,
+                    action="update" if old else "insert", field="fingerprint",
+                    old=old["fingerprint"] if old else None, new=fp, origin="local")
+    return current_pin(store.conn, unit_code)
