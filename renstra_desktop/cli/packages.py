@@ -1,0 +1,236 @@
+"""Package commands: export-package, verify-package, merge, keys, conflicts (docs/packages.md).
+
+Thin wrappers over core.package, core.merge and core.keys.  Exit 0 when everything asked for was
+done or was already done; 1 when a package was rejected or a key is not pinned.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export-package", help="buat paket bertanda tangan berisi data satker berkas ini")
+    p.add_argument("file", help="berkas rencana (.renstra)")
+    p.add_argument("--unit", help="kode satker (harus satker berkas itu; untuk memastikan)")
+    p.add_argument("-o", "--output", metavar="PKG", help="berkas paket atau folder (bawaan: folder ini, "
+                                                         "nama SATKER_TANGGAL_URUTAN.rpkg)")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("verify-package", help="periksa paket: struktur, manifest, digest, tanda tangan, kunci")
+    p.add_argument("package", metavar="PKG")
+    p.add_argument("--plan", metavar="FILE", help="berkas rencana yang kuncinya dibandingkan (bawaan: berkas "
+                                                  "rencana instalasi ini bila ada)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_verify)
+
+    p = sub.add_parser("merge", help="gabungkan paket ke berkas rencana (uji coba, lalu terapkan)")
+    p.add_argument("file", help="berkas rencana tujuan (.renstra)")
+    p.add_argument("packages", metavar="PKG", nargs="+")
+    p.add_argument("--dry-run", action="store_true", help="uji coba: tampilkan ringkasan, jangan simpan")
+    p.add_argument("--trust-new-keys", action="store_true",
+                   help="sematkan kunci satker yang baru pertama kali terlihat (untuk skrip)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_merge)
+
+    p = sub.add_parser("keys", help="kunci tanda tangan instalasi dan kunci satker yang disematkan")
+    ks = p.add_subparsers(dest="keys_command", metavar="PERINTAH", required=True)
+    k = ks.add_parser("show", help="sidik jari kunci instalasi ini (dibuat bila belum ada)")
+    k.add_argument("file")
+    k.set_defaults(handler=cmd_keys_show)
+    k = ks.add_parser("list", help="kunci satker yang disematkan")
+    k.add_argument("file")
+    k.add_argument("--json", action="store_true")
+    k.set_defaults(handler=cmd_keys_list)
+    k = ks.add_parser("pin", help="sematkan (atau sematkan ulang) kunci satker dari sidik jarinya")
+    k.add_argument("file")
+    k.add_argument("unit", metavar="SATKER")
+    k.add_argument("fingerprint", metavar="SIDIK-JARI")
+    k.add_argument("--reason", default="", help="alasan (wajib bila mengganti kunci yang sudah disematkan)")
+    k.set_defaults(handler=cmd_keys_pin)
+
+    p = sub.add_parser("conflicts", help="konflik penggabungan: daftar dan keputusan")
+    cs = p.add_subparsers(dest="conflicts_command", metavar="PERINTAH", required=True)
+    c = cs.add_parser("list", help="konflik yang belum diputuskan")
+    c.add_argument("file")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(handler=cmd_conflicts_list)
+    c = cs.add_parser("resolve", help="putuskan satu konflik")
+    c.add_argument("file")
+    c.add_argument("id", type=int)
+    c.add_argument("--keep", required=True, choices=("package", "consolidated"),
+                   help="package = nilai dari paket; consolidated = nilai di berkas ini")
+    c.set_defaults(handler=cmd_conflicts_resolve)
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+
+
+def cmd_export(args) -> int:
+    from ..core.package import export_package
+    from ..core.store import Store
+
+    store = Store.open(args.file, readonly=True)
+    try:
+        result = export_package(store, args.output, unit=args.unit)
+    finally:
+        store.close()
+    m = result.manifest
+    print(f"Paket dibuat: {result.path}")
+    print(f"  satker {m['unit']}, urutan {m['sequence']}, {result.total_rows} baris, skema {m['schema_version']}")
+    print(f"  sidik jari kunci: {result.fingerprint}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from ..core.newplan import default_plan_path
+    from ..core.package import verify_package
+    from ..core.store import Store
+
+    plan_path = Path(args.plan) if args.plan else default_plan_path()
+    plan = Store.open(plan_path, readonly=True) if args.plan or plan_path.exists() else None
+    try:
+        report = verify_package(args.package, plan)
+    finally:
+        if plan is not None:
+            plan.close()
+    if args.json:
+        _print_json(report.as_dict())
+        return 0
+    m = report.manifest
+    print(f"Paket utuh dan tanda tangannya sah: {report.path}")
+    print(f"  satker {m['unit']}, urutan {m['sequence']}, dibuat {m['created_at']} (aplikasi {m['app_version']}, "
+          f"skema {m['schema_version']})")
+    print(f"  baris: {sum(m['row_counts'].values())}; digest isi {m['content_digest'][:16]}…")
+    print(f"  sidik jari kunci: {report.fingerprint}")
+    status = {
+        "pinned": "sudah disematkan untuk satker ini",
+        "new": "BELUM disematkan: konfirmasi sidik jari melalui telepon sebelum menggabungkan",
+        "mismatch": f"BERBEDA dengan kunci yang disematkan ({report.pinned_fingerprint}): paket akan ditolak",
+        None: "tidak dibandingkan (beri --plan BERKAS)",
+    }[report.key_status]
+    print(f"  kunci: {status}")
+    for table, bad in report.invalid_rows.items():
+        print(f"  {len(bad)} baris {table} akan ditolak saat digabung (nilai tidak sah)")
+    return 0
+
+
+def cmd_merge(args) -> int:
+    from ..core.merge import STATUS_LABELS, STATUSES, merge_packages
+    from ..core.newplan import current_user
+    from ..core.store import Store
+
+    store = Store.open(args.file)
+    try:
+        report = merge_packages(store, args.packages, actor=current_user(), dry_run=args.dry_run,
+                                trust_new_keys=args.trust_new_keys)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(report.as_dict())
+        return 0 if report.ok else 1
+    if args.dry_run:
+        print("UJI COBA: tidak ada yang disimpan.")
+    for r in report.results:
+        head = f"{r.path.name}: " + (f"satker {r.unit}, urutan {r.sequence}. " if r.unit else "")
+        print(head + r.message)
+        if r.key_status == "new":
+            done = "belum disematkan (uji coba)" if args.dry_run else "kini disematkan"
+            print(f"  kunci baru satker {r.unit}: sidik jari {r.fingerprint}, {done}")
+        for table, counts in r.tables.items():
+            cells = ", ".join(f"{counts[s]} {STATUS_LABELS[s]}" for s in STATUSES if counts[s])
+            print(f"  {table:<20} {cells}")
+        for note in r.notes:
+            print(f"  - {note.table} {note.row_id}: {note.reason}")
+            for name, (old, new) in note.fields.items():
+                print(f"      {name}: berkas ini {old!r} | paket {new!r}")
+    if report.backup:
+        print(f"Cadangan sebelum penggabungan: {report.backup}")
+    return 0 if report.ok else 1
+
+
+def cmd_keys_show(args) -> int:
+    from ..core.keys import installation_key, key_path
+    from ..core.store import Store
+
+    store = Store.open(args.file, readonly=True)
+    try:
+        unit = store.unit_code
+    finally:
+        store.close()
+    existed = key_path(args.file).exists()
+    key = installation_key(args.file)
+    print(f"Kunci instalasi satker {unit}: {key.path}{'' if existed else ' (baru dibuat)'}")
+    print(f"Sidik jari: {key.fingerprint}")
+    print("Bacakan sidik jari ini kepada Kantor Wilayah melalui telepon saat paket pertama dikirim.")
+    return 0
+
+
+def cmd_keys_list(args) -> int:
+    from ..core.keys import pins
+    from ..core.store import Store
+
+    store = Store.open(args.file, readonly=True)
+    try:
+        found = pins(store.conn)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(found)
+        return 0
+    if not found:
+        print("Belum ada kunci satker yang disematkan.")
+    for p in found:
+        print(f"{p['unit_code']:<14} {p['fingerprint']}  {p['pinned_at'][:10]} oleh {p['pinned_by']}: {p['reason']}")
+    return 0
+
+
+def cmd_keys_pin(args) -> int:
+    from ..core.keys import pin_key
+    from ..core.newplan import current_user
+    from ..core.store import Store
+
+    store = Store.open(args.file)
+    try:
+        pin = pin_key(store, args.unit, args.fingerprint, actor=current_user(), reason=args.reason)
+    finally:
+        store.close()
+    print(f"Kunci satker {pin['unit_code']} disematkan: {pin['fingerprint']}")
+    return 0
+
+
+def cmd_conflicts_list(args) -> int:
+    from ..core.merge import open_conflicts
+    from ..core.store import Store
+
+    store = Store.open(args.file, readonly=True)
+    try:
+        found = open_conflicts(store.conn)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(found)
+        return 0
+    if not found:
+        print("Tidak ada konflik yang menunggu keputusan.")
+    for c in found:
+        print(f"#{c['id']} {c['unit_code']} {c['table_name']} {c['row_id']}: {c['reason']}")
+        for name, (old, new) in c["fields"].items():
+            print(f"    {name}: berkas ini {old!r} | paket {new!r}")
+    return 0
+
+
+def cmd_conflicts_resolve(args) -> int:
+    from ..core.merge import resolve_conflict
+    from ..core.newplan import current_user
+    from ..core.store import Store
+
+    store = Store.open(args.file)
+    try:
+        resolve_conflict(store, args.id, args.keep, actor=current_user())
+    finally:
+        store.close()
+    kept = "nilai paket" if args.keep == "package" else "nilai berkas ini"
+    print(f"Konflik #{args.id} diputuskan: {kept} dipertahankan.")
+    return 0
