@@ -2,10 +2,21 @@
 
 ``build_report(conn, ReportOptions(kind, unit=..., year=..., period=..., paper=..., tte=...))``
 returns a :class:`ReportResult` (PDF bytes, page count, QR payload, signature spots).
-``verify.verify_payload`` / ``verify.verify_pdf_report`` check a printed or saved report against
+``verify.verify_payload`` / ``verify.payload_from_pdf`` check a printed or saved report against
 a plan file.  Kinds: capaian, risiko, pendanaan, roadmap, renstra.
+
+reportlab is imported on first use of the builders, so the command line parser stays light.
 """
 from .base import KINDS, TITLES, ReportOptions, ReportResult
-from .build import build_report, collect, payload_for
 
-__all__ = ["KINDS", "TITLES", "ReportOptions", "ReportResult", "build_report", "collect", "payload_for"]
+_LAZY = ("build_report", "collect", "payload_for")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        from . import build
+        return getattr(build, name)
+    raise AttributeError(name)
+
+
+__all__ = ["KINDS", "TITLES", "ReportOptions", "ReportResult", *_LAZY]

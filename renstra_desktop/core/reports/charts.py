@@ -19,6 +19,13 @@ LEVEL_COLORS = {  # public-sector convention: green .. red
 }
 
 
+def embedded_font(drawing: Drawing) -> Drawing:
+    """Start the drawing in the shipped font: the renderer's default (Helvetica) would add an
+    unembedded font to the PDF."""
+    drawing.initialFontName = FONT
+    return drawing
+
+
 def bar_chart(title: str, years: list, targets: list, actuals: list, width: float, height: float = 150) -> Drawing:
     """Grouped bars per year; a missing value draws no bar (never a zero bar)."""
     d = Drawing(width, height)
@@ -55,7 +62,7 @@ def bar_chart(title: str, years: list, targets: list, actuals: list, width: floa
     legend.deltax = 70
     legend.colorNamePairs = [(TARGET_COLOR, "Target"), (ACTUAL_COLOR, "Realisasi")]
     d.add(legend)
-    return d
+    return embedded_font(d)
 
 
 def heat_map(matrix, levels, counts: dict, title: str, size: float = 200) -> Drawing:
@@ -85,7 +92,7 @@ def heat_map(matrix, levels, counts: dict, title: str, size: float = 200) -> Dra
     turned = Group(label)
     turned.rotate(90)          # (x, y) -> (-y, x): the label runs up the left edge
     d.add(turned)
-    return d
+    return embedded_font(d)
 
 
 def _level_name(m, levels) -> str:

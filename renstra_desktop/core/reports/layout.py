@@ -128,6 +128,7 @@ class ReportCanvas(_canvas.Canvas):
 
     def __init__(self, *args, state: BuildState, created: _dt.datetime, **kwargs):
         kwargs["invariant"] = 1
+        kwargs["initialFontName"] = FONT       # else every page would name an unembedded Helvetica
         super().__init__(*args, **kwargs)
         self._state = state
         self._pages: list[dict] = []
@@ -200,6 +201,11 @@ class ReportDoc(BaseDocTemplate):
         self.state = state
         self._total = max(total_flowables, 1)
         self._done = 0
+
+    def build(self, flowables, **kwargs):
+        super().build(flowables, **kwargs)
+        if self.state.progress is not None and self._done < self._total:
+            self.state.progress(self._total, self._total)   # page breaks are not reported one by one
 
     def afterFlowable(self, flowable):
         if getattr(flowable, "_top_level", False):

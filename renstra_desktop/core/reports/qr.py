@@ -83,4 +83,5 @@ def qr_drawing(text: str, size: float) -> Drawing:
     widget = QrCodeWidget(text, barLevel="M", barBorder=2, barWidth=size, barHeight=size)
     drawing = Drawing(size, size)
     drawing.add(widget)
+    drawing.initialFontName = "LiberationSans"   # the renderer's default font would not be embedded
     return drawing

@@ -179,7 +179,7 @@ class SignatureArea(Flowable):
         for i, p in enumerate(self.sig.paraf, 1):
             rows.append([str(i), p["role"], Paragraph(escape(p["name"]), STYLES["small"]),
                          Paragraph(escape(p["jabatan"]), STYLES["small"]), ""])
-        table = Table(rows, colWidths=[20, 62, 110, 120, 56], rowHeights=[14] + [24] * (len(rows) - 1))
+        table = Table(rows, colWidths=[20, 62, 110, 120, 56], rowHeights=[13] + [19] * (len(rows) - 1))
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, 0), FONT_BOLD, 7), ("FONT", (0, 1), (-1, -1), FONT, 7),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
@@ -198,8 +198,8 @@ class SignatureArea(Flowable):
         self.bottom_h = sum(h for _p, h in self._bottom)
         self.paraf = self._paraf_table() if self.sig.paraf_enabled else None
         self.paraf_h = self.paraf.wrap(avail_width, 1000)[1] if self.paraf else 0
-        self.height = 12 + max(self.top_h + SPOT_SIZE[1] + self.bottom_h,
-                               SPOT_SIZE[1] + 8 + self.paraf_h, QR_SIZE + 24)
+        below = max(self.bottom_h, 8 + self.paraf_h if self.paraf else 0)   # under the two boxes
+        self.height = 6 + max(self.top_h + SPOT_SIZE[1] + below, QR_SIZE + 24)
         return self.width, self.height
 
     def draw(self):
@@ -226,7 +226,7 @@ class SignatureArea(Flowable):
         # konseptor box on the left at the height of the kepala box; paraf table under it
         self._record(state, "konseptor", page_index, 0, spot_bottom)
         if self.paraf is not None:
-            self.paraf.drawOn(c, 0, max(0, spot_bottom - 8 - self.paraf_h))
+            self.paraf.drawOn(c, 0, spot_bottom - 8 - self.paraf_h)
         left = max(SPOT_SIZE[0], self.paraf._width if self.paraf is not None else 0)
         qx = left + (x0 - left - QR_SIZE) / 2
         qy = self.height - QR_SIZE - 4
