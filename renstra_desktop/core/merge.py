@@ -7,7 +7,8 @@ numbers and, in ``origin``, the digest of the package each row came from.  A con
 *in the package's history* when it came from an earlier package of the same unit signed by the
 same key (``package_batch``), or is the common seeded row (origin 'seed', version 1).  Then:
 
-- same content → unchanged (nothing written);
+- same values → unchanged (when only the version differs, e.g. a value changed and changed back,
+  the row takes the package's version numbers and origin; no value changes, so no audit entry);
 - in the history and ``consolidated.row_version <= package.base_version`` → updated;
 - otherwise → conflict: the file holds a version the package's unit never saw (a restored old
   unit file, a re-pinned unit, a local change or import).  Both values are listed, the row is
@@ -326,13 +327,14 @@ class _Applier:
         content_cols = spec.columns + ("deleted",)
         content_of = itemgetter(*(ix[c] for c in content_cols))
         key_of = itemgetter(*(ix[c] for c in spec.key)) if spec.key else (lambda r: None)
+        meta_of = itemgetter(*(ix[c] for c in _VERSION_COLUMNS))
         i_owner, i_origin, i_rv, i_base = ix["owner_unit"], ix["origin"], ix["row_version"], ix["base_version"]
         locked = self._lock_check(table, ix)
         existing = {r[0]: r for r in self.cur.execute(
             f"SELECT {', '.join(cols)} FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps([r[0] for r in rows]),))}
         counts = Counter({s: 0 for s in STATUSES})
-        inserts, updates = [], []
+        inserts, updates, refreshes = [], [], []
         for p in rows:
             rid = p[0]
             if rid in invalid:
@@ -353,6 +355,8 @@ class _Applier:
                 counts["rejected"] += 1
                 continue
             if content_of(c) == content_of(p):
+                if meta_of(c) != meta_of(p):
+                    refreshes.append(p)      # same values, another version: keep the unit's version numbers
                 counts["unchanged"] += 1
                 continue
             if locked(p):
@@ -382,6 +386,10 @@ class _Applier:
         counts["new"] = self._insert(table, cols, inserts, notes, counts)
         self._update(table, cols, content_cols, updates)
         counts["updated"] = len(updates)
+        if refreshes:
+            self.cur.executemany(
+                f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in _VERSION_COLUMNS)}, origin = ? WHERE id = ?",
+                [meta_of(p) + (self.digest, p[0]) for p in refreshes])
         return counts
 
     def _check_columns(self, table: str, cols: tuple) -> None:
@@ -446,6 +454,10 @@ class _Applier:
                     action = "update"
                 write_audit(self.conn, actor=self.actor, unit_code=self.unit, table=table, row_id=p[0],
                             action=action, field=name, old=c[i], new=p[i], origin=self.digest)
+
+
+# Version metadata a package row carries besides its values; refreshed when only these differ.
+_VERSION_COLUMNS = ("created_at", "updated_at", "updated_by", "row_version", "base_version")
 
 
 def _diff(cols, old, new) -> dict:

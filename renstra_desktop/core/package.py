@@ -63,7 +63,14 @@ def export_package(store: Store, target: str | os.PathLike | None = None, *, uni
         folder, target = target, None
     key = installation_key(store.path)
     sequence = next_sequence(store.path)
-    path = Path(target) if target is not None else Path(folder or ".") / fmt.default_file_name(own, sequence)
+    if target is None:
+        path = Path(folder or ".") / fmt.default_file_name(own, sequence)
+        n = 1
+        while path.exists():     # a new key restarts the sequence: never overwrite an older package
+            n += 1
+            path = path.with_name(f"{fmt.default_file_name(own, sequence)[:-len(fmt.EXTENSION)]}-{n}{fmt.EXTENSION}")
+    else:
+        path = Path(target)
     if path.exists():
         raise FileError(f"Berkas {path.name} sudah ada. Pilih nama lain agar berkas itu tidak tertimpa.")
     body = write_package(path, unit=own, schema_version=store.schema_version, tables=tables, key=key,
@@ -353,13 +360,15 @@ def _read_limited(path: Path) -> bytes:
 def _compare_schema(name: str, found: set, expected: frozenset) -> None:
     if found == expected:
         return
-    extra = sorted(found - expected, key=lambda r: (r[0], r[1]))
+    known = {name for _, name, _, _ in expected}
+    extra = sorted((r for r in found if r[1] not in known), key=lambda r: (r[0], r[1]))
     kinds = {"trigger": "trigger", "view": "view", "table": "tabel", "index": "indeks"}
     if extra:
         listed = ", ".join(f"{kinds.get(t, t)} “{n}”" for t, n, _, _ in extra[:5])
         raise PackageError(f"Paket {name} berisi objek di luar skema paket ({listed}). "
                            "Paket seperti ini tidak diterima; minta satker mengekspor ulang dari aplikasi.")
-    raise PackageError(f"Struktur tabel paket {name} tidak sesuai skema paket. "
+    changed = sorted({n for _, n, _, _ in (found ^ expected)})
+    raise PackageError(f"Struktur tabel paket {name} tidak sesuai skema paket ({', '.join(changed[:5])}). "
                        "Minta satker mengekspor ulang dari aplikasi.")
 
 

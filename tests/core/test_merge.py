@@ -1,0 +1,262 @@
+"""The merge: summary per package and table, idempotence, versions and conflicts, locks, tombstones,
+audit and origin, the batch log, and the Kanwil's package merged by a unit (issue 3)."""
+import json
+import shutil
+
+import pytest
+from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan, sha
+
+from renstra_desktop.core.errors import PermissionDenied, ValidationError
+from renstra_desktop.core.keys import installation_key, pin_key
+from renstra_desktop.core.merge import merge_packages, open_conflicts, received_packages, resolve_conflict
+from renstra_desktop.core.package import export_package
+from renstra_desktop.core.rows import stable_id
+from renstra_desktop.core.service import PlanService
+from renstra_desktop.core.store import Store
+
+
+@pytest.fixture
+def upt(tmp_path):
+    store = make_unit_plan(tmp_path / "upt" / "lobar.renstra")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def out(tmp_path):
+    folder = tmp_path / "kiriman"
+    folder.mkdir()
+    return folder
+
+
+def merge(store, *paths, **kw):
+    kw.setdefault("trust_new_keys", True)
+    return merge_packages(store, paths, actor="kanwil", **kw)
+
+
+def value_of(store, table, row_id, column="value"):
+    return store.conn.execute(f"SELECT {column} FROM {table} WHERE id = ?", (row_id,)).fetchone()[0]
+
+
+def test_first_merge_summary_origin_audit_and_batch(upt, out, kanwil_store):
+    ids = add_realisations(upt)
+    pkg = export_package(upt, folder=out)
+    report = merge(kanwil_store, pkg.path)
+    result = report.results[0]
+    assert result.status == "merged" and result.key_status == "new"
+    assert result.tables["realisation"]["new"] == 3 and result.totals()["new"] == pkg.total_rows
+    assert result.totals()["updated"] == result.totals()["conflicts"] == result.totals()["rejected"] == 0
+    assert report.backup is not None and report.backup.exists() and report.backup.parent == kanwil_store.path.parent
+    row = kanwil_store.conn.execute("SELECT * FROM realisation WHERE id = ?", (ids[0],)).fetchone()
+    assert row["origin"] == pkg.package_digest and row["owner_unit"] == UPT and row["value"] == pytest.approx(3.1)
+    audit = kanwil_store.conn.execute("SELECT * FROM audit_log WHERE row_id = ?", (ids[0],)).fetchall()
+    assert [(a["action"], a["origin"], a["unit_code"]) for a in audit] == [("insert", pkg.package_digest, UPT)]
+    assert json.loads(audit[0]["new_value"])["evidence"] == "Laporan bulan 1"
+    assert kanwil_store.conn.execute("SELECT count(*) FROM audit_log WHERE origin = ?",
+                                     (pkg.package_digest,)).fetchone()[0] == pkg.total_rows
+    [last] = received_packages(kanwil_store.conn)
+    assert (last["unit_code"], last["sequence"], last["package_digest"]) == (UPT, 1, pkg.package_digest)
+    assert last["totals"]["new"] == pkg.total_rows and last["merged_by"] == "kanwil"
+
+
+def test_remerge_and_older_package_change_nothing(upt, out, kanwil_store):
+    ids = add_realisations(upt)
+    first = export_package(upt, folder=out).path
+    PlanService(upt, "admin-upt").update("realisation", ids[0], {"value": "9,5"})
+    second = export_package(upt, folder=out).path
+    merge(kanwil_store, second)
+    before = folder_state(kanwil_store.path.parent)
+    report = merge(kanwil_store, second, first)
+    assert [r.status for r in report.results] == ["already_merged", "older"]
+    assert "sudah digabungkan" in report.results[0].message and "lebih lama" in report.results[1].message
+    assert report.results[0].totals()["unchanged"] > 0 and report.results[0].totals()["new"] == 0
+    assert report.backup is None and folder_state(kanwil_store.path.parent) == before
+    assert value_of(kanwil_store, "realisation", ids[0]) == 9.5
+
+
+def test_update_and_tombstone_travel_and_do_not_come_back(upt, out, kanwil_store):
+    ids = add_realisations(upt)
+    service = PlanService(upt, "admin-upt")
+    merge(kanwil_store, export_package(upt, folder=out).path)
+    service.update("realisation", ids[0], {"value": "4,25", "evidence": "Koreksi"})
+    service.delete("realisation", ids[1])
+    pkg = export_package(upt, folder=out)
+    result = merge(kanwil_store, pkg.path).results[0]
+    assert result.tables["realisation"]["updated"] == 2 and result.tables["realisation"]["unchanged"] == 1
+    assert result.totals()["updated"] == 2          # unchanged rows are not counted as updated
+    assert value_of(kanwil_store, "realisation", ids[0]) == 4.25
+    assert value_of(kanwil_store, "realisation", ids[1], "deleted") == 1
+    audit = kanwil_store.conn.execute("SELECT action, field, old_value, new_value FROM audit_log WHERE row_id IN (?, ?) "
+                                      "AND origin = ? ORDER BY seq", (ids[0], ids[1], pkg.package_digest)).fetchall()
+    assert sorted(tuple(a) for a in audit) == [("delete", "deleted", "0", "1"), ("update", "evidence",
+                                               "Laporan bulan 1", "Koreksi"), ("update", "value", "3.1", "4.25")]
+
+
+def test_restored_unit_file_gives_conflicts_listed_with_both_values(upt, out, kanwil_store, tmp_path):
+    ids = add_realisations(upt)
+    backup = upt.save_copy(tmp_path / "lama.renstra")
+    service = PlanService(upt, "admin-upt")
+    service.update("realisation", ids[0], {"value": "5"})
+    service.delete("realisation", ids[1])
+    merge(kanwil_store, export_package(upt, folder=out).path)
+    # The unit restores last month's file (same key) and edits the first row again.
+    upt.close()
+    shutil.copy(backup, upt.path)
+    restored = Store.open(upt.path)
+    PlanService(restored, "admin-upt").update("realisation", ids[0], {"value": "6"})
+    pkg = export_package(restored, folder=out)
+    restored.close()
+    result = merge(kanwil_store, pkg.path).results[0]
+    assert result.status == "merged"
+    conflicts = {n.row_id: n for n in result.notes if n.status == "conflicts"}
+    assert set(conflicts) == {ids[0], ids[1]} and result.tables["realisation"]["conflicts"] == 2
+    assert conflicts[ids[0]].fields["value"] == (5.0, 6.0)
+    assert conflicts[ids[1]].fields["deleted"] == (1, 0)
+    assert "riwayat paket" in conflicts[ids[0]].reason
+    # Nothing overwritten, and the deleted row did not come back.
+    assert value_of(kanwil_store, "realisation", ids[0]) == 5.0
+    assert value_of(kanwil_store, "realisation", ids[1], "deleted") == 1
+    listed = {c["row_id"]: c for c in open_conflicts(kanwil_store.conn)}
+    assert listed[ids[0]]["fields"]["value"] == (5.0, 6.0)
+    resolve_conflict(kanwil_store, listed[ids[0]]["id"], "package", actor="kepala")
+    resolve_conflict(kanwil_store, listed[ids[1]]["id"], "consolidated", actor="kepala")
+    assert value_of(kanwil_store, "realisation", ids[0]) == 6.0
+    assert value_of(kanwil_store, "realisation", ids[0], "origin") == pkg.package_digest
+    assert value_of(kanwil_store, "realisation", ids[1], "deleted") == 1
+    decided = dict(kanwil_store.conn.execute("SELECT row_id, status FROM merge_conflict WHERE decided_by = 'kepala'"))
+    assert decided == {ids[0]: "kept_package", ids[1]: "kept_consolidated"}
+    audit = kanwil_store.conn.execute("SELECT row_id, field, actor FROM audit_log WHERE actor = 'kepala' ORDER BY seq")
+    assert [tuple(a) for a in audit] == [(ids[0], "value", "kepala"), (ids[1], "konflik", "kepala")]
+    with pytest.raises(ValidationError, match="sudah diputuskan"):
+        resolve_conflict(kanwil_store, listed[ids[0]]["id"], "consolidated", actor="kepala")
+    # The same package version is not asked about again; a newer version of the row is.
+    restored = Store.open(upt.path)
+    PlanService(restored, "admin-upt").update("realisation", ids[2], {"value": "7"})
+    again = merge(kanwil_store, export_package(restored, folder=out).path).results[0]
+    restored.close()
+    assert again.tables["realisation"]["conflicts"] == 0 and again.tables["realisation"]["updated"] == 1
+    assert [n.row_id for n in again.notes] == [ids[1]] and "sudah diputuskan" in again.notes[0].reason
+
+
+def test_repinned_unit_conflicts_with_rows_from_the_old_key(upt, out, kanwil_store, tmp_path):
+    ids = add_realisations(upt, months=[1])
+    merge(kanwil_store, export_package(upt, folder=out).path)
+    # The unit's laptop is replaced: same plan file, new key.
+    upt.path.with_name(upt.path.name + ".kunci").unlink()
+    upt.path.with_name(upt.path.name + ".kunci.urutan").unlink()
+    PlanService(upt, "admin-upt").update("realisation", ids[0], {"value": "8"})
+    pkg = export_package(upt, folder=out)
+    refused = merge(kanwil_store, pkg.path).results[0]
+    assert refused.status == "rejected" and "kunci lain" in refused.message
+    pin_key(kanwil_store, UPT, pkg.fingerprint, actor="kepala", reason="laptop diganti; dikonfirmasi telepon")
+    result = merge(kanwil_store, pkg.path).results[0]
+    assert result.status == "merged" and result.key_status == "pinned"
+    [note] = [n for n in result.notes if n.status == "conflicts"]
+    assert note.row_id == ids[0] and "kunci satker yang sekarang" in note.reason
+    assert value_of(kanwil_store, "realisation", ids[0]) == pytest.approx(3.1)
+
+
+def test_locked_period_is_ignored_locked(upt, out, kanwil_service, kanwil_store):
+    ids = add_realisations(upt, months=[1, 2])
+    merge(kanwil_store, export_package(upt, folder=out).path)
+    kanwil_service.insert("period_lock", {"unit_code": UPT, "period": "2026-01"})
+    kanwil_service.insert("period_lock", {"unit_code": UPT, "period": "2027"})
+    service = PlanService(upt, "admin-upt")
+    service.update("realisation", ids[0], {"value": "9"})
+    service.update("realisation", ids[1], {"value": "9"})
+    add_realisations(upt, months=[3], year=2027)
+    result = merge(kanwil_store, export_package(upt, folder=out).path).results[0]
+    counts = result.tables["realisation"]
+    assert (counts["ignored_locked"], counts["updated"], counts["new"]) == (2, 1, 0)
+    reasons = {n.row_id: n.reason for n in result.notes}
+    assert "2026-01" in reasons[ids[0]] and "dikunci" in reasons[ids[0]]
+    assert value_of(kanwil_store, "realisation", ids[0]) == pytest.approx(3.1)
+    assert value_of(kanwil_store, "realisation", ids[1]) == 9.0
+
+
+def test_row_owned_by_another_unit_here_is_rejected_others_applied(upt, out, kanwil_service, kanwil_store):
+    add_realisations(upt, months=[1])
+    # The Kanwil set a target for the unit under the same stable id the unit's skeleton uses.
+    target_id = stable_id("indicator_target", UPT, "IKK 17.1", 2026)
+    kanwil_service.insert("indicator_target", {"unit_code": UPT, "indicator_code": "IKK 17.1", "year": 2026,
+                                               "value": 3.5})
+    result = merge(kanwil_store, export_package(upt, folder=out).path).results[0]
+    assert result.status == "merged" and result.tables["indicator_target"]["rejected"] == 1
+    [note] = [n for n in result.notes if n.status == "rejected"]
+    assert note.row_id == target_id and "milik satker KANWIL" in note.reason
+    assert value_of(kanwil_store, "indicator_target", target_id) == 3.5
+    assert result.tables["realisation"]["new"] == 1
+
+
+def test_invalid_values_are_rejected_per_row(upt, out, kanwil_store):
+    ids = add_realisations(upt, months=[1, 2])
+    upt.conn.execute("UPDATE realisation SET value = 'tiga koma dua', period = '2031-01' WHERE id = ?", (ids[0],))
+    result = merge(kanwil_store, export_package(upt, folder=out).path).results[0]
+    [note] = [n for n in result.notes if n.status == "rejected"]
+    assert note.row_id == ids[0] and "2031-01" in note.reason
+    assert result.tables["realisation"]["new"] == 1
+    assert kanwil_store.conn.execute("SELECT count(*) FROM realisation WHERE id = ?", (ids[0],)).fetchone()[0] == 0
+
+
+def test_dry_run_reports_exactly_and_writes_nothing(upt, out, kanwil_store):
+    ids = add_realisations(upt)
+    first = export_package(upt, folder=out).path
+    PlanService(upt, "admin-upt").update("realisation", ids[0], {"value": "1"})
+    second = export_package(upt, folder=out).path
+    before = folder_state(kanwil_store.path.parent)
+    dry = merge(kanwil_store, first, second, dry_run=True, trust_new_keys=False)
+    assert [r.status for r in dry.results] == ["would_merge", "would_merge"]
+    assert dry.results[0].key_status == "new"
+    assert dry.results[1].tables["realisation"]["updated"] == 1      # sees the first package's effect
+    assert folder_state(kanwil_store.path.parent) == before and dry.backup is None
+    real = merge(kanwil_store, first, second)
+    assert [r.as_dict()["tables"] for r in real.results] == [r.as_dict()["tables"] for r in dry.results]
+
+
+def test_kanwil_package_is_merged_by_the_unit(upt, out, kanwil_service, kanwil_store):
+    kanwil_service.insert("period_lock", {"unit_code": UPT, "period": "2026-01"})
+    ikk = kanwil_store.conn.execute("SELECT id FROM indicator WHERE code = 'IKK 17.1'").fetchone()[0]
+    kanwil_service.update("indicator", ikk, {"name": "Indeks kepuasan layanan (revisi)"})
+    pkg = export_package(kanwil_store, folder=out)
+    result = merge_packages(upt, [pkg.path], actor="admin-upt", trust_new_keys=True).results[0]
+    assert result.status == "merged", result.message
+    assert result.tables["indicator"]["updated"] == 1 and result.tables["period_lock"]["new"] == 1
+    assert value_of(upt, "indicator", ikk, "name") == "Indeks kepuasan layanan (revisi)"
+    owners = {r[0] for r in upt.conn.execute("SELECT DISTINCT owner_unit FROM audit_log a JOIN indicator i ON "
+                                              "i.id = a.row_id WHERE a.origin = ?", (pkg.package_digest,))}
+    assert owners == {"KANWIL"}
+    with pytest.raises(PermissionDenied, match="dikunci"):
+        PlanService(upt, "admin-upt").insert("realisation", {"unit_code": UPT, "indicator_code": "IKK 17.1",
+                                                             "period": "2026-01", "value": 1})
+    assert merge_packages(upt, [pkg.path], actor="admin-upt").results[0].status == "already_merged"
+
+
+def test_many_packages_progress_and_one_backup(upt, out, kanwil_store, tmp_path):
+    other = make_unit_plan(tmp_path / "sumbawa" / "sumbawa.renstra", "LPS-SUMBAWA")
+    try:
+        add_realisations(upt, months=[1])
+        add_realisations(other, months=[1])
+        paths = [export_package(upt, folder=out).path, export_package(other, folder=out).path]
+    finally:
+        other.close()
+    seen = []
+    report = merge_packages(kanwil_store, paths, actor="kanwil", trust_new_keys=True,
+                            progress=lambda done, total, name: seen.append((done, total, name)))
+    assert [r.status for r in report.results] == ["merged", "merged"]
+    assert seen == [(1, 2, paths[0].name), (2, 2, paths[1].name)]
+    backups = [p for p in kanwil_store.path.parent.iterdir() if ".cadangan-gabung-" in p.name]
+    assert backups == [report.backup]
+    assert {p["unit_code"] for p in received_packages(kanwil_store.conn)} == {UPT, "LPS-SUMBAWA"}
+
+
+def test_backup_holds_the_file_before_the_merge(upt, out, kanwil_store):
+    add_realisations(upt, months=[1])
+    before = sha(kanwil_store.path)
+    report = merge(kanwil_store, export_package(upt, folder=out).path)
+    backup = Store.open(report.backup, readonly=True)
+    try:
+        assert backup.conn.execute("SELECT count(*) FROM realisation WHERE owner_unit = ?", (UPT,)).fetchone()[0] == 0
+    finally:
+        backup.close()
+    assert sha(kanwil_store.path) != before
+    installation_key(kanwil_store.path)   # the Kanwil's own key may live beside the file too

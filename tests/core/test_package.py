@@ -1,0 +1,166 @@
+"""Installation keys, package export and verification (issue 3, sections 1-3)."""
+import os
+import re
+import shutil
+import sqlite3
+
+import pytest
+from package_fixtures import UPT, add_realisations, make_unit_plan, rows_of
+
+from renstra_desktop.core import package_format as fmt
+from renstra_desktop.core import store as store_mod
+from renstra_desktop.core.errors import FileError, ValidationError
+from renstra_desktop.core.keys import (fingerprint, installation_key, key_path, key_status, next_sequence,
+                                       normalise_fingerprint, pin_key, pins)
+from renstra_desktop.core.merge import merge_packages
+from renstra_desktop.core.package import PackageReader, export_package, verify_package, write_package
+from renstra_desktop.core.service import PlanService
+from renstra_desktop.core.store import Store, latest_schema_version
+
+
+@pytest.fixture
+def upt(tmp_path):
+    store = make_unit_plan(tmp_path / "upt" / "lobar.renstra")
+    yield store
+    store.close()
+
+
+def test_key_is_created_once_next_to_the_plan_with_private_permissions(tmp_path):
+    plan = tmp_path / "rencana.renstra"
+    key = installation_key(plan)
+    assert key_path(plan) == tmp_path / "rencana.renstra.kunci" and key.path.exists()
+    if os.name == "posix":
+        assert key.path.stat().st_mode & 0o777 == 0o600
+    assert installation_key(plan).fingerprint == key.fingerprint
+    assert re.fullmatch(r"[0-9A-F]{4}(-[0-9A-F]{4}){7}", key.fingerprint)
+    assert normalise_fingerprint(key.fingerprint.lower().replace("-", " ")) == key.fingerprint
+    with pytest.raises(ValidationError, match="tidak sah"):
+        normalise_fingerprint("1234")
+
+
+def test_a_damaged_key_file_is_refused_not_replaced(tmp_path):
+    plan = tmp_path / "rencana.renstra"
+    key_path(plan).write_text("bukan kunci")
+    with pytest.raises(FileError, match="rusak"):
+        installation_key(plan)
+    assert key_path(plan).read_text() == "bukan kunci"
+
+
+def test_export_sequence_belongs_to_the_key_not_to_the_plan_file(upt, tmp_path):
+    backup = tmp_path / "cadangan.renstra"
+    upt.save_copy(backup)
+    first = export_package(upt, folder=tmp_path)
+    second = export_package(upt, folder=tmp_path)
+    assert (first.manifest["sequence"], second.manifest["sequence"]) == (1, 2)
+    upt.close()
+    shutil.copy(backup, tmp_path / "upt" / "lobar.renstra")      # the unit restores an old plan file
+    restored = Store.open(tmp_path / "upt" / "lobar.renstra")
+    try:
+        assert export_package(restored, folder=tmp_path).manifest["sequence"] == 3
+    finally:
+        restored.close()
+    assert next_sequence(tmp_path / "upt" / "lobar.renstra") == 4
+
+
+def test_export_holds_only_the_units_rows_tombstones_included(upt, tmp_path):
+    ids = add_realisations(upt)
+    PlanService(upt, "admin-upt").delete("realisation", ids[0])
+    result = export_package(upt, folder=tmp_path, unit=UPT.lower())
+    today = result.manifest["created_at"][:10]
+    assert result.path.name == f"{UPT}_{today}_0001{fmt.EXTENSION}"
+    conn = sqlite3.connect(result.path)
+    try:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == fmt.PACKAGE_APPLICATION_ID
+        for table in fmt.package_schema(upt.schema_version).tables:
+            owners = {r[0] for r in conn.execute(f"SELECT DISTINCT owner_unit FROM {table}")}
+            assert owners <= {UPT}
+        assert conn.execute("SELECT count(*) FROM unit").fetchone()[0] == 0      # reference data stays home
+        assert conn.execute("SELECT deleted FROM realisation WHERE id = ?", (ids[0],)).fetchone() == (1,)
+    finally:
+        conn.close()
+    m = result.manifest
+    assert m["unit"] == UPT and m["schema_version"] == latest_schema_version() and m["row_counts"]["realisation"] == 3
+    assert sum(m["row_counts"].values()) == result.total_rows > 3
+
+
+def test_export_refuses_another_unit_and_an_existing_file(upt, tmp_path):
+    with pytest.raises(FileError, match="milik satker LPS-LOBAR"):
+        export_package(upt, tmp_path / "x.rpkg", unit="LPS-SUMBAWA")
+    (tmp_path / "ada.rpkg").write_bytes(b"keep")
+    with pytest.raises(FileError, match="sudah ada"):
+        export_package(upt, tmp_path / "ada.rpkg")
+    assert (tmp_path / "ada.rpkg").read_bytes() == b"keep"
+
+
+def test_verify_reads_the_manifest_and_compares_the_key_with_the_pin(upt, tmp_path, kanwil_store):
+    add_realisations(upt)
+    pkg = export_package(upt, folder=tmp_path).path
+    report = verify_package(pkg)
+    assert report.key_status is None and report.manifest["unit"] == UPT and report.invalid_rows == {}
+    assert verify_package(pkg, kanwil_store).key_status == "new"
+    pin_key(kanwil_store, UPT, report.fingerprint, actor="kanwil")
+    assert verify_package(pkg, kanwil_store).key_status == "pinned"
+    other = installation_key(tmp_path / "lain.renstra")
+    with pytest.raises(ValidationError, match="memerlukan alasan"):
+        pin_key(kanwil_store, UPT, other.fingerprint, actor="kanwil")
+    pin_key(kanwil_store, UPT, other.fingerprint, actor="kanwil", reason="laptop diganti, dikonfirmasi telepon")
+    assert verify_package(pkg, kanwil_store).key_status == "mismatch"
+    assert key_status(kanwil_store.conn, UPT, other.public_key) == "pinned"
+    assert [p["reason"] for p in pins(kanwil_store.conn)] == ["laptop diganti, dikonfirmasi telepon"]
+    history = kanwil_store.conn.execute("SELECT count(*) FROM unit_key_pin WHERE unit_code = ?", (UPT,)).fetchone()
+    assert history[0] == 2
+    audit = kanwil_store.conn.execute("SELECT action, old_value, new_value FROM audit_log "
+                                      "WHERE table_name = 'unit_key_pin' ORDER BY seq").fetchall()
+    assert [tuple(a) for a in audit] == [("insert", None, report.fingerprint),
+                                         ("update", report.fingerprint, other.fingerprint)]
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        kanwil_store.conn.execute("DELETE FROM unit_key_pin")
+
+
+def test_package_schema_is_the_plan_tables_and_the_manifest_only():
+    schema = fmt.package_schema(latest_schema_version())
+    names = {name for kind, name, _, _ in schema.master if kind == "table"}
+    assert names == set(schema.tables) | {"manifest", "signature"}
+    assert not {kind for kind, *_ in schema.master} - {"table", "index"}
+    assert all(sql is None for kind, _, _, sql in schema.master if kind == "index")   # UNIQUE only
+
+
+def test_an_older_package_is_migrated_in_a_temporary_copy(upt, tmp_path, kanwil_path, monkeypatch):
+    add_realisations(upt, months=[5])
+    pkg = export_package(upt, folder=tmp_path).path
+    before = pkg.read_bytes()
+    old = latest_schema_version()
+    # The application moves on: a later migration adds a column to realisation.
+    mig = tmp_path / "mig"
+    mig.mkdir()
+    for _, script in store_mod.migrations():
+        shutil.copy(script, mig / script.name)
+    (mig / f"{old + 1:04d}_test.sql").write_text("ALTER TABLE realisation ADD COLUMN note TEXT DEFAULT 'x';\n")
+    monkeypatch.setattr(store_mod, "migrations_dir", lambda: mig)
+    fmt.package_schema.cache_clear()
+    try:
+        with PackageReader.open(pkg) as reader:
+            assert reader.schema_version == old
+            cols, rows = reader.read_content().tables["realisation"]
+            assert cols[-1] == "note" and rows[0][-1] == "x"
+        kanwil = Store.open(kanwil_path)          # migrated to the new schema too
+        try:
+            report = merge_packages(kanwil, [pkg], actor="kanwil", trust_new_keys=True)
+            assert report.results[0].status == "merged", report.results[0].message
+            assert kanwil.conn.execute("SELECT note FROM realisation WHERE owner_unit = ?", (UPT,)).fetchone()[0] == "x"
+        finally:
+            kanwil.close()
+    finally:
+        fmt.package_schema.cache_clear()
+    assert pkg.read_bytes() == before
+
+
+def test_write_package_signs_what_a_reader_verifies(upt, tmp_path):
+    key = installation_key(upt.path)
+    rows = {"realisation": rows_of(upt, "realisation", UPT), "risk": rows_of(upt, "risk", UPT)}
+    body = write_package(tmp_path / "p.rpkg", unit=UPT, schema_version=upt.schema_version, tables=rows,
+                         key=key, sequence=7)
+    with PackageReader.open(tmp_path / "p.rpkg") as reader:
+        assert reader.body == body and reader.sequence == 7 and reader.fingerprint == fingerprint(key.public_key)
+        assert reader.read_content().total == len(rows["risk"])
+    assert not list(tmp_path.glob("*.baru"))
