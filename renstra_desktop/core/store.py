@@ -61,10 +61,27 @@ def _check_header(path: Path) -> None:
         )
 
 
+def _recover_hot_journal(path: Path) -> None:
+    """A write interrupted by a crash or power cut leaves ``<file>-journal``; a read-only connection
+    cannot roll it back and would report the file as damaged.  A read-write open lets SQLite restore
+    the last committed state (its own recovery) before the file is inspected."""
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists() and journal.stat().st_size > 0 and os.access(path, os.W_OK):
+        conn = sqlite3.connect(str(path), timeout=5)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError:
+            pass  # inspect_file reports what is wrong
+        finally:
+            conn.close()
+
+
 def inspect_file(path: str | os.PathLike) -> dict:
-    """Read a file's identity read-only: application id, schema version, integrity. Writes nothing."""
+    """Read a file's identity read-only: application id, schema version, integrity.  Writes nothing,
+    except SQLite's rollback of a journal left by an interrupted write."""
     path = Path(path)
     _check_header(path)
+    _recover_hot_journal(path)
     uri = f"file:{path.resolve().as_posix()}?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True)
