@@ -84,3 +84,36 @@ def choose_save_file(parent: QWidget | None, title: str, directory: str = "", *,
     if not dialog.exec() or not dialog.selectedFiles():
         return None
     return Path(dialog.selectedFiles()[0])
+
+
+# -- reports (issue 4) -------------------------------------------------------------------------
+PDF_FILTER_SOURCE = "Dokumen PDF (*.pdf);;Semua berkas (*)"
+P12_FILTER_SOURCE = "Sertifikat PKCS#12 (*.p12 *.pfx);;Semua berkas (*)"
+
+
+def choose_pdf_save(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
+    """A PDF file name to write; '.pdf' is added when the user typed no suffix."""
+    dialog = QFileDialog(parent, title, directory, tr(PDF_FILTER_SOURCE))
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix("pdf")
+    if not dialog.exec() or not dialog.selectedFiles():
+        return None
+    return Path(dialog.selectedFiles()[0])
+
+
+def choose_pdf_open(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, directory, tr(PDF_FILTER_SOURCE))
+    return Path(path) if path else None
+
+
+def choose_p12(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
+    path, _ = QFileDialog.getOpenFileName(parent, title, directory, tr(P12_FILTER_SOURCE))
+    return Path(path) if path else None
+
+
+def ask_password(parent: QWidget | None, title: str, label: str) -> bytes | None:
+    """A password typed hidden; returned as bytes for the caller to use once (never stored)."""
+    from PySide6.QtWidgets import QLineEdit
+
+    text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
+    return text.encode("utf-8") if ok else None

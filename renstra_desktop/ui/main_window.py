@@ -56,6 +56,9 @@ class MainWindow(QMainWindow):
         self.add_tab(self.risk_tab, self.tr("Risiko"))
         self.add_tab(self.roadmap_tab, self.tr("Roadmap"))
         self.add_tab(self.funding_tab, self.tr("Pendanaan"))
+        from .report_tab import ReportTab   # issue 4: the Laporan tab
+        self.report_tab = ReportTab(self.controller)
+        self.add_tab(self.report_tab, self.tr("Laporan"))
 
         self.unit_combo = QComboBox()
         self.unit_combo.setMinimumContentsLength(28)

@@ -1,0 +1,330 @@
+"""The Laporan tab: choose a report, build it off the GUI thread, preview its pages, save, print,
+sign, and check a report against the open plan.
+
+Building and signing run through :func:`.worker.run_in_background` (the worker opens its own
+Store).  The preview is drawn with pdfium (pypdfium2: QtPdf is not part of PySide6-Essentials);
+the same renderer paints the pages for printing, with annotation appearances included, so a
+signed PDF prints with its stamps (a flattened copy).  A PKCS#12 password is asked through
+:mod:`.dialogs` for one signature and never stored.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from ..core import queries
+from ..core.reports.base import KINDS, TITLES, ReportOptions
+from ..core.schema import PLAN_YEARS
+from . import dialogs
+from .worker import run_in_background
+
+PERIODS = [("", "Tahunan"), ("S1", "Semester I"), ("S2", "Semester II"), ("TW1", "Triwulan I"),
+           ("TW2", "Triwulan II"), ("TW3", "Triwulan III"), ("TW4", "Triwulan IV")]
+PREVIEW_SCALE = 1.0      # 72 dpi: a landscape page is about 842 pixels wide
+
+
+def render_pages(pdf: bytes, scale: float = PREVIEW_SCALE) -> list[QImage]:
+    """Every page as a QImage (safe off the GUI thread), annotations and stamps included."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    images = []
+    try:
+        for index in range(len(doc)):
+            page = doc[index]
+            bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True, draw_annots=True)
+            image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGB888)
+            images.append(image.copy())      # own the pixels before pdfium frees the bitmap
+            page.close()
+    finally:
+        doc.close()
+    return images
+
+
+class ReportTab(QWidget):
+    """Form on the left, page preview on the right."""
+
+    def __init__(self, controller, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("ReportTab")
+        self.controller = controller
+        self.result = None            # core.reports.ReportResult of the last build
+        self.pdf: bytes | None = None  # what is previewed: the built or the signed PDF
+        self.signed_roles: list[str] = []
+        self.pages: list[QImage] = []
+        self.task = None
+
+        self.kind = QComboBox()
+        for kind in KINDS:
+            self.kind.addItem(self.tr(TITLES[kind]), kind)
+        self.unit = QComboBox()
+        self.year = QSpinBox()
+        self.year.setRange(PLAN_YEARS[0], PLAN_YEARS[-1])
+        self.period = QComboBox()
+        for code, label in PERIODS:
+            self.period.addItem(self.tr(label), code)
+        self.paper = QComboBox()
+        self.paper.addItem("A4", "a4")
+        self.paper.addItem("F4 (215 × 330 mm)", "f4")
+        self.tte = QCheckBox(self.tr("Tanda penempatan TTE BSrE (^)"))
+        self.history = QCheckBox(self.tr("Sertakan capaian 2020-2024"))
+        form = QFormLayout()
+        form.addRow(self.tr("Laporan"), self.kind)
+        form.addRow(self.tr("Satker"), self.unit)
+        form.addRow(self.tr("Tahun"), self.year)
+        form.addRow(self.tr("Periode"), self.period)
+        form.addRow(self.tr("Kertas"), self.paper)
+        form.addRow(self.tte)
+        form.addRow(self.history)
+
+        self.build_button = QPushButton(self.tr("Buat laporan"))
+        self.save_button = QPushButton(self.tr("Simpan PDF…"))
+        self.print_button = QPushButton(self.tr("Cetak…"))
+        self.sign_button = QPushButton(self.tr("Tandatangani…"))
+        self.verify_button = QPushButton(self.tr("Periksa laporan…"))
+        self.build_button.clicked.connect(self.build)
+        self.save_button.clicked.connect(self.save)
+        self.print_button.clicked.connect(self.print_report)
+        self.sign_button.clicked.connect(self.sign)
+        self.verify_button.clicked.connect(self.verify)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        left = QVBoxLayout()
+        left.addLayout(form)
+        for button in (self.build_button, self.save_button, self.print_button, self.sign_button,
+                       self.verify_button):
+            left.addWidget(button)
+        left.addWidget(self.status)
+        left.addStretch(1)
+        panel = QWidget()
+        panel.setLayout(left)
+        panel.setMaximumWidth(320)
+
+        self.preview = QWidget()
+        self.preview_layout = QVBoxLayout(self.preview)
+        self.preview_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.preview)
+        scroll.setBackgroundRole(QPalette.ColorRole.Dark)
+        layout = QHBoxLayout(self)
+        layout.addWidget(panel)
+        layout.addWidget(scroll, 1)
+
+        self.kind.currentIndexChanged.connect(self._update_enabled)
+        controller.file_opened.connect(self.reload_units)
+        self.reload_units()
+        self._update_enabled()
+
+    # -- form -----------------------------------------------------------------------------------
+    def reload_units(self) -> None:
+        if self.controller.store is None:
+            return
+        self.unit.clear()
+        own = self.controller.unit_code
+        for u in queries.units(self.controller.conn):
+            if self.controller.is_kanwil or u["code"] == own:
+                self.unit.addItem(u["name"], u["code"])
+        if self.controller.is_kanwil:
+            self.unit.addItem(self.tr("Seluruh satker (gabungan)"), "")
+        index = self.unit.findData(own)
+        self.unit.setCurrentIndex(max(index, 0))
+        self._clear()
+
+    def options(self) -> ReportOptions:
+        kind = self.kind.currentData()
+        period = self.period.currentData()
+        return ReportOptions(kind, unit=self.unit.currentData() or None, year=self.year.value(),
+                             period=f"{self.year.value()}-{period}" if period else None,
+                             paper=self.paper.currentData(), tte=self.tte.isChecked(),
+                             history=self.history.isChecked())
+
+    def _update_enabled(self) -> None:
+        with_period = self.kind.currentData() in ("capaian", "renstra")
+        for widget in (self.year, self.period, self.history):
+            widget.setEnabled(with_period)
+        ready = self.pdf is not None
+        for button in (self.save_button, self.print_button, self.sign_button):
+            button.setEnabled(ready)
+
+    # -- build and preview ----------------------------------------------------------------------
+    def build(self) -> None:
+        options = self.options()
+        title = self.tr("Membuat laporan")
+
+        def work(store, progress):
+            from ..core.reports import build_report
+            result = build_report(store.conn, options, progress=lambda done, total: progress(
+                int(90 * done / max(total, 1)), self.tr("Menyusun halaman…")))
+            progress(92, self.tr("Menyiapkan pratinjau…"))
+            return result, render_pages(result.pdf)
+
+        self.status.setText(self.tr("Membuat laporan…"))
+        self.build_button.setEnabled(False)
+        self.task = run_in_background(self, title, work, self._built, self._failed,
+                                      store_path=self.controller.path, readonly=True)
+
+    def _built(self, payload) -> None:
+        self.result, pages = payload
+        self.signed_roles = []
+        self._show(self.result.pdf, pages)
+        self.status.setText(self.tr("{pages} halaman · kode {code}").format(
+            pages=self.result.page_count, code=self.result.digest[:12]))
+        self.build_button.setEnabled(True)
+
+    def _failed(self, exc) -> None:
+        self.build_button.setEnabled(True)
+        self.status.setText("")
+        dialogs.warn(self, self.tr("Laporan"), getattr(exc, "message", str(exc)))
+
+    def _show(self, pdf: bytes, pages: list[QImage]) -> None:
+        self._clear()
+        self.pdf, self.pages = pdf, pages
+        for image in pages:
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setFrameShape(QLabel.Shape.Box)
+            self.preview_layout.addWidget(label)
+        self._update_enabled()
+
+    def _clear(self) -> None:
+        while self.preview_layout.count():
+            item = self.preview_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.pdf, self.pages = None, []
+        self._update_enabled()
+
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    # -- save, print ----------------------------------------------------------------------------
+    def suggested_name(self) -> str:
+        opts = self.options()
+        return f"{opts.kind}-{opts.unit or 'semua'}-{opts.report_period}.pdf"
+
+    def save(self) -> Path | None:
+        if self.pdf is None:
+            return None
+        path = dialogs.choose_pdf_save(self, self.tr("Simpan laporan"), self.suggested_name())
+        if path is None:
+            return None
+        from ..core.errors import RenstraError
+        from ..core.reports.build import write_pdf
+        try:
+            write_pdf(path, self.pdf)
+        except RenstraError as exc:
+            dialogs.warn(self, self.tr("Simpan laporan"), exc.message)
+            return None
+        self.status.setText(self.tr("Disimpan: {path}").format(path=path))
+        return path
+
+    def print_report(self, printer=None) -> bool:
+        """Print through Qt's print dialog; pages are painted from pdfium renderings (stamps
+        included).  ``printer`` lets a test print to a PDF file without the dialog."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        if self.pdf is None:
+            return False
+        if printer is None:
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            dialog = QPrintDialog(printer, self)
+            if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+                return False
+        from PySide6.QtGui import QPageLayout, QPageSize
+        from PySide6.QtCore import QMarginsF, QSizeF
+        width, height = self.result.page_size if self.result else (842, 595)
+        printer.setPageLayout(QPageLayout(QPageSize(QSizeF(height, width), QPageSize.Unit.Point),
+                                          QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)))
+        scale = max(1.0, printer.resolution() / 72 if printer.resolution() else 2.0)
+        images = render_pages(self.pdf, min(scale, 4.0))
+        painter = QPainter()
+        if not painter.begin(printer):
+            dialogs.warn(self, self.tr("Cetak"), self.tr("Pencetak tidak dapat dipakai. Periksa pencetaknya."))
+            return False
+        try:
+            for i, image in enumerate(images):
+                if i:
+                    printer.newPage()
+                target = painter.viewport()
+                scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(target.x(), target.y(), image.scaled(scaled, Qt.AspectRatioMode.KeepAspectRatio,
+                                                                     Qt.TransformationMode.SmoothTransformation))
+        finally:
+            painter.end()
+        self.status.setText(self.tr("Dicetak: {n} halaman").format(n=len(images)))
+        return True
+
+    # -- sign -----------------------------------------------------------------------------------
+    def sign(self) -> None:
+        if self.pdf is None:
+            return
+        roles = ["konseptor", "kepala"]
+        labels = [self.tr("Konseptor (disiapkan oleh)"), self.tr("Kepala (disetujui oleh)")]
+        index = dialogs.choose_item(self, self.tr("Tandatangani"), self.tr("Tanda tangan sebagai"), labels,
+                                    1 if "konseptor" in self.signed_roles else 0)
+        if index is None:
+            return
+        role = roles[index]
+        p12 = dialogs.choose_p12(self, self.tr("Sertifikat penanda tangan (.p12)"))
+        if p12 is None:
+            return
+        password = dialogs.ask_password(self, self.tr("Kata sandi sertifikat"),
+                                        self.tr("Kata sandi {file}:").format(file=p12.name))
+        if password is None:
+            return
+        pdf, spot = self.pdf, (self.result.spots.get(role) if self.result else None)
+
+        def work(_store, progress):
+            import tempfile
+            from ..core.pdf_signing import sign_pdf
+            with tempfile.TemporaryDirectory() as tmp:
+                src, out = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
+                src.write_bytes(pdf)
+                progress(20, self.tr("Menandatangani…"))
+                sign_pdf(src, out, p12, password, role, field_box=spot, now=_dt.datetime.now().astimezone())
+                signed = out.read_bytes()
+            progress(80, self.tr("Menyiapkan pratinjau…"))
+            return signed, render_pages(signed)
+
+        def done(payload):
+            signed, pages = payload
+            self.signed_roles.append(role)
+            self._show(signed, pages)
+            self.status.setText(self.tr("Ditandatangani sebagai {role}. Simpan PDF untuk menyimpannya.").format(
+                role=labels[index]))
+
+        self.task = run_in_background(self, self.tr("Menandatangani"), work, done, self._failed)
+
+    # -- verify ---------------------------------------------------------------------------------
+    def verify(self) -> None:
+        """Check a report (QR text or PDF) against the open plan file."""
+        from ..core.errors import RenstraError
+        from ..core.reports.verify import payload_from_pdf, verify_payload
+
+        choice = dialogs.choose_item(self, self.tr("Periksa laporan"), self.tr("Periksa dari"),
+                                     [self.tr("Teks kode QR hasil pindaian"), self.tr("Berkas PDF laporan")])
+        if choice is None:
+            return
+        try:
+            if choice == 0:
+                text = dialogs.ask_text(self, self.tr("Periksa laporan"), self.tr("Teks kode QR:"))
+                if not text:
+                    return
+            else:
+                path = dialogs.choose_pdf_open(self, self.tr("PDF laporan"))
+                if path is None:
+                    return
+                text = payload_from_pdf(path)
+            result = verify_payload(self.controller.conn, text)
+        except RenstraError as exc:
+            dialogs.warn(self, self.tr("Periksa laporan"), exc.message)
+            return
+        (dialogs.info if result.matches else dialogs.warn)(self, self.tr("Periksa laporan"), result.message)
