@@ -3,6 +3,7 @@ import json
 
 from renstra_desktop import __version__
 from renstra_desktop.cli import main
+from renstra_desktop.core.store import latest_schema_version
 
 
 def run(capsys, *argv):
@@ -24,7 +25,7 @@ def test_init_info_dump_load(capsys, tmp_path):
     assert run(capsys, "init", str(plan))[0] == 0
     code, out, _ = run(capsys, "info", str(plan), "--json")
     info = json.loads(out)
-    assert code == 0 and info["schema_version"] == 1 and info["installation_unit"] == "KANWIL"
+    assert code == 0 and info["schema_version"] == latest_schema_version() and info["installation_unit"] == "KANWIL"
     assert len(info["units"]) == 12 and info["row_counts"]["indicator_target"] == 15
     code, dumped, _ = run(capsys, "dump", str(plan))
     (tmp_path / "plan.json").write_text(dumped, encoding="utf-8")

@@ -103,24 +103,25 @@ def test_read_only_folder_is_refused_for_writing(db_path, monkeypatch):
     assert digest(db_path) == before
 
 
-def _fake_migrations(tmp_path, monkeypatch, next_sql) -> int:
-    """The real migrations plus one more; returns the schema version files had before it."""
+def _fake_migrations(tmp_path, monkeypatch, next_sql):
+    """The real migrations plus one more, numbered after the latest."""
     mig = tmp_path / "mig"
     mig.mkdir()
     for _, script in store_mod.migrations():
         shutil.copy(script, mig / script.name)
-    current = latest_schema_version()
-    (mig / f"{current + 1:04d}_next.sql").write_text(next_sql)
+    following = latest_schema_version() + 1
+    (mig / f"{following:04d}_next.sql").write_text(next_sql)
     monkeypatch.setattr(store_mod, "migrations_dir", lambda: mig)
-    return current
+    return following
 
 
 def test_migration_runs_after_a_backup_copy(tmp_path, db_path, monkeypatch):
     Store.create_empty(db_path).close()
     original = db_path.read_bytes()
-    current = _fake_migrations(tmp_path, monkeypatch, "ALTER TABLE unit ADD COLUMN phone TEXT;\n")
+    current = latest_schema_version()
+    following = _fake_migrations(tmp_path, monkeypatch, "ALTER TABLE unit ADD COLUMN phone TEXT;\n")
     store = Store.open(db_path)
-    assert store.schema_version == current + 1
+    assert store.schema_version == following == current + 1
     assert "phone" in [r[1] for r in store.conn.execute("PRAGMA table_info(unit)")]
     store.close()
     backups = [p for p in db_path.parent.iterdir() if f".cadangan-skema{current}-" in p.name]
@@ -129,7 +130,8 @@ def test_migration_runs_after_a_backup_copy(tmp_path, db_path, monkeypatch):
 
 def test_failed_migration_rolls_back(tmp_path, db_path, monkeypatch):
     Store.create_empty(db_path).close()
-    current = _fake_migrations(tmp_path, monkeypatch, "ALTER TABLE unit ADD COLUMN a TEXT;\nTHIS IS NOT SQL;\n")
+    current = latest_schema_version()
+    _fake_migrations(tmp_path, monkeypatch, "ALTER TABLE unit ADD COLUMN a TEXT;\nTHIS IS NOT SQL;\n")
     with pytest.raises(sqlite3.OperationalError):
         Store.open(db_path)
     conn = sqlite3.connect(db_path)
