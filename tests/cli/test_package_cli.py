@@ -1,0 +1,99 @@
+"""Package commands as a user types them: a UPT package made in one file merges into another."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from package_fixtures import folder_state, sha
+
+from renstra_desktop.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_upt_package_merges_into_the_kanwil_file(capsys, tmp_path):
+    upt, kanwil = tmp_path / "upt" / "lobar.renstra", tmp_path / "kanwil" / "kanwil.renstra"
+    assert run(capsys, "init", upt, "--unit", "LPS-LOBAR")[0] == 0
+    assert run(capsys, "init", kanwil)[0] == 0
+    code, out, _ = run(capsys, "keys", "show", upt)
+    fp = out.split("Sidik jari: ")[1].split()[0]
+    assert code == 0 and "baru dibuat" in out
+
+    pkg = tmp_path / "kiriman" / "lobar.rpkg"
+    pkg.parent.mkdir()
+    code, out, _ = run(capsys, "export-package", upt, "--unit", "LPS-LOBAR", "-o", pkg)
+    assert code == 0 and f"Paket dibuat: {pkg}" in out and fp in out and "urutan 1" in out
+
+    code, out, _ = run(capsys, "verify-package", pkg, "--plan", kanwil)
+    assert code == 0 and "tanda tangannya sah" in out and "BELUM disematkan" in out and fp in out
+
+    # An unknown key stops the merge and prints the fingerprint; nothing is written.
+    before = folder_state(kanwil.parent)
+    code, out, err = run(capsys, "merge", kanwil, pkg)
+    assert code == 1 and fp in err and "--trust-new-keys" in err
+    assert folder_state(kanwil.parent) == before
+
+    code, out, _ = run(capsys, "merge", kanwil, pkg, "--dry-run")
+    assert code == 0 and out.startswith("UJI COBA") and "Akan digabung" in out
+    assert folder_state(kanwil.parent) == before
+
+    assert run(capsys, "keys", "pin", kanwil, "LPS-LOBAR", fp.lower().replace("-", " "))[0] == 0
+    code, out, _ = run(capsys, "keys", "list", kanwil, "--json")
+    assert [p["fingerprint"] for p in json.loads(out)] == [fp]
+
+    code, out, _ = run(capsys, "merge", kanwil, pkg, "--json")
+    report = json.loads(out)
+    [result] = report["packages"]
+    assert code == 0 and result["status"] == "merged" and result["unit"] == "LPS-LOBAR"
+    assert result["totals"]["new"] == sum(result["tables"][t]["new"] for t in result["tables"]) > 0
+    assert Path(report["backup"]).exists()
+
+    after = sha(kanwil)
+    code, out, _ = run(capsys, "merge", kanwil, pkg)
+    assert code == 0 and "sudah digabungkan" in out and sha(kanwil) == after
+
+    code, out, _ = run(capsys, "info", kanwil, "--json")
+    assert json.loads(out)["row_counts"]["risk"] > 0
+
+
+def test_rejected_package_exit_code_and_message(capsys, tmp_path):
+    kanwil = tmp_path / "kanwil.renstra"
+    run(capsys, "init", kanwil)
+    bad = tmp_path / "bukan.rpkg"
+    bad.write_text("isi sembarang")
+    before = sha(kanwil)
+    code, out, _ = run(capsys, "merge", kanwil, bad, "--trust-new-keys")
+    assert code == 1 and "bukan paket Renstra Desktop" in out and sha(kanwil) == before
+    code, _, err = run(capsys, "verify-package", bad, "--plan", kanwil)
+    assert code == 1 and err.startswith("renstra-desktop: Berkas bukan.rpkg bukan paket")
+
+
+def test_repin_needs_a_reason(capsys, tmp_path):
+    kanwil = tmp_path / "kanwil.renstra"
+    run(capsys, "init", kanwil)
+    first, second = "1111-2222-3333-4444-5555-6666-7777-8888", "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-0000-1111"
+    assert run(capsys, "keys", "pin", kanwil, "LPS-DOMPU", first)[0] == 0
+    code, _, err = run(capsys, "keys", "pin", kanwil, "LPS-DOMPU", second)
+    assert code == 1 and "memerlukan alasan" in err
+    assert run(capsys, "keys", "pin", kanwil, "LPS-DOMPU", second, "--reason", "laptop diganti")[0] == 0
+    code, out, _ = run(capsys, "keys", "list", kanwil)
+    assert second in out and "laptop diganti" in out
+
+
+def test_the_installed_command_runs_the_merge(tmp_path):
+    """The same through a real process, as in a script at the Kanwil."""
+    upt, kanwil = tmp_path / "u.renstra", tmp_path / "k.renstra"
+    cli = [sys.executable, "-m", "renstra_desktop"]
+    for argv in (["init", upt, "--unit", "RTN-PRAYA"], ["init", kanwil],
+                 ["export-package", upt, "-o", tmp_path]):
+        subprocess.run(cli + [str(a) for a in argv], cwd=ROOT, check=True, capture_output=True)
+    [pkg] = tmp_path.glob("RTN-PRAYA_*_0001.rpkg")
+    done = subprocess.run(cli + ["merge", str(kanwil), str(pkg), "--trust-new-keys"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "Digabung:" in done.stdout and "RTN-PRAYA" in done.stdout
