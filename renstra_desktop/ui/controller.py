@@ -21,6 +21,7 @@ from ..core.service import Changes, Edit, PlanService
 from ..core.store import Store
 from . import dialogs
 from .commands import ServiceCommand
+from .qt_compat import emit
 
 
 class PlanController(QObject):
@@ -44,7 +45,7 @@ class PlanController(QObject):
         self.undo_stack.clear()
         if old is not None and old is not store:
             old.close()
-        self.file_opened.emit()
+        emit(self.file_opened)
 
     def close(self) -> None:
         self.undo_stack.clear()
@@ -131,7 +132,7 @@ class PlanController(QObject):
 
     def notify(self, changes: Changes) -> None:
         if changes:
-            self.plan_changed.emit(changes)
+            emit(self.plan_changed, changes)
 
     def report(self, exc: RenstraError) -> None:
         """Show a refusal.  Deferred: setData() may run while an editor is closing, and a modal

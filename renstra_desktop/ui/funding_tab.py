@@ -21,6 +21,7 @@ class FundingTab(PlanTab):
         self.view.setModel(self.model)
         hint = QLabel(self.tr("Dalam juta rupiah. Jumlah per baris dan baris Jumlah dihitung otomatis."))
         hint.setStyleSheet("color: #555;")
+        hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addWidget(self.view, 1)

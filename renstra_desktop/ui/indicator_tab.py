@@ -44,12 +44,12 @@ class IndicatorTab(PlanTab):
         legend = QLabel(self.tr("Capaian: hijau ≥ 100 % · kuning 80–99 % · jingga 60–79 % · merah < 60 % · "
                                 "sel abu-abu hanya-baca"))
         legend.setStyleSheet("color: #555;")
+        legend.setWordWrap(True)
         top_bar = QHBoxLayout()
         top_bar.addWidget(QLabel(self.tr("Tahun capaian:")))
         top_bar.addWidget(self.year_combo)
         top_bar.addSpacing(16)
-        top_bar.addWidget(legend)
-        top_bar.addStretch(1)
+        top_bar.addWidget(legend, 1)
 
         self.view = self.track(PlanTableView(placeholder=self.tr(
             "Belum ada target untuk satker ini. Pilih Sunting → Tambah baris untuk menambah IKK.")))

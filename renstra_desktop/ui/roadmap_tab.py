@@ -20,6 +20,7 @@ class RoadmapTab(PlanTab):
         self.view.setModel(self.model)
         hint = QLabel(self.tr("Status: Rencana, Berjalan, Selesai atau Batal (klik dua kali untuk memilih)."))
         hint.setStyleSheet("color: #555;")
+        hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addWidget(self.view, 1)

@@ -2,7 +2,6 @@
 recorder (a real modal dialog would block an offscreen test forever)."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -100,11 +99,3 @@ def window(qtbot, kanwil_path):
     qtbot.waitExposed(win)
     return win
 
-
-def read_db(path: Path, sql: str, args=()) -> list[tuple]:
-    """Read the file through a second, independent sqlite3 connection."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
