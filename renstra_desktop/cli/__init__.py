@@ -13,7 +13,7 @@ from .. import __version__
 from ..core.errors import RenstraError
 
 # Feature modules that add subcommands; each has register(subparsers).
-COMMAND_MODULES = ["plan", "signing", "reports", "packages"]
+COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,27 @@
+"""export-xlsx: the plan's tables as an Excel workbook."""
+from __future__ import annotations
+
+from ..core.schema import PLAN_YEARS
+from ..core.store import Store
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export-xlsx", help="ekspor tabel rencana ke buku kerja Excel (.xlsx)")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
+    p.add_argument("--unit", help="kode satker; SEMUA = seluruh satker (bawaan: satker berkas ini)")
+    p.add_argument("--year", type=int, default=PLAN_YEARS[0], choices=PLAN_YEARS, help="tahun capaian")
+    p.set_defaults(handler=cmd_export_xlsx)
+
+
+def cmd_export_xlsx(args) -> int:
+    from ..core.excel_export import export_workbook
+
+    store = Store.open(args.file, readonly=True)
+    try:
+        unit = (args.unit or store.unit_code).upper()
+        path = export_workbook(store.conn, args.output, None if unit == "SEMUA" else unit, args.year)
+    finally:
+        store.close()
+    print(f"Buku kerja Excel ditulis: {path}")
+    return 0

@@ -1,0 +1,81 @@
+"""The plan's four tables as an Excel workbook (openpyxl), for staff who continue in a spreadsheet.
+
+One sheet per tab (Indikator, Realisasi, Risiko, Roadmap, Pendanaan), the unit as a column, numbers
+as numbers (Excel shows them in the reader's locale), computed values (capaian, level, totals)
+included.  Written to a temporary name and renamed, so a failed export leaves nothing behind.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import queries
+from .schema import PLAN_YEARS
+
+NUMBER = "#,##0.00"
+
+
+def _sheets(conn, unit_code: str | None, year: int) -> dict[str, tuple[list[str], list[list]]]:
+    ind = queries.indicator_rows(conn, unit_code, year)
+    realisations = queries.realisation_rows(conn, unit_code)
+    risks = queries.risk_rows(conn, unit_code)
+    roadmap = queries.roadmap_rows(conn, unit_code)
+    funding = queries.funding_rows(conn, unit_code)
+    return {
+        "Indikator": (
+            ["Satker", "Kode", "Indikator", "Satuan", *[f"Target {y}" for y in PLAN_YEARS],
+             f"Realisasi {year}", f"Capaian {year} (%)", "Predikat"],
+            [[r["unit_code"], r["indicator_code"], r["indicator_name"], r["measure"],
+              *[r["targets"][y] for y in PLAN_YEARS], r["actual"], r["achievement"], r["grade"]] for r in ind]),
+        "Realisasi": (
+            ["Satker", "IKK", "Periode", "Realisasi", "Data dukung"],
+            [[r["unit_code"], r["indicator_code"], r["period"], r["value"], r["evidence"]] for r in realisations]),
+        "Risiko": (
+            ["Satker", "Program", "Area", "No", "Indikasi Risiko", "Indikasi Perlakuan Risiko",
+             "Penanggung Jawab", "Indikator Keberhasilan", "K inheren", "D inheren", "Besaran inheren",
+             "Level inheren", "K residual", "D residual", "Besaran residual", "Level residual"],
+            [[r["unit_code"], r["program_code"], r["area"], r["seq"], r["risk"], "\n".join(r["treatments"]),
+              r["responsible"], "\n".join(r["success_indicators"]), r["inherent_likelihood"],
+              r["inherent_impact"], r["inherent_magnitude"], r["inherent_level"], r["residual_likelihood"],
+              r["residual_impact"], r["residual_magnitude"], r["residual_level"]] for r in risks]),
+        "Roadmap": (
+            ["Satker", "Aspek", "Tahun", "No", "Kegiatan", "Status"],
+            [[r["unit_code"], r["aspect"], r["year"], r["seq"], r["text"], r["status"]] for r in roadmap]),
+        "Pendanaan": (
+            ["Satker", "SK/IKK", "Uraian", *[f"Alokasi {y}" for y in PLAN_YEARS], "Total Alokasi",
+             *[f"Realisasi {y}" for y in PLAN_YEARS], "Total Realisasi", "Pelaksana"],
+            [[r["unit_code"], r["line_code"], r["line_name"], *[r["allocation"].get(y) for y in PLAN_YEARS],
+              r["total_allocation"], *[r["realised"].get(y) for y in PLAN_YEARS], r["total_realised"],
+              r["executing_unit"]] for r in funding]),
+    }
+
+
+def export_workbook(conn, target: str | os.PathLike, unit_code: str | None, year: int) -> Path:
+    """Write the workbook; ``unit_code=None`` exports every unit side by side."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    target = Path(target)
+    book = Workbook()
+    book.remove(book.active)
+    for title, (header, rows) in _sheets(conn, unit_code, year).items():
+        sheet = book.create_sheet(title)
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        for column in sheet.iter_cols(min_row=2):
+            for cell in column:
+                if isinstance(cell.value, float):
+                    cell.number_format = NUMBER
+                elif isinstance(cell.value, str) and "\n" in cell.value:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for index, name in enumerate(header, start=1):
+            width = max([len(str(name))] + [min(len(str(r[index - 1] or "")), 60) for r in rows])
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(width + 2, 62)
+        sheet.freeze_panes = "B2"
+    tmp = target.with_name(target.name + ".tmp")
+    book.save(tmp)
+    os.replace(tmp, target)
+    return target
