@@ -29,7 +29,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _window_only(argv: list[str]) -> tuple[bool, str | None]:
+    """(True, FILE or None) when argv asks just for the window ([] or --db FILE): the common start
+    then skips importing every command module to build the full parser (start-up time)."""
+    if not argv:
+        return True, None
+    if len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"):
+        return True, argv[1]
+    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > 5:
+        return True, argv[0][5:]
+    return False, None
+
+
 def main(argv: list[str] | None = None) -> int:
+    window, db = _window_only(sys.argv[1:] if argv is None else list(argv))
+    if window:
+        from ..ui.app import run_app
+
+        return run_app(db_path=db)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QApplication
 
 from .. import APP_NAME, __version__
 from ..core.errors import RenstraError
-from ..core.newplan import create_plan_file, default_plan_path
 from ..core.store import Store
 from . import dialogs
 
@@ -44,9 +43,17 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def default_plan_path() -> Path:
+    """The installation's plan (core.newplan, imported only when no --db FILE was given)."""
+    from ..core import newplan
+
+    return newplan.default_plan_path()
+
+
 def first_run_store() -> Store | None:
     """Ask for the installation's unit and create its plan at default_plan_path()."""
     from ..core.dataset import read_embedded
+    from ..core.newplan import create_plan_file
 
     units = read_embedded()["units"]
     while True:

@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..core.errors import PermissionDenied, RenstraError
-from ..core.newplan import current_user
 from ..core.schema import PLAN_TABLES, TABLES
 from ..core.service import Changes, Edit, PlanService
 from ..core.store import Store
@@ -26,13 +25,14 @@ from .qt_compat import emit
 
 class PlanController(QObject):
     plan_changed = Signal(object)   # Changes: the tables (and row ids) that changed
-    file_opened = Signal()          # another plan file is open: views rebuild from scratch
+    file_opened = Signal()          # another plan file (or none, after close()): views rebuild
 
     def __init__(self, parent: QObject | None = None, *, actor: str | None = None):
         super().__init__(parent)
         self.store: Store | None = None
-        self.service: PlanService | None = None
-        self.actor = actor or current_user()
+        self._service: PlanService | None = None
+        self._unit_code: str | None = None
+        self._actor = actor
         self.undo_stack = QUndoStack(self)
         self.dialog_parent = None      # the main window, when there is one
 
@@ -41,17 +41,42 @@ class PlanController(QObject):
         """Take over ``store`` (opened on this thread); the previous one is closed."""
         old = self.store
         self.store = store
-        self.service = PlanService(store, actor=self.actor)
+        self._unit_code = store.unit_code    # asked on every flags() call: read once per file
+        self._service = None
         self.undo_stack.clear()
         if old is not None and old is not store:
             old.close()
         emit(self.file_opened)
 
     def close(self) -> None:
+        """Close the file; views empty themselves (file_opened with no store)."""
         self.undo_stack.clear()
         if self.store is not None:
             self.store.close()
-        self.store = self.service = None
+        self.store = self._service = None
+        emit(self.file_opened)
+
+    @property
+    def actor(self) -> str:
+        """Who makes the changes (the login name unless given); resolved at the first write, as
+        core.newplan (which provides it) is not needed to show the window."""
+        if self._actor is None:
+            from ..core.newplan import current_user
+            self._actor = current_user()
+        return self._actor
+
+    @actor.setter
+    def actor(self, name: str) -> None:
+        self._actor = name
+        if self._service is not None:
+            self._service.actor = name
+
+    @property
+    def service(self) -> PlanService | None:
+        """The PlanService of the open file: every write goes through it."""
+        if self._service is None and self.store is not None:
+            self._service = PlanService(self.store, actor=self.actor)
+        return self._service
 
     @property
     def conn(self):
@@ -64,7 +89,7 @@ class PlanController(QObject):
     @property
     def unit_code(self) -> str:
         """The unit this installation's file belongs to (the only writer of its rows)."""
-        return self.store.unit_code
+        return self._unit_code
 
     @property
     def is_kanwil(self) -> bool:

@@ -8,7 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
+
+# The dialog classes are imported inside the functions: loading them costs start-up time and
+# no dialog is needed to show the window.
 
 _CTX = "dialogs"
 PLAN_FILTER_SOURCE = "Berkas rencana Renstra (*.renstra);;Semua berkas (*)"
@@ -23,19 +26,27 @@ def plan_filter() -> str:
 
 
 def info(parent: QWidget | None, title: str, message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.information(parent, title, message)
 
 
 def warn(parent: QWidget | None, title: str, message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.warning(parent, title, message)
 
 
 def error(parent: QWidget | None, title: str, message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.critical(parent, title, message)
 
 
 def ask(parent: QWidget | None, title: str, question: str) -> bool:
     """A yes/no question; True when the user answers Ya."""
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
     yes = box.addButton(tr("Ya"), QMessageBox.ButtonRole.YesRole)
     no = box.addButton(tr("Tidak"), QMessageBox.ButtonRole.NoRole)
@@ -46,6 +57,8 @@ def ask(parent: QWidget | None, title: str, question: str) -> bool:
 
 def ask_text(parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
     """One line of text, or None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
     text, ok = QInputDialog.getText(parent, title, label, text=default)
     return text if ok else None
 
@@ -53,6 +66,8 @@ def ask_text(parent: QWidget | None, title: str, label: str, default: str = "") 
 def choose_item(parent: QWidget | None, title: str, label: str, items: list[str],
                 current: int = 0) -> int | None:
     """The index of the chosen item, or None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
     if not items:
         return None
     text, ok = QInputDialog.getItem(parent, title, label, items, current, False)
@@ -70,6 +85,8 @@ def choose_unit(parent: QWidget | None, units: list[dict], *, first_run: bool = 
 
 
 def choose_open_file(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
+    from PySide6.QtWidgets import QFileDialog
+
     path, _ = QFileDialog.getOpenFileName(parent, title, directory, plan_filter())
     return Path(path) if path else None
 
@@ -77,6 +94,8 @@ def choose_open_file(parent: QWidget | None, title: str, directory: str = "") ->
 def choose_save_file(parent: QWidget | None, title: str, directory: str = "", *,
                      confirm_overwrite: bool = True) -> Path | None:
     """A file name to write; the dialog adds '.renstra' when the user typed no suffix."""
+    from PySide6.QtWidgets import QFileDialog
+
     dialog = QFileDialog(parent, title, directory, plan_filter())
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setDefaultSuffix("renstra")
@@ -93,6 +112,8 @@ P12_FILTER_SOURCE = "Sertifikat PKCS#12 (*.p12 *.pfx);;Semua berkas (*)"
 
 def choose_pdf_save(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
     """A PDF file name to write; '.pdf' is added when the user typed no suffix."""
+    from PySide6.QtWidgets import QFileDialog
+
     dialog = QFileDialog(parent, title, directory, tr(PDF_FILTER_SOURCE))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setDefaultSuffix("pdf")
@@ -102,18 +123,22 @@ def choose_pdf_save(parent: QWidget | None, title: str, directory: str = "") -> 
 
 
 def choose_pdf_open(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
+    from PySide6.QtWidgets import QFileDialog
+
     path, _ = QFileDialog.getOpenFileName(parent, title, directory, tr(PDF_FILTER_SOURCE))
     return Path(path) if path else None
 
 
 def choose_p12(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
+    from PySide6.QtWidgets import QFileDialog
+
     path, _ = QFileDialog.getOpenFileName(parent, title, directory, tr(P12_FILTER_SOURCE))
     return Path(path) if path else None
 
 
 def ask_password(parent: QWidget | None, title: str, label: str) -> bytes | None:
     """A password typed hidden; returned as bytes for the caller to use once (never stored)."""
-    from PySide6.QtWidgets import QLineEdit
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
 
     text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
     return text.encode("utf-8") if ok else None

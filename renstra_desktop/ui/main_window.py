@@ -56,9 +56,9 @@ class MainWindow(QMainWindow):
         self.add_tab(self.risk_tab, self.tr("Risiko"))
         self.add_tab(self.roadmap_tab, self.tr("Roadmap"))
         self.add_tab(self.funding_tab, self.tr("Pendanaan"))
-        from .report_tab import ReportTab   # issue 4: the Laporan tab
-        self.report_tab = ReportTab(self.controller)
-        self.add_tab(self.report_tab, self.tr("Laporan"))
+        self._lazy_tabs: dict[QWidget, tuple[str, object]] = {}
+        self.tabs.currentChanged.connect(self._build_lazy_tab)
+        self._report_placeholder = self.add_lazy_tab(self._make_report_tab, self.tr("Laporan"))   # issue 4
 
         self.unit_combo = QComboBox()
         self.unit_combo.setMinimumContentsLength(28)
@@ -90,6 +90,46 @@ class MainWindow(QMainWindow):
     def add_tab(self, widget: QWidget, title: str) -> int:
         """Add a tab (a later "Laporan" tab); PlanTab tabs also get the unit filter and Edit menu."""
         return self.tabs.addTab(widget, title)
+
+    def add_lazy_tab(self, factory, title: str) -> QWidget:
+        """A tab built by ``factory()`` when it is first shown (or asked for): start-up does not pay
+        for tabs nobody has opened yet.  Returns the placeholder; see :meth:`built_tab`."""
+        placeholder = QWidget()
+        self._lazy_tabs[placeholder] = (title, factory)
+        self.tabs.addTab(placeholder, title)
+        return placeholder
+
+    def built_tab(self, placeholder: QWidget) -> QWidget:
+        """The real tab behind a lazy placeholder, built now if it was not yet."""
+        if placeholder not in self._lazy_tabs:
+            return placeholder
+        title, factory = self._lazy_tabs.pop(placeholder)
+        index = self.tabs.indexOf(placeholder)
+        current = self.tabs.currentIndex()
+        widget = factory()
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, widget, title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        placeholder.deleteLater()
+        return widget
+
+    def _build_lazy_tab(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if widget in self._lazy_tabs:
+            self.built_tab(widget)
+
+    def _make_report_tab(self) -> QWidget:
+        from .report_tab import ReportTab   # reportlab & co. load only when the tab is opened
+        self._report_tab = ReportTab(self.controller)
+        return self._report_tab
+
+    @property
+    def report_tab(self):
+        """The Laporan tab (issue 4), built on first use."""
+        return self.built_tab(self._report_placeholder) if self._report_placeholder in self._lazy_tabs \
+            else self._report_tab
 
     def add_file_actions(self, actions: list[QAction]) -> None:
         """Insert actions in the Berkas menu, between Simpan Sebagai and Keluar."""
@@ -171,6 +211,8 @@ class MainWindow(QMainWindow):
         return [w for w in (self.tabs.widget(i) for i in range(self.tabs.count())) if isinstance(w, PlanTab)]
 
     def _on_file_opened(self) -> None:
+        if self.controller.store is None:     # closed: the tabs have emptied themselves
+            return
         units = queries.units(self.controller.conn)
         own = self.controller.unit_code
         self.unit_combo.blockSignals(True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from . import dialogs
 from .delegates import PlanDelegate
@@ -15,6 +15,9 @@ from .tsv import format_tsv, parse_tsv
 class PlanTableView(QTableView):
     def __init__(self, parent=None, *, placeholder: str = ""):
         super().__init__(parent)
+        # A viewport made in Python: wrapping the C++-made one the first time viewport() is called
+        # makes PySide initialise every QWidget subclass it knows (~50 ms at start-up).
+        self.setViewport(QWidget(self))
         self.placeholder = placeholder
         self.setItemDelegate(PlanDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -31,6 +34,7 @@ class PlanTableView(QTableView):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         self.fit_rows = False      # resize rows to their wrapped text (long texts)
+        self._rows_unfitted = False
 
     # -- model -------------------------------------------------------------------------------
     def setModel(self, model) -> None:
@@ -47,15 +51,29 @@ class PlanTableView(QTableView):
             self.setColumnWidth(i, column.width)
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if column.stretch
                                         else QHeaderView.ResizeMode.Interactive)
-        if self.fit_rows:
-            self.resizeRowsToContents()
-        else:
+        if not self.fit_rows:
             self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self._fit_rows_when_visible()
         self.viewport().update()
 
     def _on_data_changed(self, *args) -> None:
-        if self.fit_rows:
+        self._fit_rows_when_visible()
+
+    def _fit_rows_when_visible(self) -> None:
+        """Fitting rows asks every cell for its size: done now if the table shows, otherwise when it
+        is first shown (tabs in the background cost nothing at start-up)."""
+        if not self.fit_rows:
+            return
+        if self.isVisible():
+            self._rows_unfitted = False
             self.resizeRowsToContents()
+        else:
+            self._rows_unfitted = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.fit_rows and self._rows_unfitted:
+            self._fit_rows_when_visible()
 
     def sizeHintForRow(self, row: int) -> int:
         return super().sizeHintForRow(row) + 6   # breathing room around wrapped text

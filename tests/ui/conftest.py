@@ -92,7 +92,6 @@ def window(qtbot, kanwil_path):
 
     win = MainWindow(Store.open(kanwil_path))
     win.controller.actor = "penguji"
-    win.controller.service.actor = "penguji"
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()

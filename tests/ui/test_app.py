@@ -169,6 +169,8 @@ def test_menus_and_extension_points(window):
     edit_texts = [a.text().replace("&", "") for a in window.edit_menu.actions() if not a.isSeparator()]
     assert edit_texts[2:] == ["Salin", "Tempel", "Tambah baris", "Hapus baris"]
     assert edit_texts[0].startswith("Urungkan") and edit_texts[1].startswith("Ulangi")
+    from PySide6.QtWidgets import QLabel
+
     export = QAction("Ekspor Paket…", window)
     window.add_file_actions([export])
     file_actions = [a for a in window.file_menu.actions() if not a.isSeparator()]
@@ -177,10 +179,16 @@ def test_menus_and_extension_points(window):
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert titles == ["Berkas", "Sunting", "Laporan", "Bantuan"]
     assert reports.title() == "Laporan"
-    from PySide6.QtWidgets import QLabel
-
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles[:4] == ["Indikator", "Risiko", "Roadmap", "Pendanaan"]
+    # a lazy tab is built when first shown, in its place
+    built = []
+    window.add_lazy_tab(lambda: built.append(1) or QLabel("malas"), "Malas")
+    assert built == []
+    window.tabs.setCurrentIndex(len(titles))
+    assert built == [1] and isinstance(window.tabs.currentWidget(), QLabel)
+    assert window.tabs.tabText(len(titles)) == "Malas"
+    titles.append("Malas")
     index = window.add_tab(QLabel("tambahan"), "Tambahan")
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == titles + ["Tambahan"]
     window.tabs.setCurrentIndex(index)

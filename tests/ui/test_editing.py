@@ -26,6 +26,8 @@ def test_edit_target_through_the_model(window, kanwil_path):
     assert model.setData(index, "3,7", EDIT)
     assert target_value(kanwil_path) == 3.7
     assert index.data() == "3,7"
+    assert read_db(kanwil_path, "SELECT actor, field, old_value, new_value FROM audit_log ORDER BY seq DESC "
+                                "LIMIT 1") == [("penguji", "value", "3.4", "3.7")]
     # a dot followed by one or two digits is read as a decimal point
     assert model.setData(index, "3.45", EDIT)
     assert target_value(kanwil_path) == 3.45
