@@ -328,3 +328,62 @@ def test_one_value_fills_the_selection(window, kanwil_path):
         (10.0,)] * 5
     assert cell_index(model, row, "total").data() == "50,00"
     assert window.controller.undo_stack.count() == 1
+
+
+def test_delete_key_clears_the_selected_cells(window, kanwil_path):
+    tab = window.funding_tab
+    model = tab.model
+    row = row_of(model, line_code="SK 17", measure="allocation")
+    select(tab.view, row, model.column_index("y_2028"), row, model.column_index("y_2029"))
+    tab.view.setFocus()
+    QTest.keyClick(tab.view, Qt.Key.Key_Delete)
+    assert read_db(kanwil_path, "SELECT year, allocation FROM funding WHERE line_code = 'SK 17' AND year >= 2028 "
+                                "ORDER BY year") == [(2028, None), (2029, None)]
+    assert cell_index(model, row, "total").data() == "2.354,01"     # 746,71 + 784,05 + 823,25
+    window.undo_action.trigger()
+    assert cell_index(model, row, "total").data() == "4.126,05"
+
+
+def test_add_and_remove_a_target_line(window, kanwil_path, fake_dialogs):
+    tab = window.indicator_tab
+    window.set_selected_unit("LPS-LOBAR")
+    assert tab.model.rows() == []
+    fake_dialogs.items.append(1)             # IKK 19.1 for Lapas Lombok Barat
+    tab.view.setFocus()
+    assert tab.add_row()
+    assert read_db(kanwil_path, "SELECT owner_unit, year, value FROM indicator_target WHERE unit_code = "
+                                "'LPS-LOBAR' ORDER BY year") == [("KANWIL", y, None) for y in range(2025, 2030)]
+    assert [r["indicator_code"] for r in tab.model.rows()] == ["IKK 19.1"]
+    # the Kanwil sets the unit's targets
+    assert tab.model.setData(cell_index(tab.model, 0, "target_2025"), "90", EDIT)
+    assert target_value(kanwil_path, "IKK 19.1", 2025, "LPS-LOBAR") == 90
+    tab.view.setCurrentIndex(cell_index(tab.model, 0, "indicator_code"))
+    assert tab.remove_rows()
+    assert read_db(kanwil_path, "SELECT count(*) FROM indicator_target WHERE unit_code = 'LPS-LOBAR' "
+                                "AND deleted = 1") == [(5,)]
+    assert tab.model.rows() == []
+
+
+def test_a_locked_period_is_read_only(window, kanwil_path, fake_dialogs):
+    controller = window.controller
+    controller.insert("realisation", [{"unit_code": "KANWIL", "indicator_code": "IKK 17.1", "period": "2025-S1",
+                                       "value": "3,1"}], "isi")
+    controller.insert("period_lock", [{"unit_code": "KANWIL", "period": "2025"}], "kunci 2025")
+    tab = window.indicator_tab
+    tab.view.setCurrentIndex(cell_index(tab.model, row_of(tab.model, indicator_code="IKK 17.1"), "indicator_code"))
+    model = tab.realisation_model
+    index = cell_index(model, 0, "value")
+    assert model.row_dict(0)["period"] == "2025-S1"
+    assert not model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert "dikunci" in index.data(Qt.ItemDataRole.ToolTipRole)
+    before = kanwil_path.read_bytes()
+    assert not model.setData(index, "3,3", EDIT)
+    assert kanwil_path.read_bytes() == before
+
+
+def test_closing_the_window_closes_the_file_and_empties_the_views(window):
+    models = [tab.model for tab in window.plan_tabs()]
+    assert all(m.rowCount() for m in models)
+    window.close()
+    assert window.controller.store is None
+    assert [m.rowCount() for m in models] == [0] * len(models)
