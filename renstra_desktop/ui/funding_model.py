@@ -3,6 +3,7 @@ value per year 2025-2029 and the computed line total, then two total rows.  Mone
 rupiah, shown in Indonesian format with two decimals (4.126,05)."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from ..core import queries
@@ -84,6 +85,14 @@ class FundingModel(PlanTableModel):
         if column.key == "executing_unit" and row["measure"] != "allocation":
             return ""
         return super().value(row, column)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if (role == Qt.ItemDataRole.DisplayRole and index.isValid()
+                and self._columns[index.column()].key in ("unit_code", "line_name")
+                and self._rows[index.row()]["measure"] == "realised"
+                and not self.is_total(self._rows[index.row()])):
+            return ""   # printed once per line, on its allocation row (copy still gets the value)
+        return super().data(index, role)
 
     def targets(self, row: dict, column: Column):
         if self.is_total(row):

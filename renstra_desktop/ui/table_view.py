@@ -4,7 +4,7 @@ undo step, Delete clears the selected cells, and an empty table says why it is e
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from . import dialogs
@@ -17,7 +17,10 @@ class PlanTableView(QTableView):
         super().__init__(parent)
         # A viewport made in Python: wrapping the C++-made one the first time viewport() is called
         # makes PySide initialise every QWidget subclass it knows (~50 ms at start-up).
-        self.setViewport(QWidget(self))
+        viewport = QWidget(self)
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)   # as Qt's own viewport: white cells
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
         self.placeholder = placeholder
         self.setItemDelegate(PlanDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

@@ -387,3 +387,13 @@ def test_closing_the_window_closes_the_file_and_empties_the_views(window):
     window.close()
     assert window.controller.store is None
     assert [m.rowCount() for m in models] == [0] * len(models)
+
+
+def test_views_paint_cells_on_the_base_colour(window):
+    """Editable cells are white (read-only ones are tinted by the model), as with Qt's own viewport."""
+    from PySide6.QtGui import QPalette
+
+    for tab in window.plan_tabs():
+        for view in tab.views():
+            assert view.viewport().autoFillBackground()
+            assert view.viewport().backgroundRole() == QPalette.ColorRole.Base
