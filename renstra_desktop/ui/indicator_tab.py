@@ -129,9 +129,6 @@ class IndicatorTab(PlanTab):
             return self.add_period()
         return self.add_target_line()
 
-    def remove_rows(self) -> bool:
-        return super().remove_rows()
-
     def removable(self, model, rows):
         if model is self.realisation_model:
             return super().removable(model, rows)

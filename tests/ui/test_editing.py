@@ -397,3 +397,22 @@ def test_views_paint_cells_on_the_base_colour(window):
         for view in tab.views():
             assert view.viewport().autoFillBackground()
             assert view.viewport().backgroundRole() == QPalette.ColorRole.Base
+
+
+def test_multiline_editor_for_lists(window, qtbot, kanwil_path):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    tab = window.risk_tab
+    window.tabs.setCurrentWidget(tab)
+    index = cell_index(tab.model, 1, "success_indicators")
+    tab.view.setCurrentIndex(index)
+    tab.view.edit(index)
+    editor = tab.view.viewport().findChild(QPlainTextEdit)
+    assert editor is not None
+    assert editor.toPlainText() == "\n".join(tab.model.row_dict(1)["success_indicators"])
+    editor.setPlainText("Data tunggal terpakai\n\nSemua UPT sinkron  ")
+    QTest.keyClick(editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    row_id = tab.model.row_dict(1)["id"]
+    qtbot.waitUntil(lambda: read_db(kanwil_path, "SELECT success_indicators FROM risk WHERE id = ?", (row_id,)) == [
+        ('["Data tunggal terpakai", "Semua UPT sinkron"]',)])
+    assert index.data() == "1. Data tunggal terpakai\n2. Semua UPT sinkron"
