@@ -56,8 +56,9 @@ def _period_sort_key(period: str) -> tuple:
 
 
 def rollup(values_by_period: dict[str, float | None], year: int, rule: str) -> float | None:
-    """The realisation of ``year``: the annual value if entered, else the finest filled grain
-    of that year rolled up by ``rule`` (last value, mean or sum)."""
+    """The realisation of ``year``, from the most authoritative grain that has values (BAB IV:
+    annual LKjIP, then semester evaluation, then quarters, then monthly monitoring), rolled up
+    within that grain by ``rule`` (last value, mean or sum)."""
     in_year = {p: v for p, v in values_by_period.items() if p[:4] == str(year) and v is not None}
     if str(year) in in_year:
         return in_year[str(year)]

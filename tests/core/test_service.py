@@ -172,3 +172,9 @@ def test_upt_cannot_add_reference_rows(tmp_path):
     store = create_plan_file(tmp_path / "praya.renstra", "RTN-PRAYA")
     with pytest.raises(PermissionDenied, match="rujukan"):
         PlanService(store, actor="admin").insert("program", {"code": "X", "seq": 3, "name": "Baru"})
+
+
+def test_rollup_prefers_the_evaluated_grain_over_monitoring():
+    values = {"2026-S1": 3.1, "2026-TW3": 3.5, "2026-05": 3.0}
+    assert queries.rollup(values, 2026, "last") == 3.1     # semester evaluation beats monitoring
+    assert queries.rollup({"2026-TW3": 3.5, "2026-05": 3.0}, 2026, "last") == 3.5
