@@ -1,33 +1,23 @@
 """Pendanaan tab: allocation and realised spending per SK/IKK line and year (juta rupiah)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtCore import QCoreApplication
 
 from ..core import queries
 from ..core.schema import PLAN_YEARS
 from . import dialogs
 from .funding_model import FundingModel
-from .tab_base import PlanTab
-from .table_view import PlanTableView
+from .tab_base import SingleTableTab
 
 
-class FundingTab(PlanTab):
+class FundingTab(SingleTableTab):
     def __init__(self, controller, parent=None):
-        super().__init__(controller, parent)
-        self.model = FundingModel(controller, self)
-        self.view = self.track(PlanTableView(placeholder=self.tr(
-            "Belum ada kerangka pendanaan untuk satker ini. Pilih Sunting → Tambah baris.")))
-        self.view.fit_rows = True
-        self.view.setModel(self.model)
-        hint = QLabel(self.tr("Dalam juta rupiah. Jumlah per baris dan baris Jumlah dihitung otomatis."))
-        hint.setStyleSheet("color: #555;")
-        hint.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint)
-        layout.addWidget(self.view, 1)
+        def tr(text):
+            return QCoreApplication.translate("FundingTab", text)
 
-    def set_unit(self, unit_code: str | None) -> None:
-        self.model.set_unit(unit_code)
+        super().__init__(controller, FundingModel, tr(
+            "Belum ada kerangka pendanaan untuk satker ini. Pilih Sunting → Tambah baris."),
+            tr("Dalam juta rupiah. Jumlah per baris dan baris Jumlah dihitung otomatis."), parent)
 
     def removable(self, model, rows):
         ids = []

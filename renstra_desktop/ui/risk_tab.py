@@ -1,32 +1,22 @@
 """Risiko tab: the risk register with its computed magnitude and level."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtCore import QCoreApplication
 
 from ..core.schema import RISK_AREAS
 from .risk_model import RiskModel
-from .tab_base import PlanTab
-from .table_view import PlanTableView
+from .tab_base import SingleTableTab
 
 
-class RiskTab(PlanTab):
+class RiskTab(SingleTableTab):
     def __init__(self, controller, parent=None):
-        super().__init__(controller, parent)
-        self.model = RiskModel(controller, self)
-        self.view = self.track(PlanTableView(placeholder=self.tr(
-            "Register risiko satker ini masih kosong. Pilih Sunting → Tambah baris.")))
-        self.view.fit_rows = True
-        self.view.setModel(self.model)
-        hint = QLabel(self.tr("K = kemungkinan, D = dampak (1–5). Besaran dan level dihitung dari matriks 5 × 5; "
-                              "perlakuan dan indikator keberhasilan: satu butir per baris."))
-        hint.setStyleSheet("color: #555;")
-        hint.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint)
-        layout.addWidget(self.view, 1)
+        def tr(text):
+            return QCoreApplication.translate("RiskTab", text)
 
-    def set_unit(self, unit_code: str | None) -> None:
-        self.model.set_unit(unit_code)
+        super().__init__(controller, RiskModel, tr(
+            "Register risiko satker ini masih kosong. Pilih Sunting → Tambah baris."),
+            tr("K = kemungkinan, D = dampak (1–5). Besaran dan level dihitung dari matriks 5 × 5; "
+               "perlakuan dan indikator keberhasilan: satu butir per baris."), parent)
 
     def add_row(self) -> bool:
         """A new risk of this installation's unit, in the area of the selected row."""

@@ -1,32 +1,22 @@
 """Roadmap tab: aspect x year items, each with a status (rencana/berjalan/selesai/batal)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtCore import QCoreApplication
 
 from ..core.schema import PLAN_YEARS
 from .indicator_models import default_year
 from .roadmap_model import RoadmapModel
-from .tab_base import PlanTab
-from .table_view import PlanTableView
+from .tab_base import SingleTableTab
 
 
-class RoadmapTab(PlanTab):
+class RoadmapTab(SingleTableTab):
     def __init__(self, controller, parent=None):
-        super().__init__(controller, parent)
-        self.model = RoadmapModel(controller, self)
-        self.view = self.track(PlanTableView(placeholder=self.tr(
-            "Roadmap satker ini masih kosong. Pilih Sunting → Tambah baris.")))
-        self.view.fit_rows = True
-        self.view.setModel(self.model)
-        hint = QLabel(self.tr("Status: Rencana, Berjalan, Selesai atau Batal (klik dua kali untuk memilih)."))
-        hint.setStyleSheet("color: #555;")
-        hint.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint)
-        layout.addWidget(self.view, 1)
+        def tr(text):
+            return QCoreApplication.translate("RoadmapTab", text)
 
-    def set_unit(self, unit_code: str | None) -> None:
-        self.model.set_unit(unit_code)
+        super().__init__(controller, RoadmapModel, tr(
+            "Roadmap satker ini masih kosong. Pilih Sunting → Tambah baris."),
+            tr("Status: Rencana, Berjalan, Selesai atau Batal (klik dua kali untuk memilih)."), parent)
 
     def add_row(self) -> bool:
         """A new item of this installation's unit, in the aspect and year of the selected row."""

@@ -3,7 +3,7 @@ remove rows), so the Edit menu works on whichever tab is showing."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from . import dialogs
 from .table_view import PlanTableView
@@ -91,3 +91,23 @@ class PlanTab(QWidget):
             index = view.currentIndex()
             if model.flags(index) & Qt.ItemFlag.ItemIsEditable:
                 view.edit(index)
+
+
+class SingleTableTab(PlanTab):
+    """A tab with one table view over one model and a hint line above it."""
+
+    def __init__(self, controller, model_class, placeholder: str, hint: str, parent=None):
+        super().__init__(controller, parent)
+        self.model = model_class(controller, self)
+        self.view = self.track(PlanTableView(placeholder=placeholder))
+        self.view.fit_rows = True
+        self.view.setModel(self.model)
+        label = QLabel(hint)
+        label.setStyleSheet("color: #555;")
+        label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.view, 1)
+
+    def set_unit(self, unit_code: str | None) -> None:
+        self.model.set_unit(unit_code)
