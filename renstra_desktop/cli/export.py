@@ -17,11 +17,8 @@ def register(sub) -> None:
 def cmd_export_xlsx(args) -> int:
     from ..core.excel_export import export_workbook
 
-    store = Store.open(args.file, readonly=True)
-    try:
+    with Store.open(args.file, readonly=True) as store:
         unit = (args.unit or store.unit_code).upper()
         path = export_workbook(store.conn, args.output, None if unit == "SEMUA" else unit, args.year)
-    finally:
-        store.close()
     print(f"Buku kerja Excel ditulis: {path}")
     return 0

@@ -33,9 +33,8 @@ def register(sub) -> None:
 
 
 def cmd_init(args) -> int:
-    store = create_plan_file(args.file, args.unit.upper())
-    print(f"Berkas rencana dibuat: {args.file} (satker {store.unit_code})")
-    store.close()
+    with create_plan_file(args.file, args.unit.upper()) as store:
+        print(f"Berkas rencana dibuat: {args.file} (satker {store.unit_code})")
     return 0
 
 
@@ -54,11 +53,8 @@ def file_info(store: Store) -> dict:
 
 
 def cmd_info(args) -> int:
-    store = Store.open(args.file, readonly=True)
-    try:
+    with Store.open(args.file, readonly=True) as store:
         info = file_info(store)
-    finally:
-        store.close()
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=1))
         return 0
@@ -72,11 +68,8 @@ def cmd_info(args) -> int:
 
 
 def cmd_dump(args) -> int:
-    store = Store.open(args.file, readonly=True)
-    try:
+    with Store.open(args.file, readonly=True) as store:
         sys.stdout.write(plan_json.dumps(plan_json.dump_plan(store)))
-    finally:
-        store.close()
     return 0
 
 

@@ -227,6 +227,12 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
     conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=True)
