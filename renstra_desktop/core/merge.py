@@ -26,12 +26,13 @@ import json
 import os
 import sqlite3
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .audit import write_audit
+from .audit import write_audit, write_audit_inserted, write_audit_many
 from .errors import FileError, RenstraError, ValidationError
 from .keys import current_pin, pin_key
 from .package import PackageReader
@@ -44,6 +45,7 @@ STATUSES = ("new", "updated", "unchanged", "conflicts", "ignored_locked", "rejec
 STATUS_LABELS = {"new": "baru", "updated": "diubah", "unchanged": "tetap", "conflicts": "konflik",
                  "ignored_locked": "diabaikan (terkunci)", "rejected": "ditolak"}
 TRUSTED_BY_FLAG = "disematkan otomatis (--trust-new-keys)"
+BATCH_MEMORY = 256 * 1024 * 1024     # packages kept in memory between the key check and their merge
 
 
 class KeysNotPinned(RenstraError):
@@ -129,59 +131,147 @@ def merge_packages(store: Store, paths: Iterable[str | os.PathLike], *, actor: s
                    progress: Callable[[int, int, str], None] | None = None) -> MergeReport:
     """Merge packages into ``store`` in the order given.
 
-    Every package is opened and its signature checked first.  Unless ``dry_run`` or
-    ``trust_new_keys``, a key not yet pinned stops the merge before anything is written
-    (:class:`KeysNotPinned`).  Then each package is verified completely and applied in its own
+    Unless ``dry_run`` or ``trust_new_keys``, every package is opened and its signature checked
+    first, and a key not yet pinned stops the merge before anything is written
+    (:class:`KeysNotPinned`).  Each package is then verified completely and applied in its own
     transaction; the file is copied to a timestamped backup before the first one.  A dry run does
     the same inside one transaction that is rolled back, so its summary is exactly what would
-    happen.  Runs in the calling thread (the window runs it in a worker with its own Store).
+    happen.  Runs in the calling thread (the window runs it in a worker with its own Store); a
+    helper thread verifies the next package while the current one commits.
     """
     if store.readonly:
         raise FileError(f"Berkas {store.path.name} dibuka hanya-baca; paket tidak dapat digabungkan ke dalamnya.")
     paths = [Path(p) for p in paths]
     results: list[PackageResult | None] = [None] * len(paths)
     readers: list[PackageReader | None] = [None] * len(paths)
-    report = MergeReport(dry_run, [])
+    report = MergeReport(dry_run, results)
     try:
-        unknown = []
-        for i, path in enumerate(paths):
-            try:
-                reader = readers[i] = PackageReader.open(path)
-                _check_acceptable(store, reader)
-                status = _key_status(store.conn, reader)
-                if status == "mismatch":
-                    raise PackageError(_mismatch_message(store.conn, reader))
-                if status == "new" and not (dry_run or trust_new_keys):
-                    unknown.append((reader.unit, reader.fingerprint, path.name))
-            except RenstraError as exc:
-                results[i] = PackageResult(path, "rejected", exc.message)
-        if unknown:
-            raise KeysNotPinned(list(dict.fromkeys(unknown)))
+        if not (dry_run or trust_new_keys):
+            _check_keys_first(store, paths, readers, results)
         if dry_run:
             try:
                 with store.atomic():
-                    for i, path in enumerate(paths):
-                        results[i] = results[i] or _merge_one(store, readers[i], actor, True, trust_new_keys)
-                        _progress(progress, i, paths)
+                    _merge_all(store, paths, readers, results, actor, True, trust_new_keys, report, progress)
                     raise _DryRun
             except _DryRun:
                 pass
         else:
-            for i, path in enumerate(paths):
-                if results[i] is None:
-                    results[i] = _merge_one(store, readers[i], actor, False, trust_new_keys, report)
-                _progress(progress, i, paths)
+            _merge_all(store, paths, readers, results, actor, False, trust_new_keys, report, progress)
     finally:
         for reader in readers:
             if reader is not None:
                 reader.close()
-    report.results = results
     return report
 
 
-def _progress(progress, i, paths):
-    if progress is not None:
-        progress(i + 1, len(paths), paths[i].name)
+def _check_keys_first(store: Store, paths: list[Path], readers: list, results: list) -> None:
+    """Open every package (signature checked) and stop before any write if a key is unknown."""
+    unknown, kept = [], 0
+    for i, path in enumerate(paths):
+        try:
+            reader = readers[i] = PackageReader.open(path)
+            kept += reader.size
+            if kept > BATCH_MEMORY:
+                reader.release()
+            if _admit(store, reader) == "new":
+                unknown.append((reader.unit, reader.fingerprint, path.name))
+        except RenstraError as exc:
+            results[i] = PackageResult(path, "rejected", exc.message)
+    if unknown:
+        raise KeysNotPinned(list(dict.fromkeys(unknown)))
+
+
+def _admit(store: Store, reader: PackageReader) -> str:
+    """Refuse a package this file does not take or signed by another key than the pinned one;
+    return its key status (pinned or new)."""
+    _check_acceptable(store, reader)
+    status = _key_status(store.conn, reader)
+    if status == "mismatch":
+        raise PackageError(_mismatch_message(store.conn, reader))
+    return status
+
+
+@dataclass
+class _Prepared:
+    """A package opened and verified off the store's thread (it touches no plan file)."""
+    reader: PackageReader | None
+    verified: tuple | None = None
+    error: RenstraError | None = None
+
+
+def _prepare(path: Path, reader: PackageReader | None) -> _Prepared:
+    try:
+        reader = reader or PackageReader.open(path)
+        return _Prepared(reader, _verified(reader))
+    except RenstraError as exc:
+        return _Prepared(reader, None, exc)
+
+
+def _merge_all(store, paths, readers, results, actor, dry_run, trust_new_keys, report, progress) -> None:
+    """Merge the packages in order, freeing each one's memory as soon as it is done.
+
+    While a package's COMMIT waits for the disk (the thread holds no GIL then), a helper thread
+    opens and verifies the next package; it runs only during commits, so the two threads do not
+    compete, and each reader is used by one thread at a time."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verifikasi-paket") as pool:
+        ahead: dict[int, Future] = {}
+
+        def prepare_next(i: int) -> None:
+            j = i + 1
+            if j < len(paths) and results[j] is None and j not in ahead:
+                ahead[j] = pool.submit(_prepare, paths[j], readers[j])
+
+        for i, path in enumerate(paths):
+            if results[i] is None:
+                admitted = readers[i] is not None          # went through _check_keys_first
+                future = ahead.pop(i, None)
+                prepared = future.result() if future is not None else None
+                try:
+                    if prepared is not None:
+                        readers[i] = prepared.reader
+                        if prepared.reader is None:
+                            raise prepared.error
+                    elif readers[i] is None:
+                        readers[i] = PackageReader.open(path)
+                    if not admitted:
+                        _admit(store, readers[i])
+                    verified = (lambda p=prepared: _unwrap(p)) if prepared else (lambda r=readers[i]: _verified(r))
+                    before_commit = (lambda: None) if dry_run else (lambda i=i: prepare_next(i))
+                    results[i] = _merge_one(store, readers[i], actor, dry_run, trust_new_keys, report, verified,
+                                            before_commit)
+                except RenstraError as exc:
+                    results[i] = _rejected(path, readers[i], exc)
+            _close(readers, i)
+            if progress is not None:
+                progress(i + 1, len(paths), path.name)
+
+
+def _unwrap(prepared: _Prepared):
+    if prepared.error is not None:
+        raise prepared.error
+    return prepared.verified
+
+
+def _rejected(path: Path, reader: PackageReader | None, exc: RenstraError) -> PackageResult:
+    result = PackageResult(path, "rejected", exc.message)
+    if reader is not None and reader.manifest:
+        result.unit, result.sequence = reader.unit, reader.sequence
+        result.created_at, result.package_digest = reader.manifest["created_at"], reader.package_digest
+        result.fingerprint = reader.fingerprint
+    return result
+
+
+def _verified(reader: PackageReader):
+    """The second half of verification: integrity, counts, digest, owners, value rules."""
+    content = reader.read_content()
+    return content, {t: reader.invalid_rows(t) for t in content.tables}
+
+
+def _close(readers, i):
+    """Free a package's memory copy as soon as it is merged (a batch may hold hundreds)."""
+    if readers[i] is not None:
+        readers[i].close()
+        readers[i] = None
 
 
 def _check_acceptable(store: Store, reader: PackageReader) -> None:
@@ -223,7 +313,7 @@ def _backup(store: Store) -> Path:
 
 
 def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, trust_new_keys: bool,
-               report: MergeReport | None = None) -> PackageResult:
+               report: MergeReport, verified: Callable, before_commit: Callable) -> PackageResult:
     m = reader.manifest
     result = PackageResult(reader.path, "rejected", "", reader.unit, reader.sequence, m["created_at"],
                            reader.package_digest, reader.fingerprint)
@@ -234,9 +324,8 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
                 result.tables = {t: Counter({s: 0 for s in STATUSES} | {"unchanged": n})
                                  for t, n in m["row_counts"].items() if n}
             return result
-        content = reader.read_content()
-        invalid = {t: reader.invalid_rows(t) for t in content.tables}
-        if not dry_run and report is not None and report.backup is None:
+        content, invalid = verified()
+        if not dry_run and report.backup is None:
             report.backup = _backup(store)
         with store.atomic():
             # Checked again inside the transaction: another package of the same unit may have come first.
@@ -253,6 +342,7 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
                 else:   # pinned by nobody since the first check: refuse rather than trust silently
                     raise PackageError(f"Kunci satker {reader.unit} belum disematkan (sidik jari {reader.fingerprint}).")
             _Applier(store, reader, actor).run(content, invalid, result)
+            before_commit()
         result.status = "would_merge" if dry_run else "merged"
         t = result.totals()
         result.message = (f"{'Akan digabung' if dry_run else 'Digabung'}: {t['new']} baru, {t['updated']} diubah, "
@@ -290,6 +380,7 @@ class _Applier:
         self.unit = reader.unit
         self.cur = self.conn.cursor()
         self.cur.row_factory = None
+        self.schema_version = store.schema_version
         self.lineage = {r[0] for r in self.cur.execute(
             "SELECT package_digest FROM package_batch WHERE unit_code = ? AND key_fingerprint = ?",
             (self.unit, reader.fingerprint))}
@@ -298,6 +389,7 @@ class _Applier:
             "SELECT table_name, row_id, incoming_hash FROM merge_conflict WHERE unit_code = ? "
             "AND status = 'kept_consolidated'", (self.unit,))}
         self.conflicts: list[tuple[str, RowNote, tuple, tuple, tuple]] = []
+        self.audit: list[tuple] = []      # (table, row_id, action, field, old, new), written at the end
 
     def run(self, content, invalid: dict, result: PackageResult) -> None:
         for table, (cols, rows) in content.tables.items():
@@ -319,6 +411,7 @@ class _Applier:
                 "consolidated, incoming, incoming_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (batch, self.digest, self.unit, table, note.row_id, note.reason, _row_json(cols, old),
                  _row_json(cols, new), row_hash(cols, new)))
+        write_audit_many(self.conn, self.audit, actor=self.actor, unit_code=self.unit, origin=self.digest)
 
     def _table(self, table: str, cols: tuple, rows: list[tuple], invalid: dict, notes: list) -> Counter:
         self._check_columns(table, cols)
@@ -393,8 +486,10 @@ class _Applier:
         return counts
 
     def _check_columns(self, table: str, cols: tuple) -> None:
-        here = tuple(r[1] for r in self.cur.execute(f"PRAGMA table_info({table})"))
-        if here != cols:
+        key = (table, self.schema_version)
+        if key not in _COLUMNS:
+            _COLUMNS[key] = tuple(r[1] for r in self.cur.execute(f"PRAGMA table_info({table})"))
+        if _COLUMNS[key] != cols:
             raise PackageError(f"Kolom tabel {TABLES[table].label} di paket berbeda dengan berkas ini. "
                                "Perbarui aplikasi di kedua tempat ke versi yang sama.")
 
@@ -427,13 +522,10 @@ class _Applier:
                     notes.append(RowNote(table, p[0], "rejected",
                                          f"Ditolak: bertabrakan dengan baris lain di berkas ini ({exc})."))
                     counts["rejected"] += 1
-        spec = TABLES[table]
-        fields = [(f.name, cols.index(f.name)) for f in spec.fields]
-        i_deleted = cols.index("deleted")
-        for p in accepted:
-            write_audit(self.conn, actor=self.actor, unit_code=self.unit, table=table, row_id=p[0],
-                        action="delete" if p[i_deleted] else "insert", field=None, old=None,
-                        new=json.dumps({k: p[i] for k, i in fields}, ensure_ascii=False), origin=self.digest)
+        # Like the JSON import, an insert entry names the row and its package; the values are the
+        # row's own, and every later change records old and new per field.
+        write_audit_inserted(self.conn, table, [p[0] for p in accepted], actor=self.actor, unit_code=self.unit,
+                             origin=self.digest)
         return len(accepted)
 
     def _update(self, table: str, cols: tuple, content_cols: tuple, pairs: list) -> None:
@@ -446,15 +538,13 @@ class _Applier:
         ix = [(c, cols.index(c)) for c in content_cols]
         for c, p in pairs:
             for name, i in ix:
-                if c[i] == p[i]:
-                    continue
-                if name == "deleted":
-                    action = "delete" if p[i] else "restore"
-                else:
-                    action = "update"
-                write_audit(self.conn, actor=self.actor, unit_code=self.unit, table=table, row_id=p[0],
-                            action=action, field=name, old=c[i], new=p[i], origin=self.digest)
+                if c[i] != p[i]:
+                    action = ("delete" if p[i] else "restore") if name == "deleted" else "update"
+                    self.audit.append((table, p[0], action, name, c[i], p[i]))
 
+
+# Columns of the plan tables per schema version (every file of one version has the same).
+_COLUMNS: dict[tuple[str, int], tuple] = {}
 
 # Version metadata a package row carries besides its values; refreshed when only these differ.
 _VERSION_COLUMNS = ("created_at", "updated_at", "updated_by", "row_version", "base_version")

@@ -5,21 +5,20 @@ a manifest, signed with the installation's key (:mod:`.keys`).  The file is buil
 temporary name and renamed when complete.
 
 Reading (:class:`PackageReader`) treats the file as hostile: it is read once into memory within a
-size limit, its header checked, copied to a private temporary folder and opened read-only and
-immutable with ``trusted_schema=OFF``; sqlite_master must equal the expected schema exactly
+size limit, its header checked, and that copy deserialized into a private in-memory database with
+``trusted_schema=OFF`` and ``query_only``; sqlite_master must equal the expected schema exactly
 (no trigger, view, extra table, column or index); ``integrity_check`` must pass; then the manifest,
 the whole-file signature, row counts, the content digest and the owner of every row.  A package of
-an older schema is migrated in a temporary copy; a newer one is refused.  Nothing here writes to a
+an older schema is migrated in a private in-memory copy; a newer one is refused.  Nothing here writes to a
 plan file.
 """
 from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from .. import APP_NAME, __version__
@@ -27,6 +26,7 @@ from . import package_format as fmt
 from .errors import FileError
 from .keys import InstallationKey, fingerprint, installation_key, key_status, next_sequence, verify_signature
 from .package_format import PackageError
+from .package_rules import invalid_rows
 from .rows import utc_now
 from .schema import TABLES
 from .store import Store, latest_schema_version, migrations
@@ -108,6 +108,7 @@ def write_package(path: Path, *, unit: str, schema_version: int, tables: dict[st
     placeholder = secrets.token_bytes(fmt.SIGNATURE_BYTES)
     conn = sqlite3.connect(tmp, isolation_level=None)
     try:
+        conn.execute(f"PRAGMA page_size = {fmt.PAGE_SIZE}")
         conn.execute(f"PRAGMA application_id = {fmt.PACKAGE_APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {schema_version}")
         conn.execute("BEGIN")
@@ -165,14 +166,19 @@ class PackageContent:
 
 class PackageReader:
     """One package opened defensively.  Use :meth:`open`; then :meth:`read_content`; then :meth:`close`
-    (or use it as a context manager).  Owns a private temporary folder until closed."""
+    (or use it as a context manager).
 
-    def __init__(self, path: Path, folder: Path, copy: Path, schema_version: int):
+    The file is read once into memory (within the size limit) and every check runs on that copy,
+    deserialized into a private in-memory database: what is verified is exactly what is merged,
+    whatever happens to the file meanwhile, and no temporary file is written.
+    """
+
+    def __init__(self, path: Path, data: bytes, schema_version: int):
         self.path = path
-        self._folder = folder
-        self._copy = copy                      # the verified bytes, in our own folder
-        self._data = copy                      # the file rows are read from (a migrated copy if older)
+        self._bytes: bytes | None = data
         self.schema_version = schema_version
+        self._conn: sqlite3.Connection | None = None   # opened on demand, closed by release()/close()
+        self._migrated = False
         self.manifest: dict = {}
         self.body = b""
         self.public_key = b""
@@ -195,51 +201,73 @@ class PackageReader:
     def fingerprint(self) -> str:
         return fingerprint(self.public_key)
 
+    @property
+    def size(self) -> int:
+        return len(self._bytes or b"")
+
     # opening ---------------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | os.PathLike) -> "PackageReader":
-        """Header, schema, integrity, manifest and the whole-file signature.  Raises PackageError."""
+        """Header, schema, manifest and the whole-file signature (enough to know who signed it).
+        Raises PackageError."""
         path = Path(path)
         data = _read_limited(path)
-        version = fmt.check_header(path.name, data[:100], len(data))
-        folder = Path(tempfile.mkdtemp(prefix="renstra-paket-"))
-        reader = cls(path, folder, folder / "paket.sqlite", version)
+        reader = cls(path, data, fmt.check_header(path.name, data[:100], len(data)))
         try:
-            reader._copy.write_bytes(data)
             reader._check_structure_and_signature(data)
-        except BaseException:
-            reader.close()
-            raise
+        finally:
+            reader._disconnect()
         return reader
 
-    def _connect(self, target: Path) -> sqlite3.Connection:
-        conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-        conn.execute("PRAGMA trusted_schema = OFF")
-        conn.execute("PRAGMA cell_size_check = ON")
-        conn.execute("PRAGMA query_only = ON")
-        return conn
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            if self._bytes is None:
+                self._reload()
+            # One thread at a time, not always the same: the merge verifies the next package in a
+            # helper thread while the current one commits.
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            try:
+                conn.deserialize(self._bytes)
+                conn.execute("PRAGMA trusted_schema = OFF")
+                conn.execute("PRAGMA cell_size_check = ON")
+                conn.execute("PRAGMA query_only = ON")
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    def _disconnect(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def release(self) -> None:
+        """Free the memory copy after :meth:`open` (a batch of hundreds); it is read and checked
+        again from the file when needed, and must still be the same package."""
+        if self._content is None and not self._migrated:
+            self._disconnect()
+            self._bytes = None
+
+    def _reload(self) -> None:
+        again = PackageReader.open(self.path)
+        if again.body != self.body:
+            raise PackageError(f"Berkas {self.path.name} berubah selama penggabungan. Gabungkan lagi.")
+        self._bytes = again._bytes
 
     def _check_structure_and_signature(self, data: bytes) -> None:
         name = self.path.name
-        damaged = PackageError(f"Berkas {name} rusak dan tidak dapat dibaca sebagai paket. "
-                               "Minta satker mengirim ulang paketnya.")
         try:
-            conn = self._connect(self._copy)
-            try:
-                found = set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
-                _compare_schema(name, found, fmt.package_schema(self.schema_version).master)
-                check = conn.execute("PRAGMA integrity_check").fetchall()
-                if check != [("ok",)]:
-                    raise PackageError(f"Berkas {name} rusak (pemeriksaan integritas: {check[0][0]}). "
-                                       "Minta satker mengirim ulang paketnya.")
-                bodies = conn.execute("SELECT body, typeof(body) FROM manifest LIMIT 2").fetchall()
-                sigs = conn.execute("SELECT value, typeof(value) FROM signature LIMIT 2").fetchall()
-            finally:
-                conn.close()
+            conn = self._db()
+            found = set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+            _compare_schema(name, found, fmt.package_schema(self.schema_version).master)
+            bodies = conn.execute("SELECT body, typeof(body) FROM manifest LIMIT 2").fetchall()
+            sigs = conn.execute("SELECT value, typeof(value) FROM signature LIMIT 2").fetchall()
         except PackageError:
             raise
         except (sqlite3.DatabaseError, UnicodeDecodeError):
-            raise damaged from None
+            raise PackageError(f"Berkas {name} rusak dan tidak dapat dibaca sebagai paket. "
+                               "Minta satker mengirim ulang paketnya.") from None
         if len(bodies) != 1 or bodies[0][1] != "text" or len(bodies[0][0]) > fmt.MAX_MANIFEST_BYTES:
             raise PackageError(f"Paket {name} tidak memiliki satu manifest yang sah. Minta satker mengekspor ulang.")
         if len(sigs) != 1 or sigs[0][1] != "blob" or len(sigs[0][0]) != fmt.SIGNATURE_BYTES:
@@ -260,27 +288,27 @@ class PackageReader:
 
     # content ---------------------------------------------------------------------------------
     def read_content(self) -> PackageContent:
-        """Row counts, content digest and owners checked; rows in the current schema."""
+        """Integrity, row counts, content digest and owners checked; rows in the current schema."""
         if self._content is not None:
             return self._content
         name, unit = self.path.name, self.unit
         schema = fmt.package_schema(self.schema_version)
         counts = self.manifest["row_counts"]
         try:
-            conn = self._connect(self._copy)
-            try:
-                tables = []
-                for table, cols in schema.tables.items():
-                    n = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                    if n != counts[table]:
-                        raise PackageError(
-                            f"Paket {name} tidak utuh: tabel {TABLES[table].label} berisi {n} baris, "
-                            f"manifest menyebut {counts[table]}. Minta satker mengekspor ulang paketnya.")
-                    rows = conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY id").fetchall()
-                    tables.append((table, cols, rows))
-                    _check_owners(conn, name, table, cols, unit)
-            finally:
-                conn.close()
+            conn = self._db()
+            check = conn.execute("PRAGMA integrity_check").fetchall()
+            if check != [("ok",)]:
+                raise PackageError(f"Berkas {name} rusak (pemeriksaan integritas: {check[0][0]}). "
+                                   "Minta satker mengirim ulang paketnya.")
+            tables = []
+            for table, cols in schema.tables.items():
+                rows = conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY id").fetchall()
+                if len(rows) != counts[table]:
+                    raise PackageError(
+                        f"Paket {name} tidak utuh: tabel {TABLES[table].label} berisi {len(rows)} baris, "
+                        f"manifest menyebut {counts[table]}. Minta satker mengekspor ulang paketnya.")
+                _check_owners(name, table, cols, rows, unit)
+                tables.append((table, cols, rows))
             digest = fmt.digest_tables(tables)
         except PackageError:
             raise
@@ -290,16 +318,15 @@ class PackageReader:
         if digest != self.manifest["content_digest"]:
             raise PackageError(f"Isi paket {name} tidak cocok dengan ringkasan (digest) di manifestnya. "
                                "Paket ditolak; minta satker mengekspor ulang.")
-        if self.schema_version < latest_schema_version():
+        if self.schema_version < schema.latest:
             tables = self._migrate(tables)
         self._content = PackageContent({t: (tuple(c), rows) for t, c, rows in tables})
         return self._content
 
     def _migrate(self, tables) -> list:
-        """Put the rows of an older schema into a temporary file of that schema, run the newer
+        """Put the rows of an older schema into a private database of that schema, run the newer
         migrations on it, and read the rows back in the current schema."""
-        target = self._folder / "migrasi.sqlite"
-        conn = sqlite3.connect(target)
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
         try:
             for number, script in migrations():
                 if number <= self.schema_version:
@@ -312,31 +339,24 @@ class PackageReader:
                 if number > self.schema_version:
                     conn.executescript(script.read_text(encoding="utf-8"))
             conn.commit()
-        finally:
+            conn.execute("PRAGMA query_only = ON")
+        except BaseException:
             conn.close()
-        self._data = target
+            raise
+        self._disconnect()
+        self._conn, self._migrated = conn, True
         current = fmt.package_schema(latest_schema_version())
-        conn = self._connect(target)
-        try:
-            return [(t, cols, conn.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY id").fetchall())
-                    for t, cols in current.tables.items()]
-        finally:
-            conn.close()
+        return [(t, cols, conn.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY id").fetchall())
+                for t, cols in current.tables.items()]
 
     def invalid_rows(self, table: str) -> dict[str, str]:
-        """Rows of ``table`` whose values the plan would refuse: id -> Indonesian reason.
-
-        Checked in SQL on the verified copy (one query per table)."""
-        from .package_rules import invalid_rows
-        self.read_content()
-        conn = self._connect(self._data)
-        try:
-            return invalid_rows(conn, table)
-        finally:
-            conn.close()
+        """Rows of ``table`` whose values the plan would refuse: id -> Indonesian reason."""
+        cols, rows = self.read_content().tables[table]
+        return invalid_rows(table, cols, rows)
 
     def close(self) -> None:
-        shutil.rmtree(self._folder, ignore_errors=True)
+        self._disconnect()
+        self._bytes = None
 
     def __enter__(self):
         return self
@@ -372,23 +392,22 @@ def _compare_schema(name: str, found: set, expected: frozenset) -> None:
                        "Minta satker mengekspor ulang dari aplikasi.")
 
 
-def _check_owners(conn, name: str, table: str, cols, unit: str) -> None:
-    """Every row written by the manifest's unit, and for a UPT only its own unit's data."""
+def _check_owners(name: str, table: str, cols, rows: list[tuple], unit: str) -> None:
+    """Every row written by the manifest's unit; a unit's rows only about itself; reference data
+    only from the Kanwil (the service's rules, checked on the fetched rows)."""
+    if not rows:
+        return
     spec = TABLES[table]
-    where = "owner_unit IS NOT ?"
-    args = [unit]
+    if spec.reference and unit != "KANWIL":
+        raise PackageError(f"Paket {name} dari satker {unit} berisi data rujukan ({spec.label}) yang hanya "
+                           "ditetapkan Kantor Wilayah; paket ditolak.")
+    others = set(map(itemgetter(cols.index("owner_unit")), rows)) - {unit}
     sets_for_units = unit == "KANWIL" and (spec.reference or table == "indicator_target")
-    if "unit_code" in cols and not sets_for_units:
-        where += " OR unit_code IS NOT ?"
-        args.append(unit)
-    bad = conn.execute(f"SELECT owner_unit, {'unit_code' if 'unit_code' in cols else 'NULL'} FROM {table} "
-                       f"WHERE {where} LIMIT 1", args).fetchone()
-    if bad is None and spec.reference and unit != "KANWIL":
-        bad = conn.execute(f"SELECT owner_unit, NULL FROM {table} LIMIT 1").fetchone()
-    if bad is not None:
-        other = bad[0] if bad[0] != unit else bad[1]
+    if not others and "unit_code" in cols and not sets_for_units:
+        others = set(map(itemgetter(cols.index("unit_code")), rows)) - {unit}
+    if others:
         raise PackageError(
-            f"Paket {name} dari satker {unit} berisi baris {spec.label} milik/untuk satker {other}. "
+            f"Paket {name} dari satker {unit} berisi baris {spec.label} milik/untuk satker {sorted(map(str, others))[0]}. "
             f"Paket satu satker hanya boleh berisi baris yang ditulis satker itu; paket ditolak.")
 
 

@@ -27,6 +27,7 @@ FORMAT = "renstra-desktop/package"
 FORMAT_VERSION = 1
 SIGNED_CONTEXT = b"renstra-desktop/package/1\n"
 SIGNATURE_BYTES = 64
+PAGE_SIZE = 1024                             # small pages: a unit package is ~140 KB instead of ~250 KB
 
 # Limits on untrusted input (a realistic unit package has a few hundred rows and ~150 KB).
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -52,6 +53,7 @@ class PackageSchema:
     tables: dict            # plan table -> column names in table order
     ddl: tuple              # statements that create the package's tables, in order
     master: frozenset       # {(type, name, tbl_name, sql)} expected in sqlite_master
+    latest: int             # the newest schema this application knows (older packages are migrated)
 
 
 @functools.lru_cache(maxsize=None)
@@ -80,7 +82,7 @@ def package_schema(version: int) -> PackageSchema:
         master = frozenset(probe.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
     finally:
         probe.close()
-    return PackageSchema(version, tables, tuple(ddl), master)
+    return PackageSchema(version, tables, tuple(ddl), master, latest_schema_version())
 
 
 def canonical_rows(table: str, columns, rows) -> bytes:

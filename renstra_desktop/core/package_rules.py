@@ -1,88 +1,137 @@
-"""The plan's value rules (schema.py field kinds, validation.py) as SQL, to check a package's rows
-in bulk: one query per table finds the rows the plan would refuse; only those go through Python
-(``clean_value``) for an Indonesian reason.  Read-only; runs on the verified package copy."""
+"""The plan's value rules (schema.py field kinds, validation.py) applied to a package's rows in bulk.
+
+Checked column by column with builtins that run in C (the set of types in a column, set
+membership, min/max, one regular expression over the joined column); only when a column breaks a
+rule are its rows looked at one by one, and ``clean_value`` gives the Indonesian reason.
+"""
 from __future__ import annotations
 
-import functools
+import json
+import re
+from operator import itemgetter, lt
 
 from .errors import ValidationError
 from .schema import PLAN_YEARS, TABLES
 from .validation import clean_value
 
 _Y0, _Y1 = PLAN_YEARS[0], PLAN_YEARS[-1]
-_UUID_GLOB = "-".join("[0-9a-f]" * n for n in (8, 4, 4, 4, 12))
-_PERIOD_GLOBS = ("20[0-9][0-9]", "20[0-9][0-9]-S[12]", "20[0-9][0-9]-TW[1-4]",
-                 "20[0-9][0-9]-0[1-9]", "20[0-9][0-9]-1[0-2]")
-
-META_RULES = {
-    "id": f"typeof(id) = 'text' AND id GLOB '{_UUID_GLOB}'",
-    "owner_unit": "typeof(owner_unit) = 'text'",
-    "created_at": "typeof(created_at) = 'text' AND created_at != ''",
-    "updated_at": "typeof(updated_at) = 'text' AND updated_at != ''",
-    "updated_by": "typeof(updated_by) = 'text'",
-    "row_version": "typeof(row_version) = 'integer' AND row_version >= 1",
-    "base_version": "typeof(base_version) = 'integer' AND base_version >= 0 AND base_version < row_version",
-    "deleted": "typeof(deleted) = 'integer' AND deleted IN (0, 1)",
-    "origin": "typeof(origin) = 'text'",
-}
+_YEARS = "|".join(str(y) for y in PLAN_YEARS)
+_PERIOD = rf"(?:{_YEARS})(?:-(?:S[12]|TW[1-4]|0[1-9]|1[0-2]))?"
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_NONE = type(None)
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def _lines(pattern: str) -> re.Pattern:
+    """Matches a whole column joined with newlines when every value matches ``pattern``."""
+    return re.compile(rf"(?:{pattern}\n)*")
 
 
-def field_rule(f) -> str:
-    """A SQL predicate true when column ``f.name`` holds a value ``clean_value`` would keep as is."""
-    c = f.name
-    kind = f.kind
+_PERIODS, _UUIDS = _lines(_PERIOD), _lines(_UUID)
+
+
+def _is_text_list(value) -> bool:
+    try:
+        items = json.loads(value)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(items, list) and all(isinstance(v, str) for v in items)
+
+
+def _is_json(value) -> bool:
+    try:
+        json.loads(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _value_ok(kind: str, required: bool, choices, v) -> bool:
+    """The rule for one value (used to find the rows of a column that broke its rule)."""
+    if v is None:
+        return not required
     if kind == "text":
-        ok = f"typeof({c}) = 'text'" + (f" AND trim({c}) != ''" if f.required else "")
-    elif kind == "number":
-        ok = f"typeof({c}) IN ('integer', 'real')"
-    elif kind == "int":
-        ok = f"typeof({c}) = 'integer' AND {c} >= 0"
-    elif kind == "score":
-        ok = f"typeof({c}) = 'integer' AND {c} BETWEEN 1 AND 5"
-    elif kind == "year":
-        ok = f"typeof({c}) = 'integer' AND {c} BETWEEN {_Y0} AND {_Y1}"
-    elif kind == "period":
-        globs = " OR ".join(f"{c} GLOB '{g}'" for g in _PERIOD_GLOBS)
-        ok = f"typeof({c}) = 'text' AND ({globs}) AND CAST(substr({c}, 1, 4) AS INTEGER) BETWEEN {_Y0} AND {_Y1}"
-    elif kind == "enum":
-        ok = f"typeof({c}) = 'text' AND {c} IN ({', '.join(map(_quote, f.choices))})"
-    elif kind == "list":
-        ok = (f"typeof({c}) = 'text' AND json_valid({c}) AND json_type({c}) = 'array' AND NOT EXISTS "
-              f"(SELECT 1 FROM json_each({c}) WHERE type != 'text')")
-    elif kind == "json":
-        ok = f"typeof({c}) = 'text' AND json_valid({c})"
-    else:  # a new kind must get its rule here before packages can carry it
-        raise ValueError(kind)
-    return ok if f.required else f"{c} IS NULL OR ({ok})"
+        return isinstance(v, str) and (not required or v.strip() != "")
+    if kind == "number":
+        return isinstance(v, (int, float))
+    if kind in ("int", "score", "year"):
+        low, high = {"int": (0, None), "score": (1, 5), "year": (_Y0, _Y1)}[kind]
+        return isinstance(v, int) and v >= low and (high is None or v <= high)
+    if kind == "period":
+        return isinstance(v, str) and re.fullmatch(_PERIOD, v) is not None
+    if kind == "enum":
+        return v in choices
+    if kind == "list":
+        return isinstance(v, str) and _is_text_list(v)
+    if kind == "json":
+        return isinstance(v, str) and _is_json(v)
+    raise ValueError(kind)   # a new kind needs its rule here before packages can carry it
 
 
-@functools.lru_cache(maxsize=None)
-def _query(table: str) -> str:
+def _column_ok(kind: str, required: bool, choices, col: list) -> bool:
+    """The same rule for a whole column at once."""
+    types = set(map(type, col))
+    if _NONE in types:
+        if required:
+            return False
+        types.discard(_NONE)
+        col = [v for v in col if v is not None]
+        if not col:
+            return True
+    if kind == "text":
+        return types == {str} and (not required or "" not in map(str.strip, col))
+    if kind == "number":
+        return types <= {int, float}
+    if kind in ("int", "score", "year"):
+        low, high = {"int": (0, None), "score": (1, 5), "year": (_Y0, _Y1)}[kind]
+        return types == {int} and min(col) >= low and (high is None or max(col) <= high)
+    if kind == "period":
+        return types == {str} and _PERIODS.fullmatch("\n".join(col) + "\n") is not None
+    if kind == "enum":
+        return set(col) <= set(choices)
+    return all(_value_ok(kind, required, choices, v) for v in col)
+
+
+# Row metadata: (column, kind, required).
+_META = (("owner_unit", "text", True), ("created_at", "text", True), ("updated_at", "text", True),
+         ("updated_by", "text", False), ("origin", "text", False), ("row_version", "int", True),
+         ("base_version", "int", True), ("deleted", "enum", True))
+
+
+def invalid_rows(table: str, cols, rows: list[tuple]) -> dict[str, str]:
+    """id -> reason for every row of ``table`` holding a value the plan would refuse."""
+    if not rows:
+        return {}
     spec = TABLES[table]
-    rules = [(c, r) for c, r in META_RULES.items()] + [(f.name, field_rule(f)) for f in spec.fields]
-    first_bad = " ".join(f"WHEN NOT coalesce(({rule}), 0) THEN {_quote(col)}" for col, rule in rules)
-    return f"SELECT * FROM (SELECT *, CASE {first_bad} END AS bad_column FROM {table}) WHERE bad_column IS NOT NULL"
+    ix = {c: i for i, c in enumerate(cols)}
+    found: dict[str, str] = {}
 
+    def flag(pred, reason_of):
+        for r in rows:
+            if not pred(r):
+                found.setdefault(str(r[0]), f"Ditolak: {reason_of(r)}")
 
-def invalid_rows(conn, table: str) -> dict[str, str]:
-    """id -> reason for every row of ``table`` with a value the plan would refuse."""
-    spec = TABLES[table]
-    cur = conn.execute(_query(table))
-    names = [d[0] for d in cur.description]
-    found = {}
-    for row in cur:
-        values = dict(zip(names, row))
-        column = values["bad_column"]
-        reason = f"nilai kolom “{column}” tidak sah ({values[column]!r})"
-        f = spec.field_map.get(column)
-        if f is not None:
-            try:
-                clean_value(f, values[column], strict_json=True)
-            except ValidationError as exc:
-                reason = exc.message
-        found[str(values["id"])] = f"Ditolak: {reason}"
+    ids = list(map(itemgetter(0), rows))
+    if set(map(type, ids)) != {str} or _UUIDS.fullmatch("\n".join(ids) + "\n") is None:
+        flag(lambda r: isinstance(r[0], str) and re.fullmatch(_UUID, r[0]) is not None,
+             lambda r: f"id baris {r[0]!r} bukan UUID yang sah.")
+    rules = [(name, kind, required, (0, 1) if name == "deleted" else (), None) for name, kind, required in _META]
+    rules += [(f.name, f.kind, f.required, f.choices, f) for f in spec.fields]
+    for name, kind, required, choices, f in rules:
+        i = ix[name]
+        if _column_ok(kind, required, choices, list(map(itemgetter(i), rows))):
+            continue
+        flag(lambda r: _value_ok(kind, required, choices, r[i]), lambda r: _reason(f, name, r[i]))
+    versions, bases = list(map(itemgetter(ix["row_version"]), rows)), list(map(itemgetter(ix["base_version"]), rows))
+    if set(map(type, versions + bases)) == {int} and not all(map(lt, bases, versions)):
+        flag(lambda r: r[ix["base_version"]] < r[ix["row_version"]],
+             lambda r: "versi dasar baris tidak lebih kecil dari versi barisnya.")
     return found
+
+
+def _reason(f, name: str, value) -> str:
+    if f is not None:
+        try:
+            clean_value(f, value, strict_json=True)
+        except ValidationError as exc:
+            return exc.message
+    return f"nilai kolom “{name}” tidak sah ({value!r})."

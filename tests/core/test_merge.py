@@ -1,6 +1,5 @@
 """The merge: summary per package and table, idempotence, versions and conflicts, locks, tombstones,
 audit and origin, the batch log, and the Kanwil's package merged by a unit (issue 3)."""
-import json
 import shutil
 
 import pytest
@@ -50,8 +49,8 @@ def test_first_merge_summary_origin_audit_and_batch(upt, out, kanwil_store):
     row = kanwil_store.conn.execute("SELECT * FROM realisation WHERE id = ?", (ids[0],)).fetchone()
     assert row["origin"] == pkg.package_digest and row["owner_unit"] == UPT and row["value"] == pytest.approx(3.1)
     audit = kanwil_store.conn.execute("SELECT * FROM audit_log WHERE row_id = ?", (ids[0],)).fetchall()
-    assert [(a["action"], a["origin"], a["unit_code"]) for a in audit] == [("insert", pkg.package_digest, UPT)]
-    assert json.loads(audit[0]["new_value"])["evidence"] == "Laporan bulan 1"
+    assert [(a["action"], a["origin"], a["unit_code"], a["actor"]) for a in audit] == [
+        ("insert", pkg.package_digest, UPT, "kanwil")]
     assert kanwil_store.conn.execute("SELECT count(*) FROM audit_log WHERE origin = ?",
                                      (pkg.package_digest,)).fetchone()[0] == pkg.total_rows
     [last] = received_packages(kanwil_store.conn)
@@ -260,3 +259,24 @@ def test_backup_holds_the_file_before_the_merge(upt, out, kanwil_store):
         backup.close()
     assert sha(kanwil_store.path) != before
     installation_key(kanwil_store.path)   # the Kanwil's own key may live beside the file too
+
+
+def test_batch_with_a_bad_package_in_the_middle_and_a_repeat(upt, out, kanwil_store, tmp_path):
+    """Packages after the first are opened and verified while the previous one commits."""
+    other = make_unit_plan(tmp_path / "dompu" / "dompu.renstra", "LPS-DOMPU")
+    try:
+        add_realisations(upt, months=[1])
+        add_realisations(other, months=[2])
+        good, second = export_package(upt, folder=out).path, export_package(other, folder=out).path
+    finally:
+        other.close()
+    bad = out / "rusak.rpkg"
+    data = bytearray(good.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    bad.write_bytes(bytes(data))
+    report = merge(kanwil_store, good, bad, second, good)
+    assert [r.status for r in report.results] == ["merged", "rejected", "merged", "already_merged"]
+    assert "tidak sah" in report.results[1].message or "rusak" in report.results[1].message
+    units = {r[0] for r in kanwil_store.conn.execute("SELECT DISTINCT unit_code FROM package_batch")}
+    assert units == {UPT, "LPS-DOMPU"}
+    assert kanwil_store.conn.execute("SELECT count(*) FROM package_batch").fetchone()[0] == 2
