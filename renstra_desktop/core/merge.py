@@ -171,8 +171,7 @@ def _check_keys_first(store: Store, paths: list[Path], readers: list, results: l
         try:
             reader = readers[i] = PackageReader.open(path)
             kept += reader.size
-            if kept > BATCH_MEMORY:
-                reader.release()
+            reader.suspend(release=kept > BATCH_MEMORY)
             if _admit(store, reader) == "new":
                 unknown.append((reader.unit, reader.fingerprint, path.name))
         except RenstraError as exc:

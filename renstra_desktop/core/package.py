@@ -177,7 +177,7 @@ class PackageReader:
         self.path = path
         self._bytes: bytes | None = data
         self.schema_version = schema_version
-        self._conn: sqlite3.Connection | None = None   # opened on demand, closed by release()/close()
+        self._conn: sqlite3.Connection | None = None   # opened on demand, closed by suspend()/close()
         self._migrated = False
         self.manifest: dict = {}
         self.body = b""
@@ -215,8 +215,9 @@ class PackageReader:
         reader = cls(path, data, fmt.check_header(path.name, data[:100], len(data)))
         try:
             reader._check_structure_and_signature(data)
-        finally:
-            reader._disconnect()
+        except BaseException:
+            reader.close()
+            raise
         return reader
 
     def _db(self) -> sqlite3.Connection:
@@ -242,12 +243,14 @@ class PackageReader:
             self._conn.close()
             self._conn = None
 
-    def release(self) -> None:
-        """Free the memory copy after :meth:`open` (a batch of hundreds); it is read and checked
-        again from the file when needed, and must still be the same package."""
+    def suspend(self, *, release: bool = False) -> None:
+        """Close the in-memory database until it is needed again (a batch holds hundreds of
+        packages); with ``release`` free the bytes too: they are then read and checked again from
+        the file, which must still hold the same package."""
         if self._content is None and not self._migrated:
             self._disconnect()
-            self._bytes = None
+            if release:
+                self._bytes = None
 
     def _reload(self) -> None:
         again = PackageReader.open(self.path)

@@ -13,7 +13,7 @@ from renstra_desktop.core.errors import FileError, ValidationError
 from renstra_desktop.core.keys import (fingerprint, installation_key, key_path, key_status, next_sequence,
                                        normalise_fingerprint, pin_key, pins)
 from renstra_desktop.core.merge import merge_packages
-from renstra_desktop.core.package import PackageReader, export_package, verify_package, write_package
+from renstra_desktop.core.package import PackageError, PackageReader, export_package, verify_package, write_package
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store, latest_schema_version
 
@@ -164,3 +164,27 @@ def test_write_package_signs_what_a_reader_verifies(upt, tmp_path):
         assert reader.body == body and reader.sequence == 7 and reader.fingerprint == fingerprint(key.public_key)
         assert reader.read_content().total == len(rows["risk"])
     assert not list(tmp_path.glob("*.baru"))
+
+
+def test_a_released_package_is_read_again_and_must_be_the_same(upt, tmp_path, kanwil_store, monkeypatch):
+    from renstra_desktop.core import merge as merge_mod
+
+    add_realisations(upt, months=[1])
+    first = export_package(upt, folder=tmp_path)
+    add_realisations(upt, months=[2])
+    second = export_package(upt, folder=tmp_path)
+    reader = PackageReader.open(first.path)
+    reader.suspend(release=True)
+    assert reader.size == 0 and reader.read_content().total == first.total_rows
+    reader.close()
+    reader = PackageReader.open(first.path)
+    reader.suspend(release=True)
+    first.path.write_bytes(second.path.read_bytes())         # replaced while the batch was waiting
+    with pytest.raises(PackageError, match="berubah selama penggabungan"):
+        reader.read_content()
+    reader.close()
+    # A batch larger than the memory budget reads its packages again when it merges them.
+    monkeypatch.setattr(merge_mod, "BATCH_MEMORY", 0)
+    pin_key(kanwil_store, UPT, second.fingerprint, actor="kanwil")
+    report = merge_packages(kanwil_store, [second.path], actor="kanwil")
+    assert report.results[0].status == "merged"
