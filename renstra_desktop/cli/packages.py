@@ -142,7 +142,7 @@ def cmd_merge(args) -> int:
             cells = ", ".join(f"{counts[s]} {STATUS_LABELS[s]}" for s in STATUSES if counts[s])
             print(f"  {table:<20} {cells}")
         for note in r.notes:
-            print(f"  - {note.table} {note.row_id}: {note.reason}")
+            print(f"  - {note.table} {note.label or note.row_id}: {note.reason}")
             for name, (old, new) in note.fields.items():
                 print(f"      {name}: berkas ini {old!r} | paket {new!r}")
     if report.backup:
@@ -215,7 +215,7 @@ def cmd_conflicts_list(args) -> int:
     if not found:
         print("Tidak ada konflik yang menunggu keputusan.")
     for c in found:
-        print(f"#{c['id']} {c['unit_code']} {c['table_name']} {c['row_id']}: {c['reason']}")
+        print(f"#{c['id']} {c['table_name']} {c['label']}: {c['reason']}")
         for name, (old, new) in c["fields"].items():
             print(f"    {name}: berkas ini {old!r} | paket {new!r}")
     return 0

@@ -68,10 +68,11 @@ class RowNote:
     status: str
     reason: str
     fields: dict = field(default_factory=dict)     # field -> (consolidated value, package value)
+    label: str = ""                                # the row as people name it: "LPS-LOBAR · IKK 17.1 · 2026-05"
 
     def as_dict(self) -> dict:
-        return {"table": self.table, "row_id": self.row_id, "status": self.status, "reason": self.reason,
-                "fields": {k: list(v) for k, v in self.fields.items()}}
+        return {"table": self.table, "row_id": self.row_id, "label": self.label, "status": self.status,
+                "reason": self.reason, "fields": {k: list(v) for k, v in self.fields.items()}}
 
 
 @dataclass
@@ -426,6 +427,7 @@ class _Applier:
             f"SELECT {', '.join(cols)} FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps([r[0] for r in rows]),))}
         counts = Counter({s: 0 for s in STATUSES})
+        first_note = len(notes)
         inserts, updates, refreshes = [], [], []
         for p in rows:
             rid = p[0]
@@ -476,6 +478,10 @@ class _Applier:
             self.conflicts.append((table, note, cols, c, p))
             counts["conflicts"] += 1
         counts["new"] = self._insert(table, cols, inserts, notes, counts)
+        if len(notes) > first_note:
+            by_id = {r[0]: r for r in rows}
+            for note in notes[first_note:]:
+                note.label = row_label(table, dict(zip(cols, by_id[note.row_id])))
         self._update(table, cols, content_cols, updates)
         counts["updated"] = len(updates)
         if refreshes:
@@ -549,6 +555,20 @@ _COLUMNS: dict[tuple[str, int], tuple] = {}
 _VERSION_COLUMNS = ("created_at", "updated_at", "updated_by", "row_version", "base_version")
 
 
+def row_label(table: str, values: dict) -> str:
+    """A row as people name it: its natural key, or unit, area/aspect and number."""
+    spec = TABLES[table]
+    if spec.key:
+        parts = [values.get(k) for k in spec.key]
+    elif table == "risk":
+        parts = [values.get("unit_code"), values.get("area"), f"no. {values.get('seq')}"]
+    elif table == "roadmap_item":
+        parts = [values.get("unit_code"), values.get("aspect"), values.get("year"), f"no. {values.get('seq')}"]
+    else:
+        parts = [values.get("id")]
+    return " · ".join(str(p) for p in parts if p is not None)
+
+
 def _diff(cols, old, new) -> dict:
     return {c: (o, n) for c, o, n in zip(cols, old, new) if o != n}
 
@@ -591,6 +611,7 @@ def open_conflicts(conn) -> list[dict]:
         spec = TABLES[d["table_name"]]
         d["fields"] = {c: (d["consolidated"].get(c), d["incoming"].get(c))
                        for c in spec.columns + ("deleted",) if d["consolidated"].get(c) != d["incoming"].get(c)}
+        d["label"] = row_label(d["table_name"], d["incoming"])
         rows.append(d)
     return rows
 

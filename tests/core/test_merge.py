@@ -169,6 +169,7 @@ def test_locked_period_is_ignored_locked(upt, out, kanwil_service, kanwil_store)
     assert (counts["ignored_locked"], counts["updated"], counts["new"]) == (2, 1, 0)
     reasons = {n.row_id: n.reason for n in result.notes}
     assert "2026-01" in reasons[ids[0]] and "dikunci" in reasons[ids[0]]
+    assert {n.label for n in result.notes} == {f"{UPT} · IKK 17.1 · 2026-01", f"{UPT} · IKK 17.1 · 2027-03"}
     assert value_of(kanwil_store, "realisation", ids[0]) == pytest.approx(3.1)
     assert value_of(kanwil_store, "realisation", ids[1]) == 9.0
 
