@@ -106,15 +106,24 @@ def installation_key(plan_path: str | os.PathLike, *, create: bool = True) -> In
     return InstallationKey(path, private, public)
 
 
+def _last_sequence(path: Path) -> int:
+    if not path.exists():
+        return 0
+    text = path.read_text(encoding="ascii", errors="replace").strip()
+    if not text.isdigit():
+        raise FileError(f"Berkas urutan ekspor {path.name} rusak (“{text[:20]}”). Perbaiki atau hapus berkas itu.")
+    return int(text)
+
+
+def peek_sequence(plan_path: str | os.PathLike) -> int:
+    """The number the next export will take (for a suggested file name); takes nothing."""
+    return _last_sequence(sequence_path(plan_path)) + 1
+
+
 def next_sequence(plan_path: str | os.PathLike) -> int:
     """Take the next export sequence number of this installation's key (persisted, rising)."""
     path = sequence_path(plan_path)
-    last = 0
-    if path.exists():
-        text = path.read_text(encoding="ascii", errors="replace").strip()
-        if not text.isdigit():
-            raise FileError(f"Berkas urutan ekspor {path.name} rusak (“{text[:20]}”). Perbaiki atau hapus berkas itu.")
-        last = int(text)
+    last = _last_sequence(path)
     tmp = path.with_name(path.name + ".baru")
     tmp.write_text(f"{last + 1}\n", encoding="ascii")
     os.replace(tmp, path)

@@ -79,6 +79,12 @@ def export_package(store: Store, target: str | os.PathLike | None = None, *, uni
     return ExportResult(path, manifest, fmt.package_digest(body), key.fingerprint)
 
 
+def suggested_file_name(store: Store) -> str:
+    """The default name of this installation's next package (``LPS-LOBAR_2026-11-28_0003.rpkg``)."""
+    from .keys import peek_sequence
+    return fmt.default_file_name(store.unit_code, peek_sequence(store.path))
+
+
 def _read_own_rows(conn, schema: fmt.PackageSchema, unit: str) -> dict[str, list[tuple]]:
     cur = conn.cursor()
     cur.row_factory = None

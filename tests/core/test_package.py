@@ -13,7 +13,8 @@ from renstra_desktop.core.errors import FileError, ValidationError
 from renstra_desktop.core.keys import (fingerprint, installation_key, key_path, key_status, next_sequence,
                                        normalise_fingerprint, pin_key, pins)
 from renstra_desktop.core.merge import merge_packages
-from renstra_desktop.core.package import PackageError, PackageReader, export_package, verify_package, write_package
+from renstra_desktop.core.package import (PackageError, PackageReader, export_package, suggested_file_name,
+                                          verify_package, write_package)
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store, latest_schema_version
 
@@ -49,9 +50,11 @@ def test_a_damaged_key_file_is_refused_not_replaced(tmp_path):
 def test_export_sequence_belongs_to_the_key_not_to_the_plan_file(upt, tmp_path):
     backup = tmp_path / "cadangan.renstra"
     upt.save_copy(backup)
+    assert suggested_file_name(upt).endswith("_0001.rpkg")
     first = export_package(upt, folder=tmp_path)
     second = export_package(upt, folder=tmp_path)
     assert (first.manifest["sequence"], second.manifest["sequence"]) == (1, 2)
+    assert suggested_file_name(upt).endswith("_0003.rpkg")
     upt.close()
     shutil.copy(backup, tmp_path / "upt" / "lobar.renstra")      # the unit restores an old plan file
     restored = Store.open(tmp_path / "upt" / "lobar.renstra")
