@@ -142,3 +142,28 @@ def ask_password(parent: QWidget | None, title: str, label: str) -> bytes | None
 
     text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
     return text.encode("utf-8") if ok else None
+
+
+# -- packages (issue 3) ------------------------------------------------------------------------
+PACKAGE_FILTER_SOURCE = "Paket Renstra (*.rpkg);;Semua berkas (*)"
+
+
+def choose_package_files(parent: QWidget | None, title: str, directory: str = "") -> list[Path]:
+    """Package files to merge (several at once); empty when cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, directory, tr(PACKAGE_FILTER_SOURCE))
+    return [Path(p) for p in paths]
+
+
+def choose_package_save(parent: QWidget | None, title: str, suggested: str) -> Path | None:
+    """Where to write a package; ``suggested`` is the default path; '.rpkg' added when missing."""
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = QFileDialog(parent, title, str(Path(suggested).parent), tr(PACKAGE_FILTER_SOURCE))
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix("rpkg")
+    dialog.selectFile(Path(suggested).name)
+    if not dialog.exec() or not dialog.selectedFiles():
+        return None
+    return Path(dialog.selectedFiles()[0])

@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.unit_label)
 
         self._build_menus()
+        from .merge_dialog import install_package_features   # issue 3: Ekspor/Gabungkan Paket, drop, Paket masuk
+        install_package_features(self)
         self.controller.file_opened.connect(self._on_file_opened)
         self._on_file_opened()
         self._restore_geometry()

@@ -1,0 +1,382 @@
+"""Packages in the window: Berkas → Ekspor Paket… and Gabungkan Paket…, package files dropped on
+the window, and the "Paket masuk" tab (:mod:`.package_view`).
+
+The merge dialog lists the chosen files, runs a dry run at once and shows what each package would
+do per table (new, updated, unchanged, conflicts, ignored-locked, rejected) with a reason per row.
+"Gabungkan" first asks to confirm the fingerprint of every key seen for the first time (read to
+you by the unit on the phone), pins the confirmed ones, then merges; packages whose key was not
+confirmed are left out.  Dry run, merge and export run off the GUI thread with a progress bar
+(:func:`.worker.run_in_background`, which opens its own Store); afterwards every view reloads.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog
+
+from . import dialogs
+
+# The window imports this module at start-up for install_package_features(); the dialog's own
+# widgets and the worker are imported when a dialog is first made.
+
+PACKAGE_SUFFIX = ".rpkg"
+MAX_ROWS_SHOWN = 200          # row notes listed per package; the rest are counted
+COUNT_COLUMNS = ("new", "updated", "unchanged", "conflicts", "ignored_locked", "rejected")
+STATUS_TEXT = {"merged": "digabung", "would_merge": "akan digabung", "already_merged": "sudah pernah digabung",
+               "older": "lebih lama, dilewati", "rejected": "DITOLAK"}
+
+
+def install_package_features(window) -> None:
+    """Add the package actions, the drop target and the Paket masuk tab to the main window."""
+    tr = window.tr
+    window.export_package_action = QAction(tr("Ekspor &Paket…"), window)
+    window.export_package_action.triggered.connect(lambda checked=False: export_package_from(window))
+    window.merge_packages_action = QAction(tr("&Gabungkan Paket…"), window)
+    window.merge_packages_action.triggered.connect(lambda checked=False: open_merge_dialog(window))
+    window.add_file_actions([window.export_package_action, window.merge_packages_action])
+    window.setAcceptDrops(True)
+    window._package_drop = _PackageDrop(window)
+    window.installEventFilter(window._package_drop)
+
+    def make_view():
+        from .package_view import PackageView
+        window.package_view = PackageView(window.controller, lambda: open_merge_dialog(window))
+        return window.package_view
+
+    window.package_view_placeholder = window.add_lazy_tab(make_view, tr("Paket masuk"))
+
+
+def package_paths(urls) -> list[Path]:
+    return [Path(u.toLocalFile()) for u in urls if u.isLocalFile() and u.toLocalFile().lower().endswith(PACKAGE_SUFFIX)]
+
+
+class _PackageDrop(QObject):
+    """Package files dropped anywhere on the window open the merge dialog with them."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj, event) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and event.mimeData().hasUrls():
+            if package_paths(event.mimeData().urls()):
+                event.acceptProposedAction()
+                return True
+        if kind == QEvent.Type.Drop and event.mimeData().hasUrls():
+            paths = package_paths(event.mimeData().urls())
+            if paths:
+                event.acceptProposedAction()
+                open_merge_dialog(self.window, paths)
+                return True
+        return False
+
+
+# -- export -----------------------------------------------------------------------------------------
+def export_package_from(window):
+    """Berkas → Ekspor Paket: ask where, write the package in the background, say what was made."""
+    from ..core.package import suggested_file_name
+    from .worker import run_in_background
+
+    controller = window.controller
+    suggested = controller.path.parent / suggested_file_name(controller.store)
+    target = dialogs.choose_package_save(window, window.tr("Ekspor Paket"), str(suggested))
+    if target is None:
+        return None
+
+    def work(store, progress):
+        from ..core.package import export_package
+        progress(10, window.tr("Membaca data satker dan menandatangani paket…"))
+        return export_package(store, target)
+
+    def done(result):
+        m = result.manifest
+        window.statusBar().showMessage(window.tr("Paket dibuat: {path}").format(path=result.path), 10000)
+        send = window.tr("Kirim berkas ini ke satker (UPT) melalui USB, surel atau pesan. Saat paket pertama "
+                         "diterima, satker menelepon: bacakan sidik jari di atas.") if m["unit"] == "KANWIL" else \
+            window.tr("Kirim berkas ini ke Kantor Wilayah melalui USB, surel atau pesan. Saat paket pertama "
+                      "diterima, Kantor Wilayah menelepon: bacakan sidik jari di atas.")
+        dialogs.info(window, window.tr("Paket dibuat"), window.tr(
+            "Paket disimpan di:\n{path}\n\nSatker {unit}, urutan {seq}, {rows} baris.\n\n"
+            "Sidik jari kunci satker ini:\n{fp}\n\n{send}").format(
+            path=result.path, unit=m["unit"], seq=m["sequence"], rows=result.total_rows, fp=result.fingerprint,
+            send=send))
+
+    return run_in_background(window, window.tr("Ekspor paket"), work, done, store_path=controller.path,
+                             readonly=True)
+
+
+# -- merge ------------------------------------------------------------------------------------------
+def open_merge_dialog(window, paths=None) -> "MergeDialog | None":
+    """Gabungkan Paket: the files dropped, or chosen now; the dialog runs the dry run at once."""
+    if paths is None:
+        paths = dialogs.choose_package_files(window, window.tr("Gabungkan Paket"), str(window.controller.path.parent))
+        if not paths:
+            return None
+    dialog = MergeDialog(window.controller, paths, window)
+    dialog.open()
+    dialog.dry_run()
+    return dialog
+
+
+class MergeDialog(QDialog):
+    def __init__(self, controller, paths, parent=None):
+        from PySide6.QtWidgets import (QAbstractItemView, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
+                                       QListWidget, QPushButton, QSplitter, QTreeWidget, QVBoxLayout, QWidget)
+
+        super().__init__(parent)
+        self.controller = controller
+        self.setWindowTitle(self.tr("Gabungkan Paket"))
+        self.setModal(True)
+        self.setAcceptDrops(True)
+        self.report = None              # the last MergeReport shown
+        self.applied = False
+
+        self.file_list = QListWidget()
+        self.file_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        add_button = QPushButton(self.tr("Tambah berkas…"))
+        remove_button = QPushButton(self.tr("Hapus dari daftar"))
+        add_button.clicked.connect(self._choose_more)
+        remove_button.clicked.connect(self._remove_selected)
+        files_side = QVBoxLayout()
+        files_side.addWidget(QLabel(self.tr("<b>Berkas paket</b> (bisa juga diseret ke sini)")))
+        files_side.addWidget(self.file_list)
+        row = QHBoxLayout()
+        row.addWidget(add_button)
+        row.addWidget(remove_button)
+        files_side.addLayout(row)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(8)
+        self.tree.setHeaderLabels([self.tr("Paket / tabel / baris"), self.tr("Baru"), self.tr("Diubah"),
+                                   self.tr("Tetap"), self.tr("Konflik"), self.tr("Terkunci"), self.tr("Ditolak"),
+                                   self.tr("Keterangan")])
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.currentItemChanged.connect(self._show_detail)
+        self.detail = QLabel()           # the whole text of the chosen package or row
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setMinimumHeight(90)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left.setLayout(files_side)
+        splitter.addWidget(left)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.tree, 1)
+        right_layout.addWidget(self.detail)
+        right_layout.addWidget(self.summary)
+        splitter.addWidget(right)
+        splitter.setSizes([280, 900])
+
+        self.buttons = QDialogButtonBox()
+        self.dry_run_button = self.buttons.addButton(self.tr("Uji coba"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.apply_button = self.buttons.addButton(self.tr("Gabungkan"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton(self.tr("Tutup"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.dry_run_button.clicked.connect(self.dry_run)
+        self.apply_button.clicked.connect(self.apply)
+        self.close_button.clicked.connect(self.reject)
+        self.apply_button.setEnabled(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.buttons)
+        self.resize(1180, 640)
+        self.add_paths(paths)
+
+    # -- files ------------------------------------------------------------------------------------
+    def paths(self) -> list[Path]:
+        return [Path(self.file_list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.file_list.count())]
+
+    def add_paths(self, paths) -> None:
+        have = set(self.paths())
+        for path in map(Path, paths):
+            if path not in have:
+                self.file_list.addItem(path.name)
+                item = self.file_list.item(self.file_list.count() - 1)
+                item.setData(Qt.ItemDataRole.UserRole, str(path))
+                item.setToolTip(str(path))
+                have.add(path)
+        self._files_changed()
+
+    def _choose_more(self) -> None:
+        chosen = dialogs.choose_package_files(self, self.tr("Tambah paket"), str(self.controller.path.parent))
+        if chosen:
+            self.add_paths(chosen)
+            self.dry_run()
+
+    def _remove_selected(self) -> None:
+        for item in self.file_list.selectedItems():
+            self.file_list.takeItem(self.file_list.row(item))
+        self._files_changed()
+
+    def _files_changed(self) -> None:
+        self.apply_button.setEnabled(False)      # a new dry run first
+        self.dry_run_button.setEnabled(bool(self.paths()))
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and package_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = package_paths(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.add_paths(paths)
+            self.dry_run()
+
+    # -- dry run and merge ---------------------------------------------------------------------------
+    def dry_run(self):
+        """Verify every package and show what merging would do; nothing is written."""
+        paths = self.paths()
+        if not paths:
+            return None
+        self.apply_button.setEnabled(False)
+        return self._run(self.tr("Uji coba penggabungan"), paths, dry_run=True)
+
+    def apply(self):
+        """Confirm new keys, pin the confirmed ones, then merge for real."""
+        if self.report is None or not self.report.dry_run:
+            return None
+        from ..core.keys import pin_key
+
+        chosen = []
+        for result in self.report.results:
+            if result.status != "would_merge":
+                continue
+            if result.key_status == "new":
+                question = self.tr(
+                    "Paket dari satker {unit} ditandatangani kunci yang belum dikenal berkas ini.\n\n"
+                    "Sidik jari kunci:\n{fp}\n\nTelepon satker itu dan minta mereka membacakan sidik jari "
+                    "kunci mereka (tertera saat mereka mengekspor paket). Apakah sama persis?").format(
+                    unit=result.unit, fp=result.fingerprint)
+                if not dialogs.ask(self, self.tr("Konfirmasi kunci satker"), question):
+                    continue
+                try:
+                    pin_key(self.controller.store, result.unit, result.fingerprint, actor=self.controller.actor,
+                            reason=self.tr("sidik jari dikonfirmasi melalui telepon"))
+                except Exception as exc:   # RenstraError: shown; nothing pinned
+                    dialogs.warn(self, self.tr("Konfirmasi kunci satker"), getattr(exc, "message", str(exc)))
+                    continue
+            chosen.append(result.path)
+        if not chosen:
+            dialogs.info(self, self.tr("Gabungkan Paket"), self.tr("Tidak ada paket yang dapat digabungkan."))
+            return None
+        self.apply_button.setEnabled(False)
+        self.dry_run_button.setEnabled(False)
+        return self._run(self.tr("Menggabungkan paket"), chosen, dry_run=False)
+
+    def _run(self, title: str, paths: list[Path], *, dry_run: bool):
+        from .worker import run_in_background
+
+        actor = self.controller.actor
+
+        def work(store, progress):
+            from ..core.merge import merge_packages
+            progress(0, self.tr("Memeriksa paket…"))
+            return merge_packages(store, paths, actor=actor, dry_run=dry_run,
+                                  progress=lambda done, total, name: progress(
+                                      100 * done // max(total, 1), f"{done}/{total}: {name}"))
+
+        return run_in_background(self, title, work, self._show, self._failed, store_path=self.controller.path)
+
+    def _show_detail(self, item, previous=None) -> None:
+        self.detail.setText(item.data(0, Qt.ItemDataRole.UserRole) or "" if item is not None else "")
+
+    def _failed(self, exc) -> None:
+        self.dry_run_button.setEnabled(bool(self.paths()))
+        dialogs.warn(self, self.windowTitle(), getattr(exc, "message", str(exc)))
+
+    def _show(self, report) -> None:
+        self.report = report
+        self.tree.clear()
+        for result in report.results:
+            self.tree.addTopLevelItem(_package_item(result))
+        self.tree.expandToDepth(0)
+        self.detail.setText(self.tr("Pilih paket atau baris untuk melihat keterangan lengkapnya."))
+        counts = {s: sum(r.totals()[s] for r in report.results) for s in COUNT_COLUMNS}
+        head = self.tr("Uji coba, belum ada yang disimpan.") if report.dry_run else self.tr("Selesai.")
+        text = self.tr("{head} {n} paket: {new} baru, {updated} diubah, {unchanged} tetap, {conflicts} konflik, "
+                       "{ignored_locked} diabaikan (periode terkunci), {rejected} baris ditolak; {bad} paket ditolak."
+                       ).format(head=head, n=len(report.results), bad=sum(r.status == "rejected" for r in report.results),
+                                **counts)
+        if counts["conflicts"] and not report.dry_run:
+            text += " " + self.tr("Putuskan konflik di tab “Paket masuk”.")
+        if report.backup:
+            text += " " + self.tr("Cadangan sebelum penggabungan: {path}").format(path=report.backup)
+        self.summary.setText(text)
+        if report.dry_run:
+            self.apply_button.setEnabled(any(r.status == "would_merge" for r in report.results))
+            self.dry_run_button.setEnabled(True)
+        else:
+            self.applied = True
+            self.dry_run_button.setEnabled(True)
+            self.controller.external_change()
+
+
+def _package_item(result):
+    from PySide6.QtWidgets import QTreeWidgetItem
+
+    from ..core.schema import TABLES
+    from .package_view import field_label, side_text
+
+    title = f"{result.path.name}"
+    if result.unit:
+        title += f" — {result.unit}, urutan {result.sequence}"
+    status = STATUS_TEXT.get(result.status, result.status)
+    if result.key_status == "new":
+        status += f"; kunci baru {result.fingerprint}"
+    item = QTreeWidgetItem([title] + [""] * 6 + [status])
+    detail = [f"<b>{_html(result.path)}</b>", _html(result.message)]
+    if result.unit:
+        detail.append(f"Satker {_html(result.unit)}, urutan {result.sequence}, dibuat {_html(result.created_at)}")
+    if result.fingerprint:
+        detail.append(f"Sidik jari kunci: {result.fingerprint}" + (" (baru, belum disematkan)"
+                                                                   if result.key_status == "new" else ""))
+    item.setData(0, Qt.ItemDataRole.UserRole, "<br>".join(detail))
+    totals = result.totals()
+    for i, status_key in enumerate(COUNT_COLUMNS, 1):
+        if result.tables:
+            item.setText(i, str(totals[status_key]))
+        item.setTextAlignment(i, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if result.status == "rejected":
+        item.setForeground(7, Qt.GlobalColor.darkRed)
+        item.setText(7, f"{status}: {result.message}")
+
+    notes_by_table: dict[str, list] = {}
+    for note in result.notes:
+        notes_by_table.setdefault(note.table, []).append(note)
+    listed = 0
+    for table, counts in result.tables.items():
+        child = QTreeWidgetItem([TABLES[table].label] + [str(counts[s]) for s in COUNT_COLUMNS] + [""])
+        child.setData(0, Qt.ItemDataRole.UserRole, item.data(0, Qt.ItemDataRole.UserRole))
+        for i in range(1, 7):
+            child.setTextAlignment(i, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        item.addChild(child)
+        for note in notes_by_table.get(table, []):
+            if listed >= MAX_ROWS_SHOWN:
+                break
+            listed += 1
+            leaf = QTreeWidgetItem([note.label or note.row_id] + [""] * 6 + [note.reason])
+            values = "".join(f"<br>{_html(field_label(table, k))}: di berkas ini <b>{_html(side_text(k, old))}</b>, "
+                             f"di paket <b>{_html(side_text(k, new))}</b>" for k, (old, new) in note.fields.items())
+            leaf.setData(0, Qt.ItemDataRole.UserRole,
+                         f"<b>{_html(TABLES[table].label)}: {_html(note.label or note.row_id)}</b><br>"
+                         f"{_html(note.reason)}{values}")
+            child.addChild(leaf)
+    if len(result.notes) > listed:
+        item.addChild(QTreeWidgetItem([f"… {len(result.notes) - listed} baris lain"] + [""] * 7))
+    return item
+
+
+def _html(value) -> str:
+    from html import escape
+    return escape(str(value))

@@ -1,0 +1,252 @@
+"""Paket masuk: the last package received from each unit (date, sequence, counts, key) and the
+merge conflicts waiting for a decision, with the two ways to decide one.
+
+Read-only table models over ``core.merge.received_packages`` / ``open_conflicts``; the one write
+(keeping a side of a conflict) goes through ``core.merge.resolve_conflict`` on the GUI thread's
+store (a single small transaction), then the controller tells every view.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
+                               QVBoxLayout, QWidget)
+
+from ..core import queries
+from ..core.errors import RenstraError
+from ..core.numbers import format_date
+from ..core.schema import TABLES
+from ..core.service import Changes
+from . import dialogs
+
+
+def local_time(iso_utc: str | None) -> str:
+    """'2026-11-28T16:08:23.1Z' -> '28 November 2026 23.08' in the computer's time zone."""
+    if not iso_utc:
+        return ""
+    moment = _dt.datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).astimezone()
+    return f"{format_date(moment.date())} {moment:%H.%M}"
+
+
+def shown(value) -> str:
+    """A value as the conflict lists show it: Indonesian numbers, never rounded away (two values
+    that differ in the third decimal must not look alike)."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        if round(value, 2) != value:
+            return repr(value).replace(".", ",")
+        from ..core.numbers import format_number
+        return format_number(value)
+    return str(value)
+
+
+class ReceivedPackagesModel(QAbstractTableModel):
+    """One row per unit whose packages this file takes (every UPT at the Kanwil, the Kanwil at a
+    UPT): its last merged package, or "belum ada paket"."""
+    COLUMNS = ("Satker", "Urutan", "Dibuat di satker", "Digabung", "Oleh", "Baru", "Diubah", "Konflik",
+               "Ditolak", "Konflik terbuka", "Sidik jari kunci")
+
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.rows: list[dict] = []
+        self.reload()
+
+    def reload(self) -> None:
+        from ..core.merge import received_packages
+
+        self.beginResetModel()
+        self.rows = []
+        if self.controller.store is not None:
+            conn = self.controller.conn
+            last = {r["unit_code"]: r for r in received_packages(conn)}
+            own = self.controller.unit_code
+            units = [u for u in queries.units(conn)
+                     if u["code"] != own and (own == "KANWIL" or u["code"] == "KANWIL")]
+            self.rows = [{"unit_code": u["code"], "unit_name": u["name"], **last.get(u["code"], {})}
+                         for u in units]
+            known = {u["code"] for u in units}
+            self.rows += [r for code, r in last.items() if code not in known]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return row.get("unit_name") or row["unit_code"]
+            if "sequence" not in row:
+                return self.tr("belum ada paket") if col == 1 else ""
+            totals = row["totals"]
+            return [None, row["sequence"], local_time(row["created_at"]), local_time(row["merged_at"]),
+                    row["merged_by"], totals["new"], totals["updated"], totals["conflicts"], totals["rejected"],
+                    row["open_conflicts"], row["key_fingerprint"]][col]
+        if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= col <= 9 and col not in (2, 3, 4):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and "sequence" in row:
+            return self.tr("Berkas {file}\nDigest paket {digest}").format(
+                file=row["file_name"], digest=row["package_digest"])
+        return None
+
+
+class ConflictsModel(QAbstractTableModel):
+    """Open merge conflicts: the row, the fields that differ, both values and the reason."""
+    COLUMNS = ("Satker", "Tabel", "Baris", "Kolom", "Nilai di berkas ini", "Nilai dari paket", "Alasan")
+
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.rows: list[dict] = []
+        self.reload()
+
+    def reload(self) -> None:
+        from ..core.merge import open_conflicts
+
+        self.beginResetModel()
+        self.rows = open_conflicts(self.controller.conn) if self.controller.store is not None else []
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            table, fields = row["table_name"], row["fields"]
+            return [row["unit_code"], TABLES[table].label, row["label"],
+                    ", ".join(field_label(table, f) for f in fields),
+                    "; ".join(side_text(f, v[0]) for f, v in fields.items()),
+                    "; ".join(side_text(f, v[1]) for f, v in fields.items()), row["reason"]][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 6:
+            return row["reason"]
+        return None
+
+    def conflict_id(self, row: int) -> int:
+        return self.rows[row]["id"]
+
+
+def field_label(table: str, name: str) -> str:
+    """A column as the tabs label it; the tombstone mark is the row's "Status"."""
+    if name == "deleted":
+        return "Status"
+    f = TABLES[table].field_map.get(name)
+    return (f.label or name) if f is not None else name
+
+
+def side_text(name: str, value) -> str:
+    """One side of a difference: the tombstone mark reads "dihapus" / "ada"."""
+    if name == "deleted":
+        return "dihapus" if value else "ada"
+    return shown(value)
+
+
+class PackageView(QWidget):
+    """The "Paket masuk" tab."""
+
+    def __init__(self, controller, open_merge=None, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.received = ReceivedPackagesModel(controller, self)
+        self.conflicts = ConflictsModel(controller, self)
+
+        self.received_view = _table(self.received)
+        self.conflict_view = _table(self.conflicts)
+        self.conflict_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.conflict_view.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.conflict_label = QLabel()
+        self.merge_button = QPushButton(self.tr("Gabungkan Paket…"))
+        self.merge_button.setEnabled(open_merge is not None)
+        if open_merge is not None:
+            self.merge_button.clicked.connect(lambda: open_merge())
+        self.keep_here_button = QPushButton(self.tr("Pertahankan nilai di berkas ini"))
+        self.keep_package_button = QPushButton(self.tr("Pakai nilai dari paket"))
+        self.keep_here_button.clicked.connect(lambda: self.resolve_selected("consolidated"))
+        self.keep_package_button.clicked.connect(lambda: self.resolve_selected("package"))
+        self.conflict_view.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("<b>Paket terakhir dari tiap satker</b>")))
+        top.addStretch(1)
+        top.addWidget(self.merge_button)
+        decide = QHBoxLayout()
+        decide.addWidget(self.conflict_label)
+        decide.addStretch(1)
+        decide.addWidget(self.keep_here_button)
+        decide.addWidget(self.keep_package_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.received_view, 3)
+        layout.addLayout(decide)
+        layout.addWidget(self.conflict_view, 2)
+
+        controller.plan_changed.connect(lambda changes: self.reload())
+        controller.file_opened.connect(self.reload)
+        self.reload()
+
+    def reload(self) -> None:
+        self.received.reload()
+        self.conflicts.reload()
+        self.received_view.resizeColumnsToContents()
+        self.conflict_view.resizeColumnsToContents()
+        self.conflict_view.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        n = len(self.conflicts.rows)
+        self.conflict_label.setText(
+            self.tr("<b>Konflik menunggu keputusan: {n}</b>").format(n=n) if n else
+            self.tr("<b>Tidak ada konflik yang menunggu keputusan.</b>"))
+        self._update_buttons()
+
+    def _update_buttons(self, *args) -> None:
+        chosen = bool(self.conflict_view.selectionModel().selectedRows())
+        self.keep_here_button.setEnabled(chosen)
+        self.keep_package_button.setEnabled(chosen)
+
+    def resolve_selected(self, keep: str) -> None:
+        """Keep one side of every selected conflict (the choice is recorded with who and when)."""
+        from ..core.merge import resolve_conflict
+
+        rows = sorted({i.row() for i in self.conflict_view.selectionModel().selectedRows()})
+        chosen = [(self.conflicts.conflict_id(r), self.conflicts.rows[r]) for r in rows]
+        changes = Changes()
+        for conflict_id, row in chosen:
+            try:
+                resolve_conflict(self.controller.store, conflict_id, keep, actor=self.controller.actor)
+            except RenstraError as exc:
+                dialogs.warn(self, self.tr("Konflik"), exc.message)
+                break
+            changes.add(row["table_name"], row["row_id"])
+        self.controller.external_change(changes if changes else None)
+
+
+def _table(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    view.verticalHeader().setVisible(False)
+    view.setWordWrap(False)
+    return view

@@ -1,0 +1,174 @@
+"""Packages in the window: export from Berkas, merge through the dialog (dry run, key confirmation,
+apply off the GUI thread), drop on the window, Paket masuk and the conflict decisions."""
+import shutil
+
+import pytest
+from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from renstra_desktop.core.keys import pins
+from renstra_desktop.core.package import export_package
+from renstra_desktop.core.service import PlanService
+from renstra_desktop.core.store import Store
+from renstra_desktop.ui import dialogs
+from renstra_desktop.ui import merge_dialog as md
+
+
+@pytest.fixture
+def upt_package(tmp_path):
+    """A LPS-LOBAR plan with three realisations and its first package."""
+    store = make_unit_plan(tmp_path / "upt" / "lobar.renstra")
+    ids = add_realisations(store)
+    result = export_package(store, folder=tmp_path / "upt")
+    yield store, ids, result
+    store.close()
+
+
+def wait_for_dialog_report(qtbot, dialog, dry_run):
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.report.dry_run == dry_run, timeout=10000)
+
+
+def row_count(path, sql, args=()):
+    conn = Store.open(path, readonly=True).conn
+    try:
+        return conn.execute(sql, args).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_menu_has_export_and_merge(window):
+    texts = [a.text().replace("&", "") for a in window.file_menu.actions() if not a.isSeparator()]
+    assert texts[-3:] == ["Ekspor Paket…", "Gabungkan Paket…", "Keluar"]
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert "Paket masuk" in titles and window.acceptDrops()
+
+
+def test_export_from_the_window(qtbot, window, tmp_path, monkeypatch, fake_dialogs):
+    suggested = []
+    target = tmp_path / "keluar" / "kanwil.rpkg"
+    target.parent.mkdir()
+    monkeypatch.setattr(dialogs, "choose_package_save", lambda parent, title, path: suggested.append(path) or target)
+    window.export_package_action.trigger()
+    qtbot.waitUntil(lambda: target.exists() and bool(fake_dialogs.messages), timeout=10000)
+    name = suggested[0].rsplit("/", 1)[-1]
+    assert name.startswith("KANWIL_") and name.endswith("_0001.rpkg")
+    kind, title, message = fake_dialogs.messages[-1]
+    assert kind == "info" and "Sidik jari kunci satker ini" in message and str(target) in message
+    assert "Kirim berkas ini ke satker" in message
+
+
+def test_merge_dialog_dry_run_confirm_key_and_apply(qtbot, window, upt_package, kanwil_path, fake_dialogs):
+    store, ids, pkg = upt_package
+    before = folder_state(kanwil_path.parent)
+    dialog = md.open_merge_dialog(window, [pkg.path])
+    qtbot.addWidget(dialog)
+    wait_for_dialog_report(qtbot, dialog, True)
+    [result] = dialog.report.results
+    assert result.status == "would_merge" and result.key_status == "new"
+    assert folder_state(kanwil_path.parent) == before            # a dry run writes nothing
+    top = dialog.tree.topLevelItem(0)
+    assert UPT in top.text(0) and top.text(1) == str(result.totals()["new"])
+    assert "Realisasi" in [top.child(i).text(0) for i in range(top.childCount())]
+    assert dialog.apply_button.isEnabled()
+
+    fake_dialogs.answers.append(True)                             # the fingerprints match by phone
+    dialog.apply_button.click()
+    wait_for_dialog_report(qtbot, dialog, False)
+    assert pkg.fingerprint in fake_dialogs.questions[-1]
+    assert dialog.report.results[0].status == "merged" and dialog.applied
+    assert [p["fingerprint"] for p in pins(window.controller.conn)] == [pkg.fingerprint]
+    assert "dikonfirmasi melalui telepon" in pins(window.controller.conn)[0]["reason"]
+    assert row_count(kanwil_path, "SELECT count(*) FROM realisation WHERE owner_unit = ?", (UPT,)) == 3
+    assert "Cadangan" in dialog.summary.text()
+
+    view = window.built_tab(window.package_view_placeholder)
+    row = next(r for r in view.received.rows if r["unit_code"] == UPT)
+    assert row["sequence"] == 1 and row["totals"]["new"] == pkg.total_rows
+
+
+def test_unconfirmed_key_leaves_the_package_out(qtbot, window, upt_package, kanwil_path, fake_dialogs):
+    _, _, pkg = upt_package
+    dialog = md.open_merge_dialog(window, [pkg.path])
+    qtbot.addWidget(dialog)
+    wait_for_dialog_report(qtbot, dialog, True)
+    before = folder_state(kanwil_path.parent)
+    fake_dialogs.answers.append(False)
+    dialog.apply_button.click()
+    assert fake_dialogs.messages[-1][2] == "Tidak ada paket yang dapat digabungkan."
+    assert dialog.report.dry_run and folder_state(kanwil_path.parent) == before
+    assert pins(window.controller.conn) == []
+
+
+def test_bad_file_is_shown_as_rejected(qtbot, window, tmp_path, kanwil_path):
+    bad = tmp_path / "bukan.rpkg"
+    bad.write_text("bukan paket")
+    dialog = md.open_merge_dialog(window, [bad])
+    qtbot.addWidget(dialog)
+    wait_for_dialog_report(qtbot, dialog, True)
+    assert dialog.report.results[0].status == "rejected"
+    assert "bukan paket Renstra Desktop" in dialog.tree.topLevelItem(0).text(7)
+    assert not dialog.apply_button.isEnabled()
+
+
+def test_dropping_a_package_on_the_window_opens_the_merge(qtbot, window, upt_package, monkeypatch):
+    _, _, pkg = upt_package
+    opened = []
+    monkeypatch.setattr(md, "open_merge_dialog", lambda win, paths=None: opened.append(paths))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(pkg.path)), QUrl.fromLocalFile(str(pkg.path.with_suffix(".txt")))])
+    enter = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+    assert opened == [[pkg.path]]
+
+
+def test_conflicts_are_decided_in_paket_masuk(qtbot, window, upt_package, kanwil_path, tmp_path, qtmodeltester):
+    store, ids, pkg = upt_package
+    from renstra_desktop.core.merge import merge_packages
+
+    backup = store.save_copy(tmp_path / "lama.renstra")
+    PlanService(store, "admin").update("realisation", ids[0], {"value": "5"})
+    newer = export_package(store, folder=tmp_path / "upt")
+    kanwil = window.controller.store
+    merge_packages(kanwil, [pkg.path, newer.path], actor="kanwil", trust_new_keys=True)
+    # The unit restores an old file and edits the same row: a conflict at the Kanwil.
+    store.close()
+    shutil.copy(backup, store.path)
+    restored = Store.open(store.path)
+    PlanService(restored, "admin").update("realisation", ids[0], {"value": "6"})
+    third = export_package(restored, folder=tmp_path / "upt")
+    restored.close()
+    merge_packages(kanwil, [third.path], actor="kanwil", trust_new_keys=True)
+    window.controller.external_change()
+
+    view = window.built_tab(window.package_view_placeholder)
+    qtmodeltester.check(view.received)
+    qtmodeltester.check(view.conflicts)
+    assert len(view.conflicts.rows) == 1
+    index = view.conflicts.index(0, 4)
+    assert view.conflicts.data(index) == "5" and view.conflicts.data(view.conflicts.index(0, 5)) == "6"
+    assert "IKK 17.1" in view.conflicts.data(view.conflicts.index(0, 2))
+    assert not view.keep_package_button.isEnabled()
+    view.conflict_view.selectRow(0)
+    assert view.keep_package_button.isEnabled()
+    view.keep_package_button.click()
+    assert view.conflicts.rows == [] and "Tidak ada konflik" in view.conflict_label.text()
+    assert row_count(kanwil_path, "SELECT value FROM realisation WHERE id = ?", (ids[0],)) == 6.0
+    lobar = next(r for r in view.received.rows if r["unit_code"] == UPT)
+    assert lobar["sequence"] == 3
+    view.resize(1200, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    view.grab().save(str(tmp_path / "paket-masuk.png"))
+
+
+def test_values_are_never_rounded_away():
+    from renstra_desktop.ui.package_view import shown
+
+    assert (shown(3.141), shown(3.142), shown(4126.05), shown(None)) == ("3,141", "3,142", "4.126,05", "–")
