@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QEvent, QModelIndex, QObject, Qt
+from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import QDialog
 
 from . import dialogs
@@ -123,8 +123,8 @@ def open_merge_dialog(window, paths=None) -> "MergeDialog | None":
 
 class MergeDialog(QDialog):
     def __init__(self, controller, paths, parent=None):
-        from PySide6.QtWidgets import (QAbstractItemView, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
-                                       QListWidget, QPushButton, QSplitter, QTreeWidget, QVBoxLayout, QWidget)
+        from PySide6.QtWidgets import (QAbstractItemView, QDialogButtonBox, QHBoxLayout, QLabel,
+                                       QListView, QPushButton, QSplitter, QTreeView, QVBoxLayout, QWidget)
 
         super().__init__(parent)
         self.controller = controller
@@ -134,7 +134,9 @@ class MergeDialog(QDialog):
         self.report = None              # the last MergeReport shown
         self.applied = False
 
-        self.file_list = QListWidget()
+        self.files = FileListModel(self)
+        self.file_list = QListView()
+        self.file_list.setModel(self.files)
         self.file_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         add_button = QPushButton(self.tr("Tambah berkas…"))
         remove_button = QPushButton(self.tr("Hapus dari daftar"))
@@ -148,14 +150,15 @@ class MergeDialog(QDialog):
         row.addWidget(remove_button)
         files_side.addLayout(row)
 
-        self.tree = QTreeWidget()
-        self.tree.setColumnCount(8)
-        self.tree.setHeaderLabels([self.tr("Paket / tabel / baris"), self.tr("Baru"), self.tr("Diubah"),
-                                   self.tr("Tetap"), self.tr("Konflik"), self.tr("Terkunci"), self.tr("Ditolak"),
-                                   self.tr("Keterangan")])
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setStretchLastSection(True)
-        self.tree.currentItemChanged.connect(self._show_detail)
+        self.model = MergeReportModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)
+        header = self.tree.header()     # fixed widths: fitting to contents measures every line
+        header.setStretchLastSection(True)
+        for column, width in enumerate((430, 56, 56, 56, 56, 64, 60)):
+            header.resizeSection(column, width)
+        self.tree.selectionModel().currentChanged.connect(self._show_detail)
         self.detail = QLabel()           # the whole text of the chosen package or row
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -194,17 +197,10 @@ class MergeDialog(QDialog):
 
     # -- files ------------------------------------------------------------------------------------
     def paths(self) -> list[Path]:
-        return [Path(self.file_list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.file_list.count())]
+        return list(self.files.paths)
 
     def add_paths(self, paths) -> None:
-        have = set(self.paths())
-        for path in map(Path, paths):
-            if path not in have:
-                self.file_list.addItem(path.name)
-                item = self.file_list.item(self.file_list.count() - 1)
-                item.setData(Qt.ItemDataRole.UserRole, str(path))
-                item.setToolTip(str(path))
-                have.add(path)
+        self.files.add(paths)
         self._files_changed()
 
     def _choose_more(self) -> None:
@@ -214,8 +210,7 @@ class MergeDialog(QDialog):
             self.dry_run()
 
     def _remove_selected(self) -> None:
-        for item in self.file_list.selectedItems():
-            self.file_list.takeItem(self.file_list.row(item))
+        self.files.remove({i.row() for i in self.file_list.selectionModel().selectedRows()})
         self._files_changed()
 
     def _files_changed(self) -> None:
@@ -282,14 +277,20 @@ class MergeDialog(QDialog):
         def work(store, progress):
             from ..core.merge import merge_packages
             progress(0, self.tr("Memeriksa paket…"))
-            return merge_packages(store, paths, actor=actor, dry_run=dry_run,
-                                  progress=lambda done, total, name: progress(
-                                      100 * done // max(total, 1), f"{done}/{total}: {name}"))
+            shown = [0]
+
+            def step(done, total, name):   # at most one update per percent: each is a call into Qt
+                percent = 100 * done // max(total, 1)
+                if percent != shown[0] or done == total:
+                    shown[0] = percent
+                    progress(percent, f"{done}/{total}: {name}")
+
+            return merge_packages(store, paths, actor=actor, dry_run=dry_run, progress=step)
 
         return run_in_background(self, title, work, self._show, self._failed, store_path=self.controller.path)
 
-    def _show_detail(self, item, previous=None) -> None:
-        self.detail.setText(item.data(0, Qt.ItemDataRole.UserRole) or "" if item is not None else "")
+    def _show_detail(self, current, previous=None) -> None:
+        self.detail.setText(current.data(MergeReportModel.DETAIL_ROLE) or "")
 
     def _failed(self, exc) -> None:
         self.dry_run_button.setEnabled(bool(self.paths()))
@@ -297,9 +298,7 @@ class MergeDialog(QDialog):
 
     def _show(self, report) -> None:
         self.report = report
-        self.tree.clear()
-        for result in report.results:
-            self.tree.addTopLevelItem(_package_item(result))
+        self.model.set_report(report)
         self.tree.expandToDepth(0)
         self.detail.setText(self.tr("Pilih paket atau baris untuk melihat keterangan lengkapnya."))
         counts = {s: sum(r.totals()[s] for r in report.results) for s in COUNT_COLUMNS}
@@ -322,9 +321,119 @@ class MergeDialog(QDialog):
             self.controller.external_change()
 
 
-def _package_item(result):
-    from PySide6.QtWidgets import QTreeWidgetItem
+class FileListModel(QAbstractListModel):
+    """The package files of the dialog: names shown, full paths as tooltips, no duplicates."""
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.paths: list[Path] = []
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.paths)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        path = self.paths[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return path.name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return str(path)
+        return None
+
+    def add(self, paths) -> None:
+        new = [p for p in dict.fromkeys(map(Path, paths)) if p not in set(self.paths)]
+        if new:
+            self.beginInsertRows(QModelIndex(), len(self.paths), len(self.paths) + len(new) - 1)
+            self.paths.extend(new)
+            self.endInsertRows()
+
+    def remove(self, rows: set[int]) -> None:
+        if rows:
+            self.beginResetModel()
+            self.paths = [p for i, p in enumerate(self.paths) if i not in rows]
+            self.endResetModel()
+
+
+class _Node:
+    """One line of the summary: a package, one of its tables, or one of its rows."""
+    __slots__ = ("parent", "row", "children", "cells", "detail", "rejected")
+
+    def __init__(self, parent, cells, detail="", rejected=False):
+        self.parent, self.cells, self.detail, self.rejected = parent, cells, detail, rejected
+        self.children: list[_Node] = []
+        self.row = 0
+        if parent is not None:
+            self.row = len(parent.children)
+            parent.children.append(self)
+
+
+class MergeReportModel(QAbstractItemModel):
+    """The summary of a MergeReport as a tree: package → table → row, with the counts per status.
+
+    A model rather than tree-widget items: the summary of hundreds of packages has tens of
+    thousands of cells, and on PySide6 6.12 / Python 3.11 every item setter call from Python
+    drops a reference to None (the interpreter aborts when it runs out); Qt asking data() does not.
+    """
+    HEADERS = ("Paket / tabel / baris", "Baru", "Diubah", "Tetap", "Konflik", "Terkunci", "Ditolak", "Keterangan")
+    DETAIL_ROLE = Qt.ItemDataRole.UserRole + 1     # the whole text of a line, for the detail pane
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.root = _Node(None, [])
+
+    def set_report(self, report) -> None:
+        self.beginResetModel()
+        self.root = _Node(None, [])
+        for result in report.results:
+            _package_node(self.root, result)
+        self.endResetModel()
+
+    def _node(self, index) -> _Node:
+        return index.internalPointer() if index.isValid() else self.root
+
+    def index(self, row, column, parent=QModelIndex()):
+        node = self._node(parent)
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        return self.createIndex(row, column, node.children[row])
+
+    def parent(self, index):
+        node = self._node(index) if index.isValid() else None
+        if node is None or node.parent is None or node.parent is self.root:
+            return QModelIndex()
+        return self.createIndex(node.parent.row, 0, node.parent)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.HEADERS[section])
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        node, col = index.internalPointer(), index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = node.cells[col] if col < len(node.cells) else ""
+            return text if role == Qt.ItemDataRole.DisplayRole or (col == 7 and text) else None
+        if role == self.DETAIL_ROLE:
+            return node.detail
+        if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= col <= 6:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col == 7 and node.rejected:
+            return QBrush(QColor("#8b0000"))
+        return None
+
+
+def _package_node(root: _Node, result) -> None:
     from ..core.schema import TABLES
     from .package_view import field_label, side_text
 
@@ -334,47 +443,37 @@ def _package_item(result):
     status = STATUS_TEXT.get(result.status, result.status)
     if result.key_status == "new":
         status += f"; kunci baru {result.fingerprint}"
-    item = QTreeWidgetItem([title] + [""] * 6 + [status])
+    if result.status == "rejected":
+        status += f": {result.message}"
     detail = [f"<b>{_html(result.path)}</b>", _html(result.message)]
     if result.unit:
         detail.append(f"Satker {_html(result.unit)}, urutan {result.sequence}, dibuat {_html(result.created_at)}")
     if result.fingerprint:
         detail.append(f"Sidik jari kunci: {result.fingerprint}" + (" (baru, belum disematkan)"
                                                                    if result.key_status == "new" else ""))
-    item.setData(0, Qt.ItemDataRole.UserRole, "<br>".join(detail))
+    detail = "<br>".join(detail)
     totals = result.totals()
-    for i, status_key in enumerate(COUNT_COLUMNS, 1):
-        if result.tables:
-            item.setText(i, str(totals[status_key]))
-        item.setTextAlignment(i, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    if result.status == "rejected":
-        item.setForeground(7, Qt.GlobalColor.darkRed)
-        item.setText(7, f"{status}: {result.message}")
+    counts = [str(totals[s]) if result.tables else "" for s in COUNT_COLUMNS]
+    package = _Node(root, [title, *counts, status], detail, rejected=result.status == "rejected")
 
     notes_by_table: dict[str, list] = {}
     for note in result.notes:
         notes_by_table.setdefault(note.table, []).append(note)
     listed = 0
-    for table, counts in result.tables.items():
-        child = QTreeWidgetItem([TABLES[table].label] + [str(counts[s]) for s in COUNT_COLUMNS] + [""])
-        child.setData(0, Qt.ItemDataRole.UserRole, item.data(0, Qt.ItemDataRole.UserRole))
-        for i in range(1, 7):
-            child.setTextAlignment(i, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        item.addChild(child)
+    for table, table_counts in result.tables.items():
+        spec = TABLES[table]
+        child = _Node(package, [spec.label, *(str(table_counts[s]) for s in COUNT_COLUMNS), ""], detail)
         for note in notes_by_table.get(table, []):
             if listed >= MAX_ROWS_SHOWN:
                 break
             listed += 1
-            leaf = QTreeWidgetItem([note.label or note.row_id] + [""] * 6 + [note.reason])
             values = "".join(f"<br>{_html(field_label(table, k))}: di berkas ini <b>{_html(side_text(k, old))}</b>, "
                              f"di paket <b>{_html(side_text(k, new))}</b>" for k, (old, new) in note.fields.items())
-            leaf.setData(0, Qt.ItemDataRole.UserRole,
-                         f"<b>{_html(TABLES[table].label)}: {_html(note.label or note.row_id)}</b><br>"
-                         f"{_html(note.reason)}{values}")
-            child.addChild(leaf)
+            name = note.label or note.row_id
+            _Node(child, [name, *[""] * 6, note.reason],
+                  f"<b>{_html(spec.label)}: {_html(name)}</b><br>{_html(note.reason)}{values}")
     if len(result.notes) > listed:
-        item.addChild(QTreeWidgetItem([f"… {len(result.notes) - listed} baris lain"] + [""] * 7))
-    return item
+        _Node(package, [f"… {len(result.notes) - listed} baris lain"], detail)
 
 
 def _html(value) -> str:

@@ -204,11 +204,26 @@ class PackageView(QWidget):
         layout.addLayout(decide)
         layout.addWidget(self.conflict_view, 2)
 
-        controller.plan_changed.connect(lambda changes: self.reload())
-        controller.file_opened.connect(self.reload)
+        self._stale = False
+        controller.plan_changed.connect(lambda changes: self._changed())
+        controller.file_opened.connect(self._changed)
         self.reload()
 
+    def _changed(self) -> None:
+        """Reload now when shown; a hidden tab reloads when it is shown again (every edit in the
+        other tabs emits plan_changed)."""
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        if self._stale:
+            self.reload()
+        super().showEvent(event)
+
     def reload(self) -> None:
+        self._stale = False
         self.received.reload()
         self.conflicts.reload()
         self.received_view.resizeColumnsToContents()
@@ -249,4 +264,5 @@ def _table(model) -> QTableView:
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     view.verticalHeader().setVisible(False)
     view.setWordWrap(False)
+    view.horizontalHeader().setResizeContentsPrecision(60)   # fit columns to a sample, not every unit
     return view

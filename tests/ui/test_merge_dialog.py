@@ -68,9 +68,12 @@ def test_merge_dialog_dry_run_confirm_key_and_apply(qtbot, window, upt_package, 
     [result] = dialog.report.results
     assert result.status == "would_merge" and result.key_status == "new"
     assert folder_state(kanwil_path.parent) == before            # a dry run writes nothing
-    top = dialog.tree.topLevelItem(0)
-    assert UPT in top.text(0) and top.text(1) == str(result.totals()["new"])
-    assert "Realisasi" in [top.child(i).text(0) for i in range(top.childCount())]
+    model = dialog.model
+    top = model.index(0, 0)
+    assert UPT in top.data() and model.index(0, 1).data() == str(result.totals()["new"])
+    assert "Realisasi" in [model.index(i, 0, top).data() for i in range(model.rowCount(top))]
+    dialog.tree.setCurrentIndex(top)
+    assert pkg.fingerprint in dialog.detail.text() and "baru, belum disematkan" in dialog.detail.text()
     assert dialog.apply_button.isEnabled()
 
     fake_dialogs.answers.append(True)                             # the fingerprints match by phone
@@ -108,7 +111,7 @@ def test_bad_file_is_shown_as_rejected(qtbot, window, tmp_path, kanwil_path):
     qtbot.addWidget(dialog)
     wait_for_dialog_report(qtbot, dialog, True)
     assert dialog.report.results[0].status == "rejected"
-    assert "bukan paket Renstra Desktop" in dialog.tree.topLevelItem(0).text(7)
+    assert "bukan paket Renstra Desktop" in dialog.model.index(0, 7).data()
     assert not dialog.apply_button.isEnabled()
 
 
@@ -148,6 +151,7 @@ def test_conflicts_are_decided_in_paket_masuk(qtbot, window, upt_package, kanwil
     window.controller.external_change()
 
     view = window.built_tab(window.package_view_placeholder)
+    window.tabs.setCurrentWidget(view)
     qtmodeltester.check(view.received)
     qtmodeltester.check(view.conflicts)
     assert len(view.conflicts.rows) == 1
@@ -162,13 +166,45 @@ def test_conflicts_are_decided_in_paket_masuk(qtbot, window, upt_package, kanwil
     assert row_count(kanwil_path, "SELECT value FROM realisation WHERE id = ?", (ids[0],)) == 6.0
     lobar = next(r for r in view.received.rows if r["unit_code"] == UPT)
     assert lobar["sequence"] == 3
-    view.resize(1200, 500)
-    view.show()
-    qtbot.waitExposed(view)
-    view.grab().save(str(tmp_path / "paket-masuk.png"))
+    # A hidden tab does not reload on every edit elsewhere; it catches up when shown again.
+    window.tabs.setCurrentIndex(0)
+    merge_packages(kanwil, [third.path], actor="kanwil")           # nothing new, but a change signal
+    window.controller.external_change()
+    assert view._stale
+    window.tabs.setCurrentWidget(view)
+    assert not view._stale
 
 
 def test_values_are_never_rounded_away():
     from renstra_desktop.ui.package_view import shown
 
     assert (shown(3.141), shown(3.142), shown(4126.05), shown(None)) == ("3,141", "3,142", "4.126,05", "–")
+
+
+def test_a_summary_of_hundreds_of_packages_renders(qtbot, window, tmp_path, qtmodeltester):
+    """Hundreds of packages with rows listed: built as a model (no per-item calls into the binding)."""
+    from collections import Counter
+
+    from renstra_desktop.core.merge import STATUSES, MergeReport, PackageResult, RowNote
+
+    results = []
+    for n in range(600):
+        result = PackageResult(tmp_path / f"UPT-{n:04d}.rpkg", "would_merge", "Akan digabung", f"UPT-{n:04d}", 1,
+                               "2026-11-28T08:00:00Z", "d" * 64, "AAAA-" * 7 + "AAAA", "pinned")
+        for table in ("realisation", "risk", "roadmap_item", "funding", "indicator_target"):
+            result.tables[table] = Counter({s: 0 for s in STATUSES} | {"new": 30})
+        result.notes = [RowNote("realisation", f"id-{n}-{i}", "ignored_locked", "Diabaikan: periode terkunci",
+                                {"value": (3.1, 4.2)}, f"UPT-{n:04d} · IKK 17.1 · 2026-0{i + 1}") for i in range(3)]
+        results.append(result)
+    dialog = md.MergeDialog(window.controller, [], window)
+    qtbot.addWidget(dialog)
+    dialog._show(MergeReport(True, results))
+    qtmodeltester.check(dialog.model)
+    dialog.tree.expandAll()
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.tree.scrollToBottom()
+    dialog.grab()
+    leaf = dialog.model.index(0, 0, dialog.model.index(0, 0, dialog.model.index(599, 0)))
+    assert leaf.data() == "UPT-0599 · IKK 17.1 · 2026-01"
+    assert "di berkas ini <b>3,1</b>, di paket <b>4,2</b>" in leaf.data(md.MergeReportModel.DETAIL_ROLE)
