@@ -67,15 +67,21 @@ def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
 
 
-def cmd_export(args) -> int:
-    from ..core.package import export_package
+def _with_store(file, fn, *, readonly: bool):
+    """``fn(store)`` on the plan file, closed afterwards."""
     from ..core.store import Store
 
-    store = Store.open(args.file, readonly=True)
+    store = Store.open(file, readonly=readonly)
     try:
-        result = export_package(store, args.output, unit=args.unit)
+        return fn(store)
     finally:
         store.close()
+
+
+def cmd_export(args) -> int:
+    from ..core.package import export_package
+
+    result = _with_store(args.file, lambda s: export_package(s, args.output, unit=args.unit), readonly=True)
     m = result.manifest
     print(f"Paket dibuat: {result.path}")
     print(f"  satker {m['unit']}, urutan {m['sequence']}, {result.total_rows} baris, skema {m['schema_version']}")
@@ -119,14 +125,10 @@ def cmd_verify(args) -> int:
 def cmd_merge(args) -> int:
     from ..core.merge import STATUS_LABELS, STATUSES, merge_packages
     from ..core.newplan import current_user
-    from ..core.store import Store
 
-    store = Store.open(args.file)
-    try:
-        report = merge_packages(store, args.packages, actor=current_user(), dry_run=args.dry_run,
-                                trust_new_keys=args.trust_new_keys)
-    finally:
-        store.close()
+    report = _with_store(args.file, lambda s: merge_packages(
+        s, args.packages, actor=current_user(), dry_run=args.dry_run, trust_new_keys=args.trust_new_keys),
+        readonly=False)
     if args.json:
         _print_json(report.as_dict())
         return 0 if report.ok else 1
@@ -152,13 +154,8 @@ def cmd_merge(args) -> int:
 
 def cmd_keys_show(args) -> int:
     from ..core.keys import installation_key, key_path
-    from ..core.store import Store
 
-    store = Store.open(args.file, readonly=True)
-    try:
-        unit = store.unit_code
-    finally:
-        store.close()
+    unit = _with_store(args.file, lambda s: s.unit_code, readonly=True)
     existed = key_path(args.file).exists()
     key = installation_key(args.file)
     print(f"Kunci instalasi satker {unit}: {key.path}{'' if existed else ' (baru dibuat)'}")
@@ -169,13 +166,8 @@ def cmd_keys_show(args) -> int:
 
 def cmd_keys_list(args) -> int:
     from ..core.keys import pins
-    from ..core.store import Store
 
-    store = Store.open(args.file, readonly=True)
-    try:
-        found = pins(store.conn)
-    finally:
-        store.close()
+    found = _with_store(args.file, lambda s: pins(s.conn), readonly=True)
     if args.json:
         _print_json(found)
         return 0
@@ -189,26 +181,17 @@ def cmd_keys_list(args) -> int:
 def cmd_keys_pin(args) -> int:
     from ..core.keys import pin_key
     from ..core.newplan import current_user
-    from ..core.store import Store
 
-    store = Store.open(args.file)
-    try:
-        pin = pin_key(store, args.unit, args.fingerprint, actor=current_user(), reason=args.reason)
-    finally:
-        store.close()
+    pin = _with_store(args.file, lambda s: pin_key(s, args.unit, args.fingerprint, actor=current_user(),
+                                                   reason=args.reason), readonly=False)
     print(f"Kunci satker {pin['unit_code']} disematkan: {pin['fingerprint']}")
     return 0
 
 
 def cmd_conflicts_list(args) -> int:
     from ..core.merge import open_conflicts
-    from ..core.store import Store
 
-    store = Store.open(args.file, readonly=True)
-    try:
-        found = open_conflicts(store.conn)
-    finally:
-        store.close()
+    found = _with_store(args.file, lambda s: open_conflicts(s.conn), readonly=True)
     if args.json:
         _print_json(found)
         return 0
@@ -224,13 +207,8 @@ def cmd_conflicts_list(args) -> int:
 def cmd_conflicts_resolve(args) -> int:
     from ..core.merge import resolve_conflict
     from ..core.newplan import current_user
-    from ..core.store import Store
 
-    store = Store.open(args.file)
-    try:
-        resolve_conflict(store, args.id, args.keep, actor=current_user())
-    finally:
-        store.close()
+    _with_store(args.file, lambda s: resolve_conflict(s, args.id, args.keep, actor=current_user()), readonly=False)
     kept = "nilai paket" if args.keep == "package" else "nilai berkas ini"
     print(f"Konflik #{args.id} diputuskan: {kept} dipertahankan.")
     return 0

@@ -42,11 +42,9 @@ def shown(value) -> str:
     return str(value)
 
 
-class ReceivedPackagesModel(QAbstractTableModel):
-    """One row per unit whose packages this file takes (every UPT at the Kanwil, the Kanwil at a
-    UPT): its last merged package, or "belum ada paket"."""
-    COLUMNS = ("Satker", "Urutan", "Dibuat di satker", "Digabung", "Oleh", "Baru", "Diubah", "Konflik",
-               "Ditolak", "Konflik terbuka", "Sidik jari kunci")
+class _ListModel(QAbstractTableModel):
+    """A read-only table of ``rows`` (dicts) under ``COLUMNS`` headers, refilled by ``reload``."""
+    COLUMNS: tuple[str, ...] = ()
 
     def __init__(self, controller, parent=None):
         super().__init__(parent)
@@ -55,21 +53,12 @@ class ReceivedPackagesModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        from ..core.merge import received_packages
-
         self.beginResetModel()
-        self.rows = []
-        if self.controller.store is not None:
-            conn = self.controller.conn
-            last = {r["unit_code"]: r for r in received_packages(conn)}
-            own = self.controller.unit_code
-            units = [u for u in queries.units(conn)
-                     if u["code"] != own and (own == "KANWIL" or u["code"] == "KANWIL")]
-            self.rows = [{"unit_code": u["code"], "unit_name": u["name"], **last.get(u["code"], {})}
-                         for u in units]
-            known = {u["code"] for u in units}
-            self.rows += [r for code, r in last.items() if code not in known]
+        self.rows = self.load() if self.controller.store is not None else []
         self.endResetModel()
+
+    def load(self) -> list[dict]:
+        raise NotImplementedError
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -81,6 +70,24 @@ class ReceivedPackagesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.tr(self.COLUMNS[section])
         return None
+
+
+class ReceivedPackagesModel(_ListModel):
+    """One row per unit whose packages this file takes (every UPT at the Kanwil, the Kanwil at a
+    UPT): its last merged package, or "belum ada paket"."""
+    COLUMNS = ("Satker", "Urutan", "Dibuat di satker", "Digabung", "Oleh", "Baru", "Diubah", "Konflik",
+               "Ditolak", "Konflik terbuka", "Sidik jari kunci")
+
+    def load(self) -> list[dict]:
+        from ..core.merge import received_packages
+
+        conn = self.controller.conn
+        last = {r["unit_code"]: r for r in received_packages(conn)}
+        own = self.controller.unit_code
+        units = [u for u in queries.units(conn) if u["code"] != own and (own == "KANWIL" or u["code"] == "KANWIL")]
+        known = {u["code"] for u in units}
+        return ([{"unit_code": u["code"], "unit_name": u["name"], **last.get(u["code"], {})} for u in units]
+                + [r for code, r in last.items() if code not in known])
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -104,33 +111,14 @@ class ReceivedPackagesModel(QAbstractTableModel):
         return None
 
 
-class ConflictsModel(QAbstractTableModel):
+class ConflictsModel(_ListModel):
     """Open merge conflicts: the row, the fields that differ, both values and the reason."""
     COLUMNS = ("Satker", "Tabel", "Baris", "Kolom", "Nilai di berkas ini", "Nilai dari paket", "Alasan")
 
-    def __init__(self, controller, parent=None):
-        super().__init__(parent)
-        self.controller = controller
-        self.rows: list[dict] = []
-        self.reload()
-
-    def reload(self) -> None:
+    def load(self) -> list[dict]:
         from ..core.merge import open_conflicts
 
-        self.beginResetModel()
-        self.rows = open_conflicts(self.controller.conn) if self.controller.store is not None else []
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.COLUMNS[section])
-        return None
+        return open_conflicts(self.controller.conn)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
