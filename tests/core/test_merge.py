@@ -281,3 +281,15 @@ def test_batch_with_a_bad_package_in_the_middle_and_a_repeat(upt, out, kanwil_st
     units = {r[0] for r in kanwil_store.conn.execute("SELECT DISTINCT unit_code FROM package_batch")}
     assert units == {UPT, "LPS-DOMPU"}
     assert kanwil_store.conn.execute("SELECT count(*) FROM package_batch").fetchone()[0] == 2
+
+
+def test_a_tombstone_seen_first_is_kept_as_deleted_and_audited(upt, out, kanwil_store):
+    ids = add_realisations(upt, months=[1, 2])
+    PlanService(upt, "admin-upt").delete("realisation", ids[0])
+    pkg = export_package(upt, folder=out)
+    result = merge(kanwil_store, pkg.path).results[0]
+    assert result.tables["realisation"]["new"] == 2
+    assert value_of(kanwil_store, "realisation", ids[0], "deleted") == 1
+    actions = dict(kanwil_store.conn.execute("SELECT row_id, action FROM audit_log WHERE origin = ? AND row_id IN "
+                                             "(?, ?)", (pkg.package_digest, *ids)))
+    assert actions == {ids[0]: "delete", ids[1]: "insert"}
