@@ -60,6 +60,10 @@ class KeysNotPinned(RenstraError):
         self.keys = keys
 
 
+class KeyMismatch(PackageError):
+    """The package is signed by another key than the one pinned for its unit."""
+
+
 @dataclass
 class RowNote:
     """A row that was not simply applied: a conflict, an ignored-locked or a rejected row."""
@@ -176,7 +180,7 @@ def _check_keys_first(store: Store, paths: list[Path], readers: list, results: l
             if _admit(store, reader) == "new":
                 unknown.append((reader.unit, reader.fingerprint, path.name))
         except RenstraError as exc:
-            results[i] = PackageResult(path, "rejected", exc.message)
+            results[i] = _rejected(path, readers[i], exc)
     if unknown:
         raise KeysNotPinned(list(dict.fromkeys(unknown)))
 
@@ -187,7 +191,7 @@ def _admit(store: Store, reader: PackageReader) -> str:
     _check_acceptable(store, reader)
     status = _key_status(store.conn, reader)
     if status == "mismatch":
-        raise PackageError(_mismatch_message(store.conn, reader))
+        raise KeyMismatch(_mismatch_message(store.conn, reader))
     return status
 
 
@@ -253,7 +257,7 @@ def _unwrap(prepared: _Prepared):
 
 
 def _rejected(path: Path, reader: PackageReader | None, exc: RenstraError) -> PackageResult:
-    result = PackageResult(path, "rejected", exc.message)
+    result = PackageResult(path, "rejected", exc.message, key_status="mismatch" if isinstance(exc, KeyMismatch) else None)
     if reader is not None and reader.manifest:
         result.unit, result.sequence = reader.unit, reader.sequence
         result.created_at, result.package_digest = reader.manifest["created_at"], reader.package_digest
@@ -334,7 +338,7 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
                 return result
             result.key_status = _key_status(store.conn, reader)
             if result.key_status == "mismatch":
-                raise PackageError(_mismatch_message(store.conn, reader))
+                raise KeyMismatch(_mismatch_message(store.conn, reader))
             if result.key_status == "new":
                 if trust_new_keys or dry_run:
                     pin_key(store, reader.unit, reader.fingerprint, actor=actor, public_key=reader.public_key,
@@ -351,6 +355,7 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
     except RenstraError as exc:
         result.status, result.message = "rejected", exc.message
         result.tables, result.notes = {}, []
+        result.key_status = "mismatch" if isinstance(exc, KeyMismatch) else result.key_status
     return result
 
 

@@ -181,6 +181,12 @@ class MergeDialog(QDialog):
         splitter.setSizes([280, 900])
 
         self.buttons = QDialogButtonBox()
+        self.repin_button = self.buttons.addButton(self.tr("Sematkan ulang kunci…"),
+                                                   QDialogButtonBox.ButtonRole.ActionRole)
+        self.repin_button.setToolTip(self.tr("Untuk paket yang ditolak karena kuncinya berbeda dengan kunci yang "
+                                             "disematkan (satker memasang ulang aplikasi)."))
+        self.repin_button.clicked.connect(self.repin)
+        self.repin_button.setEnabled(False)
         self.dry_run_button = self.buttons.addButton(self.tr("Uji coba"), QDialogButtonBox.ButtonRole.ActionRole)
         self.apply_button = self.buttons.addButton(self.tr("Gabungkan"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.close_button = self.buttons.addButton(self.tr("Tutup"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -291,6 +297,36 @@ class MergeDialog(QDialog):
 
     def _show_detail(self, current, previous=None) -> None:
         self.detail.setText(current.data(MergeReportModel.DETAIL_ROLE) or "")
+        result = self.model.result_at(current)
+        self.repin_button.setEnabled(result is not None and result.key_status == "mismatch")
+
+    def repin(self):
+        """Pin the new key of the chosen package's unit, after a phone check, with a reason."""
+        from ..core.errors import RenstraError
+        from ..core.keys import pin_key
+
+        result = self.model.result_at(self.tree.currentIndex())
+        if result is None or result.key_status != "mismatch":
+            return None
+        question = self.tr(
+            "Paket dari satker {unit} ditandatangani kunci lain daripada kunci yang disematkan.\n\nSidik jari "
+            "kunci baru:\n{fp}\n\nTelepon satker itu: apakah mereka memang memasang ulang aplikasi, dan apakah "
+            "sidik jari kunci mereka sama persis?").format(unit=result.unit, fp=result.fingerprint)
+        if not dialogs.ask(self, self.tr("Sematkan ulang kunci"), question):
+            return None
+        reason = dialogs.ask_text(self, self.tr("Sematkan ulang kunci"),
+                                  self.tr("Alasan (dicatat), mis. “laptop diganti, dikonfirmasi via telepon”:"))
+        if not (reason or "").strip():
+            dialogs.warn(self, self.tr("Sematkan ulang kunci"), self.tr("Tanpa alasan, kunci tidak disematkan ulang."))
+            return None
+        try:
+            pin_key(self.controller.store, result.unit, result.fingerprint, actor=self.controller.actor,
+                    reason=reason)
+        except RenstraError as exc:
+            dialogs.warn(self, self.tr("Sematkan ulang kunci"), exc.message)
+            return None
+        self.controller.external_change()
+        return self.dry_run()
 
     def _failed(self, exc) -> None:
         self.dry_run_button.setEnabled(bool(self.paths()))
@@ -357,10 +393,11 @@ class FileListModel(QAbstractListModel):
 
 class _Node:
     """One line of the summary: a package, one of its tables, or one of its rows."""
-    __slots__ = ("parent", "row", "children", "cells", "detail", "rejected")
+    __slots__ = ("parent", "row", "children", "cells", "detail", "rejected", "result")
 
-    def __init__(self, parent, cells, detail="", rejected=False):
+    def __init__(self, parent, cells, detail="", rejected=False, result=None):
         self.parent, self.cells, self.detail, self.rejected = parent, cells, detail, rejected
+        self.result = result if result is not None else getattr(parent, "result", None)
         self.children: list[_Node] = []
         self.row = 0
         if parent is not None:
@@ -388,6 +425,10 @@ class MergeReportModel(QAbstractItemModel):
         for result in report.results:
             _package_node(self.root, result)
         self.endResetModel()
+
+    def result_at(self, index):
+        """The PackageResult of the package a line belongs to (None for no line)."""
+        return index.internalPointer().result if index.isValid() else None
 
     def _node(self, index) -> _Node:
         return index.internalPointer() if index.isValid() else self.root
@@ -454,7 +495,7 @@ def _package_node(root: _Node, result) -> None:
     detail = "<br>".join(detail)
     totals = result.totals()
     counts = [str(totals[s]) if result.tables else "" for s in COUNT_COLUMNS]
-    package = _Node(root, [title, *counts, status], detail, rejected=result.status == "rejected")
+    package = _Node(root, [title, *counts, status], detail, rejected=result.status == "rejected", result=result)
 
     notes_by_table: dict[str, list] = {}
     for note in result.notes:

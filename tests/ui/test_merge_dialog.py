@@ -208,3 +208,30 @@ def test_a_summary_of_hundreds_of_packages_renders(qtbot, window, tmp_path, qtmo
     leaf = dialog.model.index(0, 0, dialog.model.index(0, 0, dialog.model.index(599, 0)))
     assert leaf.data() == "UPT-0599 · IKK 17.1 · 2026-01"
     assert "di berkas ini <b>3,1</b>, di paket <b>4,2</b>" in leaf.data(md.MergeReportModel.DETAIL_ROLE)
+
+
+def test_a_new_key_of_a_known_unit_is_repinned_with_a_reason(qtbot, window, upt_package, fake_dialogs):
+    from renstra_desktop.core.keys import pin_key
+
+    _, _, pkg = upt_package
+    old = "0123-4567-89AB-CDEF-0123-4567-89AB-CDEF"
+    pin_key(window.controller.store, UPT, old, actor="kanwil")
+    dialog = md.open_merge_dialog(window, [pkg.path])
+    qtbot.addWidget(dialog)
+    wait_for_dialog_report(qtbot, dialog, True)
+    [result] = dialog.report.results
+    assert result.status == "rejected" and result.key_status == "mismatch" and old in result.message
+    assert not dialog.apply_button.isEnabled() and not dialog.repin_button.isEnabled()
+    dialog.tree.setCurrentIndex(dialog.model.index(0, 0))
+    assert dialog.repin_button.isEnabled()
+    fake_dialogs.answers.append(True)
+    fake_dialogs.texts.append("  ")                      # no reason: nothing pinned
+    dialog.repin_button.click()
+    assert fake_dialogs.warnings()[-1].startswith("Tanpa alasan")
+    assert pins(window.controller.conn)[0]["fingerprint"] == old
+    fake_dialogs.answers.append(True)
+    fake_dialogs.texts.append("laptop diganti, dikonfirmasi via telepon")
+    dialog.repin_button.click()
+    qtbot.waitUntil(lambda: dialog.report.results[0].status == "would_merge", timeout=10000)
+    [pin] = pins(window.controller.conn)
+    assert pin["fingerprint"] == pkg.fingerprint and pin["reason"] == "laptop diganti, dikonfirmasi via telepon"
