@@ -20,7 +20,6 @@ from ..core.service import Changes, Edit, PlanService
 from ..core.store import Store
 from . import dialogs
 from .commands import ServiceCommand
-from .qt_compat import emit
 
 
 class PlanController(QObject):
@@ -46,7 +45,7 @@ class PlanController(QObject):
         self.undo_stack.clear()
         if old is not None and old is not store:
             old.close()
-        emit(self.file_opened)
+        self.file_opened.emit()
 
     def close(self) -> None:
         """Close the file; views empty themselves (file_opened with no store)."""
@@ -54,7 +53,7 @@ class PlanController(QObject):
         if self.store is not None:
             self.store.close()
         self.store = self._service = None
-        emit(self.file_opened)
+        self.file_opened.emit()
 
     @property
     def actor(self) -> str:
@@ -157,7 +156,7 @@ class PlanController(QObject):
 
     def notify(self, changes: Changes) -> None:
         if changes:
-            emit(self.plan_changed, changes)
+            self.plan_changed.emit(changes)
 
     def report(self, exc: RenstraError) -> None:
         """Show a refusal.  Deferred: setData() may run while an editor is closing, and a modal

@@ -7,7 +7,6 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QStyledItemDelegate
 
 from .models import CHOICES_ROLE, MULTILINE_ROLE, RAW_VALUE_ROLE
-from .qt_compat import emit
 
 
 class PlanDelegate(QStyledItemDelegate):
@@ -59,5 +58,5 @@ class PlanDelegate(QStyledItemDelegate):
         return super().eventFilter(editor, event)
 
     def _finish(self, editor) -> None:
-        emit(self.commitData, editor)
-        emit(self.closeEditor, editor, QStyledItemDelegate.EndEditHint.NoHint)
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)

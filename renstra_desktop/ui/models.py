@@ -16,7 +16,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from ..core import queries
 from ..core.numbers import format_number
 from ..core.service import Edit
-from .qt_compat import emit
 
 # -- custom roles ------------------------------------------------------------------------------
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1      # id of the plan row behind the cell (or None)
@@ -181,7 +180,7 @@ class PlanTableModel(QAbstractTableModel):
         if same_shape:
             self._rows = rows
             if rows and columns:
-                emit(self.dataChanged, self.index(0, 0), self.index(len(rows) - 1, len(columns) - 1))
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(columns) - 1))
             return
         self.beginResetModel()
         self._rows, self._columns = rows, columns

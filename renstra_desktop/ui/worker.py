@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..core.errors import RenstraError
 from . import dialogs
-from .qt_compat import emit
 
 log = logging.getLogger(__name__)
 _RUNNING: set["BackgroundTask"] = set()     # keeps tasks alive until they report back
@@ -127,7 +126,7 @@ class BackgroundTask(QObject):
     def _progress(self, percent: int, text: str = "") -> None:
         if self._cancel.is_set():
             raise Cancelled()
-        emit(self.signals.progress, max(0, min(100, int(percent))), text)
+        self.signals.progress.emit(max(0, min(100, int(percent))), text)
 
     def _run_in_worker(self) -> None:
         store = None
@@ -137,13 +136,13 @@ class BackgroundTask(QObject):
                 store = Store.open(self._store_path, readonly=self._readonly)
             result = self._fn(store, self._progress)
         except Cancelled:
-            emit(self.signals.cancelled)
+            self.signals.cancelled.emit()
         except Exception as exc:   # delivered to the GUI thread, never lost
             if not isinstance(exc, RenstraError):
                 log.error("background task %r failed:\n%s", self.title, traceback.format_exc())
-            emit(self.signals.failed, exc)
+            self.signals.failed.emit(exc)
         else:
-            emit(self.signals.finished, result)
+            self.signals.finished.emit(result)
         finally:
             if store is not None:
                 store.close()

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -121,7 +121,7 @@ def test_dropping_a_package_on_the_window_opens_the_merge(qtbot, window, upt_pac
     monkeypatch.setattr(md, "open_merge_dialog", lambda win, paths=None: opened.append(paths))
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(pkg.path)), QUrl.fromLocalFile(str(pkg.path.with_suffix(".txt")))])
-    enter = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
