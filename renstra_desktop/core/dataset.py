@@ -100,6 +100,14 @@ def read_embedded(path: Path | None = None) -> dict:
     }
 
 
+def empty_targets(plan: dict, unit_code: str) -> list[dict]:
+    """One empty target per indicator and plan year for a unit: the cells the Kanwil cascades
+    to that unit (targets are written by the Kanwil, DESIGN.md)."""
+    years = sorted({t["year"] for t in plan["indicator_targets"]})
+    return [{"unit_code": unit_code, "indicator_code": x["code"], "year": y, "value": None, "upper": None}
+            for x in plan["indicators"] for y in years]
+
+
 def unit_skeleton(unit_code: str) -> dict:
     """The plan of a new installation for ``unit_code``: the reference structure plus the
     Kanwil's structure (targets, risk areas, roadmap aspects, funding lines) left empty."""
@@ -108,7 +116,6 @@ def unit_skeleton(unit_code: str) -> dict:
     if unit is None:
         raise ValidationError(f"Kode satuan kerja “{unit_code}” tidak dikenal.",
                               field="unit_code")
-    years = sorted({t["year"] for t in plan["indicator_targets"]})
     areas = list(dict.fromkeys((r["program_code"], r["area"]) for r in plan["risks"]))
     aspects = list(dict.fromkeys(r["aspect"] for r in plan["roadmap_items"]))
     lines = list(dict.fromkeys(f["line_code"] for f in plan["funding"]))
@@ -119,11 +126,7 @@ def unit_skeleton(unit_code: str) -> dict:
         "programs": plan["programs"],
         "objectives": plan["objectives"],
         "indicators": plan["indicators"],
-        "indicator_targets": [
-            {"unit_code": unit_code, "indicator_code": x["code"], "year": y,
-             "value": None, "upper": None}
-            for x in plan["indicators"] for y in years
-        ],
+        "indicator_targets": empty_targets(plan, unit_code),
         "performance_history": [],
         "budget_history": [],
         "risks": [_risk_row(unit_code, prog, area, i, "", [], None, [])

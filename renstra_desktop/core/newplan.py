@@ -13,7 +13,7 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from .. import __version__
-from .dataset import read_embedded, unit_skeleton
+from .dataset import empty_targets, read_embedded, unit_skeleton
 from .errors import FileError, ValidationError
 from .rows import new_meta, stable_id
 from .schema import TABLES
@@ -62,7 +62,12 @@ def create_plan_file(path: str | os.PathLike, unit_code: str = "KANWIL") -> Stor
     target = Path(path)
     if target.exists():
         raise FileError(f"Berkas {target.name} sudah ada. Pilih nama lain agar berkas itu tidak tertimpa.")
-    data = read_embedded() if unit_code == "KANWIL" else unit_skeleton(unit_code)
+    if unit_code == "KANWIL":
+        data = read_embedded()
+        data["indicator_targets"] = data["indicator_targets"] + [
+            t for u in data["units"] if u["code"] != "KANWIL" for t in empty_targets(data, u["code"])]
+    else:
+        data = unit_skeleton(unit_code)
     codes = [u["code"] for u in data["units"]]
     if unit_code not in codes:
         raise ValidationError(f"Kode satker “{unit_code}” tidak dikenal. Pilihan: {', '.join(codes)}.")

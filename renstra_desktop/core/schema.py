@@ -75,7 +75,7 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Field("unit_code", "text", True, label="Satker"), Field("indicator_code", "text", True, label="IKK"),
         Field("year", "year", True, label="Tahun"), Field("value", "number", label="Target"),
         Field("upper", "number", label="Batas atas"),
-    ], key=("unit_code", "indicator_code", "year")),
+    ], key=("unit_code", "indicator_code", "year"), reference=True),   # the Kanwil cascades targets
     _t("realisation", "Realisasi", [
         Field("unit_code", "text", True, label="Satker"), Field("indicator_code", "text", True, label="IKK"),
         Field("period", "period", True, label="Periode"), Field("value", "number", label="Realisasi"),

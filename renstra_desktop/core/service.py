@@ -170,7 +170,7 @@ class PlanService:
         if TABLES[table].reference and self.unit_code != "KANWIL":
             raise PermissionDenied(f"{TABLES[table].label} adalah data rujukan yang ditetapkan Kantor Wilayah.")
         unit = row.get("unit_code")
-        sets_for_units = self.unit_code == "KANWIL" and (TABLES[table].reference or table == "indicator_target")
+        sets_for_units = self.unit_code == "KANWIL" and TABLES[table].reference
         if unit is not None and unit != self.unit_code and not sets_for_units:
             raise PermissionDenied(
                 f"Berkas ini milik satker {self.unit_code}; data satker {unit} tidak dapat diisi di sini.")

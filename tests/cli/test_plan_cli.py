@@ -26,7 +26,7 @@ def test_init_info_dump_load(capsys, tmp_path):
     code, out, _ = run(capsys, "info", str(plan), "--json")
     info = json.loads(out)
     assert code == 0 and info["schema_version"] == latest_schema_version() and info["installation_unit"] == "KANWIL"
-    assert len(info["units"]) == 12 and info["row_counts"]["indicator_target"] == 15
+    assert len(info["units"]) == 12 and info["row_counts"]["indicator_target"] == 12 * 3 * 5   # Kanwil + cascaded cells
     code, dumped, _ = run(capsys, "dump", str(plan))
     (tmp_path / "plan.json").write_text(dumped, encoding="utf-8")
     copy = tmp_path / "salinan.renstra"

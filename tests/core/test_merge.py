@@ -174,18 +174,31 @@ def test_locked_period_is_ignored_locked(upt, out, kanwil_service, kanwil_store)
     assert value_of(kanwil_store, "realisation", ids[1]) == 9.0
 
 
-def test_row_owned_by_another_unit_here_is_rejected_others_applied(upt, out, kanwil_service, kanwil_store):
-    add_realisations(upt, months=[1])
-    # The Kanwil set a target for the unit under the same stable id the unit's skeleton uses.
-    target_id = stable_id("indicator_target", UPT, "IKK 17.1", 2026)
-    kanwil_service.insert("indicator_target", {"unit_code": UPT, "indicator_code": "IKK 17.1", "year": 2026,
-                                               "value": 3.5})
+def test_row_owned_by_another_unit_here_is_rejected_others_applied(upt, out, kanwil_store):
+    first, second = add_realisations(upt, months=[1, 2])
+    # The consolidated file already holds the first cell's id as a row the Kanwil writes
+    # (a hand-edited or foreign file): the unit's row must not take it over.
+    kanwil_store.conn.execute(
+        "INSERT INTO realisation (id, owner_unit, created_at, updated_at, updated_by, unit_code, indicator_code, "
+        "period, value) VALUES (?, 'KANWIL', 't', 't', 'x', ?, 'IKK 17.1', '2026-01', 9.9)", (first, UPT))
     result = merge(kanwil_store, export_package(upt, folder=out).path).results[0]
-    assert result.status == "merged" and result.tables["indicator_target"]["rejected"] == 1
+    assert result.status == "merged" and result.tables["realisation"]["rejected"] == 1
     [note] = [n for n in result.notes if n.status == "rejected"]
-    assert note.row_id == target_id and "milik satker KANWIL" in note.reason
-    assert value_of(kanwil_store, "indicator_target", target_id) == 3.5
-    assert result.tables["realisation"]["new"] == 1
+    assert note.row_id == first and "milik satker KANWIL" in note.reason
+    assert value_of(kanwil_store, "realisation", first) == 9.9
+    assert result.tables["realisation"]["new"] == 1 and value_of(kanwil_store, "realisation", second) == 3.2
+
+
+def test_targets_cascade_from_the_kanwil_to_the_unit(upt, tmp_path, kanwil_service, kanwil_store):
+    """Targets of a unit are written by the Kanwil; the unit receives them in the Kanwil's package."""
+    target_id = stable_id("indicator_target", UPT, "IKK 17.1", 2026)
+    kanwil_service.update("indicator_target", target_id, {"value": "3,5"})
+    kanwil_package = export_package(kanwil_store, folder=tmp_path).path
+    result = merge(upt, kanwil_package).results[0]
+    assert result.status == "merged" and result.tables["indicator_target"]["updated"] == 1
+    assert value_of(upt, "indicator_target", target_id) == 3.5
+    unit_package = export_package(upt, folder=tmp_path / "upt").path
+    assert merge(kanwil_store, unit_package).results[0].tables.get("indicator_target", {}).get("new", 0) == 0
 
 
 def test_invalid_values_are_rejected_per_row(upt, out, kanwil_store):

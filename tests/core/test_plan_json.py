@@ -35,7 +35,7 @@ def test_json_shape(kanwil_path):
     data = dump(kanwil_path)
     assert data["format"] == "renstra-desktop/plan" and data["installation_unit"] == "KANWIL"
     target = next(r for r in data["tables"]["indicator_target"]
-                  if r["indicator_code"] == "IKK 17.1" and r["year"] == 2025)
+                  if r["unit_code"] == "KANWIL" and r["indicator_code"] == "IKK 17.1" and r["year"] == 2025)
     assert target["value"] == 3.2 and isinstance(target["value"], float)
     dompu = next(r for r in data["tables"]["unit"] if r["code"] == "LPS-DOMPU")
     assert dompu["staff_count"] is None

@@ -135,8 +135,11 @@ def test_upt_installation_writes_only_its_own_rows(tmp_path):
     store = create_plan_file(tmp_path / "lobar.renstra", "LPS-LOBAR")
     service = PlanService(store, actor="admin")
     assert store.unit_code == "LPS-LOBAR"
+    service.insert("realisation", {"unit_code": "LPS-LOBAR", "indicator_code": "IKK 17.1",
+                                   "period": "2026-S1", "value": "3,3"})
     tid = stable_id("indicator_target", "LPS-LOBAR", "IKK 17.1", 2026)
-    service.update("indicator_target", tid, {"value": "3,3"})
+    with pytest.raises(PermissionDenied, match="milik satker KANWIL"):   # targets cascade from the Kanwil
+        service.update("indicator_target", tid, {"value": "3,3"})
     with pytest.raises(PermissionDenied, match="milik satker KANWIL"):
         service.update("unit", stable_id("unit", "KANWIL"), {"address": "x"})
     with pytest.raises(PermissionDenied):

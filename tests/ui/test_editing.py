@@ -344,24 +344,27 @@ def test_delete_key_clears_the_selected_cells(window, kanwil_path):
     assert cell_index(model, row, "total").data() == "4.126,05"
 
 
-def test_add_and_remove_a_target_line(window, kanwil_path, fake_dialogs):
+def test_kanwil_sets_and_removes_a_units_target_line(window, kanwil_path, fake_dialogs):
     tab = window.indicator_tab
     window.set_selected_unit("LPS-LOBAR")
-    assert tab.model.rows() == []
-    fake_dialogs.items.append(1)             # IKK 19.1 for Lapas Lombok Barat
-    tab.view.setFocus()
-    assert tab.add_row()
-    assert read_db(kanwil_path, "SELECT owner_unit, year, value FROM indicator_target WHERE unit_code = "
-                                "'LPS-LOBAR' ORDER BY year") == [("KANWIL", y, None) for y in range(2025, 2030)]
-    assert [r["indicator_code"] for r in tab.model.rows()] == ["IKK 19.1"]
-    # the Kanwil sets the unit's targets
-    assert tab.model.setData(cell_index(tab.model, 0, "target_2025"), "90", EDIT)
+    # the cells the Kanwil cascades to the unit are there, empty, written by the Kanwil
+    assert [r["indicator_code"] for r in tab.model.rows()] == ["IKK 17.1", "IKK 19.1", "IKK 19.2"]
+    assert read_db(kanwil_path, "SELECT DISTINCT owner_unit, value FROM indicator_target WHERE unit_code = "
+                                "'LPS-LOBAR'") == [("KANWIL", None)]
+    row = row_of(tab.model, indicator_code="IKK 19.1")
+    assert tab.model.setData(cell_index(tab.model, row, "target_2025"), "90", EDIT)
     assert target_value(kanwil_path, "IKK 19.1", 2025, "LPS-LOBAR") == 90
-    tab.view.setCurrentIndex(cell_index(tab.model, 0, "indicator_code"))
+    tab.view.setCurrentIndex(cell_index(tab.model, row, "indicator_code"))
     assert tab.remove_rows()
     assert read_db(kanwil_path, "SELECT count(*) FROM indicator_target WHERE unit_code = 'LPS-LOBAR' "
-                                "AND deleted = 1") == [(5,)]
-    assert tab.model.rows() == []
+                                "AND indicator_code = 'IKK 19.1' AND deleted = 1") == [(5,)]
+    assert [r["indicator_code"] for r in tab.model.rows()] == ["IKK 17.1", "IKK 19.2"]
+    # adding the line again brings the same cells back (same ids), empty
+    fake_dialogs.items.append(0)             # the only IKK without a line: IKK 19.1
+    tab.view.setFocus()
+    assert tab.add_row()
+    assert read_db(kanwil_path, "SELECT count(*), max(deleted) FROM indicator_target WHERE unit_code = "
+                                "'LPS-LOBAR' AND indicator_code = 'IKK 19.1'") == [(5, 0)]
 
 
 def test_a_locked_period_is_read_only(window, kanwil_path, fake_dialogs):

@@ -11,7 +11,7 @@ from conftest_ui import cell_index, read_db, row_of
 from renstra_desktop.core.newplan import create_plan_file
 from renstra_desktop.core.service import Edit
 from renstra_desktop.core.store import Store
-from renstra_desktop.ui.main_window import MainWindow
+from renstra_desktop.ui.main_window import ALL_UNITS, MainWindow
 
 EDIT = Qt.ItemDataRole.EditRole
 UPT = "LPS-LOBAR"
@@ -21,10 +21,10 @@ UPT = "LPS-LOBAR"
 def upt_path(tmp_path):
     path = tmp_path / "lobar.renstra"
     create_plan_file(path, UPT).close()
-    # The Kanwil set this UPT's IKK 17.1 targets; they arrived with the Kanwil's package, so the
-    # rows are written by the Kanwil (owner_unit) although they are the UPT's targets.
+    # The Kanwil set this UPT's IKK 17.1 targets; they arrive with the Kanwil's package (targets
+    # cascade from the Kanwil: the rows are written by the Kanwil although they are the UPT's).
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE indicator_target SET owner_unit = 'KANWIL', value = 3.1 "
+    conn.execute("UPDATE indicator_target SET value = 3.1 "
                  "WHERE unit_code = ? AND indicator_code = 'IKK 17.1'", (UPT,))
     conn.commit()
     conn.close()
@@ -67,12 +67,9 @@ def test_upt_cannot_edit_rows_the_kanwil_writes(upt_window, upt_path, qtbot, fak
     qtbot.waitUntil(lambda: bool(fake_dialogs.warnings()))
     assert "KANWIL" in fake_dialogs.warnings()[0]
     assert upt_path.read_bytes() == before
-    # its own targets are editable
+    # every target of the unit is the Kanwil's, filled or not
     own = cell_index(model, own_row, "target_2026")
-    assert model.flags(own) & Qt.ItemFlag.ItemIsEditable
-    assert model.setData(own, "95", EDIT)
-    assert read_db(upt_path, "SELECT value FROM indicator_target WHERE unit_code = ? AND indicator_code = "
-                             "'IKK 19.1' AND year = 2026", (UPT,)) == [(95.0,)]
+    assert not model.flags(own) & Qt.ItemFlag.ItemIsEditable
 
 
 def test_upt_new_rows_belong_to_the_upt(upt_window, upt_path):
@@ -88,6 +85,8 @@ def test_kanwil_sees_every_unit_and_merged_rows_are_read_only(window, kanwil_pat
         "area, seq, risk) VALUES ('00000000-0000-4000-8000-000000000001', ?, 'x', 'x', 'x', 'paket', ?, 'PPH', "
         "'Pelayanan', 1, 'Risiko dari paket UPT')", (UPT, UPT))
     window.controller.external_change()
+    assert window.unit_combo.currentData() == "KANWIL"        # its own plan first
+    window.set_selected_unit(ALL_UNITS)
     assert [window.unit_combo.itemText(i) for i in range(3)] == [
         "Semua satker", "Kantor Wilayah", "Lapas Kelas IIA Lombok Barat"]
     assert window.unit_combo.count() == 13
