@@ -61,6 +61,9 @@ def export_package(store: Store, target: str | os.PathLike | None = None, *, uni
     tables = _read_own_rows(store.conn, schema, own)
     if target is not None and Path(target).is_dir():
         folder, target = target, None
+    parent = Path(target).parent if target is not None else Path(folder or ".")
+    if not parent.is_dir():
+        raise FileError(f"Folder {parent} tidak ada. Pilih folder tujuan yang sudah ada untuk menyimpan paket.")
     key = installation_key(store.path)
     sequence = next_sequence(store.path)
     if target is None:

@@ -191,3 +191,13 @@ def test_a_released_package_is_read_again_and_must_be_the_same(upt, tmp_path, ka
     pin_key(kanwil_store, UPT, second.fingerprint, actor="kanwil")
     report = merge_packages(kanwil_store, [second.path], actor="kanwil")
     assert report.results[0].status == "merged"
+
+
+def test_export_into_a_missing_folder_is_refused_in_indonesian(tmp_path):
+    from renstra_desktop.core.errors import FileError
+    from renstra_desktop.core.newplan import create_plan_file
+
+    with create_plan_file(tmp_path / "praya.renstra", "RTN-PRAYA") as store:
+        with pytest.raises(FileError, match="Folder .* tidak ada"):
+            export_package(store, tmp_path / "tidak-ada" / "paket.rpkg")
+    assert not (tmp_path / "tidak-ada").exists()
