@@ -229,7 +229,8 @@ class MainWindow(QMainWindow):
             self.unit_combo.addItem(name, own)
             self.unit_combo.setEnabled(False)
             self.unit_combo.setToolTip(self.tr("Berkas UPT hanya memuat data satkernya sendiri."))
-        self.unit_combo.setCurrentIndex(0)
+        # the installation's own plan first (what it edits); "Semua satker" puts every unit side by side
+        self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(own)))
         self.unit_combo.blockSignals(False)
         self._on_unit_selected()
         self.file_label.setText(self.tr("Berkas: {path}").format(path=self.controller.path))

@@ -13,7 +13,7 @@ from conftest_ui import read_db
 from renstra_desktop.core import queries
 from renstra_desktop.core.store import Store
 from renstra_desktop.ui import app as app_module
-from renstra_desktop.ui.main_window import GEOMETRY_KEY, MainWindow
+from renstra_desktop.ui.main_window import ALL_UNITS, GEOMETRY_KEY, MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -206,7 +206,9 @@ def test_menus_and_extension_points(window):
 
 def test_status_bar_shows_file_and_unit(window, kanwil_path):
     assert str(kanwil_path) in window.file_label.text()
-    assert "Kantor Wilayah" in window.unit_label.text() and "Semua satker" in window.unit_label.text()
+    assert "Ditampilkan: Kantor Wilayah" in window.unit_label.text()
+    window.set_selected_unit(ALL_UNITS)
+    assert "Semua satker" in window.unit_label.text()
     window.set_selected_unit("RTN-PRAYA")
     assert "Rutan Kelas IIB Praya" in window.unit_label.text()
 
