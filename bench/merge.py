@@ -4,7 +4,8 @@
 
 Builds, in a temporary folder, a Kanwil plan file and signed packages of realistic size (each
 unit: realisations 2025-2029 x 12 months x 3 IKK, 18 risks, 60 roadmap items, funding lines x 5
-years, its 15 target rows; generated figures, not official ones), written by the same
+years; generated figures, not official ones; a unit's targets are the Kanwil's rows and travel in
+the Kanwil's package, not in the unit's), written by the same
 ``write_package`` the export uses, one Ed25519 key per unit.  Then, in the same run:
 
 - province: the 11 NTB UPT packages plus a second, later package of LPS-LOBAR (changed values,
@@ -78,8 +79,6 @@ class UnitRows:
                              for a in aspects for y in YEARS for s in (1, 2)],
             "funding": [dict(unit_code=unit, line_code=c, year=y, allocation=1000.0 + n + y % 7 * 13.5,
                              realised=900.0 + y % 5, executing_unit=unit) for c in lines for y in YEARS],
-            "indicator_target": [dict(unit_code=unit, indicator_code=i, year=y, value=80.0 + y % 5, upper=None)
-                                 for i in IKK for y in YEARS],
         }
         self.version = {t: [1] * len(rows) for t, rows in self.values.items()}
         self.deleted = {t: [0] * len(rows) for t, rows in self.values.items()}
@@ -89,7 +88,6 @@ class UnitRows:
         for table, rows in self.values.items():
             cols = self.schema.tables[table]
             spec_key = {"realisation": ("unit_code", "indicator_code", "period"),
-                        "indicator_target": ("unit_code", "indicator_code", "year"),
                         "funding": ("unit_code", "line_code", "year"),
                         "risk": ("unit_code", "seq"), "roadmap_item": ("unit_code", "aspect", "year", "seq")}[table]
             data = []
