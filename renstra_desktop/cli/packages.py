@@ -6,7 +6,10 @@ done or was already done; 1 when a package was rejected or a key is not pinned.
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
+
+from ..core.store import Store
 
 
 def register(sub) -> None:
@@ -67,21 +70,11 @@ def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
 
 
-def _with_store(file, fn, *, readonly: bool):
-    """``fn(store)`` on the plan file, closed afterwards."""
-    from ..core.store import Store
-
-    store = Store.open(file, readonly=readonly)
-    try:
-        return fn(store)
-    finally:
-        store.close()
-
-
 def cmd_export(args) -> int:
     from ..core.package import export_package
 
-    result = _with_store(args.file, lambda s: export_package(s, args.output, unit=args.unit), readonly=True)
+    with Store.open(args.file, readonly=True) as store:
+        result = export_package(store, args.output, unit=args.unit)
     m = result.manifest
     print(f"Paket dibuat: {result.path}")
     print(f"  satker {m['unit']}, urutan {m['sequence']}, {result.total_rows} baris, skema {m['schema_version']}")
@@ -92,15 +85,10 @@ def cmd_export(args) -> int:
 def cmd_verify(args) -> int:
     from ..core.newplan import default_plan_path
     from ..core.package import verify_package
-    from ..core.store import Store
 
     plan_path = Path(args.plan) if args.plan else default_plan_path()
-    plan = Store.open(plan_path, readonly=True) if args.plan or plan_path.exists() else None
-    try:
+    with (Store.open(plan_path, readonly=True) if args.plan or plan_path.exists() else nullcontext()) as plan:
         report = verify_package(args.package, plan)
-    finally:
-        if plan is not None:
-            plan.close()
     if args.json:
         _print_json(report.as_dict())
         return 0
@@ -126,9 +114,9 @@ def cmd_merge(args) -> int:
     from ..core.merge import STATUS_LABELS, STATUSES, merge_packages
     from ..core.newplan import current_user
 
-    report = _with_store(args.file, lambda s: merge_packages(
-        s, args.packages, actor=current_user(), dry_run=args.dry_run, trust_new_keys=args.trust_new_keys),
-        readonly=False)
+    with Store.open(args.file) as store:
+        report = merge_packages(store, args.packages, actor=current_user(), dry_run=args.dry_run,
+                                trust_new_keys=args.trust_new_keys)
     if args.json:
         _print_json(report.as_dict())
         return 0 if report.ok else 1
@@ -155,7 +143,8 @@ def cmd_merge(args) -> int:
 def cmd_keys_show(args) -> int:
     from ..core.keys import installation_key, key_path
 
-    unit = _with_store(args.file, lambda s: s.unit_code, readonly=True)
+    with Store.open(args.file, readonly=True) as store:
+        unit = store.unit_code
     existed = key_path(args.file).exists()
     key = installation_key(args.file)
     print(f"Kunci instalasi satker {unit}: {key.path}{'' if existed else ' (baru dibuat)'}")
@@ -167,7 +156,8 @@ def cmd_keys_show(args) -> int:
 def cmd_keys_list(args) -> int:
     from ..core.keys import pins
 
-    found = _with_store(args.file, lambda s: pins(s.conn), readonly=True)
+    with Store.open(args.file, readonly=True) as store:
+        found = pins(store.conn)
     if args.json:
         _print_json(found)
         return 0
@@ -182,8 +172,8 @@ def cmd_keys_pin(args) -> int:
     from ..core.keys import pin_key
     from ..core.newplan import current_user
 
-    pin = _with_store(args.file, lambda s: pin_key(s, args.unit, args.fingerprint, actor=current_user(),
-                                                   reason=args.reason), readonly=False)
+    with Store.open(args.file) as store:
+        pin = pin_key(store, args.unit, args.fingerprint, actor=current_user(), reason=args.reason)
     print(f"Kunci satker {pin['unit_code']} disematkan: {pin['fingerprint']}")
     return 0
 
@@ -191,7 +181,8 @@ def cmd_keys_pin(args) -> int:
 def cmd_conflicts_list(args) -> int:
     from ..core.merge import open_conflicts
 
-    found = _with_store(args.file, lambda s: open_conflicts(s.conn), readonly=True)
+    with Store.open(args.file, readonly=True) as store:
+        found = open_conflicts(store.conn)
     if args.json:
         _print_json(found)
         return 0
@@ -208,7 +199,8 @@ def cmd_conflicts_resolve(args) -> int:
     from ..core.merge import resolve_conflict
     from ..core.newplan import current_user
 
-    _with_store(args.file, lambda s: resolve_conflict(s, args.id, args.keep, actor=current_user()), readonly=False)
+    with Store.open(args.file) as store:
+        resolve_conflict(store, args.id, args.keep, actor=current_user())
     kept = "nilai paket" if args.keep == "package" else "nilai berkas ini"
     print(f"Konflik #{args.id} diputuskan: {kept} dipertahankan.")
     return 0

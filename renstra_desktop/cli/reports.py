@@ -80,14 +80,11 @@ def _generated_at(text: str | None):
 
 def cmd_report(args) -> int:
     from ..core.reports import build_report
-    store = Store.open(args.file, readonly=True)
-    try:
+    with Store.open(args.file, readonly=True) as store:
         options = ReportOptions(args.kind, unit=_unit(args, store), year=args.year, period=args.period,
                                 paper=args.paper, tte=args.tte, history=args.history,
                                 generated_at=_generated_at(args.generated_at)).checked()
         result = build_report(store.conn, options, args.output)
-    finally:
-        store.close()
     if args.signature_fields:
         from ..core.pdf_signing import add_signature_spots
         add_signature_spots(args.output, args.output, result.spots)
@@ -105,22 +102,16 @@ def cmd_verify_report(args) -> int:
     if bool(args.pdf) == bool(args.code):
         raise ValidationError("Berikan PDF laporan ATAU --code TEKS (hasil pindaian QR), salah satu saja.")
     text = args.code if args.code else payload_from_pdf(args.pdf)
-    store = Store.open(args.db, readonly=True)
-    try:
+    with Store.open(args.db, readonly=True) as store:
         result = verify_payload(store.conn, text)
-    finally:
-        store.close()
     print(result.message)
     return 0 if result.matches else MISMATCH_EXIT
 
 
 def cmd_signatory_show(args) -> int:
     from ..core.reports.signature_block import load_signatory
-    store = Store.open(args.file, readonly=True)
-    try:
+    with Store.open(args.file, readonly=True) as store:
         sig = load_signatory(store.conn, _unit(args, store) or "KANWIL")
-    finally:
-        store.close()
     data = {"unit": sig.unit_code, "place": sig.place, "date": sig.sign_date.isoformat() if sig.sign_date else None,
             "on_behalf": sig.on_behalf, "jabatan": sig.jabatan, "name": sig.name, "nip": format_nip(sig.nip),
             "paraf_enabled": sig.paraf_enabled, "paraf": sig.paraf}
@@ -142,8 +133,7 @@ def cmd_signatory_show(args) -> int:
 def cmd_signatory_set(args) -> int:
     from ..core.newplan import current_user
     from ..core.reports.signature_block import load_signatory, parse_date_text, save_signatory
-    store = Store.open(args.file)
-    try:
+    with Store.open(args.file) as store:
         unit = _unit(args, store) or "KANWIL"
         sig = load_signatory(store.conn, unit)
         for attr in ("place", "on_behalf", "jabatan", "name", "nip"):
@@ -157,8 +147,6 @@ def cmd_signatory_set(args) -> int:
         if args.paraf_enabled is not None:
             sig.paraf_enabled = args.paraf_enabled
         saved = save_signatory(store, sig, current_user())
-    finally:
-        store.close()
     print(f"Blok tanda tangan {saved.unit_code} disimpan: {saved.jabatan}, {saved.name or '(nama kosong)'}.")
     return 0
 
