@@ -1,6 +1,6 @@
 """Package commands: export-package, verify-package, merge, keys, conflicts (docs/packages.md).
 
-Thin wrappers over core.package, core.merge and core.keys.  Exit 0 when everything asked for was
+Thin wrappers over core.package, core.merge, core.merge_conflicts and core.keys.  Exit 0 when everything asked for was
 done or was already done; 1 when a package was rejected or a key is not pinned.
 """
 from __future__ import annotations
@@ -111,7 +111,8 @@ def cmd_verify(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    from ..core.merge import STATUS_LABELS, STATUSES, merge_packages
+    from ..core.merge import merge_packages
+    from ..core.merge_report import STATUS_LABELS, STATUSES
     from ..core.newplan import current_user
 
     with Store.open(args.file) as store:
@@ -179,7 +180,7 @@ def cmd_keys_pin(args) -> int:
 
 
 def cmd_conflicts_list(args) -> int:
-    from ..core.merge import open_conflicts
+    from ..core.merge_conflicts import open_conflicts
 
     with Store.open(args.file, readonly=True) as store:
         found = open_conflicts(store.conn)
@@ -196,7 +197,7 @@ def cmd_conflicts_list(args) -> int:
 
 
 def cmd_conflicts_resolve(args) -> int:
-    from ..core.merge import resolve_conflict
+    from ..core.merge_conflicts import resolve_conflict
     from ..core.newplan import current_user
 
     with Store.open(args.file) as store:

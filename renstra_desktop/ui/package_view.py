@@ -1,8 +1,8 @@
 """Paket masuk: the last package received from each unit (date, sequence, counts, key) and the
 merge conflicts waiting for a decision, with the two ways to decide one.
 
-Read-only table models over ``core.merge.received_packages`` / ``open_conflicts``; the one write
-(keeping a side of a conflict) goes through ``core.merge.resolve_conflict`` on the GUI thread's
+Read-only table models over ``core.merge_conflicts.received_packages`` / ``open_conflicts``; the one
+write (keeping a side of a conflict) goes through ``core.merge_conflicts.resolve_conflict`` on the GUI thread's
 store (a single small transaction), then the controller tells every view.
 """
 from __future__ import annotations
@@ -79,7 +79,7 @@ class ReceivedPackagesModel(_ListModel):
                "Ditolak", "Konflik terbuka", "Sidik jari kunci")
 
     def load(self) -> list[dict]:
-        from ..core.merge import received_packages
+        from ..core.merge_conflicts import received_packages
 
         conn = self.controller.conn
         last = {r["unit_code"]: r for r in received_packages(conn)}
@@ -116,7 +116,7 @@ class ConflictsModel(_ListModel):
     COLUMNS = ("Satker", "Tabel", "Baris", "Kolom", "Nilai di berkas ini", "Nilai dari paket", "Alasan")
 
     def load(self) -> list[dict]:
-        from ..core.merge import open_conflicts
+        from ..core.merge_conflicts import open_conflicts
 
         return open_conflicts(self.controller.conn)
 
@@ -230,7 +230,7 @@ class PackageView(QWidget):
 
     def resolve_selected(self, keep: str) -> None:
         """Keep one side of every selected conflict (the choice is recorded with who and when)."""
-        from ..core.merge import resolve_conflict
+        from ..core.merge_conflicts import resolve_conflict
 
         rows = sorted({i.row() for i in self.conflict_view.selectionModel().selectedRows()})
         chosen = [(self.conflicts.conflict_id(r), self.conflicts.rows[r]) for r in rows]

@@ -185,7 +185,7 @@ def test_a_summary_of_hundreds_of_packages_renders(qtbot, window, tmp_path, qtmo
     """Hundreds of packages with rows listed: built as a model (no per-item calls into the binding)."""
     from collections import Counter
 
-    from renstra_desktop.core.merge import STATUSES, MergeReport, PackageResult, RowNote
+    from renstra_desktop.core.merge_report import STATUSES, MergeReport, PackageResult, RowNote
 
     results = []
     for n in range(600):

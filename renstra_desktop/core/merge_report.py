@@ -1,0 +1,90 @@
+"""What a merge did, package by package: counts per table and status, and a note per row that
+was not simply applied (the CLI prints it, the merge dialog shows it)."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .schema import TABLES
+
+STATUSES = ("new", "updated", "unchanged", "conflicts", "ignored_locked", "rejected")
+STATUS_LABELS = {"new": "baru", "updated": "diubah", "unchanged": "tetap", "conflicts": "konflik",
+                 "ignored_locked": "diabaikan (terkunci)", "rejected": "ditolak"}
+
+
+@dataclass
+class RowNote:
+    """A row that was not simply applied: a conflict, an ignored-locked or a rejected row."""
+    table: str
+    row_id: str
+    status: str
+    reason: str
+    fields: dict = field(default_factory=dict)     # field -> (consolidated value, package value)
+    label: str = ""                                # the row as people name it: "LPS-LOBAR · IKK 17.1 · 2026-05"
+
+    def as_dict(self) -> dict:
+        return {"table": self.table, "row_id": self.row_id, "label": self.label, "status": self.status,
+                "reason": self.reason, "fields": {k: list(v) for k, v in self.fields.items()}}
+
+
+@dataclass
+class PackageResult:
+    """What one package did (or would do, in a dry run)."""
+    path: Path
+    status: str                  # merged | would_merge | already_merged | older | rejected
+    message: str
+    unit: str | None = None
+    sequence: int | None = None
+    created_at: str | None = None
+    package_digest: str | None = None
+    fingerprint: str | None = None
+    key_status: str | None = None            # pinned | new | mismatch
+    tables: dict = field(default_factory=dict)   # table -> Counter of STATUSES
+    notes: list = field(default_factory=list)
+
+    def totals(self) -> Counter:
+        total = Counter({s: 0 for s in STATUSES})
+        for counts in self.tables.values():
+            total.update(counts)
+        return total
+
+    def as_dict(self) -> dict:
+        return {
+            "file": str(self.path), "status": self.status, "message": self.message, "unit": self.unit,
+            "sequence": self.sequence, "created_at": self.created_at, "package_digest": self.package_digest,
+            "fingerprint": self.fingerprint, "key_status": self.key_status,
+            "totals": dict(self.totals()),
+            "tables": {t: {s: c[s] for s in STATUSES} for t, c in self.tables.items()},
+            "rows": [n.as_dict() for n in self.notes],
+        }
+
+
+@dataclass
+class MergeReport:
+    """The outcome of one merge (or dry run): a result per package, in the order given."""
+    dry_run: bool
+    results: list[PackageResult]
+    backup: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status != "rejected" for r in self.results)
+
+    def as_dict(self) -> dict:
+        return {"dry_run": self.dry_run, "backup": str(self.backup) if self.backup else None,
+                "packages": [r.as_dict() for r in self.results]}
+
+
+def row_label(table: str, values: dict) -> str:
+    """A row as people name it: its natural key, or unit, area/aspect and number."""
+    spec = TABLES[table]
+    if spec.key:
+        parts = [values.get(k) for k in spec.key]
+    elif table == "risk":
+        parts = [values.get("unit_code"), values.get("area"), f"no. {values.get('seq')}"]
+    elif table == "roadmap_item":
+        parts = [values.get("unit_code"), values.get("aspect"), values.get("year"), f"no. {values.get('seq')}"]
+    else:
+        parts = [values.get("id")]
+    return " · ".join(str(p) for p in parts if p is not None)
