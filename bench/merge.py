@@ -38,7 +38,7 @@ from renstra_desktop.core.dataset import read_embedded  # noqa: E402
 from renstra_desktop.core.keys import InstallationKey  # noqa: E402
 from renstra_desktop.core.merge import merge_packages  # noqa: E402
 from renstra_desktop.core.newplan import create_plan_file  # noqa: E402
-from renstra_desktop.core.package import write_package  # noqa: E402
+from renstra_desktop.core.package_export import write_package  # noqa: E402
 from renstra_desktop.core.rows import stable_id  # noqa: E402
 from renstra_desktop.core.service import PlanService  # noqa: E402
 from renstra_desktop.core.store import Store  # noqa: E402

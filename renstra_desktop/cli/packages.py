@@ -1,7 +1,8 @@
 """Package commands: export-package, verify-package, merge, keys, conflicts (docs/packages.md).
 
-Thin wrappers over core.package, core.merge, core.merge_conflicts and core.keys.  Exit 0 when everything asked for was
-done or was already done; 1 when a package was rejected or a key is not pinned.
+Thin wrappers over core.package_export, core.package, core.merge, core.merge_conflicts and core.keys.
+Exit 0 when everything asked for was done or was already done; 1 when a package was rejected or a
+key is not pinned.
 """
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def _print_json(data) -> None:
 
 
 def cmd_export(args) -> int:
-    from ..core.package import export_package
+    from ..core.package_export import export_package
 
     with Store.open(args.file, readonly=True) as store:
         result = export_package(store, args.output, unit=args.unit)

@@ -77,7 +77,7 @@ class _PackageDrop(QObject):
 # -- export -----------------------------------------------------------------------------------------
 def export_package_from(window):
     """Berkas → Ekspor Paket: ask where, write the package in the background, say what was made."""
-    from ..core.package import suggested_file_name
+    from ..core.package_export import suggested_file_name
     from .worker import run_in_background
 
     controller = window.controller
@@ -87,7 +87,7 @@ def export_package_from(window):
         return None
 
     def work(store, progress):
-        from ..core.package import export_package
+        from ..core.package_export import export_package
         progress(10, window.tr("Membaca data satker dan menandatangani paket…"))
         return export_package(store, target)
 

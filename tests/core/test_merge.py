@@ -9,7 +9,7 @@ from renstra_desktop.core.errors import PermissionDenied, ValidationError
 from renstra_desktop.core.keys import installation_key, pin_key
 from renstra_desktop.core.merge import merge_packages
 from renstra_desktop.core.merge_conflicts import open_conflicts, received_packages, resolve_conflict
-from renstra_desktop.core.package import export_package
+from renstra_desktop.core.package_export import export_package
 from renstra_desktop.core.rows import stable_id
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store

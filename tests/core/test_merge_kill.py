@@ -17,7 +17,7 @@ from package_fixtures import UPT, make_unit_plan, plan_content
 from renstra_desktop.core.keys import installation_key
 from renstra_desktop.core.merge import merge_packages
 from renstra_desktop.core.newplan import create_plan_file
-from renstra_desktop.core.package import write_package
+from renstra_desktop.core.package_export import write_package
 from renstra_desktop.core.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from package_fixtures import add_realisations, flip_byte, folder_state, make_uni
 
 from renstra_desktop.core.merge import merge_packages
 from renstra_desktop.core.newplan import create_plan_file
-from renstra_desktop.core.package import export_package
+from renstra_desktop.core.package_export import export_package
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
 

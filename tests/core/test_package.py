@@ -13,8 +13,8 @@ from renstra_desktop.core.errors import FileError, ValidationError
 from renstra_desktop.core.keys import (fingerprint, installation_key, key_path, key_status, next_sequence,
                                        normalise_fingerprint, pin_key, pins)
 from renstra_desktop.core.merge import merge_packages
-from renstra_desktop.core.package import (PackageError, PackageReader, export_package, suggested_file_name,
-                                          verify_package, write_package)
+from renstra_desktop.core.package import PackageError, PackageReader, verify_package
+from renstra_desktop.core.package_export import export_package, suggested_file_name, write_package
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store, latest_schema_version
 

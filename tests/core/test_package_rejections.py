@@ -8,7 +8,8 @@ from package_fixtures import UPT, add_realisations, flip_byte, folder_state, mak
 from renstra_desktop.core import package_format as fmt
 from renstra_desktop.core.keys import installation_key, pin_key
 from renstra_desktop.core.merge import KeysNotPinned, merge_packages
-from renstra_desktop.core.package import PackageError, export_package, verify_package, write_package
+from renstra_desktop.core.package import PackageError, verify_package
+from renstra_desktop.core.package_export import export_package, write_package
 from renstra_desktop.core.store import Store, latest_schema_version
 
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from renstra_desktop.core.keys import pins
-from renstra_desktop.core.package import export_package
+from renstra_desktop.core.package_export import export_package
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
 from renstra_desktop.ui import dialogs
