@@ -1,6 +1,6 @@
 """Benchmark: the Renstra lengkap of the whole province against a bare reportlab build of the
 same tables, in the same run.  Quality bar (DESIGN.md): at most 1.5x.  Also times the two
-PAdES signatures when core.pdf_signing and the test PKI are available.
+PAdES signatures when core.signing and the test PKI are available.
 
     /tmp/venv/bin/python bench/report.py [--repeat 3]
 
@@ -192,7 +192,8 @@ def main() -> int:
 
 def _signing(work: Path, pdf: Path, spots: dict) -> dict:
     try:
-        from renstra_desktop.core.pdf_signing import sign_pdf, verify_pdf
+        from renstra_desktop.core.signing.sign import sign_pdf
+        from renstra_desktop.core.signing.verify import verify_pdf
         import pki
     except ImportError as exc:
         return {"sign_skipped": f"not available ({exc})"}

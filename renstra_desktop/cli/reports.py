@@ -86,7 +86,7 @@ def cmd_report(args) -> int:
                                 generated_at=_generated_at(args.generated_at)).checked()
         result = build_report(store.conn, options, args.output)
     if args.signature_fields:
-        from ..core.pdf_signing import add_signature_spots
+        from ..core.signing.sign import add_signature_spots
         add_signature_spots(args.output, args.output, result.spots)
     if args.json:
         print(json.dumps({"output": args.output, "pages": result.page_count, "payload": result.payload,

@@ -1,4 +1,4 @@
-"""PDF signature commands: sign-pdf, verify-pdf (thin wrappers over core.pdf_signing).
+"""PDF signature commands: sign-pdf, verify-pdf (thin wrappers over core.signing).
 
 pyHanko loads only inside the handlers, so building the parser stays light."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..core.errors import SigningError
 
-ROLES = ("konseptor", "kepala")  # signing order; see core.pdf_signing.ROLES
+ROLES = ("konseptor", "kepala")  # signing order; see core.signing.sign.ROLES
 
 _COVERAGE = {
     "entire_file": "seluruh dokumen",
@@ -54,7 +54,7 @@ def _password(args) -> bytes:
 
 
 def cmd_sign_pdf(args) -> int:
-    from ..core.pdf_signing import sign_pdf
+    from ..core.signing.sign import sign_pdf
 
     sign_pdf(args.pdf, args.output, args.p12, _password(args), args.role,
              signer_name=args.nama, jabatan=args.jabatan)
@@ -67,7 +67,8 @@ def _yes(flag: bool) -> str:
 
 
 def cmd_verify_pdf(args) -> int:
-    from ..core.pdf_signing import format_signing_time, verify_pdf
+    from ..core.signing.stamp import format_signing_time
+    from ..core.signing.verify import verify_pdf
 
     # pyHanko logs a traceback for every untrusted chain; the report already says it.
     logging.getLogger("pyhanko").setLevel(logging.ERROR)

@@ -284,7 +284,7 @@ class ReportTab(QWidget):
 
         def work(_store, progress):
             import tempfile
-            from ..core.pdf_signing import sign_pdf
+            from ..core.signing.sign import sign_pdf
             with tempfile.TemporaryDirectory() as tmp:
                 src, out = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
                 src.write_bytes(pdf)

@@ -14,14 +14,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/pki.py
 from pki import KEPALA_NAME, KEPALA_TITLE, KONSEPTOR_NAME, make_test_pki  # noqa: E402
 
 from renstra_desktop.core.errors import RenstraError, SigningError  # noqa: E402
-from renstra_desktop.core.pdf_signing import (  # noqa: E402
-    DEFAULT_BOX_SIZE,
-    FONT_SIZE,
-    add_signature_spots,
-    format_signing_time,
-    sign_pdf,
-    verify_pdf,
-)
+from renstra_desktop.core.signing.sign import DEFAULT_BOX_SIZE, add_signature_spots, sign_pdf  # noqa: E402
+from renstra_desktop.core.signing.stamp import FONT_SIZE, format_signing_time  # noqa: E402
+from renstra_desktop.core.signing.verify import verify_pdf  # noqa: E402
 
 WITA = timezone(timedelta(hours=8))
 HAVE_PDFSIG = shutil.which("pdfsig") is not None and shutil.which("certutil") is not None
@@ -90,7 +85,7 @@ def files_in(folder: Path) -> set[str]:
 
 
 def test_core_module_imports_no_qt():
-    code = ("import sys, renstra_desktop.core.pdf_signing; "
+    code = ("import sys, renstra_desktop.core.signing.sign, renstra_desktop.core.signing.verify; "
             "sys.exit(1 if 'PySide6' in sys.modules else 0)")
     root = Path(__file__).resolve().parents[2]
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
@@ -443,6 +438,6 @@ def test_cli_reports_a_tampered_file(pki, signed_twice, capsys):
 
 def test_cli_roles_match_the_core():
     from renstra_desktop.cli import signing
-    from renstra_desktop.core.pdf_signing import ROLES
+    from renstra_desktop.core.signing.sign import ROLES
 
     assert signing.ROLES == tuple(ROLES)

@@ -1,4 +1,4 @@
-"""Signature block: stored per unit (migration 0003), printed, and its spots used by pdf_signing."""
+"""Signature block: stored per unit (migration 0003), printed, and its spots used by core.signing."""
 from __future__ import annotations
 
 import datetime as dt
@@ -67,14 +67,15 @@ def test_unknown_unit_is_refused(kanwil_store):
 
 def test_stamps_land_in_the_exported_signature_spots(kanwil_store, tmp_path):
     pki = pytest.importorskip("pki")
-    signing = pytest.importorskip("renstra_desktop.core.pdf_signing")
+    signing = pytest.importorskip("renstra_desktop.core.signing.sign")
+    verify = pytest.importorskip("renstra_desktop.core.signing.verify")
     keys = pki.make_test_pki(tmp_path / "pki")
     result = build_report(kanwil_store.conn, ReportOptions("pendanaan", unit="KANWIL", paper="f4"), tmp_path / "r.pdf")
     signing.sign_pdf(tmp_path / "r.pdf", tmp_path / "s1.pdf", keys.konseptor_p12, keys.password, "konseptor",
                      field_box=result.spots["konseptor"])
     signing.sign_pdf(tmp_path / "s1.pdf", tmp_path / "s2.pdf", keys.kepala_p12, keys.password, "kepala",
                      field_box=result.spots["kepala"])
-    assert signing.verify_pdf(tmp_path / "s2.pdf", [keys.root_pem])["all_ok"]
+    assert verify.verify_pdf(tmp_path / "s2.pdf", [keys.root_pem])["all_ok"]
     reader = PdfReader(tmp_path / "s2.pdf")
     page = reader.pages[result.spots["kepala"][0]]
     rects = {str(a.get_object()["/T"]): [round(float(v), 1) for v in a.get_object()["/Rect"]]

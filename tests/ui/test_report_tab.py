@@ -64,7 +64,7 @@ def test_print_to_a_pdf_printer(qtbot, window, tmp_path):
 
 def test_sign_with_pkcs12_asks_password_and_keeps_it_nowhere(qtbot, window, monkeypatch, tmp_path, fake_dialogs):
     pki = pytest.importorskip("pki")
-    pytest.importorskip("renstra_desktop.core.pdf_signing")
+    pytest.importorskip("renstra_desktop.core.signing.sign")
     keys = pki.make_test_pki(tmp_path / "pki")
     tab = built(qtbot, window.report_tab, kind="pendanaan")
     before = tab.pdf
@@ -78,7 +78,7 @@ def test_sign_with_pkcs12_asks_password_and_keeps_it_nowhere(qtbot, window, monk
     target = tmp_path / "ttd.pdf"
     monkeypatch.setattr(dialogs, "choose_pdf_save", lambda *a, **k: target)
     tab.save()
-    from renstra_desktop.core.pdf_signing import verify_pdf
+    from renstra_desktop.core.signing.verify import verify_pdf
     assert verify_pdf(target, [keys.root_pem])["all_ok"]
     assert keys.password.decode() not in repr(vars(tab))
 

@@ -2,7 +2,7 @@
 db/0003_reports.sql) and the flowable that prints it.
 
 The flowable records where a signature goes (``BuildState.spots``: role -> (page_index, x1, y1,
-x2, y2) in PDF points, origin bottom-left), the box :func:`core.pdf_signing.sign_pdf` takes as
+x2, y2) in PDF points, origin bottom-left), the box :func:`core.signing.sign.sign_pdf` takes as
 ``field_box``: ``kepala`` is the space between the jabatan and the name, ``konseptor`` the box on
 the left (above the paraf table when there is one).  With the TTE option the BSrE placeholder
 character is printed in the middle of the ``kepala`` box.
@@ -24,7 +24,7 @@ from .layout import FONT, FONT_BOLD, GRID, HEAD_FILL, STYLES, escape
 from .qr import qr_drawing
 
 TTE_PLACEHOLDER = "^"
-SPOT_SIZE = (220.0, 72.0)          # room for pdf_signing's five-line stamp at 10 pt (leading 12)
+SPOT_SIZE = (220.0, 72.0)          # room for the signing stamp's five lines at 10 pt (leading 12)
 PARAF_ROLES = ("Konseptor", "Pemeriksa")
 QR_SIZE = 74.0
 

@@ -1,0 +1,67 @@
+"""The PDFs and certificate files signing reads and writes: clear Indonesian refusals, and an
+atomic write so a failure leaves no partial file."""
+from __future__ import annotations
+
+import os
+import tempfile
+from io import BytesIO
+from pathlib import Path
+
+from pyhanko.pdf_utils.reader import PdfFileReader
+
+from ..errors import SigningError
+
+
+def read_file(path, what: str, hint: str = "") -> bytes:
+    """The bytes of ``path``, or SigningError "``what`` ``path`` tidak dapat dibaca (reason).``hint``"."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise SigningError(f"{what} {path} tidak dapat dibaca ({exc.strerror}).{hint}") from exc
+
+
+def read_pdf(path) -> bytes:
+    """The bytes of a PDF file; refused when unreadable or not a PDF."""
+    data = read_file(path, "Berkas PDF", " Periksa nama dan lokasinya.")
+    if b"%PDF-" not in data[:1024]:
+        raise SigningError(f"Berkas {path} bukan PDF. Pilih berkas PDF hasil ekspor laporan.")
+    return data
+
+
+def open_reader(data: bytes, path) -> PdfFileReader:
+    """pyHanko's reader over ``data``; refused when damaged or password-protected."""
+    try:
+        reader = PdfFileReader(BytesIO(data))
+        reader.root  # noqa: B018 - forces the trailer and catalogue to be parsed
+    except Exception as exc:
+        raise SigningError(
+            f"PDF {path} rusak atau tidak dapat dibaca. Ekspor ulang dokumennya lalu coba lagi."
+        ) from exc
+    if reader.encrypted:
+        raise SigningError(
+            f"PDF {path} dikunci dengan kata sandi. Buka kuncinya dulu, lalu tanda tangani."
+        )
+    return reader
+
+
+def write_atomically(out_path, data: bytes) -> None:
+    """Write next to the target and rename at the end: a failure leaves no partial file."""
+    target = Path(out_path)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise SigningError(
+            f"Folder {target.parent} tidak dapat ditulisi ({exc.strerror}). Pilih folder lain."
+        ) from exc
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, target)
+    except OSError as exc:
+        Path(temp_name).unlink(missing_ok=True)
+        raise SigningError(
+            f"PDF bertanda tangan tidak dapat disimpan ke {target} ({exc.strerror})."
+            " Tutup berkas itu bila sedang terbuka, atau pilih nama lain."
+        ) from exc
