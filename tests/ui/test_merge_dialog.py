@@ -14,6 +14,7 @@ from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
 from renstra_desktop.ui import dialogs
 from renstra_desktop.ui import merge_dialog as md
+from renstra_desktop.ui.merge_models import MergeReportModel
 
 
 @pytest.fixture
@@ -207,7 +208,7 @@ def test_a_summary_of_hundreds_of_packages_renders(qtbot, window, tmp_path, qtmo
     dialog.grab()
     leaf = dialog.model.index(0, 0, dialog.model.index(0, 0, dialog.model.index(599, 0)))
     assert leaf.data() == "UPT-0599 · IKK 17.1 · 2026-01"
-    assert "di berkas ini <b>3,1</b>, di paket <b>4,2</b>" in leaf.data(md.MergeReportModel.DETAIL_ROLE)
+    assert "di berkas ini <b>3,1</b>, di paket <b>4,2</b>" in leaf.data(MergeReportModel.DETAIL_ROLE)
 
 
 def test_a_new_key_of_a_known_unit_is_repinned_with_a_reason(qtbot, window, upt_package, fake_dialogs):
