@@ -17,6 +17,7 @@ from ..paths import migrations_dir
 from .errors import FileError
 
 APPLICATION_ID = 0x52534444  # "RSDD": Renstra Desktop document
+PACKAGE_APPLICATION_ID = 0x5253504B  # "RSPK": a unit package (package_format.py, which imports this module)
 SQLITE_HEADER = b"SQLite format 3\x00"
 FILE_SUFFIX = ".renstra"
 
@@ -40,7 +41,7 @@ def _check_header(path: Path) -> None:
     if not path.exists():
         raise FileError(f"Berkas {path} tidak ditemukan. Periksa nama dan foldernya.")
     if path.is_dir():
-        raise FileError(f"{path} adalah folder, bukan berkas rencana.")
+        raise FileError(f"{path} adalah folder, bukan berkas rencana. Pilih berkas .renstra di dalamnya.")
     size = path.stat().st_size
     if size == 0:
         raise FileError(f"Berkas {path.name} kosong (0 bita). Pilih berkas rencana yang lain atau buat baru.")
@@ -91,10 +92,17 @@ def inspect_file(path: str | os.PathLike) -> dict:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.DatabaseError:
+        # sqlite's own text ("database disk image is malformed") tells a user nothing more
         raise FileError(
-            f"Berkas {path.name} rusak dan tidak dapat dibaca ({exc}). Gunakan salinan cadangan."
+            f"Berkas {path.name} rusak dan tidak dapat dibaca. Gunakan salinan cadangan "
+            "(berkas .cadangan-… di folder yang sama) atau minta salinan berkasnya lagi."
         ) from None
+    if app_id == PACKAGE_APPLICATION_ID:
+        raise FileError(
+            f"Berkas {path.name} adalah paket satker, bukan berkas rencana. Buka berkas rencana (.renstra), "
+            "lalu gabungkan paket ini ke dalamnya."
+        )
     if app_id != APPLICATION_ID:
         raise FileError(
             f"Berkas {path.name} adalah basis data SQLite, tetapi bukan berkas Renstra Desktop. "
