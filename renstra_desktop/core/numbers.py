@@ -7,6 +7,7 @@ a lone dot followed by exactly three digits ("1.234") is ambiguous and refused.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -35,7 +36,11 @@ def parse_number(text: str | float | int | None, *, field: str = "") -> float | 
     if isinstance(text, bool):
         raise ValidationError(f"Nilai {text!r} bukan angka.", field=field)
     if isinstance(text, (int, float)):
-        return float(text)
+        try:
+            number = float(text)
+        except OverflowError:
+            number = float("inf")
+        return _finite(number, field)
     raw = str(text)
     s = raw.strip().replace("\u00a0", " ")
     if s in ("", "-", "–", "N/A", "n/a"):
@@ -61,8 +66,18 @@ def parse_number(text: str | float | int | None, *, field: str = "") -> float | 
         raise ValidationError(
             f"“{raw}” bukan angka yang sah. Contoh penulisan: 3,2 atau 3.193,72.", field=field
         )
-    number = float(value)
+    number = _finite(float(value), field)
     return -number if negative else number
+
+
+def _finite(number: float, field: str) -> float:
+    """NaN and infinity (from JSON, or digits beyond a float) are no figure of a plan."""
+    if math.isnan(number):
+        raise ValidationError("NaN bukan angka: isi angka biasa, misalnya 3,2 atau 3.193,72, atau kosongkan.",
+                              field=field)
+    if math.isinf(number):
+        raise ValidationError("Angka ini terlalu besar: isi angka biasa, misalnya 3,2 atau 3.193,72.", field=field)
+    return number
 
 
 def format_number(value: float | None, decimals: int | None = None, *, missing: str = "–") -> str:
