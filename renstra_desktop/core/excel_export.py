@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 
 from . import queries
+from .errors import FileError, NotFound
+from .os_errors import os_reason
 from .schema import PLAN_YEARS
 
 NUMBER = "#,##0.00"
@@ -56,6 +58,13 @@ def export_workbook(conn, target: str | os.PathLike, unit_code: str | None, year
     from openpyxl.styles import Alignment, Font
 
     target = Path(target)
+    if unit_code is not None and unit_code not in queries.unit_names(conn):
+        raise NotFound(f"Satker “{unit_code}” tidak ada di berkas rencana ini. "
+                       f"Pilihan: {', '.join(queries.unit_names(conn))}, atau SEMUA untuk seluruh satker.")
+    if target.is_dir():
+        raise FileError(f"{target} adalah folder. Beri nama berkas, misalnya {target / 'rencana.xlsx'}.")
+    if not target.parent.is_dir():
+        raise FileError(f"Folder {target.parent} tidak ada. Buat foldernya dulu atau pilih folder lain.")
     book = Workbook()
     book.remove(book.active)
     for title, (header, rows) in _sheets(conn, unit_code, year).items():
@@ -76,6 +85,11 @@ def export_workbook(conn, target: str | os.PathLike, unit_code: str | None, year
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(width + 2, 62)
         sheet.freeze_panes = "B2"
     tmp = target.with_name(target.name + ".tmp")
-    book.save(tmp)
-    os.replace(tmp, target)
+    try:
+        book.save(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise FileError(f"Buku kerja tidak dapat disimpan ke {target} ({os_reason(exc)}). "
+                        "Tutup berkas itu bila sedang dibuka di Excel, atau pilih nama lain.") from None
     return target

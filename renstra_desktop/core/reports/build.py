@@ -17,6 +17,7 @@ from reportlab.platypus import Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..errors import FileError, NotFound
+from ..os_errors import os_reason
 from . import layout
 from .base import KINDS, TITLES, Context, ReportOptions, ReportResult, data_time, period_label
 from .qr import Payload, digest
@@ -120,17 +121,19 @@ def _heading(conn, options: ReportOptions, label: str) -> list:
 def write_pdf(target, data: bytes) -> Path:
     """Write next to the target and rename: an interrupted save never leaves half a PDF."""
     target = Path(target)
+    if target.is_dir():
+        raise FileError(f"{target} adalah folder. Beri nama berkas, misalnya {target / 'laporan.pdf'}.")
     try:
         handle, tmp = tempfile.mkstemp(prefix=".~", suffix=".pdf", dir=target.parent if str(target.parent) else ".")
     except OSError as exc:
-        raise FileError(f"Folder {target.parent} tidak dapat ditulisi ({exc.strerror}). Pilih folder lain.") from exc
+        raise FileError(f"Folder {target.parent} tidak dapat ditulisi ({os_reason(exc)}). Pilih folder lain.") from exc
     try:
         with os.fdopen(handle, "wb") as fh:
             fh.write(data)
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise FileError(f"Laporan tidak dapat disimpan ke {target} ({exc.strerror}). "
+        raise FileError(f"Laporan tidak dapat disimpan ke {target} ({os_reason(exc)}). "
                         "Tutup berkas itu bila sedang terbuka, atau pilih nama lain.") from exc
     return target
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FileError, NotFound, ValidationError
+from ..os_errors import os_reason
 from .base import ReportOptions
 from .build import collect
 from .qr import PREFIX, Payload, digest, parse_payload
@@ -73,7 +74,7 @@ def payload_from_pdf(path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise FileError(f"Berkas {path} tidak dapat dibaca ({exc.strerror}). Periksa nama dan lokasinya.") from exc
+        raise FileError(f"Berkas {path} tidak dapat dibaca ({os_reason(exc)}). Periksa nama dan lokasinya.") from exc
     if b"%PDF-" not in data[:1024]:
         raise FileError(f"Berkas {path.name} bukan PDF. Berikan PDF laporan Renstra Desktop.")
     try:
