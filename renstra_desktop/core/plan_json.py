@@ -17,7 +17,8 @@ from .audit import write_audit
 from .errors import FileError, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import PLAN_TABLES, TABLES
-from .store import Store
+from .os_errors import os_reason
+from .store import APPLICATION_ID, PACKAGE_APPLICATION_ID, SQLITE_HEADER, Store
 from .validation import clean_value
 
 FORMAT = "renstra-desktop/plan"
@@ -130,8 +131,60 @@ def validate_plan(data) -> tuple[dict[str, list[dict]], list[str]]:
                 except ValidationError as exc:
                     errors.append(f"{rpath}.{f.name}: {exc.message}")
             out.append(values)
+        errors.extend(_duplicate_keys(name, out))
         clean[name] = out
     return clean, errors
+
+
+def _key_label(spec, row: dict) -> str:
+    return " · ".join(str(row.get(c)) for c in spec.key)
+
+
+def _duplicate_keys(name: str, rows: list[dict]) -> list[str]:
+    """Two rows with one natural key (satker · IKK · tahun/periode) would fail on the UNIQUE constraint."""
+    spec = TABLES[name]
+    if not spec.key:
+        return []
+    errors, seen = [], {}
+    for i, row in enumerate(rows):
+        if not all(c in row for c in spec.key):
+            continue
+        first = seen.setdefault(tuple(row[c] for c in spec.key), i)
+        if first != i:
+            errors.append(f"$.tables.{name}[{i}]: kunci {_key_label(spec, row)} sudah dipakai "
+                          f"$.tables.{name}[{first}]. Satu baris per kunci: hapus salah satunya.")
+    return errors
+
+
+def _file_errors(data, clean: dict[str, list[dict]], conn) -> list[str]:
+    """Codes that name no unit or indicator, and natural keys the file already holds under another id.
+
+    ``conn`` is the target file (None for a new file): its units and indicators count as known."""
+    units = {r["code"] for r in clean.get("unit", [])}
+    indicators = {r["code"] for r in clean.get("indicator", [])}
+    if conn is not None:
+        units |= {r[0] for r in conn.execute("SELECT code FROM unit")}
+        indicators |= {r[0] for r in conn.execute("SELECT code FROM indicator")}
+    errors = []
+    if data["installation_unit"] not in units:
+        errors.append(f"$.installation_unit: satker “{data['installation_unit']}” tidak ada di tabel unit. "
+                      f"Pilihan: {', '.join(sorted(units)) or '(tabel unit kosong)'}.")
+    for name, rows in clean.items():
+        spec = TABLES[name]
+        for i, row in enumerate(rows):
+            for col in ("owner_unit", "unit_code"):
+                if row.get(col) is not None and row[col] not in units:
+                    errors.append(f"$.tables.{name}[{i}].{col}: satker “{row[col]}” tidak ada di tabel unit.")
+            if row.get("indicator_code") is not None and row["indicator_code"] not in indicators:
+                errors.append(f"$.tables.{name}[{i}].indicator_code: indikator “{row['indicator_code']}” "
+                              "tidak ada di tabel indikator.")
+            if conn is not None and spec.key:
+                found = conn.execute(f"SELECT id FROM {name} WHERE " + " AND ".join(f"{c} = ?" for c in spec.key),
+                                     tuple(row[c] for c in spec.key)).fetchone()
+                if found is not None and found[0] != row["id"]:
+                    errors.append(f"$.tables.{name}[{i}]: kunci {_key_label(spec, row)} sudah ada di berkas "
+                                  f"dengan id {found[0]}. Pakai id itu, atau hapus baris ini.")
+    return errors
 
 
 # -- apply -------------------------------------------------------------------------------------
@@ -143,10 +196,10 @@ def load_plan(path: str | os.PathLike, data, *, actor: str, dry_run: bool = Fals
     Returns counts per table.  Raises ValidationError listing every error; nothing is written.
     """
     clean, errors = validate_plan(data)
-    if errors:
-        raise ValidationError(f"{len(errors)} kesalahan di berkas JSON:\n" + "\n".join(errors), path="$")
+    _raise_errors(errors)
     target = Path(path)
     if not target.exists():
+        _raise_errors(_file_errors(data, clean, None))
         return _load_into_new(target, data["installation_unit"], clean, actor, dry_run)
     store = Store.open(target)
     try:
@@ -154,9 +207,15 @@ def load_plan(path: str | os.PathLike, data, *, actor: str, dry_run: bool = Fals
             raise ValidationError(
                 f"JSON ini milik satker {data['installation_unit']}, sedangkan berkas {target.name} milik "
                 f"satker {store.unit_code}. Muat ke berkas satker yang sama atau ke berkas baru.")
+        _raise_errors(_file_errors(data, clean, store.conn))
         return _apply(store, clean, actor, dry_run)
     finally:
         store.close()
+
+
+def _raise_errors(errors: list[str]) -> None:
+    if errors:
+        raise ValidationError(f"{len(errors)} kesalahan di berkas JSON:\n" + "\n".join(errors), path="$")
 
 
 def _load_into_new(target: Path, unit: str, clean, actor: str, dry_run: bool) -> dict:
@@ -213,9 +272,11 @@ def _apply(store: Store, clean: dict[str, list[dict]], actor: str, dry_run: bool
                 raise _DryRun
     except _DryRun:
         pass
-    except sqlite3.IntegrityError as exc:
+    except sqlite3.IntegrityError:
+        # the checks before cover the usual cases; sqlite's English text would only confuse
         raise ValidationError(
-            f"Data JSON bertentangan dengan isi berkas ({exc}); tidak ada yang disimpan.") from None
+            "Data JSON bertentangan dengan isi berkas: dua baris memakai kunci yang sama (satker, IKK, "
+            "tahun/periode). Tidak ada yang disimpan; periksa baris yang kuncinya diubah.") from None
     return report
 
 
@@ -223,10 +284,39 @@ class _DryRun(Exception):
     """Raised inside the transaction to roll a dry run back."""
 
 
+_DUMP_HINT = "Berikan berkas JSON hasil renstra-desktop dump."
+
+
 def read_json_file(path: str | os.PathLike):
+    """The JSON document in ``path``; FileError/ValidationError in Indonesian for anything else."""
+    path = Path(path)
+    if path.is_dir():
+        raise FileError(f"{path} adalah folder, bukan berkas JSON. {_DUMP_HINT}")
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise FileError(f"Berkas JSON {path} tidak ditemukan.") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(f"Berkas {Path(path).name} bukan JSON yang sah ({exc}).", path="$") from None
+        raise FileError(f"Berkas JSON {path} tidak ditemukan. Periksa nama dan foldernya.") from None
+    except OSError as exc:
+        raise FileError(f"Berkas JSON {path} tidak dapat dibaca ({os_reason(exc)}). "
+                        "Salin berkasnya ke folder Dokumen Anda lalu coba lagi.") from None
+    name = path.name
+    if not raw.strip():
+        raise ValidationError(f"Berkas {name} kosong. {_DUMP_HINT}", path="$")
+    if raw.startswith(SQLITE_HEADER):
+        app_id = int.from_bytes(raw[68:72], "big")
+        what = {APPLICATION_ID: "berkas rencana (.renstra)",
+                PACKAGE_APPLICATION_ID: "paket satker (.rpkg)"}.get(app_id, "basis data SQLite")
+        raise ValidationError(f"Berkas {name} adalah {what}, bukan JSON. {_DUMP_HINT}", path="$")
+    if raw.startswith(b"%PDF"):
+        raise ValidationError(f"Berkas {name} adalah PDF, bukan JSON. {_DUMP_HINT}", path="$")
+    try:
+        return json.loads(raw.decode("utf-8-sig"))     # a BOM from Notepad is harmless
+    except UnicodeDecodeError:
+        raise ValidationError(f"Berkas {name} bukan JSON (bukan teks UTF-8). {_DUMP_HINT}", path="$") from None
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            f"Berkas {name} bukan JSON yang sah: terpotong atau rusak di baris {exc.lineno}, kolom {exc.colno}. "
+            f"Periksa berkasnya, atau buat ulang dengan renstra-desktop dump.", path="$") from None
+    except ValueError:   # an integer with thousands of digits (Python's limit on int conversion)
+        raise ValidationError(f"Berkas {name} memuat angka yang terlalu panjang. Periksa angkanya; {_DUMP_HINT}",
+                              path="$") from None
