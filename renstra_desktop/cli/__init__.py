@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from .. import __version__
@@ -16,8 +17,47 @@ from ..core.errors import RenstraError
 COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export"]
 
 
+# argparse's complaints (Python 3.11 wording) in Indonesian; anything else is shown as argparse says it.
+_ARGPARSE_MESSAGES = [
+    (r"argument (?P<arg>SUBCOMMAND|PERINTAH): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.*)\)",
+     "Perintah {value} tidak dikenal. Pilihan: {choices}."),
+    (r"argument (?P<arg>[^:]+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.*)\)",
+     "{arg}: nilai {value} tidak dikenal. Pilihan: {choices}."),
+    (r"argument (?P<arg>[^:]+): invalid int value: (?P<value>.+)", "{arg}: harus bilangan bulat, bukan {value}."),
+    (r"argument (?P<arg>[^:]+): invalid \S+ value: (?P<value>.+)", "{arg}: nilai {value} tidak sah."),
+    (r"argument (?P<arg>[^:]+): expected one argument", "{arg} memerlukan satu nilai."),
+    (r"argument (?P<arg>[^:]+): expected at least one argument", "{arg} memerlukan paling sedikit satu nilai."),
+    (r"argument (?P<arg>[^:]+): expected at most one argument", "{arg} menerima paling banyak satu nilai."),
+    (r"argument (?P<arg>[^:]+): not allowed with argument (?P<other>.+)", "{arg} tidak dapat dipakai bersama {other}."),
+    (r"argument (?P<arg>[^:]+): ignored explicit argument (?P<value>.+)", "{arg} tidak menerima nilai {value}."),
+    (r"the following arguments are required: (?P<args>.+)", "Argumen wajib belum diberikan: {args}."),
+    (r"one of the arguments (?P<args>.+) is required", "Berikan salah satu dari: {args}."),
+    (r"unrecognized arguments: (?P<args>.+)", "Argumen tidak dikenal: {args}."),
+    (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)", "Opsi {option} ambigu: bisa berarti {matches}."),
+]
+
+
+def _indonesian(message: str) -> str:
+    for pattern, text in _ARGPARSE_MESSAGES:
+        match = re.fullmatch(pattern, message)
+        if match:
+            parts = match.groupdict()
+            if "choices" in parts:
+                parts["choices"] = parts["choices"].replace("'", "")
+            return text.format(**parts)
+    return message
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that complains in one Indonesian line and says where the help is
+    (subcommand parsers are made of the same class)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {_indonesian(message)} Lihat: {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="renstra-desktop",
         description="Renstra Desktop: rencana strategis 2025-2029 (Kanwil Ditjenpas NTB), luring.",
     )
