@@ -7,6 +7,7 @@ key is not pinned.
 from __future__ import annotations
 
 import json
+import sys
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -139,6 +140,13 @@ def cmd_merge(args) -> int:
                 print(f"      {name}: berkas ini {old!r} | paket {new!r}")
     if report.backup:
         print(f"Cadangan sebelum penggabungan: {report.backup}")
+    rejected = [r for r in report.results if r.status == "rejected"]
+    if len(rejected) == 1:     # the summary above is on stdout; a script (or a user) also sees why on stderr
+        print(f"renstra-desktop: 1 paket ditolak, tidak digabungkan: {rejected[0].path.name}: {rejected[0].message}",
+              file=sys.stderr)
+    elif rejected:
+        print(f"renstra-desktop: {len(rejected)} paket ditolak, tidak digabungkan: "
+              f"{', '.join(r.path.name for r in rejected)}. Alasan tiap paket tertulis di atas.", file=sys.stderr)
     return 0 if report.ok else 1
 
 
