@@ -114,8 +114,8 @@ def unit_skeleton(unit_code: str) -> dict:
     plan = read_embedded()
     unit = next((u for u in plan["units"] if u["code"] == unit_code), None)
     if unit is None:
-        raise ValidationError(f"Kode satuan kerja “{unit_code}” tidak dikenal.",
-                              field="unit_code")
+        raise ValidationError(f"Kode satuan kerja “{unit_code}” tidak dikenal. "
+                              f"Pilihan: {', '.join(u['code'] for u in plan['units'])}.", field="unit_code")
     areas = list(dict.fromkeys((r["program_code"], r["area"]) for r in plan["risks"]))
     aspects = list(dict.fromkeys(r["aspect"] for r in plan["roadmap_items"]))
     lines = list(dict.fromkeys(f["line_code"] for f in plan["funding"]))

@@ -174,7 +174,9 @@ def pin_key(store, unit_code: str, fingerprint_text: str, *, actor: str, reason:
         raise ValidationError("Sidik jari tidak cocok dengan kunci paket. Periksa kembali angka yang dibacakan.")
     unit_code = (unit_code or "").strip().upper()
     if not store.conn.execute("SELECT 1 FROM unit WHERE code = ? AND deleted = 0", (unit_code,)).fetchone():
-        raise ValidationError(f"Satker “{unit_code}” tidak ada di direktori satker berkas ini.", field="unit_code")
+        codes = [r[0] for r in store.conn.execute("SELECT code FROM unit WHERE deleted = 0 ORDER BY seq")]
+        raise ValidationError(f"Satker “{unit_code}” tidak ada di direktori satker berkas ini. "
+                              f"Pilihan: {', '.join(codes)}.", field="unit_code")
     if unit_code == store.unit_code:
         raise ValidationError("Kunci satker berkas ini sendiri tidak perlu disematkan.", field="unit_code")
     reason = (reason or "").strip()

@@ -43,10 +43,12 @@ class ReportOptions:
             raise ValidationError(
                 f"Periode “{self.period}” tidak sah. Contoh: 2026, 2026-S1, 2026-TW3, 2026-05.")
         if self.period and self.year and int(self.period[:4]) != self.year:
-            raise ValidationError(f"Periode {self.period} tidak berada di tahun {self.year}.")
+            raise ValidationError(f"Periode {self.period} tidak berada di tahun {self.year}. "
+                                  f"Pilih periode tahun {self.year}, atau berikan tahun atau periodenya saja.")
         year = self.year or (int(self.period[:4]) if self.period else None)
         if year is not None and year not in PLAN_YEARS:
-            raise ValidationError(f"Tahun {year} di luar Renstra ({PLAN_PERIOD}).")
+            raise ValidationError(f"Tahun {year} di luar Renstra {PLAN_PERIOD}. "
+                                  f"Pilih tahun {PLAN_YEARS[0]} sampai {PLAN_YEARS[-1]}.")
         return self
 
     @property
