@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
-from ..core.errors import ValidationError
+from ..core.errors import NotFound, ValidationError
 from ..core.numbers import format_nip
 from ..core.reports.base import KINDS, ReportOptions
 from ..core.store import Store
@@ -63,7 +63,13 @@ def register(sub) -> None:
 
 def _unit(args, store) -> str | None:
     unit = (args.unit or store.unit_code).upper()
-    return None if unit == "SEMUA" else unit
+    if unit == "SEMUA":
+        return None
+    codes = [r[0] for r in store.conn.execute("SELECT code FROM unit WHERE deleted = 0 ORDER BY seq")]
+    if unit not in codes:
+        raise NotFound(f"Satker “{unit}” tidak ada di berkas rencana ini. Pilihan: {', '.join(codes)}, "
+                       "atau SEMUA untuk seluruh satker.")
+    return unit
 
 
 def _generated_at(text: str | None):

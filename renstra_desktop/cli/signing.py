@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.errors import SigningError
+from ..core.os_errors import os_reason
 
 ROLES = ("konseptor", "kepala")  # signing order; see core.signing.sign.ROLES
 
@@ -44,12 +45,15 @@ def register(sub) -> None:
 def _password(args) -> bytes:
     if args.password_file is None:
         return getpass.getpass("Kata sandi sertifikat: ").encode("utf-8")
+    ask = "atau hilangkan --password-file agar kata sandi ditanyakan."
     try:
         lines = Path(args.password_file).read_bytes().splitlines()
+    except FileNotFoundError:
+        raise SigningError(f"Berkas kata sandi {args.password_file} tidak ditemukan. Periksa namanya, {ask}") from None
     except OSError as exc:
         raise SigningError(
-            f"Berkas kata sandi {args.password_file} tidak dapat dibaca ({exc.strerror})."
-        ) from exc
+            f"Berkas kata sandi {args.password_file} tidak dapat dibaca ({os_reason(exc)}). Periksa izinnya, {ask}"
+        ) from None
     return lines[0] if lines else b""
 
 
@@ -77,7 +81,9 @@ def cmd_verify_pdf(args) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0 if report["all_ok"] else 1
     if not report["signatures"]:
-        print(f"{args.pdf}: tidak ada tanda tangan.")
+        raise SigningError(f"{Path(args.pdf).name} belum ditandatangani secara digital: tidak ada tanda tangan untuk "
+                           "diperiksa. Tanda tangani dengan renstra-desktop sign-pdf, atau periksa angka laporannya "
+                           "dengan renstra-desktop verify-report.")
     for number, sig in enumerate(report["signatures"], start=1):
         when = sig["signing_time"]
         when = format_signing_time(datetime.fromisoformat(when)) if when else "waktu tidak ada"
