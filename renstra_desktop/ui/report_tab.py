@@ -23,6 +23,7 @@ from ..core import queries
 from ..core.reports.base import KINDS, TITLES, ReportOptions
 from ..core.schema import PLAN_YEARS
 from . import dialogs
+from .indicator_models import default_year
 from .worker import run_in_background
 
 PERIODS = [("", "Tahunan"), ("S1", "Semester I"), ("S2", "Semester II"), ("TW1", "Triwulan I"),
@@ -67,6 +68,7 @@ class ReportTab(QWidget):
         self.unit = QComboBox()
         self.year = QSpinBox()
         self.year.setRange(PLAN_YEARS[0], PLAN_YEARS[-1])
+        self.year.setValue(default_year())        # this year, as the Indikator tab (not always 2025)
         self.period = QComboBox()
         for code, label in PERIODS:
             self.period.addItem(self.tr(label), code)
@@ -119,6 +121,8 @@ class ReportTab(QWidget):
         layout.addWidget(scroll, 1)
 
         self.kind.currentIndexChanged.connect(self._update_enabled)
+        self._unit_chosen = False        # until the user picks a unit here, follow the window's selector
+        self.unit.activated.connect(lambda *_: setattr(self, "_unit_chosen", True))
         controller.file_opened.connect(self.reload_units)
         self.reload_units()
         self._update_enabled()
@@ -133,10 +137,21 @@ class ReportTab(QWidget):
             if self.controller.is_kanwil or u["code"] == own:
                 self.unit.addItem(u["name"], u["code"])
         if self.controller.is_kanwil:
-            self.unit.addItem(self.tr("Seluruh satker (gabungan)"), "")
+            self.unit.addItem(self.tr("Semua satker (gabungan)"), "")   # as the window's selector
         index = self.unit.findData(own)
         self.unit.setCurrentIndex(max(index, 0))
+        self._unit_chosen = False
         self._clear()
+
+    def showEvent(self, event) -> None:
+        """Open on the unit the window shows ("Semua satker" -> the whole province), unless the user
+        already chose one here."""
+        super().showEvent(event)
+        selected = getattr(self.window(), "selected_unit", None)
+        if not self._unit_chosen and callable(selected):
+            index = self.unit.findData(selected() or "")
+            if index >= 0:
+                self.unit.setCurrentIndex(index)
 
     def options(self) -> ReportOptions:
         kind = self.kind.currentData()
@@ -185,7 +200,7 @@ class ReportTab(QWidget):
         dialogs.warn(self, self.tr("Laporan"), getattr(exc, "message", str(exc)))
 
     def _show(self, pdf: bytes, pages: list[QImage]) -> None:
-        self._clear()
+        self._clear(hint=False)
         self.pdf, self.pages = pdf, pages
         for image in pages:
             label = QLabel()
@@ -194,13 +209,23 @@ class ReportTab(QWidget):
             self.preview_layout.addWidget(label)
         self._update_enabled()
 
-    def _clear(self) -> None:
+    def _clear(self, hint: bool = True) -> None:
         while self.preview_layout.count():
             item = self.preview_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.pdf, self.pages = None, []
+        if hint:
+            self._add_hint()
         self._update_enabled()
+
+    def _add_hint(self) -> None:
+        """The empty preview says what to do."""
+        hint = QLabel(self.tr("Pilih laporan, satker dan tahun di sebelah kiri, lalu klik “Buat laporan”.\n"
+                              "Halaman laporan tampil di sini."))
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setStyleSheet("color: #202020; padding-top: 120px;")
+        self.preview_layout.addWidget(hint)
 
     def page_count(self) -> int:
         return len(self.pages)

@@ -51,9 +51,11 @@ class PlanTableView(QTableView):
         model = self.model()
         header = self.horizontalHeader()
         for i, column in enumerate(model.columns()):
-            self.setColumnWidth(i, column.width)
+            # mode first: a section still in Stretch mode from the previous columns (the Satker column
+            # shifts them by one) ignores a new width and would keep its stretched size
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if column.stretch
                                         else QHeaderView.ResizeMode.Interactive)
+            self.setColumnWidth(i, column.width)
         if not self.fit_rows:
             self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self._fit_rows_when_visible()
