@@ -164,8 +164,8 @@ def test_risk_analysis_column_and_heat_map_when_scores_are_filled(kanwil_store, 
                                                 "residual_likelihood": "2", "residual_impact": "2"})
     kanwil_service.update("risk", second["id"], {"inherent_likelihood": "5", "inherent_impact": "5"})
     text = squeeze(stream_text(build(kanwil_store, "risiko").pdf))
-    assert squeeze("Inheren: K4 × D5 = 24 (Sangat tinggi)") in text
-    assert squeeze("Residual: K2 × D2 = 7 (Rendah)") in text
+    assert squeeze("Inheren: K4, D5: besaran 24 (Sangat tinggi)") in text
+    assert squeeze("Residual: K2, D2: besaran 7 (Rendah)") in text
     assert "AnalisisRisiko" in text and "PerluRTP" in text
 
 

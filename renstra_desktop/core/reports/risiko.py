@@ -23,7 +23,8 @@ def _analysis(r, stage) -> str:
     k, d, m, lvl = (r[f"{stage}_likelihood"], r[f"{stage}_impact"], r[f"{stage}_magnitude"], r[f"{stage}_level"])
     if k is None or d is None:
         return ""
-    return f"K{k} × D{d} = {m} ({lvl})"
+    # besaran is looked up in the 5 × 5 matrix, not multiplied: "K4 × D5 = 24" read as wrong arithmetic
+    return f"K{k}, D{d}: besaran {m} ({lvl})"
 
 
 def collect(conn, options) -> dict:
