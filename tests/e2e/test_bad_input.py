@@ -344,3 +344,22 @@ def test_output_into_a_folder_or_a_missing_folder(desk, command, target, says):
             else ["export-xlsx", desk.plan, "-o", out])
     refused(desk, *argv, says=says)
     assert not (desk.root.parent / "map.tmp").exists() and not (desk.root / "map.tmp").exists()
+
+
+# --- the same rules where the window types them ------------------------------------------------
+
+@pytest.mark.parametrize("typed, says", [("1" + "0" * 400, "terlalu besar"), ("3.193.72", "bukan angka"),
+                                         ("1.234", "ambigu"), ("tiga", "bukan angka")])
+def test_a_number_typed_wrong_in_a_cell_is_refused_and_nothing_written(desk, typed, says):
+    """The window writes through PlanService; a typed figure beyond a float became infinity."""
+    from renstra_desktop.core.errors import ValidationError
+    from renstra_desktop.core.rows import stable_id
+
+    before = tree_state(desk.root)
+    with Store.open(desk.plan) as store:
+        service = PlanService(store, actor="penguji")
+        with pytest.raises(ValidationError, match=says) as refused_value:
+            service.update("indicator_target", stable_id("indicator_target", "KANWIL", "IKK 17.1", 2026),
+                           {"value": typed})
+    assert not any(english in refused_value.value.message for english in ENGLISH)
+    assert tree_state(desk.root) == before
