@@ -277,7 +277,7 @@ def test_a_damaged_package_in_a_batch_stops_only_itself(desk):
 
 def test_verify_pdf_of_an_unsigned_report(desk):
     refused(desk, "verify-pdf", desk.pdf, "--trust", desk.pki.root_pem,
-            says=["belum ditandatangani", "sign-pdf"])
+            says=["belum ditandatangani", "Tanda tangani"])
 
 
 @pytest.mark.parametrize("name, says", [
