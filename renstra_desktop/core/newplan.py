@@ -60,6 +60,8 @@ def seed_row_id(table: str, row: dict) -> str:
 def create_plan_file(path: str | os.PathLike, unit_code: str = "KANWIL") -> Store:
     """Create ``path`` holding the embedded plan for ``unit_code`` and return it opened."""
     target = Path(path)
+    if target.is_dir():
+        raise FileError(f"{target} adalah folder. Beri nama berkas, misalnya {target / 'rencana.renstra'}.")
     if target.exists():
         raise FileError(f"Berkas {target.name} sudah ada. Pilih nama lain agar berkas itu tidak tertimpa.")
     if unit_code == "KANWIL":

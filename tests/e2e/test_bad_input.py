@@ -319,6 +319,8 @@ def test_verify_report_refusals(desk):
     (["export-xlsx", "{plan}", "-o", "{root}/x.xlsx", "--unit", "LPS-XXX"], ["LPS-XXX", "Pilihan: KANWIL"]),
     (["signatory", "show", "{plan}", "--unit", "LPS-XXX"], ["LPS-XXX", "Pilihan: KANWIL"]),
     (["init", "{root}/baru.renstra", "--unit", "LPS-XXX"], ["LPS-XXX", "Pilihan: KANWIL"]),
+    (["init", "{root}/map"], ["adalah folder", "Beri nama berkas"]),
+    (["init", "{plan}"], ["sudah ada", "Pilih nama lain"]),
     (["keys", "pin", "{plan}", "LPS-XXX", "1111-2222-3333-4444-5555-6666-7777-8888"], ["LPS-XXX", "Pilihan:"]),
     (["report", "capaian", "{plan}", "-o", "{root}/x.pdf", "--year", "2031"], ["2031", "2025 sampai 2029"]),
     (["export-xlsx", "{plan}", "-o", "{root}/x.xlsx", "--year", "2031"], ["2031", "2025"]),
