@@ -14,13 +14,6 @@ from ..core.os_errors import os_reason
 
 ROLES = ("konseptor", "kepala")  # signing order; see core.signing.sign.ROLES
 
-_COVERAGE = {
-    "entire_file": "seluruh dokumen",
-    "later_changes_harmless": "revisi yang ditandatangani; sesudahnya hanya tanda tangan/isian",
-    "altered": "TIDAK: dokumen diubah sesudahnya",
-}
-
-
 def register(sub) -> None:
     p = sub.add_parser("sign-pdf", help="tanda tangani PDF (PAdES, luring) dengan berkas PKCS#12")
     p.add_argument("pdf", metavar="IN.pdf")
@@ -66,36 +59,15 @@ def cmd_sign_pdf(args) -> int:
     return 0
 
 
-def _yes(flag: bool) -> str:
-    return "ya" if flag else "TIDAK"
-
-
 def cmd_verify_pdf(args) -> int:
-    from ..core.signing.stamp import format_signing_time
-    from ..core.signing.verify import verify_pdf
+    from ..core.signing.verify import describe, verify_pdf
 
     # pyHanko logs a traceback for every untrusted chain; the report already says it.
     logging.getLogger("pyhanko").setLevel(logging.ERROR)
     report = verify_pdf(args.pdf, args.trust)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
-        return 0 if report["all_ok"] else 1
-    if not report["signatures"]:
-        raise SigningError(f"{Path(args.pdf).name} belum ditandatangani secara digital: tidak ada tanda tangan untuk "
-                           "diperiksa. Tanda tangani dengan renstra-desktop sign-pdf, atau periksa angka laporannya "
-                           "dengan renstra-desktop verify-report.")
-    for number, sig in enumerate(report["signatures"], start=1):
-        when = sig["signing_time"]
-        when = format_signing_time(datetime.fromisoformat(when)) if when else "waktu tidak ada"
-        print(f"{number}. {sig['field']}: {sig['signer'] or '?'}, {when}")
-        print(f"   utuh: {_yes(sig['intact'])}; mencakup: {_COVERAGE[sig['coverage']]};"
-              f" tepercaya: {_yes(sig['trusted'])}")
-        if sig["problem"]:
-            print(f"   masalah: {sig['problem']}")
-    if report["signatures"] and not args.trust:
-        print("Belum ada sertifikat tepercaya: berikan sertifikat akar dengan --trust AKAR.pem.")
-    if report["all_ok"]:
-        print("Semua tanda tangan utuh dan tepercaya.")
-        return 0
-    print("Tidak semua tanda tangan sah dan tepercaya: jangan pakai sebagai dokumen resmi.")
-    return 1
+    else:
+        hint = None if args.trust else "berikan sertifikat akar dengan --trust AKAR.pem."
+        print("\n".join(describe(report, hint)))
+    return 0 if report["all_ok"] else 1

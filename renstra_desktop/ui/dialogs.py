@@ -108,6 +108,7 @@ def choose_save_file(parent: QWidget | None, title: str, directory: str = "", *,
 # -- reports (issue 4) -------------------------------------------------------------------------
 PDF_FILTER_SOURCE = "Dokumen PDF (*.pdf);;Semua berkas (*)"
 P12_FILTER_SOURCE = "Sertifikat PKCS#12 (*.p12 *.pfx);;Semua berkas (*)"
+CERT_FILTER_SOURCE = "Sertifikat akar tepercaya (*.pem *.crt *.cer *.der);;Semua berkas (*)"
 
 
 def choose_pdf_save(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
@@ -133,6 +134,13 @@ def choose_p12(parent: QWidget | None, title: str, directory: str = "") -> Path 
     from PySide6.QtWidgets import QFileDialog
 
     path, _ = QFileDialog.getOpenFileName(parent, title, directory, tr(P12_FILTER_SOURCE))
+    return Path(path) if path else None
+
+
+def choose_certificate(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getOpenFileName(parent, title, directory, tr(CERT_FILTER_SOURCE))
     return Path(path) if path else None
 
 

@@ -30,6 +30,8 @@ PERIODS = [("", "Tahunan"), ("S1", "Semester I"), ("S2", "Semester II"), ("TW1",
            ("TW2", "Triwulan II"), ("TW3", "Triwulan III"), ("TW4", "Triwulan IV")]
 PREVIEW_SCALE = 1.0      # 72 dpi: a landscape page is about 842 pixels wide
 
+TRUSTED_CERTS_KEY = "signing/trusted_certificates"   # QSettings: root certificates this user trusts
+
 
 def render_pages(pdf: bytes, scale: float = PREVIEW_SCALE) -> list[QImage]:
     """Every page as a QImage (safe off the GUI thread), annotations and stamps included."""
@@ -91,17 +93,19 @@ class ReportTab(QWidget):
         self.print_button = QPushButton(self.tr("Cetak…"))
         self.sign_button = QPushButton(self.tr("Tandatangani…"))
         self.verify_button = QPushButton(self.tr("Periksa laporan…"))
+        self.check_signatures_button = QPushButton(self.tr("Periksa tanda tangan PDF…"))
         self.build_button.clicked.connect(self.build)
         self.save_button.clicked.connect(self.save)
         self.print_button.clicked.connect(self.print_report)
         self.sign_button.clicked.connect(self.sign)
         self.verify_button.clicked.connect(self.verify)
+        self.check_signatures_button.clicked.connect(self.check_signatures)
         self.status = QLabel()
         self.status.setWordWrap(True)
         left = QVBoxLayout()
         left.addLayout(form)
         for button in (self.build_button, self.save_button, self.print_button, self.sign_button,
-                       self.verify_button):
+                       self.verify_button, self.check_signatures_button):
             left.addWidget(button)
         left.addWidget(self.status)
         left.addStretch(1)
@@ -353,3 +357,35 @@ class ReportTab(QWidget):
             dialogs.warn(self, self.tr("Periksa laporan"), exc.message)
             return
         (dialogs.info if result.matches else dialogs.warn)(self, self.tr("Periksa laporan"), result.message)
+
+    def check_signatures(self) -> None:
+        """Check the digital signatures of a PDF against the root certificates this user trusts
+        (remembered in the settings; the first check asks for one)."""
+        import logging
+
+        from PySide6.QtCore import QSettings
+
+        from ..core.errors import RenstraError
+        from ..core.signing.verify import describe, verify_pdf
+
+        title = self.tr("Periksa tanda tangan PDF")
+        path = dialogs.choose_pdf_open(self, self.tr("PDF bertanda tangan"))
+        if path is None:
+            return
+        settings = QSettings()
+        trusted = [p for p in (settings.value(TRUSTED_CERTS_KEY, []) or []) if Path(p).is_file()]
+        if not trusted:
+            chosen = dialogs.choose_certificate(self, self.tr("Sertifikat akar yang Anda percayai (boleh dilewati)"))
+            if chosen is not None:
+                trusted = [str(chosen)]
+        logging.getLogger("pyhanko").setLevel(logging.ERROR)   # the report says what a log would
+        try:
+            report = verify_pdf(path, trusted)
+            lines = describe(report, None if trusted else self.tr(
+                "pilih sertifikat akar saat pemeriksaan berikutnya."))
+        except RenstraError as exc:
+            dialogs.warn(self, title, exc.message)
+            return
+        if trusted:
+            settings.setValue(TRUSTED_CERTS_KEY, trusted)
+        (dialogs.info if report["all_ok"] else dialogs.warn)(self, title, "\n".join(lines))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
@@ -105,3 +106,42 @@ def verify_pdf(path, trust: Iterable = ()) -> dict:
         "signatures": signatures,
         "all_ok": bool(signatures) and all(s["ok"] for s in signatures),
     }
+
+
+_COVERAGE_TEXT = {
+    "entire_file": "seluruh dokumen",
+    "later_changes_harmless": "revisi yang ditandatangani; sesudahnya hanya tanda tangan/isian",
+    "altered": "TIDAK: dokumen diubah sesudahnya",
+}
+
+
+def describe(report: dict, trust_hint: str | None = None) -> list[str]:
+    """The verification report in Indonesian, one line per fact, the verdict last.
+
+    ``trust_hint`` says how to give a trusted root when none was given (None: one was given).
+    The command line prints these lines and the window shows them: both say the same.
+    """
+    from datetime import datetime
+
+    from .stamp import format_signing_time
+
+    if not report["signatures"]:
+        raise SigningError(
+            f"{Path(report['path']).name} belum ditandatangani secara digital: tidak ada tanda tangan untuk "
+            "diperiksa. Tanda tangani dulu (Tandatangani… di tab Laporan, atau renstra-desktop sign-pdf), atau "
+            "periksa angka laporannya lewat kode QR (Periksa laporan…, atau renstra-desktop verify-report).")
+    lines = []
+    for number, sig in enumerate(report["signatures"], start=1):
+        when = sig["signing_time"]
+        when = format_signing_time(datetime.fromisoformat(when)) if when else "waktu tidak ada"
+        yes = {True: "ya", False: "TIDAK"}
+        lines.append(f"{number}. {sig['field']}: {sig['signer'] or '?'}, {when}")
+        lines.append(f"   utuh: {yes[bool(sig['intact'])]}; mencakup: {_COVERAGE_TEXT[sig['coverage']]};"
+                     f" tepercaya: {yes[bool(sig['trusted'])]}")
+        if sig["problem"]:
+            lines.append(f"   masalah: {sig['problem']}")
+    if trust_hint:
+        lines.append(f"Belum ada sertifikat tepercaya: {trust_hint}")
+    lines.append("Semua tanda tangan utuh dan tepercaya." if report["all_ok"] else
+                 "Tidak semua tanda tangan sah dan tepercaya: jangan pakai sebagai dokumen resmi.")
+    return lines
