@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import package_format as fmt
 from .keys import current_pin, fingerprint, key_status, verify_signature
+from .os_errors import os_reason
 from .package_format import PackageError
 from .package_rules import invalid_rows
 from .schema import TABLES
@@ -248,7 +249,8 @@ def _read_limited(path: Path) -> bytes:
         with path.open("rb") as fh:
             return fh.read(fmt.MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise PackageError(f"Berkas {path.name} tidak dapat dibaca ({exc.strerror}).") from None
+        raise PackageError(f"Berkas {path.name} tidak dapat dibaca ({os_reason(exc)}). "
+                           "Salin paketnya ke folder lokal lalu coba lagi.") from None
 
 
 def _compare_schema(name: str, found: set, expected: frozenset) -> None:

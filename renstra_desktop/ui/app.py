@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from .. import APP_NAME, __version__
+from ..core.os_errors import os_reason
 from ..core.errors import RenstraError
 from ..core.store import Store
 from . import dialogs
@@ -67,7 +68,7 @@ def first_run_store() -> Store | None:
         except OSError as exc:
             dialogs.warn(None, tr("Rencana tidak dapat dibuat"), tr(
                 "Folder data {folder} tidak dapat ditulis ({error}).").format(
-                folder=default_plan_path().parent, error=exc.strerror))
+                folder=default_plan_path().parent, error=os_reason(exc)))
             return None
 
 

@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QTabWidget, QToolBar, QWidget
 
 from .. import APP_NAME, __version__
+from ..core.os_errors import os_reason
 from ..core import queries
 from ..core.errors import RenstraError
 from ..core.store import Store
@@ -296,7 +297,7 @@ class MainWindow(QMainWindow):
             return False
         except OSError as exc:
             dialogs.warn(self, self.tr("Rencana baru"), self.tr(
-                "Berkas {path} tidak dapat ditulis ({error}). Pilih folder lain.").format(path=path, error=exc.strerror))
+                "Berkas {path} tidak dapat ditulis ({error}). Pilih folder lain.").format(path=path, error=os_reason(exc)))
             return False
         self.controller.open_store(store)
         self.remember_recent(store.path)
@@ -315,7 +316,7 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             dialogs.warn(self, self.tr("Simpan Sebagai"), self.tr(
                 "Salinan tidak dapat ditulis ke {path} ({error}). Pilih folder lain.").format(
-                path=path, error=exc.strerror))
+                path=path, error=os_reason(exc)))
             return False
         self.remember_recent(saved)
         self.statusBar().showMessage(self.tr("Salinan disimpan: {path}").format(path=saved), 8000)

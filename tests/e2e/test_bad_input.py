@@ -282,9 +282,7 @@ def test_verify_pdf_of_an_unsigned_report(desk):
 
 @pytest.mark.parametrize("name, says", [
     ("data.json", ["bukan PDF"]), ("kanwil.renstra", ["bukan PDF"]),
-    pytest.param("tidak-ada.pdf", ["tidak ditemukan", "Periksa nama"], marks=pytest.mark.xfail(
-        strict=True, reason="core/signing/files.py puts the OS's English text in the message "
-                            "(being refactored by another engineer; reported)")),
+    ("tidak-ada.pdf", ["tidak ditemukan", "Periksa nama"]),
 ])
 def test_verify_pdf_of_what_is_not_a_pdf(desk, name, says):
     refused(desk, "verify-pdf", desk.root / name, says=says)

@@ -46,7 +46,7 @@ def load_credentials(p12_path, password: bytes, now: datetime) -> Credentials:
             continue
     else:
         raise SigningError(
-            f"Kata sandi sertifikat {Path(p12_path).name} salah. Ketik ulang kata sandinya."
+            f"Kata sandi sertifikat {Path(p12_path).name} salah. Periksa kata sandinya (huruf besar/kecil) lalu coba lagi."
         )
     if key is None or cert is None:
         raise SigningError(

@@ -10,14 +10,17 @@ from pathlib import Path
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from ..errors import SigningError
+from ..os_errors import os_reason
 
 
 def read_file(path, what: str, hint: str = "") -> bytes:
     """The bytes of ``path``, or SigningError "``what`` ``path`` tidak dapat dibaca (reason).``hint``"."""
     try:
         return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SigningError(f"{what} {path} tidak ditemukan.{hint}") from None
     except OSError as exc:
-        raise SigningError(f"{what} {path} tidak dapat dibaca ({exc.strerror}).{hint}") from exc
+        raise SigningError(f"{what} {path} tidak dapat dibaca ({os_reason(exc)}).{hint}") from exc
 
 
 def read_pdf(path) -> bytes:
@@ -51,7 +54,7 @@ def write_atomically(out_path, data: bytes) -> None:
         handle, temp_name = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise SigningError(
-            f"Folder {target.parent} tidak dapat ditulisi ({exc.strerror}). Pilih folder lain."
+            f"Folder {target.parent} tidak dapat ditulisi ({os_reason(exc)}). Pilih folder lain."
         ) from exc
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -62,6 +65,6 @@ def write_atomically(out_path, data: bytes) -> None:
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)
         raise SigningError(
-            f"PDF bertanda tangan tidak dapat disimpan ke {target} ({exc.strerror})."
+            f"PDF bertanda tangan tidak dapat disimpan ke {target} ({os_reason(exc)})."
             " Tutup berkas itu bila sedang terbuka, atau pilih nama lain."
         ) from exc

@@ -166,8 +166,8 @@ def sign_pdf(in_path, out_path, p12_path, password: bytes, role: str, *, field_b
         pdf_signer.sign_pdf(writer, output=output, appearance_text_params={"text": text})
     except Exception as exc:  # pyHanko's own errors: damaged or unusual PDF structure
         raise SigningError(
-            f"PDF {in_path} tidak dapat ditandatangani ({type(exc).__name__}: {exc})."
-            " Ekspor ulang dokumennya lalu coba lagi."
+            f"PDF {in_path} tidak dapat ditandatangani: susunan berkasnya rusak atau tidak biasa."
+            " Ekspor ulang dokumennya dari Renstra Desktop lalu coba lagi."
         ) from exc
     write_atomically(out_path, output.getvalue())
 
