@@ -1,7 +1,7 @@
 """export-xlsx: the plan's tables as an Excel workbook."""
 from __future__ import annotations
 
-from ..core.schema import PLAN_YEARS
+from ..core.schema import PLAN_YEARS, current_plan_year
 from ..core.store import Store
 
 
@@ -10,7 +10,8 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
     p.add_argument("--unit", help="kode satker; SEMUA = seluruh satker (bawaan: satker berkas ini)")
-    p.add_argument("--year", type=int, default=PLAN_YEARS[0], choices=PLAN_YEARS, help="tahun capaian")
+    p.add_argument("--year", type=int, default=current_plan_year(), choices=PLAN_YEARS,
+                   help="tahun capaian (bawaan: tahun ini, dalam 2025-2029)")
     p.set_defaults(handler=cmd_export_xlsx)
 
 

@@ -7,6 +7,7 @@ import json
 from ..core.errors import NotFound, ValidationError
 from ..core.numbers import format_nip
 from ..core.reports.base import KINDS, ReportOptions
+from ..core.schema import current_plan_year
 from ..core.store import Store
 
 # reportlab and pyHanko load inside the commands: building the parser stays light.
@@ -20,7 +21,7 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE", help="berkas rencana (.renstra)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
     p.add_argument("--unit", help="kode satker; bawaan: satker berkas ini; SEMUA = seluruh satker")
-    p.add_argument("--year", type=int, help="tahun capaian (2025-2029)")
+    p.add_argument("--year", type=int, help="tahun capaian (2025-2029; bawaan: tahun ini)")
     p.add_argument("--period", help="periode capaian: 2026, 2026-S1, 2026-TW3, 2026-05")
     p.add_argument("--paper", choices=("a4", "f4"), default="a4", help="kertas lanskap (bawaan a4)")
     p.add_argument("--tte", action="store_true", help="cetak karakter penanda TTE BSrE (^) di tempat tanda tangan")
@@ -87,7 +88,8 @@ def _generated_at(text: str | None):
 def cmd_report(args) -> int:
     from ..core.reports import build_report
     with Store.open(args.file, readonly=True) as store:
-        options = ReportOptions(args.kind, unit=_unit(args, store), year=args.year, period=args.period,
+        year = args.year or (None if args.period else current_plan_year())
+        options = ReportOptions(args.kind, unit=_unit(args, store), year=year, period=args.period,
                                 paper=args.paper, tte=args.tte, history=args.history,
                                 generated_at=_generated_at(args.generated_at)).checked()
         result = build_report(store.conn, options, args.output)

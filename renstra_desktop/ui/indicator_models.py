@@ -2,19 +2,11 @@
 indicator's realisations per period."""
 from __future__ import annotations
 
-import datetime as _dt
-
 from ..core import queries
-from ..core.schema import PLAN_YEARS
+from ..core.schema import PLAN_YEARS, current_plan_year
 from .models import GRADE_COLOURS, GRADE_ROLE, Column, PlanTableModel
 
 TARGET_PREFIX = "target_"
-
-
-def default_year(today: _dt.date | None = None) -> int:
-    """The plan year shown first: this year, kept inside 2025-2029."""
-    year = (today or _dt.date.today()).year
-    return min(max(year, PLAN_YEARS[0]), PLAN_YEARS[-1])
 
 
 class IndicatorModel(PlanTableModel):
@@ -28,7 +20,7 @@ class IndicatorModel(PlanTableModel):
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
-        self.year = default_year()
+        self.year = current_plan_year()
 
     def set_year(self, year: int) -> None:
         self.year = year

@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
 
 from ..core import queries
 from ..core.reports.base import KINDS, TITLES, ReportOptions
-from ..core.schema import PLAN_YEARS
+from ..core.schema import PLAN_YEARS, current_plan_year
 from . import dialogs
-from .indicator_models import default_year
 from .worker import run_in_background
 
 PERIODS = [("", "Tahunan"), ("S1", "Semester I"), ("S2", "Semester II"), ("TW1", "Triwulan I"),
@@ -70,7 +69,7 @@ class ReportTab(QWidget):
         self.unit = QComboBox()
         self.year = QSpinBox()
         self.year.setRange(PLAN_YEARS[0], PLAN_YEARS[-1])
-        self.year.setValue(default_year())        # this year, as the Indikator tab (not always 2025)
+        self.year.setValue(current_plan_year())        # this year, as the Indikator tab (not always 2025)
         self.period = QComboBox()
         for code, label in PERIODS:
             self.period.addItem(self.tr(label), code)
