@@ -48,8 +48,9 @@ def fill_province(path: Path) -> None:
     funding = queries.funding_rows(conn, "KANWIL")
     with store.atomic():
         for n, unit in enumerate(units, 1):
-            insert_seed_rows(store, "indicator_target", [
-                {**t, "unit_code": unit, "value": t["value"]} for t in targets])
+            conn.executemany(   # the Kanwil's file already holds each unit's (empty) target cells
+                "UPDATE indicator_target SET value = ? WHERE unit_code = ? AND indicator_code = ? AND year = ?",
+                [(t["value"], unit, t["indicator_code"], t["year"]) for t in targets])
             reals = []
             for t in targets:
                 if t["year"] in (2025, 2026):

@@ -108,14 +108,37 @@ def test_qr_payload_carries_the_digest_of_the_figures_and_follows_edits(kanwil_s
     assert verify_payload(kanwil_store.conn, after.payload).matches
 
 
-def test_qr_code_is_drawn_and_decodes_to_the_payload(kanwil_store):
-    from reportlab.graphics.barcode.qrencoder import QRCode  # noqa: F401 - the widget's encoder
-    from renstra_desktop.core.reports.qr import qr_drawing
+def test_qr_code_is_drawn_module_for_module(kanwil_store, tmp_path):
+    """Render the drawn code and compare every module's centre with the encoder's matrix."""
+    import shutil
+    import subprocess
 
-    result = build(kanwil_store, "roadmap")
-    drawing = qr_drawing(result.payload, 74)
-    widget = drawing.contents[0]
-    assert widget.value == result.payload and drawing.width == 74
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    from renstra_desktop.core.reports.qr import draw_qr, qr_modules
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) not installed")
+    payload = build(kanwil_store, "roadmap").payload
+    pdf = tmp_path / "qr.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=(100, 100))
+    draw_qr(c, payload, 10, 10, 80)
+    c.save()
+    subprocess.run(["pdftoppm", "-r", "288", "-gray", "-png", "-singlefile", str(pdf), str(tmp_path / "qr")],
+                   check=True)
+    image = Image.open(tmp_path / "qr.png").convert("L")
+    scale = image.width / 100
+    modules = qr_modules(payload)
+    n = len(modules)
+    cell = 80 / n
+    wrong = 0
+    for r, row in enumerate(modules):
+        for col, dark in enumerate(row):
+            px = (10 + (col + 0.5) * cell) * scale
+            py = (100 - (10 + 80 - (r + 0.5) * cell)) * scale      # PDF y grows upwards
+            wrong += (image.getpixel((int(px), int(py))) < 128) != dark
+    assert n >= 25 and wrong == 0
 
 
 def test_tte_option_prints_the_placeholder_at_the_signature_spot(kanwil_store):

@@ -135,7 +135,7 @@ def story(data: dict, ctx: Context) -> list:
                     name = para(u["unit_name"]) if province else para(ind["name"])
                     t.row(first + [name, "" if province else ind["measure"], u["target"], u["actual"],
                                    u["achievement"], _grade_cell(u)])
-    out = [t.table(), Spacer(0, 3), Paragraph(
+    out = [*t.tables(), Spacer(0, 3), Paragraph(
         "Capaian = realisasi ÷ target × 100% (indikator yang makin kecil makin baik: (2 × target − realisasi) ÷ "
         "target × 100%); “–” berarti target atau realisasi belum diisi.", STYLES["small"]), Spacer(0, 8)]
     out += _charts(data, ctx)

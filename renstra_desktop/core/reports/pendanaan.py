@@ -97,6 +97,6 @@ def story(data: dict, ctx: Context) -> list:
                    sec["total"], ""], bold=True)
     label = "Jumlah seluruh satker" if province else "Jumlah"
     t.row(["", para(label, "cell_bold"), *[""] * n, *data["per_year"], data["total"], ""], bold=True)
-    return [t.table(), Spacer(0, 4),
+    return [*t.tables(), Spacer(0, 4),
             Paragraph("Alokasi dalam juta rupiah; Total Alokasi dan Jumlah dihitung dari angka per tahun.",
                       STYLES["small"])]

@@ -100,7 +100,7 @@ def story(data: dict, ctx: Context) -> list:
                             lines.append("Perlu RTP")
                         cells.append(bullets(lines, "small"))
                     t.row(cells)
-    out = [t.table(), Spacer(0, 10), CondPageBreak(215),
+    out = [*t.tables(), Spacer(0, 10), CondPageBreak(215),
            Paragraph("Peta Risiko (matriks 5 × 5)", STYLES["section"])]
     counts_in = {tuple(int(v) for v in k.split(",")): n for k, n in data["inherent_counts"].items()}
     counts_re = {tuple(int(v) for v in k.split(",")): n for k, n in data["residual_counts"].items()}

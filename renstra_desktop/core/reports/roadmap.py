@@ -47,6 +47,6 @@ def story(data: dict, ctx: Context) -> list:
         for i, aspect in enumerate(unit["aspects"], 1):
             t.row([str(i), para(aspect["name"], "cell_bold")]
                   + [bullets(aspect["years"].get(str(y), [])) for y in PLAN_YEARS])
-    return [t.table(), Spacer(0, 3),
+    return [*t.tables(), Spacer(0, 3),
             Paragraph("Status butir ditulis dalam kurung bila bukan “rencana” (berjalan, selesai, batal).",
                       STYLES["small"])]

@@ -21,7 +21,7 @@ from ..audit import write_audit
 from ..errors import ValidationError
 from ..numbers import MONTHS, format_date, format_nip
 from .layout import FONT, FONT_BOLD, GRID, HEAD_FILL, STYLES, escape
-from .qr import qr_drawing
+from .qr import draw_qr
 
 TTE_PLACEHOLDER = "^"
 SPOT_SIZE = (220.0, 72.0)          # room for the signing stamp's five lines at 10 pt (leading 12)
@@ -230,8 +230,7 @@ class SignatureArea(Flowable):
         left = max(SPOT_SIZE[0], self.paraf._width if self.paraf is not None else 0)
         qx = left + (x0 - left - QR_SIZE) / 2
         qy = self.height - QR_SIZE - 4
-        from reportlab.graphics import renderPDF
-        renderPDF.draw(qr_drawing(self.payload_text, QR_SIZE), c, qx, qy)
+        draw_qr(c, self.payload_text, qx, qy, QR_SIZE)
         c.setFont(FONT, 6.5)
         c.drawCentredString(qx + QR_SIZE / 2, qy - 7, "Pindai untuk memeriksa")
         c.drawCentredString(qx + QR_SIZE / 2, qy - 15, f"kode {self.short_code}")

@@ -19,8 +19,25 @@ _LABELLED = re.compile(r"^\s*(\d+|[a-z])[.)]\s")
 SPLIT_IN_ROW: contextvars.ContextVar[bool] = contextvars.ContextVar("split_in_row", default=False)
 
 
+class CellParagraph(Paragraph):
+    """A Paragraph that remembers its last wrap.  A table wraps every cell to measure the rows,
+    again for the remainder after each page split, and again to draw it, always at the column's
+    width; breaking the lines once per width is enough (wrap does not depend on the height)."""
+
+    _wrapped: tuple[float, float] | None = None
+
+    def wrap(self, availWidth, availHeight):
+        if self._wrapped is not None and self._wrapped[0] == availWidth:
+            self.width = availWidth
+            return availWidth, self._wrapped[1]
+        width, height = super().wrap(availWidth, availHeight)
+        if getattr(self, "blPara", None) is not None and width == availWidth:
+            self._wrapped = (availWidth, height)
+        return width, height
+
+
 def para(text, style: str = "cell") -> Paragraph:
-    return Paragraph(escape(text), STYLES[style])
+    return CellParagraph(escape(text), STYLES[style])
 
 
 def bullets(items, style: str = "cell", mark: str = "") -> Paragraph:
@@ -32,11 +49,11 @@ def bullets(items, style: str = "cell", mark: str = "") -> Paragraph:
             continue
         text = escape(item)
         lines.append(text if not mark or _LABELLED.match(str(item)) else f"{mark}&nbsp;{text}")
-    return Paragraph("<br/>".join(lines), STYLES[style])
+    return CellParagraph("<br/>".join(lines), STYLES[style])
 
 
 def head(text) -> Paragraph:
-    return Paragraph(escape(text), STYLES["head"])
+    return CellParagraph(escape(text), STYLES["head"])
 
 
 class OfficialTable:
@@ -51,6 +68,7 @@ class OfficialTable:
         self.style: list = []
         self.number_cols = number_cols
         self.center_cols = center_cols
+        self.sections: list[int] = []    # rows where a unit (level-0 group) starts
 
     def header(self, *rows, spans=()) -> "OfficialTable":
         """Header rows (repeated on every page); spans are TableStyle SPAN commands."""
@@ -71,6 +89,8 @@ class OfficialTable:
     def group(self, text: str, *, level: int = 0) -> "OfficialTable":
         """A row across the whole width naming a unit (level 0), programme or area (level 1)."""
         r = len(self.rows)
+        if level == 0:
+            self.sections.append(r)
         self.rows.append([para(text, "cell_bold")] + [""] * (self.ncols - 1))
         self.style += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_FILL if level else HEAD_FILL)]
         return self
@@ -84,10 +104,30 @@ class OfficialTable:
             self.style.append(("FONT", (0, r), (-1, r), FONT_BOLD, 8.5))
         return self
 
-    def table(self) -> Table:
-        t = Table(self.rows, colWidths=self.widths, repeatRows=self.header_rows, splitByRow=1,
-                  splitInRow=int(SPLIT_IN_ROW.get()), hAlign="LEFT")
+    def tables(self) -> list[Table]:
+        """One Table per unit section, each with the header rows.
+
+        A long table is split page by page, and reportlab measures the whole remainder again at
+        every split; tables of one unit each keep that work proportional to the unit, which makes
+        the province's report markedly faster.  Body rows before the first unit stay in the first.
+        """
         h = self.header_rows
+        starts = [r for r in self.sections if r > h] or []
+        bounds = [h] + starts + [len(self.rows)]
+        if len(bounds) <= 2:
+            return [self.table()]
+        return [self._table(list(range(a, b))) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+    def table(self) -> Table:
+        return self._table(list(range(self.header_rows, len(self.rows))))
+
+    def _table(self, body: list[int]) -> Table:
+        h = self.header_rows
+        keep = list(range(h)) + body
+        new_index = {old: new for new, old in enumerate(keep)}
+        rows = [self.rows[r] for r in keep]
+        t = Table(rows, colWidths=self.widths, repeatRows=h, splitByRow=1,
+                  splitInRow=int(SPLIT_IN_ROW.get()), hAlign="LEFT")
         cmds = [
             ("FONT", (0, 0), (-1, -1), FONT, 8.5),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
@@ -101,5 +141,20 @@ class OfficialTable:
             cmds.append(("ALIGN", (c, h), (c, -1), "RIGHT"))
         for c in self.center_cols:
             cmds.append(("ALIGN", (c, h), (c, -1), "CENTER"))
-        t.setStyle(TableStyle(cmds + self.style))
+        t.setStyle(TableStyle(cmds + [c for c in map(lambda c: _remap(c, new_index), self.style) if c]))
         return t
+
+
+def _remap(command: tuple, new_index: dict[int, int]):
+    """A style command with its (non-negative) row numbers moved to a sub-table, or None when its
+    rows are not in that sub-table."""
+    name, start, stop, *rest = command
+    rows = []
+    for col, row in (start, stop):
+        if row < 0:
+            rows.append((col, row))
+        elif row in new_index:
+            rows.append((col, new_index[row]))
+        else:
+            return None
+    return (name, rows[0], rows[1], *rest)
