@@ -19,7 +19,7 @@ COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export"]
 
 # argparse's complaints (Python 3.11 wording) in Indonesian; anything else is shown as argparse says it.
 _ARGPARSE_MESSAGES = [
-    (r"argument (?P<arg>SUBCOMMAND|PERINTAH): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.*)\)",
+    (r"argument (?P<arg>PERINTAH): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.*)\)",
      "Perintah {value} tidak dikenal. Pilihan: {choices}."),
     (r"argument (?P<arg>[^:]+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.*)\)",
      "{arg}: nilai {value} tidak dikenal. Pilihan: {choices}."),
@@ -48,9 +48,22 @@ def _indonesian(message: str) -> str:
     return message
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="Pemakaian: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """An argument parser that complains in one Indonesian line and says where the help is
-    (subcommand parsers are made of the same class)."""
+    """An argument parser that speaks Indonesian: help headings, and complaints in one line that
+    say where the help is (subcommand parsers are made of the same class)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumen"
+        self._optionals.title = "opsi"
+        self.add_argument("-h", "--help", action="help", help="tampilkan bantuan ini lalu keluar")
 
     def error(self, message):
         self.exit(2, f"{self.prog}: {_indonesian(message)} Lihat: {self.prog} --help\n")
@@ -61,9 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="renstra-desktop",
         description="Renstra Desktop: rencana strategis 2025-2029 (Kanwil Ditjenpas NTB), luring.",
     )
-    parser.add_argument("--version", action="version", version=f"renstra-desktop {__version__}")
+    parser.add_argument("--version", action="version", version=f"renstra-desktop {__version__}",
+                        help="tampilkan versi lalu keluar")
     parser.add_argument("--db", metavar="FILE", help="buka berkas rencana ini di jendela")
-    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="PERINTAH", title="perintah")
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser

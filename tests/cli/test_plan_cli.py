@@ -62,3 +62,17 @@ def test_load_dry_run(capsys, tmp_path):
     (tmp_path / "p.json").write_text(dumped)
     code, out, _ = run(capsys, "load", str(plan), str(tmp_path / "p.json"), "--dry-run")
     assert code == 0 and out.startswith("Uji coba") and "0 baru, 0 diubah" in out
+
+
+def test_help_speaks_indonesian(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as info:
+        main(["merge", "--help"])
+    out = capsys.readouterr().out
+    assert info.value.code == 0
+    assert out.startswith("Pemakaian: renstra-desktop merge") and "opsi:" in out and "usage" not in out
+    with pytest.raises(SystemExit):
+        main(["bukan-perintah"])
+    err = capsys.readouterr().err
+    assert "Perintah" in err and "bukan-perintah" in err and "tidak dikenal" in err and "--help" in err
