@@ -159,9 +159,9 @@ def _merge_all(store, paths, readers, results, actor, dry_run, trust_new_keys, r
                     if not admitted:
                         _admit(store, readers[i])
                     verified = (lambda p=prepared: _unwrap(p)) if prepared else (lambda r=readers[i]: _verified(r))
-                    before_commit = (lambda: None) if dry_run else (lambda i=i: prepare_next(i))
+                    verify_next = (lambda: None) if dry_run else (lambda i=i: prepare_next(i))
                     results[i] = _merge_one(store, readers[i], actor, dry_run, trust_new_keys, report, verified,
-                                            before_commit)
+                                            verify_next)
                 except RenstraError as exc:
                     results[i] = _rejected(path, readers[i], exc)
             _close(readers, i)
@@ -229,7 +229,7 @@ def _backup(store: Store) -> Path:
 
 
 def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, trust_new_keys: bool,
-               report: MergeReport, verified: Callable, before_commit: Callable) -> PackageResult:
+               report: MergeReport, verified: Callable, verify_next: Callable) -> PackageResult:
     m = reader.manifest
     result = PackageResult(reader.path, "rejected", "", reader.unit, reader.sequence, m["created_at"],
                            reader.package_digest, reader.fingerprint)
@@ -242,6 +242,9 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
             return result
         content, invalid = verified()
         if not dry_run and report.backup is None:
+            # The copy runs inside SQLite without the GIL, like a COMMIT: the helper verifies the
+            # next package meanwhile (it reads only that package; nothing here depends on it).
+            verify_next()
             report.backup = _backup(store)
         with store.atomic():
             # Checked again inside the transaction: another package of the same unit may have come first.
@@ -258,7 +261,7 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
                 else:   # pinned by nobody since the first check: refuse rather than trust silently
                     raise PackageError(f"Kunci satker {reader.unit} belum disematkan (sidik jari {reader.fingerprint}).")
             PackageApplier(store, reader, actor).run(content, invalid, result)
-            before_commit()
+            verify_next()
         result.status = "would_merge" if dry_run else "merged"
         t = result.totals()
         result.message = (f"{'Akan digabung' if dry_run else 'Digabung'}: {t['new']} baru, {t['updated']} diubah, "
