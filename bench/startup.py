@@ -1,7 +1,7 @@
 """Start-up: process start to the first paint of the main window with the embedded plan, against
 a bare PySide6 window with four empty tabs measured the same way in the same run.
 
-    /tmp/venv/bin/python bench/startup.py [--runs 7] [--importtime]
+    /tmp/venv/bin/python bench/startup.py [--runs 7] [--importtime] [--bytecode]
 
 Each measurement is a fresh process under QT_QPA_PLATFORM=offscreen.  The parent notes
 time.perf_counter() just before it spawns the child; the child prints time.perf_counter() when
@@ -12,6 +12,10 @@ creation, interpreter start, imports, opening and migrating-checking the file, b
 window and its tabs, the queries, and the first paint.  App and bare runs alternate so drift in
 the machine's load affects both alike; the medians and their ratio are printed (goal ≤ 2×).
 --importtime prints the slowest imports of one app start (python -X importtime).
+--bytecode lets both children cache compiled bytecode (in a temporary PYTHONPYCACHEPREFIX, filled
+by the warm-up), as an installed wheel or the PyInstaller bundle has it; without it, a shell with
+PYTHONDONTWRITEBYTECODE=1 and a checkout without __pycache__ compile every module of the app from
+source at each start (about 40 ms on the development machine).
 """
 from __future__ import annotations
 
@@ -84,6 +88,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument("--bytecode", action="store_true",
+                        help="cache compiled bytecode (as an installed app has it) instead of the shell's setting")
     parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)   # child mode
     args = parser.parse_args()
     if args.bare:
@@ -97,6 +103,9 @@ def main() -> int:
         create_plan_file(plan, "KANWIL").close()
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "RENSTRA_BENCH_EXIT_ON_PAINT": "1",
                "XDG_CONFIG_HOME": str(Path(tmp) / "config"), "XDG_DATA_HOME": str(Path(tmp) / "data")}
+        if args.bytecode:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         app = [sys.executable, "-m", "renstra_desktop", "--db", str(plan)]
         bare = [sys.executable, str(Path(__file__).resolve()), "--bare"]
         measure(app, env)   # warm-up: file system cache, font cache
@@ -106,7 +115,9 @@ def main() -> int:
             app_times.append(measure(app, env))
             bare_times.append(measure(bare, env))
         app_median, bare_median = statistics.median(app_times), statistics.median(bare_times)
-        print(f"runs each: {args.runs} (alternating, after one warm-up each)")
+        cache = "cached (--bytecode)" if args.bytecode else (
+            "not written (PYTHONDONTWRITEBYTECODE)" if env.get("PYTHONDONTWRITEBYTECODE") else "as the shell has it")
+        print(f"runs each: {args.runs} (alternating, after one warm-up each); bytecode: {cache}")
         print(f"app  (embedded Kanwil plan): median {app_median * 1000:7.1f} ms   "
               f"[{', '.join(f'{t * 1000:.0f}' for t in app_times)}]")
         print(f"bare (4 empty tabs)        : median {bare_median * 1000:7.1f} ms   "
