@@ -245,12 +245,10 @@ class MergeDialog(QDialog):
         return self._run(self.tr("Uji coba penggabungan"), paths, dry_run=True)
 
     def apply(self):
-        """Confirm new keys, pin the confirmed ones, then merge for real."""
+        """Confirm new keys, then (off the GUI thread) pin the confirmed ones and merge for real."""
         if self.report is None or not self.report.dry_run:
             return None
-        from ..core.keys import pin_key
-
-        chosen = []
+        chosen, confirmed = [], []
         for result in self.report.results:
             if result.status != "would_merge":
                 continue
@@ -262,27 +260,27 @@ class MergeDialog(QDialog):
                     unit=result.unit, fp=result.fingerprint)
                 if not dialogs.ask(self, self.tr("Konfirmasi kunci satker"), question):
                     continue
-                try:
-                    pin_key(self.controller.store, result.unit, result.fingerprint, actor=self.controller.actor,
-                            reason=self.tr("sidik jari dikonfirmasi melalui telepon"))
-                except Exception as exc:   # RenstraError: shown; nothing pinned
-                    dialogs.warn(self, self.tr("Konfirmasi kunci satker"), getattr(exc, "message", str(exc)))
-                    continue
+                confirmed.append((result.unit, result.fingerprint))
             chosen.append(result.path)
         if not chosen:
             dialogs.info(self, self.tr("Gabungkan Paket"), self.tr("Tidak ada paket yang dapat digabungkan."))
             return None
         self.apply_button.setEnabled(False)
         self.dry_run_button.setEnabled(False)
-        return self._run(self.tr("Menggabungkan paket"), chosen, dry_run=False)
+        return self._run(self.tr("Menggabungkan paket"), chosen, dry_run=False, pins=confirmed)
 
-    def _run(self, title: str, paths: list[Path], *, dry_run: bool):
+    def _run(self, title: str, paths: list[Path], *, dry_run: bool, pins=()):
         from .worker import run_in_background
 
         actor = self.controller.actor
+        reason = self.tr("sidik jari dikonfirmasi melalui telepon")
 
         def work(store, progress):
+            from ..core.keys import pin_key
             from ..core.merge import merge_packages
+            with store.atomic():       # all confirmed keys, or none (a refusal is shown as the error)
+                for unit, fp in pins:
+                    pin_key(store, unit, fp, actor=actor, reason=reason)
             progress(0, self.tr("Memeriksa paket…"))
             shown = [0]
 
