@@ -170,17 +170,19 @@ class IndicatorTab(PlanTab):
         return self.remove_rows()
 
     def add_target_line(self) -> bool:
-        """A new unit x IKK line of targets 2025-2029 (values empty)."""
+        """A new unit x IKK line of targets 2025-2029 (values empty); targets are the Kanwil's."""
         conn = self.controller.conn
-        if self.controller.is_kanwil:
-            units = queries.units(conn) if self.model.unit_code is None else [
-                u for u in queries.units(conn) if u["code"] == self.model.unit_code]
-        else:
-            units = [u for u in queries.units(conn) if u["code"] == self.controller.unit_code]
+        title = self.tr("Tambah baris target")
+        if not self.controller.is_kanwil:
+            dialogs.info(self.window(), title, self.tr(
+                "Target satker ditetapkan Kantor Wilayah dan diterima melalui paket Kantor Wilayah. "
+                "Untuk mengisi realisasi, pilih tabel Realisasi per periode lalu Tambah periode."))
+            return False
+        units = queries.units(conn) if self.model.unit_code is None else [
+            u for u in queries.units(conn) if u["code"] == self.model.unit_code]
         existing = {self.model.row_key(r) for r in self.model.rows()}
         options = [(u, ind) for u in units for ind in queries.indicators(conn)
                    if (u["code"], ind["code"]) not in existing]
-        title = self.tr("Tambah baris target")
         if not options:
             dialogs.info(self.window(), title, self.tr("Setiap IKK sudah memiliki baris target untuk satker ini."))
             return False

@@ -106,3 +106,12 @@ def test_kanwil_sees_every_unit_and_merged_rows_are_read_only(window, kanwil_pat
     assert "unit_code" not in [c.key for c in model.columns()]
     window.set_selected_unit("KANWIL")
     assert {r["unit_code"] for r in model.rows()} == {"KANWIL"}
+
+
+def test_upt_adding_a_target_line_is_explained_not_attempted(upt_window, upt_path, fake_dialogs):
+    tab = upt_window.indicator_tab
+    tab.view.setFocus()
+    before = upt_path.read_bytes()
+    assert not tab.add_target_line()
+    assert "ditetapkan Kantor Wilayah" in fake_dialogs.messages[-1][2]
+    assert upt_path.read_bytes() == before
