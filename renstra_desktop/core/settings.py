@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from . import achievement, risk_matrix
+from . import achievement, localtime, risk_matrix
 
 DEFAULTS = {
     "achievement_cap": achievement.DEFAULT_CAP,
@@ -16,6 +16,7 @@ DEFAULTS = {
     "risk_matrix": [list(r) for r in risk_matrix.DEFAULT_MATRIX],
     "risk_levels": [list(level) for level in risk_matrix.DEFAULT_LEVELS],
     "risk_appetite": risk_matrix.DEFAULT_APPETITE,
+    "time_zone": localtime.DEFAULT_ZONE,   # WIB, WITA or WIT: times shown to people
 }
 
 
@@ -26,6 +27,7 @@ class PlanSettings:
     risk_matrix: tuple
     risk_levels: tuple
     risk_appetite: int
+    time_zone: str
 
 
 def load_settings(conn) -> PlanSettings:
@@ -41,4 +43,5 @@ def load_settings(conn) -> PlanSettings:
         risk_matrix=tuple(tuple(r) for r in values["risk_matrix"]),
         risk_levels=tuple(tuple(level) for level in values["risk_levels"]),
         risk_appetite=int(values["risk_appetite"]),
+        time_zone=values["time_zone"] if values["time_zone"] in localtime.ZONES else localtime.DEFAULT_ZONE,
     )
