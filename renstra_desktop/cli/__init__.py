@@ -1,7 +1,9 @@
 """``renstra-desktop``: the window with no subcommand, otherwise a thin wrapper over one core call.
 
 Each feature module exposes ``register(subparsers)``; a command handler returns the exit code.
-Errors from the core (RenstraError) become one Indonesian line on stderr and exit code 1.
+Errors from the core (RenstraError) become one Indonesian line on stderr and exit code 1; any other
+error is written with its traceback to the log (:mod:`renstra_desktop.logs`) and reported in one line.
+Output survives a Windows code page (:mod:`.console`).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import sys
 
 from .. import __version__
 from ..core.errors import RenstraError
+from .console import make_streams_safe
 
 # Feature modules that add subcommands; each has register(subparsers).
 COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export"]
@@ -83,24 +86,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _window_only(argv: list[str]) -> tuple[bool, str | None]:
-    """(True, FILE or None) when argv asks just for the window ([] or --db FILE): the common start
-    then skips importing every command module to build the full parser (start-up time)."""
-    if not argv:
-        return True, None
-    if len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"):
-        return True, argv[1]
-    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > 5:
-        return True, argv[0][5:]
-    return False, None
+WINDOW_SUFFIXES = (".renstra", ".rpkg")    # what a double-click on a file hands to the window
+
+
+def _window_only(argv: list[str]) -> tuple[bool, str | None, str | None]:
+    """(True, --db FILE or None, opened FILE or None) when argv asks just for the window: [],
+    ``--db FILE``, a ``.renstra``/``.rpkg`` file (a double-click) or both.  The common start then
+    skips importing every command module to build the full parser (start-up time)."""
+    db = opened = None
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--db" and rest and not rest[0].startswith("-") and db is None:
+            db = rest.pop(0)
+        elif arg.startswith("--db=") and len(arg) > 5 and db is None:
+            db = arg[5:]
+        elif opened is None and not arg.startswith("-") and arg.lower().endswith(WINDOW_SUFFIXES):
+            opened = arg
+        else:
+            return False, None, None
+    return True, db, opened
+
+
+def _unexpected(exc: BaseException) -> int:
+    """One line for the user, the traceback in the log."""
+    from ..logs import log_exception, setup_logging
+
+    log = setup_logging()
+    log_exception(f"unexpected error in the command line: {sys.argv[1:]}", exc)
+    where = f" Rinciannya dicatat di {log}." if log else ""
+    print(f"renstra-desktop: terjadi kesalahan tak terduga ({type(exc).__name__}).{where} "
+          "Kirim berkas log itu ke pengelola aplikasi.", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    window, db = _window_only(sys.argv[1:] if argv is None else list(argv))
+    make_streams_safe()
+    window, db, opened = _window_only(sys.argv[1:] if argv is None else list(argv))
     if window:
         from ..ui.app import run_app
 
-        return run_app(db_path=db)
+        return run_app(db_path=db, open_file=opened)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -114,6 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 1
+    except KeyboardInterrupt:
+        print("renstra-desktop: dihentikan.", file=sys.stderr)
+        return 130
+    except Exception as exc:   # a defect: never a raw traceback on the user's console
+        return _unexpected(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

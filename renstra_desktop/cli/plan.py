@@ -5,6 +5,7 @@ import json
 import sys
 
 from ..core import plan_json
+from .console import is_unicode
 from ..core.newplan import create_plan_file, current_user
 from ..core.schema import PLAN_TABLES
 from ..core.store import APPLICATION_ID, Store
@@ -69,7 +70,11 @@ def cmd_info(args) -> int:
 
 def cmd_dump(args) -> int:
     with Store.open(args.file, readonly=True) as store:
-        sys.stdout.write(plan_json.dumps(plan_json.dump_plan(store)))
+        data = plan_json.dump_plan(store)
+    if is_unicode(sys.stdout):
+        sys.stdout.write(plan_json.dumps(data))
+    else:    # a Windows code page: JSON's own \u escapes keep every character
+        sys.stdout.write(json.dumps(data, ensure_ascii=True, indent=1) + "\n")
     return 0
 
 

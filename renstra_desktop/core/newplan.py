@@ -10,9 +10,8 @@ import json
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from .. import __version__
+from ..paths import data_dir
 from .dataset import empty_targets, read_embedded, unit_skeleton
 from .errors import FileError, ValidationError
 from .rows import new_meta, stable_id
@@ -30,8 +29,9 @@ DATASET_KEYS = {
 
 
 def default_plan_path() -> Path:
-    """Where the installation's plan lives: the platform's per-user data folder."""
-    return Path(user_data_dir("RenstraDesktop", appauthor=False)) / f"rencana{FILE_SUFFIX}"
+    """Where the installation's plan lives: the platform's per-user data folder, or the portable
+    folder beside the program (paths.data_dir)."""
+    return data_dir() / f"rencana{FILE_SUFFIX}"
 
 
 def current_user() -> str:

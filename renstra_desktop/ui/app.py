@@ -6,6 +6,13 @@ opened shows the core's Indonesian message (the file is left as it was) and the 
 another.  Only Qt and the light core modules are imported here; heavy libraries (reportlab,
 pyHanko) are imported by the features that need them, never at start-up.
 
+A double-clicked ``.renstra`` opens that plan; a ``.rpkg`` opens the installation's plan and the
+merge dialog with the package (its dry run says why a package does not belong to this file).  When a
+window already has that plan open, the request is handed to it (:mod:`.single_instance`) and this
+launch exits.  The log is set up first (:mod:`renstra_desktop.logs`); an unhandled error in the window
+is logged and shown in one Indonesian dialog (:mod:`.problem_report`).  In portable mode the
+settings are an INI file in the portable data folder.
+
 Benchmark hook: with RENSTRA_BENCH_EXIT_ON_PAINT=1 the app prints
 ``RENSTRA_FIRST_PAINT <time.perf_counter()>`` (CLOCK_MONOTONIC, comparable across processes on
 Linux) when the main window paints for the first time, and quits (see bench/startup.py).
@@ -17,10 +24,12 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import APP_NAME, __version__
+from .. import paths
 from ..core.os_errors import os_reason
 from ..core.errors import RenstraError
 from ..core.store import Store
@@ -28,16 +37,29 @@ from . import dialogs
 
 ORGANISATION = "RenstraDesktop"
 BENCH_ENV = "RENSTRA_BENCH_EXIT_ON_PAINT"
+ICON_FILE = "renstra-desktop.png"
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("app", text)
 
 
+def use_portable_settings() -> Path | None:
+    """In portable mode keep QSettings as an INI file in the portable data folder (nothing in the
+    registry or the user's profile); returns that folder, or None when installed."""
+    folder = paths.portable_dir()
+    if folder is not None:
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
+
+
 def ensure_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
+        use_portable_settings()
         app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setWindowIcon(QIcon(str(paths.resource_path("icons", ICON_FILE))))
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -116,12 +138,67 @@ class _FirstPaintProbe(QObject):
         return False
 
 
-def run_app(db_path: str | os.PathLike | None = None) -> int:
+def _plan_and_packages(db_path, open_file) -> tuple[Path | None, list[Path]]:
+    """The plan to open (None: the installation's) and the package files to merge."""
+    if open_file is not None and Path(open_file).suffix.lower() != ".rpkg" and db_path is None:
+        return Path(open_file), []
+    packages = [Path(open_file).resolve()] if open_file is not None else []
+    return (Path(db_path) if db_path is not None else None), packages
+
+
+def run_app(db_path: str | os.PathLike | None = None, open_file: str | os.PathLike | None = None) -> int:
+    from ..logs import setup_logging
+    from .problem_report import install_exception_dialog
+    from .single_instance import InstanceServer, hand_over
+
     app = ensure_application()
-    window = prepare_window(db_path)
+    setup_logging()
+    plan, packages = _plan_and_packages(db_path, open_file)
+    message = {"raise": True, "packages": [str(p) for p in packages]}
+    if hand_over(plan if plan is not None else default_plan_path(), message):
+        return 0
+    window = prepare_window(plan)
     if window is None:
         return 1
+    install_exception_dialog(window)
+    server = InstanceServer(window)
+    attach_instance_server(window, server)
     if os.environ.get(BENCH_ENV) == "1":
         _FirstPaintProbe(window)
     window.show()
+    if packages:
+        QTimer.singleShot(0, lambda: receive_launch(window, {"packages": [str(p) for p in packages]}))
     return app.exec()
+
+
+def attach_instance_server(window, server) -> None:
+    """Let later launches on the window's plan reach it, following the window to another plan."""
+    window.instance_server = server
+    server.listen(window.controller.path)
+    server.received.connect(lambda message: receive_launch(window, message))
+    window.controller.file_opened.connect(
+        lambda: server.listen(window.controller.path) if window.controller.store is not None else None)
+
+
+def receive_launch(window, message: dict) -> None:
+    """What a later launch asked for: bring the window to the front, merge the packages given."""
+    import logging
+
+    from ..logs import LOGGER
+    from .merge_dialog import open_merge_dialog
+
+    packages = [Path(p) for p in message.get("packages") or [] if isinstance(p, str)]
+    logging.getLogger(LOGGER).info("launch request: raise, %d package(s)", len(packages))
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
+    if not packages:
+        return
+    from .merge_dialog import MergeDialog
+    dialog = next((d for d in window.findChildren(MergeDialog) if d.isVisible()), None)
+    if dialog is None:
+        open_merge_dialog(window, packages)
+    else:                   # a merge dialog is open: the new files join it
+        dialog.add_paths(packages)
+        dialog.dry_run()

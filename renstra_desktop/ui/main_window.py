@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         from .merge_dialog import install_package_features   # issue 3: Ekspor/Gabungkan Paket, drop, Paket masuk
         install_package_features(self)
+        from .problem_report import install_problem_report_action   # issue 13: Bantuan → Kirim laporan masalah
+        install_problem_report_action(self)
         self.controller.file_opened.connect(self._on_file_opened)
         self._on_file_opened()
         self._restore_geometry()
