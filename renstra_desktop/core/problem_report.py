@@ -33,9 +33,12 @@ plan.json      seluruh isi rencana - HANYA bila pengguna mencentang "sertakan da
 """
 
 
-def suggested_name(now: str) -> str:
-    """``laporan-masalah-<time>.zip`` for a time like 20261129-2318."""
-    return f"laporan-masalah-renstra-{now}.zip"
+def suggested_name(moment: str | None = None) -> str:
+    """``laporan-masalah-renstra-YYYYmmdd-HHMM.zip`` in the office time zone (default: now)."""
+    from .localtime import office_zone, to_local
+    from .rows import utc_now
+
+    return f"laporan-masalah-renstra-{to_local(moment or utc_now(), office_zone()):%Y%m%d-%H%M}.zip"
 
 
 def versions() -> dict:
@@ -73,7 +76,7 @@ def write_problem_report(target: str | os.PathLike, *, plan_path: str | os.PathL
     the data folder's).  Raises FileError (Indonesian) when it cannot be written."""
     target = Path(target)
     if target.is_dir():
-        raise FileError(f"{target} adalah folder. Beri nama berkas, misalnya {target / suggested_name('1')}.")
+        raise FileError(f"{target} adalah folder. Beri nama berkas, misalnya {target / suggested_name()}.")
     info, data = _plan_info(Path(plan_path), include_data) if plan_path is not None else ({}, None)
     folder = logs or log_dir()
     log_files = sorted(folder.glob(LOG_NAME + "*")) if folder.is_dir() else []

@@ -32,13 +32,10 @@ def install_problem_report_action(window) -> None:
 
 
 def default_report_path() -> Path:
-    from ..core.localtime import office_zone, to_local
     from ..core.problem_report import suggested_name
-    from ..core.rows import utc_now
 
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    stamp = to_local(utc_now(), office_zone()).strftime("%Y%m%d-%H%M")
-    return Path(folder) / suggested_name(stamp)
+    return Path(folder) / suggested_name()
 
 
 class ProblemReportDialog(QDialog):

@@ -88,6 +88,7 @@ class InstanceServer(QObject):
                 logging.getLogger(LOGGER).warning("single instance: cannot listen for %s: %s",
                                                   plan_path, self._server.errorString())
                 return False
+        logging.getLogger(LOGGER).info("single instance: listening as %s for %s", self.name, plan_path)
         return True
 
     def close(self) -> None:
