@@ -32,8 +32,10 @@ PREVIEW_SCALE = 1.0      # 72 dpi: a landscape page is about 842 pixels wide
 TRUSTED_CERTS_KEY = "signing/trusted_certificates"   # QSettings: root certificates this user trusts
 
 
-def render_pages(pdf: bytes, scale: float = PREVIEW_SCALE) -> list[QImage]:
-    """Every page as a QImage (safe off the GUI thread), annotations and stamps included."""
+def render_pages(pdf: bytes, scale: float = PREVIEW_SCALE, pixel_ratio: float = 1.0) -> list[QImage]:
+    """Every page as a QImage (safe off the GUI thread), annotations and stamps included.
+    ``pixel_ratio``: the screen's device pixel ratio (1.25 at 125 % display scaling), so the preview
+    is drawn with the screen's own pixels instead of being enlarged (blurred) by Qt."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(pdf)
@@ -41,9 +43,12 @@ def render_pages(pdf: bytes, scale: float = PREVIEW_SCALE) -> list[QImage]:
     try:
         for index in range(len(doc)):
             page = doc[index]
-            bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True, draw_annots=True)
+            bitmap = page.render(scale=scale * pixel_ratio, rev_byteorder=True, may_draw_forms=True,
+                                 draw_annots=True)
             image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGB888)
-            images.append(image.copy())      # own the pixels before pdfium frees the bitmap
+            image = image.copy()             # own the pixels before pdfium frees the bitmap
+            image.setDevicePixelRatio(pixel_ratio)
+            images.append(image)
             page.close()
     finally:
         doc.close()
@@ -177,12 +182,14 @@ class ReportTab(QWidget):
         options = self.options()
         title = self.tr("Membuat laporan")
 
+        ratio = self.devicePixelRatioF()     # read here: widgets belong to the GUI thread
+
         def work(store, progress):
             from ..core.reports import build_report
             result = build_report(store.conn, options, progress=lambda done, total: progress(
                 int(90 * done / max(total, 1)), self.tr("Menyusun halaman…")))
             progress(92, self.tr("Menyiapkan pratinjau…"))
-            return result, render_pages(result.pdf)
+            return result, render_pages(result.pdf, pixel_ratio=ratio)
 
         self.status.setText(self.tr("Membuat laporan…"))
         self.build_button.setEnabled(False)
@@ -309,6 +316,7 @@ class ReportTab(QWidget):
         if password is None:
             return
         pdf, spot = self.pdf, (self.result.spots.get(role) if self.result else None)
+        ratio = self.devicePixelRatioF()
 
         def work(_store, progress):
             import tempfile
@@ -320,7 +328,7 @@ class ReportTab(QWidget):
                 sign_pdf(src, out, p12, password, role, field_box=spot, now=_dt.datetime.now().astimezone())
                 signed = out.read_bytes()
             progress(80, self.tr("Menyiapkan pratinjau…"))
-            return signed, render_pages(signed)
+            return signed, render_pages(signed, pixel_ratio=ratio)
 
         def done(payload):
             signed, pages = payload
