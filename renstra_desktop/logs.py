@@ -56,8 +56,8 @@ def setup_logging(folder: Path | None = None, *, max_bytes: int = MAX_BYTES) -> 
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    logger.info("start %s %s; Python %s; %s", "renstra-desktop", __version__, platform.python_version(),
-                platform.platform())
+    logger.info("start %s %s; Python %s; %s %s", "renstra-desktop", __version__, platform.python_version(),
+                platform.system(), platform.release())
     return target
 
 

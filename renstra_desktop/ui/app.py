@@ -147,12 +147,9 @@ def _plan_and_packages(db_path, open_file) -> tuple[Path | None, list[Path]]:
 
 
 def run_app(db_path: str | os.PathLike | None = None, open_file: str | os.PathLike | None = None) -> int:
-    from ..logs import setup_logging
-    from .problem_report import install_exception_dialog
-    from .single_instance import InstanceServer, hand_over
+    from .single_instance import hand_over
 
     app = ensure_application()
-    setup_logging()
     plan, packages = _plan_and_packages(db_path, open_file)
     message = {"raise": True, "packages": [str(p) for p in packages]}
     if hand_over(plan if plan is not None else default_plan_path(), message):
@@ -160,15 +157,24 @@ def run_app(db_path: str | os.PathLike | None = None, open_file: str | os.PathLi
     window = prepare_window(plan)
     if window is None:
         return 1
-    install_exception_dialog(window)
-    server = InstanceServer(window)
-    attach_instance_server(window, server)
     if os.environ.get(BENCH_ENV) == "1":
         _FirstPaintProbe(window)
     window.show()
-    if packages:
-        QTimer.singleShot(0, lambda: receive_launch(window, {"packages": [str(p) for p in packages]}))
+    # right after the first paint (start-up time): the log, the error dialog, the instance server
+    QTimer.singleShot(0, lambda: _after_show(window, packages))
     return app.exec()
+
+
+def _after_show(window, packages: list[Path]) -> None:
+    from ..logs import setup_logging
+    from .problem_report import install_exception_dialog
+    from .single_instance import InstanceServer
+
+    setup_logging()
+    install_exception_dialog(window)
+    attach_instance_server(window, InstanceServer(window))
+    if packages:
+        receive_launch(window, {"packages": [str(p) for p in packages]})
 
 
 def attach_instance_server(window, server) -> None:

@@ -45,12 +45,11 @@ def server_name(plan_path: str | os.PathLike) -> str:
 
 def hand_over(plan_path: str | os.PathLike, message: dict, timeout_ms: int = HANDOVER_TIMEOUT_MS) -> bool:
     """Give ``message`` to the window that has ``plan_path`` open; False when none answered."""
-    import logging
-
     socket = QLocalSocket()
     socket.connectToServer(server_name(plan_path))
     if not socket.waitForConnected(timeout_ms):
         return False
+    import logging
     socket.write(json.dumps(message).encode("utf-8") + b"\n")
     socket.flush()
     answer = b""
