@@ -14,7 +14,7 @@ from .. import __version__
 from ..core.errors import RenstraError
 
 # Feature modules that add subcommands; each has register(subparsers).
-COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export"]
+COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export", "cycle"]
 
 
 # argparse's complaints (Python 3.11 wording) in Indonesian; anything else is shown as argparse says it.
