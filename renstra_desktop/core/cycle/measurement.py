@@ -42,6 +42,9 @@ def measurement(conn, unit: str, period: str) -> list[dict]:
     if q_end is None:
         q_end = int(m.group(2)[2])
     period_notes = notes(conn, unit, period)
+    for q in range(q_end, 0, -1):        # a semester or year without its own analysis: the latest quarter's
+        for code, note in notes(conn, unit, f"{year}-TW{q}").items():
+            period_notes.setdefault(code, note)
     evidence = {}
     for e in list_evidence(conn, unit, period=period):
         evidence.setdefault(e["indicator_code"], []).append(e)
