@@ -101,7 +101,7 @@ def _layout(buffer, conn, options, figures, payload, signatory, created, label, 
         story = _heading(conn, options, label) + story
     area = SignatureArea(signatory, created.date(), payload.text(), payload.short_code, options.tte)
     # a report may keep the block with its last lines, or print its own (the PK's two parties)
-    story += mod.signature(figures["figures"], ctx, area, payload, created) if hasattr(mod, "signature") \
+    story += mod.signature(figures["figures"], ctx, area, payload, created, story) if hasattr(mod, "signature") \
         else [Spacer(0, 8), area]
     for flowable in story:
         flowable._top_level = True

@@ -200,5 +200,5 @@ def story(data: dict, ctx: Context) -> list:
     return out
 
 
-def signature(data, ctx, area, payload, created) -> list:
-    return kept_with_signature(f"Demikian {title(data).title()} {data['unit_name']} ini disusun.", area)
+def signature(data, ctx, area, payload, created, story) -> list:
+    return kept_with_signature(f"Demikian {title(data).title()} {data['unit_name']} ini disusun.", area, story)

@@ -38,5 +38,5 @@ def story(data: dict, ctx: Context) -> list:
     return out
 
 
-def signature(data, ctx, area, payload, created) -> list:
-    return kept_with_signature("Manual indikator kinerja ini menjadi acuan pengukuran dan pelaporan kinerja.", area)
+def signature(data, ctx, area, payload, created, story) -> list:
+    return kept_with_signature("Manual indikator kinerja ini menjadi acuan pengukuran dan pelaporan kinerja.", area, story)

@@ -56,6 +56,6 @@ def story(data: dict, ctx: Context) -> list:
         CondPageBreak(230), Paragraph("Peta risiko sebelum dan sesudah perlakuan", STYLES["section"]), maps]
 
 
-def signature(data, ctx, area, payload, created) -> list:
+def signature(data, ctx, area, payload, created, story) -> list:
     return kept_with_signature(f"Demikian laporan pemantauan manajemen risiko {period_label(data['period'])} ini dibuat.",
-                               area)
+                               area, story)

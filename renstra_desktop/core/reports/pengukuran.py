@@ -61,6 +61,6 @@ def story(data: dict, ctx: Context) -> list:
     return out
 
 
-def signature(data, ctx, area, payload, created) -> list:
+def signature(data, ctx, area, payload, created, story) -> list:
     return kept_with_signature(f"Demikian laporan pengukuran kinerja {period_label(data['period'])} ini dibuat "
-                               "dengan sebenarnya.", area)
+                               "dengan sebenarnya.", area, story)

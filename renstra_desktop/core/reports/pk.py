@@ -77,7 +77,7 @@ def story(data: dict, ctx: Context) -> list:
     return out
 
 
-def signature(data: dict, ctx: Context, area, payload, created) -> list:
+def signature(data: dict, ctx: Context, area, payload, created, story) -> list:
     """The two parties' block after the statement (kept with its last paragraph), then the lampiran."""
     block = PartiesSignature(data, payload.text(), payload.short_code, area.tte)
     closing = Paragraph("Demikian perjanjian ini dibuat untuk dilaksanakan sebagaimana mestinya.", STYLES["body"])

@@ -48,5 +48,5 @@ def story(data: dict, ctx: Context) -> list:
     return [t.table(), Spacer(0, 3), note]
 
 
-def signature(data, ctx, area, payload, created) -> list:
-    return kept_with_signature(f"Rencana Aksi ini menjabarkan Perjanjian Kinerja tahun {data['year']} per triwulan.", area)
+def signature(data, ctx, area, payload, created, story) -> list:
+    return kept_with_signature(f"Rencana Aksi ini menjabarkan Perjanjian Kinerja tahun {data['year']} per triwulan.", area, story)
