@@ -4,8 +4,6 @@ the analysis saved, evidence attached through the real file dialog (read in the 
 bold narrative section kept in the file."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -134,4 +132,3 @@ def test_screenshot(qtbot, upt_window, size, tmp_path):
     qtbot.wait(50)
     out = tmp_path / f"cycle-{size[0]}.png"
     assert win.grab().save(str(out))
-    shutil.copy(out, f"/tmp/cycle-tab-{size[0]}.png")
