@@ -16,13 +16,14 @@ MISMATCH_EXIT = 3      # verify-report: the plan's figures differ from the repor
 
 
 def register(sub) -> None:
-    p = sub.add_parser("report", help="buat laporan PDF: capaian, risiko, pendanaan, roadmap, renstra")
+    p = sub.add_parser("report", help="buat laporan PDF: " + ", ".join(KINDS) + " (lkjip juga .docx)")
     p.add_argument("kind", metavar="KIND", choices=KINDS, help=" | ".join(KINDS))
     p.add_argument("file", metavar="FILE", help="berkas rencana (.renstra)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
     p.add_argument("--unit", help="kode satker; bawaan: satker berkas ini; SEMUA = seluruh satker")
     p.add_argument("--year", type=int, help="tahun capaian (2025-2029; bawaan: tahun ini)")
-    p.add_argument("--period", help="periode capaian: 2026, 2026-S1, 2026-TW3, 2026-05")
+    p.add_argument("--period", help="periode: 2026, 2026-S1, 2026-TW3, 2026-05 (pengukuran, pemantauan-risiko: "
+                   "triwulan; lkjip: 2026-S1 untuk UPT, 2026 untuk Kanwil)")
     p.add_argument("--paper", choices=("a4", "f4"), default="a4", help="kertas lanskap (bawaan a4)")
     p.add_argument("--tte", action="store_true", help="cetak karakter penanda TTE BSrE (^) di tempat tanda tangan")
     p.add_argument("--history", action="store_true", help="sertakan capaian 2020-2024 (Tabel 1.2, 1.3)")
@@ -92,6 +93,14 @@ def cmd_report(args) -> int:
         options = ReportOptions(args.kind, unit=_unit(args, store), year=year, period=args.period,
                                 paper=args.paper, tte=args.tte, history=args.history,
                                 generated_at=_generated_at(args.generated_at)).checked()
+        if args.output.lower().endswith(".docx"):       # the LKjIP as an editable Word document
+            if args.kind != "lkjip":
+                raise ValidationError("Hanya LKjIP yang dapat ditulis sebagai dokumen Word (.docx); "
+                                      f"untuk {args.kind} beri nama keluaran .pdf.")
+            from ..core.reports.lkjip_docx import build_docx
+            build_docx(store.conn, options, args.output)
+            print(f"Laporan lkjip ditulis: {args.output} (dokumen Word)")
+            return 0
         result = build_report(store.conn, options, args.output)
     if args.signature_fields:
         from ..core.signing.sign import add_signature_spots

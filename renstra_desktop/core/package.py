@@ -278,7 +278,7 @@ def _check_owners(name: str, table: str, cols, rows: list[tuple], unit: str) -> 
         raise PackageError(f"Paket {name} dari satker {unit} berisi data rujukan ({spec.label}) yang hanya "
                            "ditetapkan Kantor Wilayah; paket ditolak.")
     others = set(map(itemgetter(cols.index("owner_unit")), rows)) - {unit}
-    sets_for_units = unit == "KANWIL" and (spec.reference or table == "indicator_target")
+    sets_for_units = unit == "KANWIL" and (spec.reference or spec.kanwil_sets or table == "indicator_target")
     if not others and "unit_code" in cols and not sets_for_units:
         others = set(map(itemgetter(cols.index("unit_code")), rows)) - {unit}
     if others:

@@ -12,7 +12,7 @@ from operator import itemgetter, lt
 
 from .errors import ValidationError
 from .schema import PLAN_YEARS, TABLES
-from .validation import clean_value
+from .validation import BASE64_RE, clean_value
 
 _Y0, _Y1 = PLAN_YEARS[0], PLAN_YEARS[-1]
 _YEARS = "|".join(str(y) for y in PLAN_YEARS)
@@ -64,6 +64,8 @@ def _value_ok(kind: str, required: bool, choices, v) -> bool:
         return isinstance(v, str) and _is_text_list(v)
     if kind == "json":
         return isinstance(v, str) and _is_json(v)
+    if kind == "base64":
+        return isinstance(v, str) and BASE64_RE.fullmatch(v) is not None
     raise ValueError(kind)   # a new kind needs its rule here before packages can carry it
 
 

@@ -165,6 +165,8 @@ def _file_errors(data, clean: dict[str, list[dict]], conn) -> list[str]:
     if conn is not None:
         units |= {r[0] for r in conn.execute("SELECT code FROM unit")}
         indicators |= {r[0] for r in conn.execute("SELECT code FROM indicator")}
+        indicators |= {r[0] for r in conn.execute("SELECT code FROM unit_indicator")}
+    indicators |= {r["code"] for r in clean.get("unit_indicator", [])}     # a unit's own indicators
     errors = []
     if data["installation_unit"] not in units:
         errors.append(f"$.installation_unit: satker “{data['installation_unit']}” tidak ada di tabel unit. "

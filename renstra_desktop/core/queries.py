@@ -74,6 +74,57 @@ def rollup(values_by_period: dict[str, float | None], year: int, rule: str) -> f
     return None
 
 
+def _in_period(sub: str, period: str) -> bool:
+    """Is period code ``sub`` inside ``period`` (a month in its quarter, a quarter in its semester)?"""
+    if sub == period or sub[:4] != period[:4]:
+        return sub == period
+    rest, sub_rest = period[5:], sub[5:]
+    if not rest:
+        return True
+    month = int(sub_rest) if sub_rest.isdigit() else None
+    quarter = int(sub_rest[2]) if sub_rest.startswith("TW") else (None if month is None else (month - 1) // 3 + 1)
+    if rest.startswith("S"):
+        return quarter is not None and (quarter - 1) // 2 + 1 == int(rest[1])
+    if rest.startswith("TW"):
+        return month is not None and quarter == int(rest[2])
+    return False
+
+
+def period_actual(values: dict, period: str, rule: str):
+    """Realisation of ``period``: its own value, else its sub-periods rolled up by ``rule``."""
+    inside = {p: v for p, v in values.items() if _in_period(p, period)}
+    return rollup(inside, int(period[:4]), rule)
+
+
+_ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def latest_period(values_by_period: dict[str, float | None], year: int) -> str | None:
+    """The period a year's rolled-up figure stands on (the last one of the grain :func:`rollup`
+    uses), or None when there is none; the year itself when its own value is filled."""
+    in_year = [p for p, v in values_by_period.items() if p[:4] == str(year) and v is not None]
+    if str(year) in in_year:
+        return str(year)
+    for grain in ("semester", "quarter", "month"):
+        chosen = sorted((p for p in in_year if period_grain(p) == grain), key=_period_sort_key)
+        if chosen:
+            return chosen[-1]
+    return None
+
+
+def through_label(period: str | None) -> str:
+    """'s.d. TW III', 's.d. Semester I', 's.d. Mei'; '' for a whole year or no period."""
+    from .numbers import MONTHS
+    if not period or len(period) == 4:
+        return ""
+    rest = period[5:]
+    if rest.startswith("TW"):
+        return f"s.d. TW {_ROMAN[rest[2]]}"
+    if rest.startswith("S"):
+        return f"s.d. Semester {_ROMAN[rest[1]]}"
+    return f"s.d. {MONTHS[int(rest) - 1]}"
+
+
 def indicator_rows(conn, unit_code: str | None, year: int) -> list[dict]:
     """One row per unit and IKK: targets 2025-2029, the year's realisation, capaian and grade."""
     settings = load_settings(conn)
@@ -93,7 +144,8 @@ def indicator_rows(conn, unit_code: str | None, year: int) -> list[dict]:
             if (code, ind["code"]) not in keys:
                 continue
             tgt = targets.get((code, ind["code"]), {})
-            actual = rollup(reals.get((code, ind["code"]), {}), year, ind["rollup"])
+            values = reals.get((code, ind["code"]), {})
+            actual = rollup(values, year, ind["rollup"])
             t = tgt.get(year, {})
             cap = achievement(t.get("value"), actual, ind["polarity"], upper=t.get("upper"),
                               cap=settings.achievement_cap)
@@ -108,6 +160,7 @@ def indicator_rows(conn, unit_code: str | None, year: int) -> list[dict]:
                 "target_ids": {y: tgt[y]["id"] for y in PLAN_YEARS if y in tgt},
                 "target_owner": {y: tgt[y]["owner_unit"] for y in PLAN_YEARS if y in tgt},
                 "year": year, "actual": actual, "achievement": cap,
+                "actual_through": through_label(latest_period(values, year)),   # "s.d. TW III"
                 "grade": g.name if g else None, "grade_role": g.role if g else None,
             })
     return rows

@@ -21,6 +21,9 @@ def current_plan_year(today: _dt.date | None = None) -> int:
     return min(max(year, PLAN_YEARS[0]), PLAN_YEARS[-1])
 
 
+RISK_ACTION_STATUSES = ("belum", "berjalan", "selesai", "tertunda")
+NARRATIVE_SECTIONS = ("kata_pengantar", "ikhtisar", "pendahuluan", "perencanaan", "analisis",
+                      "anggaran", "penutup")
 RISK_AREAS = {
     "PPH": ("Pelayanan", "Pengamanan", "Pembinaan", "Perawatan", "Pembimbingan Kemasyarakatan"),
     "DUKMAN": ("SDM", "Tata Usaha", "Umum", "BMN"),
@@ -30,7 +33,7 @@ RISK_AREAS = {
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str                 # text | number | int | score | year | period | enum | list | json
+    kind: str                 # text | number | int | score | year | period | enum | list | json | base64
     required: bool = False
     choices: tuple = ()
     label: str = ""           # Indonesian column label
@@ -43,6 +46,7 @@ class TableSpec:
     fields: tuple[Field, ...]
     key: tuple[str, ...] = ()          # natural key (unique among rows), empty when rows are free
     reference: bool = False            # written by the Kanwil only (reference data)
+    kanwil_sets: bool = False          # the Kanwil may also write rows for any unit (they cascade)
     field_map: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
@@ -53,8 +57,8 @@ class TableSpec:
         return tuple(f.name for f in self.fields)
 
 
-def _t(name, label, fields, key=(), reference=False):
-    return TableSpec(name, label, tuple(fields), tuple(key), reference)
+def _t(name, label, fields, key=(), reference=False, kanwil_sets=False):
+    return TableSpec(name, label, tuple(fields), tuple(key), reference, kanwil_sets)
 
 
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
@@ -129,6 +133,88 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     _t("period_lock", "Periode terkunci", [
         Field("unit_code", "text", True), Field("period", "period", True),
     ], key=("unit_code", "period"), reference=True),
+    # -- the yearly performance cycle (issue 10; db/0006_cycle.sql, core/cycle/) -------------
+    _t("unit_indicator", "Indikator satker", [
+        Field("unit_code", "text", True, label="Satker"), Field("code", "text", True, label="Kode"),
+        Field("seq", "int", True, label="No"), Field("objective_name", "text", True, label="Sasaran satker"),
+        Field("name", "text", True, label="Indikator"), Field("parent_code", "text", True, label="Mendukung IKK"),
+        Field("measure", "text", True, label="Satuan"),
+        Field("polarity", "enum", True, ("higher", "lower"), "Polaritas"),
+        Field("rollup", "enum", True, ("last", "mean", "sum"), "Rekap periode"),
+        *(Field(f"target_{y}", "number", label=f"Target {y}") for y in PLAN_YEARS),
+    ], key=("unit_code", "code"), kanwil_sets=True),
+    _t("indicator_manual", "Manual indikator", [
+        Field("unit_code", "text", True, label="Satker"), Field("indicator_code", "text", True, label="Indikator"),
+        Field("definition", "text", label="Definisi"), Field("formula", "text", label="Formula"),
+        Field("data_source", "text", label="Sumber data"), Field("responsible", "text", label="Penanggung jawab"),
+        Field("national_standard", "number", label="Standar nasional"),
+    ], key=("unit_code", "indicator_code"), kanwil_sets=True),
+    _t("performance_agreement", "Perjanjian Kinerja", [
+        Field("unit_code", "text", True, label="Satker"), Field("year", "year", True, label="Tahun"),
+        Field("revision", "int", True, label="Perubahan ke"),
+        Field("first_jabatan", "text", label="Jabatan pihak pertama"), Field("first_name", "text", label="Nama pihak pertama"),
+        Field("first_nip", "text", label="NIP pihak pertama"),
+        Field("second_jabatan", "text", label="Jabatan pihak kedua"), Field("second_name", "text", label="Nama pihak kedua"),
+        Field("second_nip", "text", label="NIP pihak kedua"),
+        Field("place", "text", label="Tempat"), Field("sign_date", "text", label="Tanggal"),
+        Field("change_reason", "text", label="Alasan perubahan"),
+    ], key=("unit_code", "year", "revision")),
+    _t("pk_target", "Target PK", [
+        Field("unit_code", "text", True, label="Satker"), Field("year", "year", True, label="Tahun"),
+        Field("revision", "int", True, label="Perubahan ke"), Field("indicator_code", "text", True, label="Indikator"),
+        Field("seq", "int", True, label="No"), Field("target", "number", label="Target"),
+    ], key=("unit_code", "year", "revision", "indicator_code")),
+    _t("pk_budget", "Anggaran PK", [
+        Field("unit_code", "text", True, label="Satker"), Field("year", "year", True, label="Tahun"),
+        Field("revision", "int", True, label="Perubahan ke"), Field("seq", "int", True, label="No"),
+        Field("program", "text", True, label="Program"), Field("activity", "text", label="Kegiatan"),
+        Field("amount", "number", label="Anggaran (juta Rp)"),
+    ], key=("unit_code", "year", "revision", "seq")),
+    _t("action_plan", "Rencana Aksi", [
+        Field("unit_code", "text", True, label="Satker"), Field("year", "year", True, label="Tahun"),
+        Field("indicator_code", "text", True, label="Indikator"),
+        *(Field(f"tw{q}", "number", label=f"Target TW {r}") for q, r in zip(range(1, 5), ("I", "II", "III", "IV"))),
+        *(Field(f"activities_tw{q}", "list", label=f"Kegiatan TW {r}") for q, r in zip(range(1, 5), ("I", "II", "III", "IV"))),
+        Field("responsible", "text", label="Penanggung jawab"), Field("tw4_reason", "text", label="Alasan TW IV"),
+    ], key=("unit_code", "year", "indicator_code")),
+    _t("measurement_note", "Analisis pengukuran", [
+        Field("unit_code", "text", True, label="Satker"), Field("indicator_code", "text", True, label="Indikator"),
+        Field("period", "period", True, label="Periode"), Field("explanation", "text", label="Penjelasan"),
+        Field("obstacles", "text", label="Kendala"), Field("solutions", "text", label="Solusi / rencana tindak lanjut"),
+    ], key=("unit_code", "indicator_code", "period")),
+    _t("evidence_file", "Berkas data dukung", [
+        Field("unit_code", "text", True, label="Satker"), Field("indicator_code", "text", True, label="Indikator"),
+        Field("period", "period", True, label="Periode"), Field("file_name", "text", True, label="Nama berkas"),
+        Field("media_type", "text", True, label="Jenis"), Field("size", "int", True, label="Ukuran (bita)"),
+        Field("sha256", "text", True, label="SHA-256"), Field("content", "base64", True, label="Isi"),
+    ]),
+    _t("report_narrative", "Narasi LKjIP", [
+        Field("unit_code", "text", True, label="Satker"), Field("period", "period", True, label="Periode"),
+        Field("section", "enum", True, NARRATIVE_SECTIONS, "Bagian"), Field("content", "text", label="Isi"),
+    ], key=("unit_code", "period", "section")),
+    _t("risk_action", "Kegiatan RTP", [
+        Field("unit_code", "text", True, label="Satker"), Field("risk_id", "text", True, label="Risiko"),
+        Field("seq", "int", True, label="No"), Field("action", "text", True, label="Kegiatan"),
+        Field("schedule", "text", label="Waktu"), Field("responsible", "text", label="Penanggung jawab"),
+        Field("output", "text", label="Keluaran"),
+    ]),
+    _t("risk_action_status", "Status RTP per triwulan", [
+        Field("unit_code", "text", True, label="Satker"), Field("action_id", "text", True, label="Kegiatan RTP"),
+        Field("period", "period", True, label="Triwulan"),
+        Field("status", "enum", True, RISK_ACTION_STATUSES, "Status"), Field("note", "text", label="Keterangan"),
+    ], key=("unit_code", "action_id", "period")),
+    _t("risk_quarter", "Risiko residual per triwulan", [
+        Field("unit_code", "text", True, label="Satker"), Field("risk_id", "text", True, label="Risiko"),
+        Field("period", "period", True, label="Triwulan"),
+        Field("residual_likelihood", "score", label="K residual"), Field("residual_impact", "score", label="D residual"),
+        Field("note", "text", label="Keterangan"),
+    ], key=("unit_code", "risk_id", "period")),
+    _t("risk_event", "Kejadian risiko", [
+        Field("unit_code", "text", True, label="Satker"), Field("risk_id", "text", True, label="Risiko"),
+        Field("period", "period", True, label="Triwulan"), Field("event_date", "text", True, label="Tanggal"),
+        Field("description", "text", True, label="Kejadian"), Field("impact", "text", label="Dampak"),
+        Field("response", "text", label="Respons"),
+    ]),
 )}
 
 PLAN_TABLES = tuple(TABLES)

@@ -6,6 +6,7 @@ value leaves the file untouched.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -88,7 +89,7 @@ class PlanService:
             cols = ", ".join(row)
             conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(row))})",
                          tuple(row.values()))
-            self._audit(table, row_id, "insert", None, None, json.dumps(clean, ensure_ascii=False))
+            self._audit(table, row_id, "insert", None, None, json.dumps(_audited(spec, clean), ensure_ascii=False))
         changes = Changes()
         changes.add(table, row_id)
         return row_id, changes
@@ -170,7 +171,7 @@ class PlanService:
         if TABLES[table].reference and self.unit_code != "KANWIL":
             raise PermissionDenied(f"{TABLES[table].label} adalah data rujukan yang ditetapkan Kantor Wilayah.")
         unit = row.get("unit_code")
-        sets_for_units = self.unit_code == "KANWIL" and TABLES[table].reference
+        sets_for_units = self.unit_code == "KANWIL" and (TABLES[table].reference or TABLES[table].kanwil_sets)
         if unit is not None and unit != self.unit_code and not sets_for_units:
             raise PermissionDenied(
                 f"Berkas ini milik satker {self.unit_code}; data satker {unit} tidak dapat diisi di sini.")
@@ -192,6 +193,12 @@ class PlanService:
     def _audit(self, table, row_id, action, fld, old, new) -> None:
         write_audit(self.store.conn, actor=self.actor, unit_code=self.unit_code, table=table,
                     row_id=row_id, action=action, field=fld, old=old, new=new)
+
+
+def _audited(spec, values: dict) -> dict:
+    """Values as the audit trail keeps them: a file's content by its digest, not a second copy."""
+    return {k: (f"sha256:{hashlib.sha256(v.encode('ascii')).hexdigest()}"
+                if v is not None and spec.field_map[k].kind == "base64" else v) for k, v in values.items()}
 
 
 def _spec(table: str):

@@ -5,11 +5,15 @@ write it instead.
 """
 from __future__ import annotations
 
+import base64
 import json
+import re
 
 from .errors import ValidationError
 from .numbers import parse_number
 from .schema import PERIOD_RE, PLAN_YEARS, Field
+
+BASE64_RE = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
 
 def clean_value(f: Field, value, *, strict_json: bool = False):
@@ -66,6 +70,12 @@ def clean_value(f: Field, value, *, strict_json: bool = False):
         else:
             raise ValidationError(f"Kolom “{label}” harus berupa daftar teks.", field=f.name)
         return json.dumps([v for v in items if v], ensure_ascii=False)
+    if kind == "base64":     # a file's bytes, kept as base64 text (JSON and packages carry it as is)
+        if isinstance(value, (bytes, bytearray)):
+            return base64.b64encode(bytes(value)).decode("ascii")
+        if not isinstance(value, str) or not BASE64_RE.fullmatch(value):
+            raise ValidationError(f"Kolom “{label}” harus berupa isi berkas dalam base64.", field=f.name)
+        return value
     if kind == "json":
         return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     if not isinstance(value, str):

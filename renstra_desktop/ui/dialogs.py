@@ -91,6 +91,15 @@ def choose_open_file(parent: QWidget | None, title: str, directory: str = "") ->
     return Path(path) if path else None
 
 
+def choose_evidence_file(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
+    """A data-dukung file to attach: PDF, image or spreadsheet (core.cycle.evidence checks it)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getOpenFileName(parent, title, directory,
+                                          tr("Data dukung (*.pdf *.png *.jpg *.jpeg *.xlsx *.xls *.ods *.csv)"))
+    return Path(path) if path else None
+
+
 def choose_save_file(parent: QWidget | None, title: str, directory: str = "", *,
                      confirm_overwrite: bool = True) -> Path | None:
     """A file name to write; the dialog adds '.renstra' when the user typed no suffix."""

@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self._lazy_tabs: dict[QWidget, tuple[str, object]] = {}
         self.tabs.currentChanged.connect(self._build_lazy_tab)
         self._report_placeholder = self.add_lazy_tab(self._make_report_tab, self.tr("Laporan"))   # issue 4
+        self._cycle_placeholder = self.add_lazy_tab(self._make_cycle_tab, self.tr("Siklus Kinerja"))   # issue 10
 
         self.unit_combo = QComboBox()
         self.unit_combo.setMinimumContentsLength(28)
@@ -131,6 +132,17 @@ class MainWindow(QMainWindow):
         from .report_tab import ReportTab   # reportlab & co. load only when the tab is opened
         self._report_tab = ReportTab(self.controller)
         return self._report_tab
+
+    def _make_cycle_tab(self) -> QWidget:
+        from .cycle_tab import CycleTab
+        self._cycle_tab = CycleTab(self.controller)
+        return self._cycle_tab
+
+    @property
+    def cycle_tab(self):
+        """The Siklus Kinerja tab (issue 10), built on first use."""
+        return self.built_tab(self._cycle_placeholder) if self._cycle_placeholder in self._lazy_tabs \
+            else self._cycle_tab
 
     @property
     def report_tab(self):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import queries
-from ..core.reports.base import KINDS, TITLES, ReportOptions
+from ..core.reports.base import CYCLE_KINDS, KINDS, TITLES, ReportOptions
 from ..core.schema import PLAN_YEARS, current_plan_year
 from . import dialogs
 from .worker import run_in_background
@@ -170,7 +170,7 @@ class ReportTab(QWidget):
                              history=self.history.isChecked())
 
     def _update_enabled(self) -> None:
-        with_period = self.kind.currentData() in ("capaian", "renstra")
+        with_period = self.kind.currentData() in ("capaian", "renstra", *CYCLE_KINDS)
         for widget in (self.year, self.period, self.history):
             widget.setEnabled(with_period)
         ready = self.pdf is not None

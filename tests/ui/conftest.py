@@ -34,6 +34,7 @@ class FakeDialogs:
         monkeypatch.setattr(dialogs, "choose_item", lambda *a, **k: self._pop(self.items, "choose_item"))
         monkeypatch.setattr(dialogs, "choose_unit", lambda *a, **k: self._pop(self.units, "choose_unit"))
         monkeypatch.setattr(dialogs, "choose_open_file", lambda *a, **k: self._pop(self.open_paths, "open"))
+        monkeypatch.setattr(dialogs, "choose_evidence_file", lambda *a, **k: self._pop(self.open_paths, "open"))
         monkeypatch.setattr(dialogs, "choose_save_file", lambda *a, **k: self._pop(self.save_paths, "save"))
 
     def _ask(self, parent, title, question):

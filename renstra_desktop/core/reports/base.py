@@ -9,8 +9,15 @@ from ..errors import ValidationError
 from ..numbers import MONTHS, format_number
 from ..schema import PERIOD_RE, PLAN_YEARS
 
-KINDS = ("capaian", "risiko", "pendanaan", "roadmap", "renstra")
+CYCLE_KINDS = ("pk", "rencana-aksi", "pengukuran", "lkjip", "manual-ikk", "pemantauan-risiko")   # issue 10
+KINDS = ("capaian", "risiko", "pendanaan", "roadmap", "renstra", *CYCLE_KINDS)
 TITLES = {
+    "pk": "Perjanjian Kinerja",
+    "rencana-aksi": "Rencana Aksi",
+    "pengukuran": "Laporan Pengukuran Kinerja",
+    "lkjip": "Laporan Kinerja Instansi Pemerintah",
+    "manual-ikk": "Manual Indikator Kinerja",
+    "pemantauan-risiko": "Laporan Pemantauan Manajemen Risiko",
     "capaian": "Laporan Capaian Kinerja",
     "risiko": "Register Risiko",
     "pendanaan": "Matriks Kinerja dan Pendanaan",
@@ -46,6 +53,9 @@ class ReportOptions:
             raise ValidationError(f"Periode {self.period} tidak berada di tahun {self.year}. "
                                   f"Pilih periode tahun {self.year}, atau berikan tahun atau periodenya saja.")
         year = self.year or (int(self.period[:4]) if self.period else None)
+        if self.kind in CYCLE_KINDS and self.unit is None:
+            raise ValidationError(f"{TITLES[self.kind]} dibuat per satker. Pilih satu satker (--unit KODE), "
+                                  "bukan seluruh satker.")
         if year is not None and year not in PLAN_YEARS:
             raise ValidationError(f"Tahun {year} di luar Renstra {PLAN_PERIOD}. "
                                   f"Pilih tahun {PLAN_YEARS[0]} sampai {PLAN_YEARS[-1]}.")
@@ -54,6 +64,8 @@ class ReportOptions:
     @property
     def report_period(self) -> str:
         """The period the figures belong to, as carried in the QR payload."""
+        if self.kind in CYCLE_KINDS:
+            return self.period or str(self.year or PLAN_YEARS[0])
         if self.kind != "capaian":
             return PLAN_PERIOD if self.kind != "renstra" else (self.period or str(self.year or PLAN_YEARS[0]))
         return self.period or str(self.year or PLAN_YEARS[0])

@@ -28,7 +28,7 @@ SIGNATORY_FOR_PROVINCE = "KANWIL"
 
 
 def module(kind: str):
-    return importlib.import_module(f"{__package__}.{kind}")
+    return importlib.import_module(f"{__package__}.{kind.replace('-', '_')}")
 
 
 def unit_label(conn, unit: str | None) -> str:
@@ -71,7 +71,8 @@ def build_report(conn, options: ReportOptions, target=None, *, progress=None) ->
     info = layout.PageInfo(TITLES[options.kind], label, period_label(options.report_period),
                            payload.short_code, created.date(), options.tte)
     state = layout.BuildState(info=info, progress=progress)
-    size = layout.page_size(options.paper)
+    portrait = getattr(module(options.kind), "PORTRAIT", False)
+    size = layout.page_size(options.paper, portrait=portrait)
     ctx = Context(size[0] - 2 * layout.MARGIN_X, options, label)
 
     signatory = load_signatory(conn, options.unit or SIGNATORY_FOR_PROVINCE)
@@ -94,14 +95,17 @@ def build_report(conn, options: ReportOptions, target=None, *, progress=None) ->
 
 
 def _layout(buffer, conn, options, figures, payload, signatory, created, label, ctx, state) -> None:
-    story = module(options.kind).story(figures["figures"], ctx)
-    if options.kind != "renstra":
+    mod = module(options.kind)
+    story = mod.story(figures["figures"], ctx)
+    if options.kind != "renstra" and not getattr(mod, "OWN_HEADING", False):
         story = _heading(conn, options, label) + story
-    story += [Spacer(0, 8), SignatureArea(signatory, created.date(), payload.text(), payload.short_code,
-                                          options.tte)]
+    area = SignatureArea(signatory, created.date(), payload.text(), payload.short_code, options.tte)
+    # a report may keep the block with its last lines, or print its own (the PK's two parties)
+    story += mod.signature(figures["figures"], ctx, area, payload, created, story) if hasattr(mod, "signature") \
+        else [Spacer(0, 8), area]
     for flowable in story:
         flowable._top_level = True
-    doc = layout.ReportDoc(buffer, paper=options.paper, state=state,
+    doc = layout.ReportDoc(buffer, paper=options.paper, portrait=getattr(mod, "PORTRAIT", False), state=state,
                            title=f"{TITLES[options.kind]} - {label}", subject=state.info.period_label,
                            keywords=payload.text(), total_flowables=len(story))
     doc.build(story, canvasmaker=lambda *a, **kw: layout.ReportCanvas(*a, state=state, created=created, **kw))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table
 
 from .. import queries
+from ..queries import period_actual
 from ..achievement import achievement, grade
 from ..numbers import format_number
 from ..schema import PLAN_YEARS
@@ -17,28 +18,6 @@ from .tables import OfficialTable, bullets, para
 
 GRADE_COLORS = {"good": "#2E7D32", "fair": "#8A6D00", "poor": "#C25E00", "bad": "#B3261E"}
 _MEASURE_LABEL = {"%": "%", "indeks": "Indeks"}
-
-
-def _in_period(sub: str, period: str) -> bool:
-    """Is period code ``sub`` inside ``period`` (a month in its quarter, a quarter in its semester)?"""
-    if sub == period or sub[:4] != period[:4]:
-        return sub == period
-    rest, sub_rest = period[5:], sub[5:]
-    if not rest:
-        return True
-    month = int(sub_rest) if sub_rest.isdigit() else None
-    quarter = int(sub_rest[2]) if sub_rest.startswith("TW") else (None if month is None else (month - 1) // 3 + 1)
-    if rest.startswith("S"):
-        return quarter is not None and (quarter - 1) // 2 + 1 == int(rest[1])
-    if rest.startswith("TW"):
-        return month is not None and quarter == int(rest[2])
-    return False
-
-
-def period_actual(values: dict, period: str, rule: str):
-    """Realisation of ``period``: its own value, else its sub-periods rolled up by ``rule``."""
-    inside = {p: v for p, v in values.items() if _in_period(p, period)}
-    return queries.rollup(inside, int(period[:4]), rule)
 
 
 def collect(conn, options) -> dict:

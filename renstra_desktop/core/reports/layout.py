@@ -48,10 +48,10 @@ GROUP_FILL = colors.HexColor("#F1F4F8")
 GRID = colors.HexColor("#5A5A5A")
 
 
-def page_size(paper: str) -> tuple[float, float]:
-    """Landscape size in points of ``a4`` or ``f4``."""
+def page_size(paper: str, *, portrait: bool = False) -> tuple[float, float]:
+    """Landscape (or portrait) size in points of ``a4`` or ``f4``."""
     width, height = PAPERS[paper]
-    return height, width
+    return (width, height) if portrait else (height, width)
 
 
 _fonts_ready = False
@@ -185,8 +185,8 @@ class ReportDoc(BaseDocTemplate):
     """One frame per page, landscape; reports progress after each top-level flowable."""
 
     def __init__(self, target, *, paper: str, state: BuildState, title: str, subject: str,
-                 keywords: str, total_flowables: int):
-        size = page_size(paper)
+                 keywords: str, total_flowables: int, portrait: bool = False):
+        size = page_size(paper, portrait=portrait)
         super().__init__(target, pagesize=size, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
                          topMargin=MARGIN_TOP + HEADER_GAP, bottomMargin=MARGIN_BOTTOM,
                          title=title, author=OFFICE.title(), subject=subject, keywords=keywords,

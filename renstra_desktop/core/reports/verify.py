@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import FileError, NotFound, ValidationError
 from ..os_errors import os_reason
-from .base import ReportOptions
+from .base import CYCLE_KINDS, ReportOptions
 from .build import collect
 from .qr import PREFIX, Payload, digest, parse_payload
 
@@ -29,7 +29,7 @@ def options_from_payload(payload: Payload) -> ReportOptions:
     period = payload.period
     year = period if len(period) == 4 and period.isdigit() else None
     kwargs = {"year": int(year)} if year else {}
-    if payload.kind in ("capaian", "renstra") and not year:
+    if payload.kind in ("capaian", "renstra", *CYCLE_KINDS) and not year:
         kwargs = {"period": period}
     return ReportOptions(payload.kind, unit=payload.unit, history="h" in payload.options, **kwargs).checked()
 
