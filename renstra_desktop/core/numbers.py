@@ -2,7 +2,8 @@
 
 Thousands are grouped with ``.`` and decimals use ``,`` (4.126,05).  A lone dot followed by
 one or two digits is read as a decimal point ("3.2" is 3,2) because users type it that way;
-a lone dot followed by exactly three digits ("1.234") is ambiguous and refused.
+a lone dot followed by exactly three digits ("1.234") is ambiguous and refused, except in a money
+column (juta rupiah, ``money=True``), where nobody writes three decimals: "2.500" is 2.500 there.
 """
 from __future__ import annotations
 
@@ -25,10 +26,11 @@ _ONE_DOT_LONG = re.compile(r"^\d+\.\d{4,}$")                    # 3.14159
 _ONE_DOT_THREE = re.compile(r"^\d{1,3}\.\d{3}$")                 # 1.234: ambiguous
 
 
-def parse_number(text: str | float | int | None, *, field: str = "") -> float | None:
+def parse_number(text: str | float | int | None, *, field: str = "", money: bool = False) -> float | None:
     """Parse a number typed or printed in Indonesian style; '' / None / 'N/A' / '-' give None.
 
     Accepts an optional leading minus, a trailing '%' or the word 'indeks', and 'Rp'.
+    ``money``: the field holds an amount (schema ``Field.money``), so "2.500" is thousands.
     Raises ValidationError (message in Indonesian) for anything else.
     """
     if text is None:
@@ -50,7 +52,7 @@ def parse_number(text: str | float | int | None, *, field: str = "") -> float | 
     negative = s.startswith("-")
     if negative:
         s = s[1:].strip()
-    if _ONE_DOT_THREE.match(s):
+    if _ONE_DOT_THREE.match(s) and not money:
         raise ValidationError(
             f"“{raw}” ambigu: titik dipakai sebagai pemisah ribuan. "
             f"Tulis {s.replace('.', '')} untuk ribuan atau {s.replace('.', ',')} untuk desimal.",
@@ -115,3 +117,46 @@ def format_nip(nip: str) -> str:
     if len(digits) != 18:
         return (nip or "").strip()
     return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
+
+
+NIP_DIGITS = 18
+_NIP_EXAMPLE = "19661018 199203 1 001"
+
+
+def parse_nip(text: str | None, *, today: _dt.date | None = None) -> str:
+    """The 18 digits of a civil servant's NIP (Nomor Induk Pegawai), or '' for an empty entry.
+
+    Spaces are ignored (it is printed 8-6-1-3: 19661018 199203 1 001).  The digits are checked for
+    what they stand for: birth date YYYYMMDD, TMT (start of service) YYYYMM after the 17th
+    birthday and not in the future, gender 1 or 2, sequence 001-999.  Raises ValidationError with
+    one Indonesian line saying which part is wrong.
+    """
+    raw = (text or "").replace("\u00a0", " ").strip()
+    if not raw:
+        return ""
+    digits = re.sub(r"\s+", "", raw)
+    if not digits.isdigit() or len(digits) != NIP_DIGITS:
+        found = sum(c.isdigit() for c in digits)
+        what = "memuat tanda selain angka" if not digits.isdigit() else f"memuat {found} angka"
+        raise ValidationError(f"NIP “{raw}” {what}; NIP terdiri atas 18 angka, misalnya {_NIP_EXAMPLE}.",
+                              field="nip")
+    today = today or _dt.date.today()
+    try:
+        born = _dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        born = None
+    if born is None or not (1930 <= born.year <= today.year - 17):
+        raise ValidationError(f"NIP “{raw}”: 8 angka pertama adalah tanggal lahir (tahun, bulan, tanggal); "
+                              f"{digits[:8]} bukan tanggal lahir yang mungkin. Periksa NIP-nya.", field="nip")
+    year, month = int(digits[8:12]), int(digits[12:14])
+    if not (1 <= month <= 12 and (year, month) >= (born.year + 17, born.month)
+            and (year, month) <= (today.year, today.month)):
+        raise ValidationError(f"NIP “{raw}”: angka ke-9 sampai ke-14 adalah TMT pengangkatan (tahun, bulan); "
+                              f"{digits[8:14]} tidak mungkin untuk kelahiran {digits[:8]}. Periksa NIP-nya.",
+                              field="nip")
+    if digits[14] not in "12":
+        raise ValidationError(f"NIP “{raw}”: angka ke-15 adalah jenis kelamin (1 atau 2), bukan {digits[14]}.",
+                              field="nip")
+    if digits[15:] == "000":
+        raise ValidationError(f"NIP “{raw}”: 3 angka terakhir adalah nomor urut, 001 sampai 999.", field="nip")
+    return digits

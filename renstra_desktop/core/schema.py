@@ -37,6 +37,7 @@ class Field:
     required: bool = False
     choices: tuple = ()
     label: str = ""           # Indonesian column label
+    money: bool = False       # an amount in juta rupiah: "2.500" reads as thousands (numbers.parse_number)
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,8 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     ]),
     _t("funding", "Kerangka pendanaan", [
         Field("unit_code", "text", True, label="Satker"), Field("line_code", "text", True, label="SK/IKK"),
-        Field("year", "year", True, label="Tahun"), Field("allocation", "number", label="Alokasi"),
-        Field("realised", "number", label="Realisasi"), Field("executing_unit", "text", label="Pelaksana"),
+        Field("year", "year", True, label="Tahun"), Field("allocation", "number", label="Alokasi", money=True),
+        Field("realised", "number", label="Realisasi", money=True), Field("executing_unit", "text", label="Pelaksana"),
     ], key=("unit_code", "line_code", "year")),
     _t("setting", "Pengaturan", [
         Field("key", "text", True), Field("value", "json", True),

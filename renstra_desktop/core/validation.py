@@ -27,7 +27,7 @@ def clean_value(f: Field, value, *, strict_json: bool = False):
     if kind in ("number", "int", "score", "year"):
         if strict_json and not isinstance(value, (int, float)) or isinstance(value, bool):
             raise ValidationError(f"Kolom “{label}” harus berupa angka JSON, bukan {value!r}.", field=f.name)
-        number = parse_number(value, field=f.name)
+        number = parse_number(value, field=f.name, money=f.money)
         if number is None:
             if f.required:
                 raise ValidationError(f"Kolom “{label}” wajib diisi.", field=f.name)

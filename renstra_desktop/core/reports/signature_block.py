@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from ..audit import write_audit
 from ..errors import ValidationError
-from ..numbers import MONTHS, format_date, format_nip
+from ..numbers import MONTHS, format_date, format_nip, parse_nip
 from .layout import FONT, FONT_BOLD, GRID, HEAD_FILL, STYLES, escape
 from .qr import draw_qr
 
@@ -107,9 +107,7 @@ def parse_date_text(text: str | None) -> _dt.date | None:
 
 def clean_signatory(sig: Signatory) -> Signatory:
     """Validate and tidy; raises ValidationError (Indonesian) without changing anything."""
-    digits = re.sub(r"\D", "", sig.nip or "")
-    if sig.nip and (len(digits) != 18 or re.search(r"[^\d\s]", sig.nip)):
-        raise ValidationError(f"NIP “{sig.nip}” harus 18 angka, misalnya 19661018 199203 1 001.", field="nip")
+    nip = parse_nip(sig.nip)
     paraf = []
     for i, entry in enumerate(sig.paraf or []):
         if not isinstance(entry, dict) or not str(entry.get("role", "")).strip():
@@ -121,7 +119,7 @@ def clean_signatory(sig: Signatory) -> Signatory:
     if len(text["jabatan"]) > 200 or len(text["name"]) > 120:
         raise ValidationError("Jabatan atau nama terlalu panjang untuk blok tanda tangan.", field="jabatan")
     return Signatory(sig.unit_code, text["place"], sig.sign_date, text["on_behalf"], text["jabatan"],
-                     text["name"], digits if digits else "", bool(sig.paraf_enabled), paraf)
+                     text["name"], nip, bool(sig.paraf_enabled), paraf)
 
 
 def save_signatory(store, sig: Signatory, actor: str) -> Signatory:
