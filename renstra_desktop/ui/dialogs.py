@@ -120,16 +120,47 @@ P12_FILTER_SOURCE = "Sertifikat PKCS#12 (*.p12 *.pfx);;Semua berkas (*)"
 CERT_FILTER_SOURCE = "Sertifikat akar tepercaya (*.pem *.crt *.cer *.der);;Semua berkas (*)"
 
 
-def choose_pdf_save(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
-    """A PDF file name to write; '.pdf' is added when the user typed no suffix."""
+def choose_pdf_save(parent: QWidget | None, title: str, suggested: str | Path) -> Path | None:
+    """A PDF file name to write, starting at ``suggested`` (folder and name); '.pdf' is added when
+    the user typed no suffix."""
     from PySide6.QtWidgets import QFileDialog
 
-    dialog = QFileDialog(parent, title, directory, tr(PDF_FILTER_SOURCE))
+    dialog = QFileDialog(parent, title, str(Path(suggested).parent), tr(PDF_FILTER_SOURCE))
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setDefaultSuffix("pdf")
+    dialog.selectFile(Path(suggested).name)
     if not dialog.exec() or not dialog.selectedFiles():
         return None
     return Path(dialog.selectedFiles()[0])
+
+
+def print_setup(parent: QWidget | None, printer, page_count: int) -> bool:
+    """Qt's print dialog on ``printer`` (paper and file name already set); True when the user
+    pressed Cetak.  The choices stay in ``printer``."""
+    from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
+
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(tr("Cetak laporan"))
+    option = QAbstractPrintDialog.PrintDialogOption
+    dialog.setOptions(option.PrintToFile | option.PrintPageRange | option.PrintShowPageSize)
+    dialog.setMinMax(1, max(1, page_count))
+    return dialog.exec() == QPrintDialog.DialogCode.Accepted
+
+
+def offer_open_folder(parent: QWidget | None, title: str, message: str, folder: str | Path) -> bool:
+    """A message about a file just written, with a "Buka folder" button that shows its folder in
+    the file manager; True when the folder was opened."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from .folders import open_folder
+
+    box = QMessageBox(QMessageBox.Icon.Information, title, message, parent=parent)
+    open_button = box.addButton(tr("Buka folder"), QMessageBox.ButtonRole.ActionRole)
+    close_button = box.addButton(tr("Tutup"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(close_button)
+    box.setEscapeButton(close_button)
+    box.exec()
+    return box.clickedButton() is open_button and open_folder(folder)
 
 
 def choose_pdf_open(parent: QWidget | None, title: str, directory: str = "") -> Path | None:

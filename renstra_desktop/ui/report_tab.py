@@ -1,11 +1,11 @@
 """The Laporan tab: choose a report, build it off the GUI thread, preview its pages, save, print,
 sign, and check a report against the open plan.
 
-Building and signing run through :func:`.worker.run_in_background` (the worker opens its own
-Store).  The preview is drawn with pdfium (pypdfium2: QtPdf is not part of PySide6-Essentials);
-the same renderer paints the pages for printing, with annotation appearances included, so a
-signed PDF prints with its stamps (a flattened copy).  A PKCS#12 password is asked through
-:mod:`.dialogs` for one signature and never stored.
+Building, saving, printing and signing run through :func:`.worker.run_in_background` (the worker
+opens its own Store when it needs one).  The preview is drawn with pdfium (:mod:`.pdf_pages`);
+printing hands the PDF itself to the printer where it can (:mod:`.printing`).  File dialogs open
+in the folder last used for reports (:mod:`.folders`).  A PKCS#12 password is asked through
+:mod:`.dialogs` for one signature and never stored; a signed PDF is offered for saving at once.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import datetime as _dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox,
     QVBoxLayout, QWidget,
@@ -22,37 +22,14 @@ from PySide6.QtWidgets import (
 from ..core import queries
 from ..core.reports.base import CYCLE_KINDS, KINDS, TITLES, ReportOptions
 from ..core.schema import PLAN_YEARS, current_plan_year
-from . import dialogs
+from . import dialogs, folders
+from .pdf_pages import render_pages
 from .worker import run_in_background
 
 PERIODS = [("", "Tahunan"), ("S1", "Semester I"), ("S2", "Semester II"), ("TW1", "Triwulan I"),
            ("TW2", "Triwulan II"), ("TW3", "Triwulan III"), ("TW4", "Triwulan IV")]
-PREVIEW_SCALE = 1.0      # 72 dpi: a landscape page is about 842 pixels wide
 
 TRUSTED_CERTS_KEY = "signing/trusted_certificates"   # QSettings: root certificates this user trusts
-
-
-def render_pages(pdf: bytes, scale: float = PREVIEW_SCALE, pixel_ratio: float = 1.0) -> list[QImage]:
-    """Every page as a QImage (safe off the GUI thread), annotations and stamps included.
-    ``pixel_ratio``: the screen's device pixel ratio (1.25 at 125 % display scaling), so the preview
-    is drawn with the screen's own pixels instead of being enlarged (blurred) by Qt."""
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(pdf)
-    images = []
-    try:
-        for index in range(len(doc)):
-            page = doc[index]
-            bitmap = page.render(scale=scale * pixel_ratio, rev_byteorder=True, may_draw_forms=True,
-                                 draw_annots=True)
-            image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGB888)
-            image = image.copy()             # own the pixels before pdfium frees the bitmap
-            image.setDevicePixelRatio(pixel_ratio)
-            images.append(image)
-            page.close()
-    finally:
-        doc.close()
-    return images
 
 
 class ReportTab(QWidget):
@@ -65,8 +42,10 @@ class ReportTab(QWidget):
         self.result = None            # core.reports.ReportResult of the last build
         self.pdf: bytes | None = None  # what is previewed: the built or the signed PDF
         self.signed_roles: list[str] = []
+        self.unsaved_signature = False   # signed in memory, not yet written to a file
         self.pages: list[QImage] = []
         self.task = None
+        self._printer = None             # the QPrinter of a running print job (kept alive)
 
         self.kind = QComboBox()
         for kind in KINDS:
@@ -98,12 +77,13 @@ class ReportTab(QWidget):
         self.sign_button = QPushButton(self.tr("Tandatangani…"))
         self.verify_button = QPushButton(self.tr("Periksa laporan…"))
         self.check_signatures_button = QPushButton(self.tr("Periksa tanda tangan PDF…"))
-        self.build_button.clicked.connect(self.build)
-        self.save_button.clicked.connect(self.save)
-        self.print_button.clicked.connect(self.print_report)
-        self.sign_button.clicked.connect(self.sign)
-        self.verify_button.clicked.connect(self.verify)
-        self.check_signatures_button.clicked.connect(self.check_signatures)
+        # lambdas: clicked(bool) must not arrive as an argument (it once arrived as the printer)
+        self.build_button.clicked.connect(lambda: self.build())
+        self.save_button.clicked.connect(lambda: self.save())
+        self.print_button.clicked.connect(lambda: self.print_report())
+        self.sign_button.clicked.connect(lambda: self.sign())
+        self.verify_button.clicked.connect(lambda: self.verify())
+        self.check_signatures_button.clicked.connect(lambda: self.check_signatures())
         self.status = QLabel()
         self.status.setWordWrap(True)
         left = QVBoxLayout()
@@ -176,9 +156,15 @@ class ReportTab(QWidget):
         ready = self.pdf is not None
         for button in (self.save_button, self.print_button, self.sign_button):
             button.setEnabled(ready)
+        if self._printer is not None:
+            self.print_button.setEnabled(False)     # one print job at a time
 
     # -- build and preview ----------------------------------------------------------------------
     def build(self) -> None:
+        if self.unsaved_signature and not dialogs.ask(self, self.tr("Buat laporan"), self.tr(
+                "PDF yang sudah ditandatangani belum disimpan; membuat laporan baru membuang tanda tangannya.\n\n"
+                "Lanjutkan tanpa menyimpan?")):
+            return
         options = self.options()
         title = self.tr("Membuat laporan")
 
@@ -199,6 +185,7 @@ class ReportTab(QWidget):
     def _built(self, payload) -> None:
         self.result, pages = payload
         self.signed_roles = []
+        self.unsaved_signature = False
         self._show(self.result.pdf, pages)
         self.status.setText(self.tr("{pages} halaman · kode {code}").format(
             pages=self.result.page_count, code=self.result.digest[:12]))
@@ -243,59 +230,83 @@ class ReportTab(QWidget):
     # -- save, print ----------------------------------------------------------------------------
     def suggested_name(self) -> str:
         opts = self.options()
-        return f"{opts.kind}-{opts.unit or 'semua'}-{opts.report_period}.pdf"
+        signed = "-ttd" if self.signed_roles else ""
+        return f"{opts.kind}-{opts.unit or 'semua'}-{opts.report_period}{signed}.pdf"
 
-    def save(self) -> Path | None:
+    def page_size(self) -> tuple[float, float]:
+        return tuple(self.result.page_size) if self.result and self.result.page_size else (842.0, 595.0)
+
+    def save(self):
+        """Simpan PDF: ask where (the folder last used for reports), write in the background."""
         if self.pdf is None:
             return None
-        path = dialogs.choose_pdf_save(self, self.tr("Simpan laporan"), self.suggested_name())
+        title = self.tr("Simpan laporan")
+        path = dialogs.choose_pdf_save(self, title, folders.last_folder(folders.REPORTS) / self.suggested_name())
         if path is None:
             return None
-        from ..core.errors import RenstraError
-        from ..core.reports.build import write_pdf
-        try:
-            write_pdf(path, self.pdf)
-        except RenstraError as exc:
-            dialogs.warn(self, self.tr("Simpan laporan"), exc.message)
+        folders.remember_folder(folders.REPORTS, path)
+        pdf = self.pdf
+
+        def work(_store, progress):
+            from ..core.reports.build import write_pdf
+            progress(20, self.tr("Menyimpan {name}…").format(name=path.name))
+            return write_pdf(path, pdf)
+
+        def done(saved):
+            if self.pdf is pdf:
+                self.unsaved_signature = False
+            self.status.setText(self.tr("Disimpan: {path}").format(path=saved))
+
+        self.task = run_in_background(self, title, work, done, self._action_failed(title))
+        return self.task
+
+    def print_report(self):
+        """Cetak: Qt's print dialog (paper and orientation of the report preset), then the job off
+        the GUI thread (see :mod:`.printing`)."""
+        from PySide6.QtPrintSupport import QPrinter
+
+        from .printing import prepare_printer
+
+        if self.pdf is None or self._printer is not None:
             return None
-        self.status.setText(self.tr("Disimpan: {path}").format(path=path))
-        return path
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        prepare_printer(printer, self.page_size(), self.kind.currentText(),
+                        folders.last_folder(folders.REPORTS) / self.suggested_name())
+        if not dialogs.print_setup(self, printer, self.page_count()):
+            return None
+        return self.print_with(printer)
 
-    def print_report(self, printer=None) -> bool:
-        """Print through Qt's print dialog; pages are painted from pdfium renderings (stamps
-        included).  ``printer`` lets a test print to a PDF file without the dialog."""
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    def print_with(self, printer):
+        """Print the previewed PDF on a printer set up by the print dialog (GUI thread: reads the
+        choices; the job itself runs in a worker)."""
+        from .printing import request_from, run_print
 
-        if self.pdf is None:
-            return False
-        if printer is None:
-            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-            dialog = QPrintDialog(printer, self)
-            if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-                return False
-        from PySide6.QtGui import QPageLayout, QPageSize
-        from PySide6.QtCore import QMarginsF, QSizeF
-        width, height = self.result.page_size if self.result else (842, 595)
-        printer.setPageLayout(QPageLayout(QPageSize(QSizeF(height, width), QPageSize.Unit.Point),
-                                          QPageLayout.Orientation.Landscape, QMarginsF(0, 0, 0, 0)))
-        scale = max(1.0, printer.resolution() / 72 if printer.resolution() else 2.0)
-        images = render_pages(self.pdf, min(scale, 4.0))
-        painter = QPainter()
-        if not painter.begin(printer):
-            dialogs.warn(self, self.tr("Cetak"), self.tr("Pencetak tidak dapat dipakai. Periksa pencetaknya."))
-            return False
-        try:
-            for i, image in enumerate(images):
-                if i:
-                    printer.newPage()
-                target = painter.viewport()
-                scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(target.x(), target.y(), image.scaled(scaled, Qt.AspectRatioMode.KeepAspectRatio,
-                                                                     Qt.TransformationMode.SmoothTransformation))
-        finally:
-            painter.end()
-        self.status.setText(self.tr("Dicetak: {n} halaman").format(n=len(images)))
-        return True
+        request = request_from(printer, self.page_count(), self.kind.currentText())
+        if request.route == "file":
+            folders.remember_folder(folders.REPORTS, request.output_file)
+        pdf, title = self.pdf, self.tr("Mencetak")
+        self._printer = printer
+        self.print_button.setEnabled(False)
+
+        def done(req):
+            self._printer = None
+            self._update_enabled()
+            self.status.setText(self.tr("Dicetak: {what}.").format(what=req.describe()))
+
+        def failed(exc):
+            self._printer = None
+            self._update_enabled()
+            self._action_failed(self.tr("Cetak"))(exc)
+
+        self.task = run_in_background(self, title, lambda _store, progress: run_print(request, pdf, printer, progress),
+                                      done, failed)
+        return self.task
+
+    def _action_failed(self, title: str):
+        def show(exc) -> None:
+            dialogs.warn(self, title, getattr(exc, "message", None) or self.tr(
+                "Terjadi kesalahan tak terduga: {error}").format(error=exc))
+        return show
 
     # -- sign -----------------------------------------------------------------------------------
     def sign(self) -> None:
@@ -308,9 +319,11 @@ class ReportTab(QWidget):
         if index is None:
             return
         role = roles[index]
-        p12 = dialogs.choose_p12(self, self.tr("Sertifikat penanda tangan (.p12)"))
+        p12 = dialogs.choose_p12(self, self.tr("Sertifikat penanda tangan (.p12)"),
+                                 str(folders.last_folder(folders.CERTIFICATES)))
         if p12 is None:
             return
+        folders.remember_folder(folders.CERTIFICATES, p12)
         password = dialogs.ask_password(self, self.tr("Kata sandi sertifikat"),
                                         self.tr("Kata sandi {file}:").format(file=p12.name))
         if password is None:
@@ -334,8 +347,12 @@ class ReportTab(QWidget):
             signed, pages = payload
             self.signed_roles.append(role)
             self._show(signed, pages)
-            self.status.setText(self.tr("Ditandatangani sebagai {role}. Simpan PDF untuk menyimpannya.").format(
-                role=labels[index]))
+            self.unsaved_signature = True
+            self.status.setText(self.tr("Ditandatangani sebagai {role}; belum disimpan.").format(role=labels[index]))
+            if dialogs.ask(self, self.tr("Simpan PDF bertanda tangan"), self.tr(
+                    "Ditandatangani sebagai {role}. Tanda tangan baru tersimpan setelah PDF-nya disimpan.\n\n"
+                    "Simpan PDF sekarang?").format(role=labels[index])):
+                self.save()
 
         self.task = run_in_background(self, self.tr("Menandatangani"), work, done, self._failed)
 
@@ -355,9 +372,10 @@ class ReportTab(QWidget):
                 if not text:
                     return
             else:
-                path = dialogs.choose_pdf_open(self, self.tr("PDF laporan"))
+                path = dialogs.choose_pdf_open(self, self.tr("PDF laporan"), str(folders.last_folder(folders.REPORTS)))
                 if path is None:
                     return
+                folders.remember_folder(folders.REPORTS, path)
                 text = payload_from_pdf(path)
             result = verify_payload(self.controller.conn, text)
         except RenstraError as exc:
@@ -376,13 +394,15 @@ class ReportTab(QWidget):
         from ..core.signing.verify import describe, verify_pdf
 
         title = self.tr("Periksa tanda tangan PDF")
-        path = dialogs.choose_pdf_open(self, self.tr("PDF bertanda tangan"))
+        path = dialogs.choose_pdf_open(self, self.tr("PDF bertanda tangan"), str(folders.last_folder(folders.REPORTS)))
         if path is None:
             return
+        folders.remember_folder(folders.REPORTS, path)
         settings = QSettings()
         trusted = [p for p in (settings.value(TRUSTED_CERTS_KEY, []) or []) if Path(p).is_file()]
         if not trusted:
-            chosen = dialogs.choose_certificate(self, self.tr("Sertifikat akar yang Anda percayai (boleh dilewati)"))
+            chosen = dialogs.choose_certificate(self, self.tr("Sertifikat akar yang Anda percayai (boleh dilewati)"),
+                                                str(folders.last_folder(folders.CERTIFICATES)))
             if chosen is not None:
                 trusted = [str(chosen)]
         logging.getLogger("pyhanko").setLevel(logging.ERROR)   # the report says what a log would

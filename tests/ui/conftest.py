@@ -26,6 +26,8 @@ class FakeDialogs:
         self.save_paths: list[Path | None] = []
 
     def install(self, monkeypatch):
+        self._monkeypatch = monkeypatch
+        self._originals = {name: getattr(dialogs, name) for name in dir(dialogs) if not name.startswith("_")}
         for kind in ("info", "warn", "error"):
             monkeypatch.setattr(dialogs, kind, lambda parent, title, message, k=kind:
                                 self.messages.append((k, title, message)))
@@ -36,6 +38,17 @@ class FakeDialogs:
         monkeypatch.setattr(dialogs, "choose_open_file", lambda *a, **k: self._pop(self.open_paths, "open"))
         monkeypatch.setattr(dialogs, "choose_evidence_file", lambda *a, **k: self._pop(self.open_paths, "open"))
         monkeypatch.setattr(dialogs, "choose_save_file", lambda *a, **k: self._pop(self.save_paths, "save"))
+        monkeypatch.setattr(dialogs, "offer_open_folder", lambda parent, title, message, folder:
+                            self.messages.append(("info", title, message)) or False)
+        # every other modal dialog fails the test unless the test answers it (a real one would hang)
+        for name in ("print_setup", "choose_pdf_save", "choose_pdf_open", "choose_p12", "choose_certificate",
+                     "ask_password", "choose_package_files", "choose_package_save"):
+            monkeypatch.setattr(dialogs, name, lambda *a, _name=name, **k: self._pop([], _name))
+
+    def use_real(self, *names: str) -> None:
+        """Let these dialogs be Qt's own (a test then drives them with a timer)."""
+        for name in names:
+            self._monkeypatch.setattr(dialogs, name, self._originals[name])
 
     def _ask(self, parent, title, question):
         self.questions.append(question)

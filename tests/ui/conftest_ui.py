@@ -20,3 +20,62 @@ def read_db(path: Path, sql: str, args=()) -> list[tuple]:
         return conn.execute(sql, args).fetchall()
     finally:
         conn.close()
+
+
+class ModalDriver:
+    """Drives the next modal dialog of a kind that opens: ``action(dialog)`` runs from a polling
+    timer inside the dialog's own event loop (a real dialog, as a user meets it).  If the action
+    fails, the dialog is rejected (the test never hangs) and :meth:`check` raises the failure."""
+
+    def __init__(self, kind, action, timeout_ms: int = 15000):
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        self.kind, self.action, self.error, self.done = kind, action, None, False
+        self._deadline = time.monotonic() + timeout_ms / 1000
+        self._clock = time.monotonic
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self._poll)
+        self.timer.start()
+
+    def _poll(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, self.kind) and widget.isVisible():
+            self.timer.stop()
+            try:
+                self.action(widget)
+            except BaseException as exc:   # noqa: BLE001 - reported by check()
+                self.error = exc
+                if widget.isVisible():
+                    widget.reject()
+            self.done = True
+        elif self._clock() > self._deadline:
+            self.timer.stop()
+            self.error = AssertionError(f"no {self.kind.__name__} opened")
+            if widget is not None:
+                widget.close()
+
+    def check(self) -> None:
+        self.timer.stop()
+        if self.error is not None:
+            raise self.error
+        assert self.done, f"no {self.kind.__name__} was driven"
+
+
+def drive_modal(kind, action, timeout_ms: int = 15000) -> ModalDriver:
+    return ModalDriver(kind, action, timeout_ms)
+
+
+def click_button(box, text: str) -> None:
+    """Click the button of a dialog whose text (without '&') is ``text``."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    for button in box.findChildren(QAbstractButton):
+        if button.text().replace("&", "") == text and button.isVisible():
+            button.click()
+            return
+    raise AssertionError(f"no button {text!r} in {[b.text() for b in box.findChildren(QAbstractButton)]}")

@@ -8,6 +8,16 @@ from pypdf import PdfReader
 from renstra_desktop.ui import dialogs
 
 
+def saved(qtbot, tab, target):
+    """Simpan PDF… with the file dialog answered; waits for the background write."""
+    import pytest as _pytest
+    with _pytest.MonkeyPatch.context() as mp:
+        mp.setattr(dialogs, "choose_pdf_save", lambda *a, **k: target)
+        tab.save()
+    qtbot.waitUntil(lambda: tab.status.text() == f"Disimpan: {target}", timeout=20000)
+    return target
+
+
 def built(qtbot, tab, **choices):
     for combo, data in choices.items():
         widget = getattr(tab, combo)
@@ -30,9 +40,7 @@ def test_tab_is_in_the_window_and_builds_off_the_gui_thread(qtbot, window, monke
     window.grab().save(str(shot))
     assert shot.stat().st_size > 0
 
-    target = tmp_path / "matriks.pdf"
-    monkeypatch.setattr(dialogs, "choose_pdf_save", lambda *a, **k: target)
-    assert tab.save() == target
+    target = saved(qtbot, tab, tmp_path / "matriks.pdf")
     reader = PdfReader(target)
     assert round(float(reader.pages[0].mediabox.width), 1) == 935.4
     assert "4.126,05" in reader.pages[0].extract_text()
@@ -58,7 +66,8 @@ def test_print_to_a_pdf_printer(qtbot, window, tmp_path):
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "cetak.pdf"))
-    assert tab.print_report(printer)
+    tab.print_with(printer)
+    qtbot.waitUntil(lambda: tab.status.text().startswith("Dicetak"), timeout=20000)
     assert len(PdfReader(tmp_path / "cetak.pdf").pages) == tab.page_count()
 
 
@@ -72,12 +81,16 @@ def test_sign_with_pkcs12_asks_password_and_keeps_it_nowhere(qtbot, window, monk
     monkeypatch.setattr(dialogs, "choose_p12", lambda *a, **k: keys.kepala_p12)
     monkeypatch.setattr(dialogs, "ask_password", lambda *a, **k: asked.append(1) or keys.password)
     fake_dialogs.items.append(1)                      # Kepala
-    tab.sign()
-    qtbot.waitUntil(lambda: tab.signed_roles == ["kepala"], timeout=20000)
-    assert asked == [1] and tab.pdf != before and tab.pdf.startswith(before)   # incremental update
     target = tmp_path / "ttd.pdf"
-    monkeypatch.setattr(dialogs, "choose_pdf_save", lambda *a, **k: target)
-    tab.save()
+    offered = []
+    monkeypatch.setattr(dialogs, "choose_pdf_save", lambda parent, title, suggested: offered.append(suggested) or target)
+    tab.sign()                                        # answered: "Simpan PDF sekarang?" -> Ya
+    qtbot.waitUntil(lambda: tab.status.text() == f"Disimpan: {target}", timeout=20000)
+    assert tab.signed_roles == ["kepala"] and not tab.unsaved_signature
+    assert "Simpan PDF sekarang?" in fake_dialogs.questions[-1]
+    assert offered[0].name == "pendanaan-KANWIL-2026-ttd.pdf".replace("2026", tab.options().report_period)
+    assert asked == [1] and tab.pdf != before and tab.pdf.startswith(before)   # incremental update
+    assert target.read_bytes() == tab.pdf
     from renstra_desktop.core.signing.verify import verify_pdf
     assert verify_pdf(target, [keys.root_pem])["all_ok"]
     assert keys.password.decode() not in repr(vars(tab))
