@@ -63,6 +63,8 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    from .translations import install_translations   # Qt's own dialogs in Indonesian
+    install_translations(app)
     return app
 
 

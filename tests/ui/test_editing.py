@@ -102,10 +102,10 @@ def test_invalid_input_typed_in_the_view_is_refused(window, qtbot, kanwil_path, 
     funding.view.edit(index)
     editor = funding.view.viewport().findChild(QLineEdit)
     editor.selectAll()
-    QTest.keyClicks(editor, "12.345")
+    QTest.keyClicks(editor, "12,3,45")      # ("12.345" is 12 345 in a money column: test_money_typing)
     QTest.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(fake_dialogs.warnings()) == 2)
-    assert "ambigu" in fake_dialogs.warnings()[-1]
+    assert "bukan angka yang sah" in fake_dialogs.warnings()[-1]
     assert kanwil_path.read_bytes() == before
     assert index.data() == "784,05"
 
