@@ -23,7 +23,7 @@ from ..core.os_errors import os_reason
 from ..core import queries
 from ..core.errors import RenstraError
 from ..core.store import Store
-from . import dialogs
+from . import dialogs, folders
 from .controller import PlanController
 from .funding_tab import FundingTab
 from .indicator_tab import IndicatorTab
@@ -285,12 +285,13 @@ class MainWindow(QMainWindow):
 
     def open_file_dialog(self) -> bool:
         """Buka: ask for a file until one opens or the user cancels."""
-        directory = str(self.controller.path.parent)
+        directory = str(folders.last_folder(folders.PLANS))
         while True:
             path = dialogs.choose_open_file(self, self.tr("Buka berkas rencana"), directory)
             if path is None:
                 return False
             if self.open_path(path):
+                folders.remember_folder(folders.PLANS, path)
                 return True
             directory = str(Path(path).parent)
 
@@ -302,10 +303,11 @@ class MainWindow(QMainWindow):
         code = dialogs.choose_unit(self, read_embedded()["units"])
         if code is None:
             return False
-        path = dialogs.choose_save_file(self, self.tr("Rencana baru"), str(self.controller.path.parent),
+        path = dialogs.choose_save_file(self, self.tr("Rencana baru"), str(folders.last_folder(folders.PLANS)),
                                         confirm_overwrite=False)
         if path is None:
             return False
+        folders.remember_folder(folders.PLANS, path)
         try:
             store = create_plan_file(path, code)
         except RenstraError as exc:
@@ -321,9 +323,10 @@ class MainWindow(QMainWindow):
 
     def save_as(self) -> bool:
         """Simpan Sebagai: a consistent copy (SQLite backup API); work continues in the open file."""
-        path = dialogs.choose_save_file(self, self.tr("Simpan Sebagai"), str(self.controller.path.parent))
+        path = dialogs.choose_save_file(self, self.tr("Simpan Sebagai"), str(folders.last_folder(folders.PLANS)))
         if path is None:
             return False
+        folders.remember_folder(folders.PLANS, path)
         try:
             saved = self.controller.store.save_copy(path)
         except RenstraError as exc:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog
 
 from ..core.merge_report import STATUSES
-from . import dialogs
+from . import dialogs, folders
 
 # The window imports this module at start-up for install_package_features(); the dialog's own
 # widgets, its models (:mod:`.merge_models`) and the worker are imported when a dialog is first made.
@@ -78,10 +78,11 @@ def export_package_from(window):
     from .worker import run_in_background
 
     controller = window.controller
-    suggested = controller.path.parent / suggested_file_name(controller.store)
+    suggested = folders.last_folder(folders.PACKAGES_OUT) / suggested_file_name(controller.store)
     target = dialogs.choose_package_save(window, window.tr("Ekspor Paket"), str(suggested))
     if target is None:
         return None
+    folders.remember_folder(folders.PACKAGES_OUT, target)
 
     def work(store, progress):
         from ..core.package_export import export_package
@@ -95,11 +96,11 @@ def export_package_from(window):
                          "diterima, satker menelepon: bacakan sidik jari di atas.") if m["unit"] == "KANWIL" else \
             window.tr("Kirim berkas ini ke Kantor Wilayah melalui USB, surel atau pesan. Saat paket pertama "
                       "diterima, Kantor Wilayah menelepon: bacakan sidik jari di atas.")
-        dialogs.info(window, window.tr("Paket dibuat"), window.tr(
+        dialogs.offer_open_folder(window, window.tr("Paket dibuat"), window.tr(
             "Paket disimpan di:\n{path}\n\nSatker {unit}, urutan {seq}, {rows} baris.\n\n"
             "Sidik jari kunci satker ini:\n{fp}\n\n{send}").format(
             path=result.path, unit=m["unit"], seq=m["sequence"], rows=result.total_rows, fp=result.fingerprint,
-            send=send))
+            send=send), Path(result.path).parent)
 
     return run_in_background(window, window.tr("Ekspor paket"), work, done, store_path=controller.path,
                              readonly=True)
@@ -109,9 +110,11 @@ def export_package_from(window):
 def open_merge_dialog(window, paths=None) -> "MergeDialog | None":
     """Gabungkan Paket: the files dropped, or chosen now; the dialog runs the dry run at once."""
     if paths is None:
-        paths = dialogs.choose_package_files(window, window.tr("Gabungkan Paket"), str(window.controller.path.parent))
+        paths = dialogs.choose_package_files(window, window.tr("Gabungkan Paket"),
+                                             str(folders.last_folder(folders.PACKAGES_IN)))
         if not paths:
             return None
+        folders.remember_folder(folders.PACKAGES_IN, paths[0])
     dialog = MergeDialog(window.controller, paths, window)
     dialog.open()
     dialog.dry_run()
@@ -211,8 +214,9 @@ class MergeDialog(QDialog):
         self._files_changed()
 
     def _choose_more(self) -> None:
-        chosen = dialogs.choose_package_files(self, self.tr("Tambah paket"), str(self.controller.path.parent))
+        chosen = dialogs.choose_package_files(self, self.tr("Tambah paket"), str(folders.last_folder(folders.PACKAGES_IN)))
         if chosen:
+            folders.remember_folder(folders.PACKAGES_IN, chosen[0])
             self.add_paths(chosen)
             self.dry_run()
 
