@@ -77,6 +77,9 @@ class ReportTab(QWidget):
         self.sign_button = QPushButton(self.tr("Tandatangani…"))
         self.verify_button = QPushButton(self.tr("Periksa laporan…"))
         self.check_signatures_button = QPushButton(self.tr("Periksa tanda tangan PDF…"))
+        self.signatory_button = QPushButton(self.tr("Penanda tangan…"))
+        self.signatory_button.setToolTip(self.tr("Tempat, tanggal, jabatan, nama dan NIP yang tercetak di blok "
+                                                 "tanda tangan, serta baris paraf"))
         # lambdas: clicked(bool) must not arrive as an argument (it once arrived as the printer)
         self.build_button.clicked.connect(lambda: self.build())
         self.save_button.clicked.connect(lambda: self.save())
@@ -84,12 +87,13 @@ class ReportTab(QWidget):
         self.sign_button.clicked.connect(lambda: self.sign())
         self.verify_button.clicked.connect(lambda: self.verify())
         self.check_signatures_button.clicked.connect(lambda: self.check_signatures())
+        self.signatory_button.clicked.connect(lambda: self.edit_signatory())
         self.status = QLabel()
         self.status.setWordWrap(True)
         left = QVBoxLayout()
         left.addLayout(form)
-        for button in (self.build_button, self.save_button, self.print_button, self.sign_button,
-                       self.verify_button, self.check_signatures_button):
+        for button in (self.build_button, self.signatory_button, self.save_button, self.print_button,
+                       self.sign_button, self.verify_button, self.check_signatures_button):
             left.addWidget(button)
         left.addWidget(self.status)
         left.addStretch(1)
@@ -307,6 +311,16 @@ class ReportTab(QWidget):
             dialogs.warn(self, title, getattr(exc, "message", None) or self.tr(
                 "Terjadi kesalahan tak terduga: {error}").format(error=exc))
         return show
+
+    def edit_signatory(self):
+        """Penanda tangan: the block of the chosen unit (the Kanwil's for "Semua satker"); a report
+        already built is made again so the preview shows the new block."""
+        from .signatory_dialog import open_signatory_dialog
+
+        dialog = open_signatory_dialog(self, self.controller, self.unit.currentData() or "KANWIL")
+        if dialog.saved is not None and self.result is not None and not self.signed_roles:
+            self.build()
+        return dialog
 
     # -- sign -----------------------------------------------------------------------------------
     def sign(self) -> None:
