@@ -161,7 +161,7 @@ def run_app(db_path: str | os.PathLike | None = None, open_file: str | os.PathLi
         return 1
     if os.environ.get(BENCH_ENV) == "1":
         _FirstPaintProbe(window)
-    window.show()
+    window.show_on_screen()            # fitted: maximised where 1280×800 does not fit
     # right after the first paint (start-up time): the log, the error dialog, the instance server
     QTimer.singleShot(0, lambda: _after_show(window, packages))
     return app.exec()

@@ -53,8 +53,8 @@ class FundingModel(PlanTableModel):
         tr = self.tr
         cols = self.unit_column()
         cols += [
-            Column("line_code", tr("SK/IKK"), width=70),
-            Column("line_name", tr("Uraian"), width=270, stretch=True),
+            Column("line_code", tr("SK/IKK"), width=70, frozen=True),
+            Column("line_name", tr("Uraian"), width=240, stretch=True, frozen=True),
             Column("measure", tr("Jenis"), width=74),
         ]
         cols += [Column(f"{YEAR_PREFIX}{y}", str(y), "money", True, 92,

@@ -63,14 +63,14 @@ class IndicatorTab(PlanTab):
         font = self.realisation_heading.font()
         font.setBold(True)
         self.realisation_heading.setFont(font)
-        add_button = QPushButton(self.tr("Tambah periode"))
-        add_button.clicked.connect(self.add_period)
-        remove_button = QPushButton(self.tr("Hapus periode"))
-        remove_button.clicked.connect(self.remove_period)
+        self.add_period_button = QPushButton(self.tr("Tambah periode…"))
+        self.add_period_button.clicked.connect(lambda: self.add_period())
+        self.remove_period_button = QPushButton(self.tr("Hapus periode"))
+        self.remove_period_button.clicked.connect(lambda: self.remove_period())
         heading_bar = QHBoxLayout()
         heading_bar.addWidget(self.realisation_heading, 1)
-        heading_bar.addWidget(add_button)
-        heading_bar.addWidget(remove_button)
+        heading_bar.addWidget(self.add_period_button)
+        heading_bar.addWidget(self.remove_period_button)
 
         self.realisation_view = self.track(PlanTableView(placeholder=self.tr(
             "Belum ada realisasi untuk indikator ini. Klik “Tambah periode” untuk mengisi realisasi "

@@ -29,6 +29,7 @@ from .funding_tab import FundingTab
 from .indicator_tab import IndicatorTab
 from .risk_tab import RiskTab
 from .roadmap_tab import RoadmapTab
+from .screen_fit import FIRST_RUN_SIZE, available_geometry, fits
 from .tab_base import PlanTab
 
 RECENT_KEY = "recent_files"
@@ -155,9 +156,9 @@ class MainWindow(QMainWindow):
         self.file_menu.insertActions(self._file_extension_anchor, actions)
 
     def add_menu(self, title: str) -> QMenu:
-        """A new top-level menu before Bantuan (e.g. "Laporan")."""
+        """A new top-level menu before Pengaturan and Bantuan (e.g. "Laporan")."""
         menu = QMenu(title, self)
-        self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+        self.menuBar().insertMenu(self.settings_menu.menuAction(), menu)
         return menu
 
     # -- menus -----------------------------------------------------------------------------------
@@ -377,11 +378,29 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         settings = QSettings()
         geometry = settings.value(GEOMETRY_KEY)
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+        self.restored_geometry = geometry is not None and self.restoreGeometry(geometry)
+        if not self.restored_geometry:
+            self.resize(FIRST_RUN_SIZE)
         state = settings.value(STATE_KEY)
         if state is not None:
             self.restoreState(state)
+
+    def show_on_screen(self) -> str:
+        """Show the window where it fits: the last size and place; on the first run 1280×800 in the
+        middle of the screen, or maximised when that does not fit (1366×768, 1024×768 screens).
+        Returns how it was shown: restored, centred or maximised."""
+        available = available_geometry(self)
+        if self.isMaximized() or not fits(self.size(), available):
+            self.showMaximized()
+            return "maximised"
+        if self.restored_geometry:
+            self.show()
+            return "restored"
+        frame = self.rect()
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
+        self.show()
+        return "centred"
 
     def save_geometry(self) -> None:
         settings = QSettings()

@@ -182,7 +182,6 @@ class MergeDialog(QDialog):
         right_layout.addWidget(self.detail)
         right_layout.addWidget(self.summary)
         splitter.addWidget(right)
-        splitter.setSizes([280, 900])
 
         self.buttons = QDialogButtonBox()
         self.repin_button = self.buttons.addButton(self.tr("Sematkan ulang kunci…"),
@@ -202,7 +201,9 @@ class MergeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.buttons)
-        self.resize(1180, 640)
+        from .screen_fit import fitted_size
+        self.resize(fitted_size(self, 1180, 640))          # 1180 px does not fit a 1024×768 screen
+        splitter.setSizes([min(280, self.width() // 4), self.width() - min(280, self.width() // 4)])
         self.add_paths(paths)
 
     # -- files ------------------------------------------------------------------------------------

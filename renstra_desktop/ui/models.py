@@ -42,7 +42,9 @@ class Column:
     editable: bool = False
     width: int = 90
     tooltip: str = ""
-    stretch: bool = False     # takes the view's spare width
+    stretch: bool = False     # takes the view's spare width (``width`` is its least)
+    frozen: bool = False      # identifies the row: stays in view when the table scrolls sideways
+                              # (leading, read-only columns only: see frozen_columns.py)
 
 
 def edit_text(value, kind: str) -> str:
@@ -103,7 +105,7 @@ class PlanTableModel(QAbstractTableModel):
 
     def unit_column(self) -> list[Column]:
         """The Satker column, shown when every unit is listed (the Kanwil's "Semua satker")."""
-        return [Column("unit_code", self.tr("Satker"), width=130)] if self.show_unit else []
+        return [Column("unit_code", self.tr("Satker"), width=130, frozen=True)] if self.show_unit else []
 
     def targets(self, row: dict, column: Column) -> list[tuple[str, str | None, str]]:
         """(table, row id, field) written by an edit of this cell; [] when nothing is written."""

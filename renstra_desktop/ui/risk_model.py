@@ -33,7 +33,7 @@ class RiskModel(PlanTableModel):
         residual assessment after the treatments that reduce it."""
         tr = self.tr
         cols = self.unit_column() + [
-            Column("seq", tr("No"), "int", width=36),
+            Column("seq", tr("No"), "int", width=36, frozen=True),
             Column("program_code", tr("Program"), "enum", True, 70),
             Column("area", tr("Area"), "enum", True, 100),
             Column("risk", tr("Indikasi Risiko"), "text", True, 200),

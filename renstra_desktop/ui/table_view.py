@@ -1,14 +1,19 @@
 """PlanTableView: a QTableView over a PlanTableModel with spreadsheet habits: copy a cell range
 as tab-separated text, paste a range (from Excel) as one all-or-nothing service call and one
-undo step, Delete clears the selected cells, and an empty table says why it is empty."""
+undo step, Delete clears the selected cells, and an empty table says why it is empty.
+
+Columns take their declared widths; a ``stretch`` column takes the spare width but never less than
+its own, so a narrow screen scrolls sideways instead of squeezing the long names into tall rows,
+and the identifying columns (``Column.frozen``) stay in view (:mod:`.frozen_columns`)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from . import dialogs
 from .delegates import PlanDelegate
+from .frozen_columns import FrozenColumns
 from .tsv import format_tsv, parse_tsv
 
 
@@ -38,6 +43,11 @@ class PlanTableView(QTableView):
         header.setStretchLastSection(False)
         self.fit_rows = False      # resize rows to their wrapped text (long texts)
         self._rows_unfitted = False
+        self.frozen = FrozenColumns(self, PlanDelegate(self))
+        self._refit = QTimer(self)           # one column fit after a burst of resizes
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self.fit_stretch_columns)
 
     # -- model -------------------------------------------------------------------------------
     def setModel(self, model) -> None:
@@ -50,16 +60,58 @@ class PlanTableView(QTableView):
         """Column widths from the model's column declarations; rows fitted to wrapped text."""
         model = self.model()
         header = self.horizontalHeader()
-        for i, column in enumerate(model.columns()):
-            # mode first: a section still in Stretch mode from the previous columns (the Satker column
-            # shifts them by one) ignores a new width and would keep its stretched size
-            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch if column.stretch
-                                        else QHeaderView.ResizeMode.Interactive)
+        columns = model.columns()
+        for i, column in enumerate(columns):
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(i, column.width)
         if not self.fit_rows:
             self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.fit_stretch_columns(refit_rows=False)
         self._fit_rows_when_visible()
+        self.frozen.attach(frozen_count(columns))
         self.viewport().update()
+
+    def fit_stretch_columns(self, refit_rows: bool = True) -> None:
+        """Give the spare width of the viewport to the stretch columns (at least their own width)."""
+        model = self.model()
+        if model is None:
+            return
+        columns = model.columns()
+        stretch = [i for i, c in enumerate(columns) if c.stretch]
+        if not stretch:
+            return
+        fixed = sum(self.columnWidth(i) for i in range(len(columns)) if i not in stretch)
+        share = (self.viewport().width() - fixed) // len(stretch)
+        changed = False
+        for i in stretch:
+            width = max(columns[i].width, share)
+            if self.columnWidth(i) != width:
+                self.setColumnWidth(i, width)
+                changed = True
+        if changed and refit_rows:
+            self._fit_rows_when_visible()
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.Resize and getattr(self, "frozen", None) is not None:
+            self._refit.start()
+            self.frozen.update_geometry()
+        return super().viewportEvent(event)
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        """Scroll to a cell; a frozen column's cell needs no sideways scroll, another one must not
+        end up under the frozen columns."""
+        frozen = getattr(self, "frozen", None)     # None while QTableView's own __init__ runs
+        if frozen is None:
+            super().scrollTo(index, hint)
+            return
+        if frozen.overlay.isVisible() and index.isValid() and index.column() < self.frozen.n:
+            bar = self.horizontalScrollBar()
+            keep = bar.value()
+            super().scrollTo(index, hint)
+            bar.setValue(keep)
+            return
+        super().scrollTo(index, hint)
+        self.frozen.reveal(index)
 
     def _on_data_changed(self, *args) -> None:
         self._fit_rows_when_visible()
@@ -72,6 +124,7 @@ class PlanTableView(QTableView):
         if self.isVisible():
             self._rows_unfitted = False
             self.resizeRowsToContents()
+            self.frozen.sync_rows()
         else:
             self._rows_unfitted = True
 
@@ -190,3 +243,13 @@ class PlanTableView(QTableView):
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
                              self.placeholder)
             painter.end()
+
+
+def frozen_count(columns) -> int:
+    """How many leading columns stay in view: the frozen, read-only ones at the start."""
+    count = 0
+    for column in columns:
+        if not column.frozen or column.editable:
+            break
+        count += 1
+    return count

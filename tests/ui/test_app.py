@@ -178,7 +178,7 @@ def test_menus_and_extension_points(window):
     assert file_actions[-2] is export and file_actions[-1] is window.exit_action
     reports = window.add_menu("Laporan")
     titles = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert titles == ["Berkas", "Sunting", "Laporan", "Bantuan"]
+    assert titles == ["Berkas", "Sunting", "Laporan", "Pengaturan", "Bantuan"]
     assert reports.title() == "Laporan"
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles[:4] == ["Indikator", "Risiko", "Roadmap", "Pendanaan"]
