@@ -131,6 +131,41 @@ class PlanController(QObject):
                    lambda: self._each(self.service.delete, table, ids), changes)
         return ids
 
+    def insert_and_apply(self, table: str, rows: list[dict], edits: list[Edit], text: str) -> list[str] | None:
+        """New rows and edits of existing ones in one transaction and one undo step (a paste that
+        adds periods); the new ids, or None when anything was refused (then nothing is written)."""
+        ids: list[str] = []
+        try:
+            old = [Edit(e.table, e.row_id, e.field, self._stored_as_input(e)) for e in edits]
+            changes = Changes()
+            with self.store.atomic():
+                for values in rows:
+                    row_id, ch = self.service.insert(table, values)
+                    ids.append(row_id)
+                    changes.merge(ch)
+                if edits:
+                    changes.merge(self.service.apply(edits))
+        except RenstraError as exc:
+            self.report(exc)
+            return None
+        new = list(edits)
+
+        def redo():
+            with self.store.atomic():
+                done = self._each(self.service.restore, table, ids)
+                if new:
+                    done.merge(self.service.apply(new))
+            return done
+
+        def undo():
+            with self.store.atomic():
+                done = self.service.apply(old) if old else Changes()
+                done.merge(self._each(self.service.delete, table, ids))
+            return done
+
+        self._push(text, redo, undo, changes)
+        return ids
+
     def delete(self, table: str, ids: list[str], text: str) -> bool:
         """Tombstone rows (one transaction, one undo step)."""
         ids = list(dict.fromkeys(ids))

@@ -63,6 +63,16 @@ def ask_text(parent: QWidget | None, title: str, label: str, default: str = "") 
     return text if ok else None
 
 
+def choose_period(parent: QWidget | None, title: str, heading: str, suggestion: str, check=None) -> str | None:
+    """A realisation period picked as year + kind + which one (period_picker.PeriodDialog); its
+    code, or None when cancelled.  ``check(code)`` returns why a period cannot be added (the dialog
+    then stays open with that reason) or None."""
+    from .period_picker import PeriodDialog
+
+    dialog = PeriodDialog(parent, title, heading, suggestion, check)
+    return dialog.period() if dialog.exec() else None
+
+
 def choose_item(parent: QWidget | None, title: str, label: str, items: list[str],
                 current: int = 0) -> int | None:
     """The index of the chosen item, or None when cancelled."""

@@ -165,9 +165,12 @@ class RealisationModel(PlanTableModel):
     def targets(self, row: dict, column: Column):
         return [("realisation", row["id"], column.key)] if column.editable else []
 
+    def locked_period(self, period: str) -> str | None:
+        """The approved (locked) period covering ``period``: itself or its year; None when open."""
+        return period if period in self._locked else period[:4] if period[:4] in self._locked else None
+
     def read_only_reason(self, row: dict, column: Column):
-        period = row["period"]
-        locked = period if period in self._locked else period[:4] if period[:4] in self._locked else None
+        locked = self.locked_period(row["period"])
         if locked:
             return self.tr("Periode {period} sudah disetujui dan dikunci.").format(period=locked)
         return super().read_only_reason(row, column)

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSpl
                                QWidget)
 
 from ..core import queries
-from ..core.schema import PLAN_YEARS
+from ..core.schema import PERIOD_RE, PLAN_YEARS
+from ..core.service import Edit
 from . import dialogs
 from .indicator_models import IndicatorModel, RealisationModel
 from .tab_base import PlanTab
@@ -76,6 +77,7 @@ class IndicatorTab(PlanTab):
             "Belum ada realisasi untuk indikator ini. Klik “Tambah periode” untuk mengisi realisasi "
             "tahunan, semester, triwulan atau bulanan.")))
         self.realisation_view.setModel(self.realisation_model)
+        self.realisation_view.paste_rows = self.paste_periods
         self.realisation_view.horizontalHeader().setStretchLastSection(True)
 
         bottom = QWidget()
@@ -144,17 +146,18 @@ class IndicatorTab(PlanTab):
         return "indicator_target", ids, None
 
     def add_period(self) -> bool:
+        """Tambah periode: pick year and kind of period (no codes to type); one already there or
+        approved keeps the picker open with the reason."""
         row = self.selected_row()
         if row is None:
             dialogs.info(self.window(), self.tr("Tambah periode"), self.tr("Pilih dulu indikatornya di tabel atas."))
             return False
         periods = [r["period"] for r in self.realisation_model.rows()]
         suggestion = next_period(periods[-1]) if periods else f"{self.model.year}-TW1"
-        period = dialogs.ask_text(
+        period = dialogs.choose_period(
             self.window(), self.tr("Tambah periode realisasi"),
-            self.tr("Periode realisasi {code} ({unit}):\n2026 = tahunan, 2026-S1 = semester, "
-                    "2026-TW3 = triwulan, 2026-05 = bulan").format(code=row["indicator_code"], unit=row["unit_name"]),
-            suggestion)
+            self.tr("Realisasi {code} · {unit}").format(code=row["indicator_code"], unit=row["unit_name"]),
+            suggestion, self.period_refusal)
         if period is None:
             return False
         ids = self.controller.insert("realisation", [{
@@ -164,6 +167,53 @@ class IndicatorTab(PlanTab):
         if ids:
             self.start_editing(self.realisation_view, ids[0], "value")
         return bool(ids)
+
+    def period_refusal(self, period: str) -> str | None:
+        """Why ``period`` cannot be added to the selected indicator's realisations, or None."""
+        if period in {r["period"] for r in self.realisation_model.rows()}:
+            return self.tr("Periode {period} sudah ada di tabel realisasi; isi nilainya di sana.").format(period=period)
+        locked = self.realisation_model.locked_period(period)
+        if locked:
+            return self.tr("Periode {period} sudah disetujui dan dikunci.").format(period=locked)
+        return None
+
+    def paste_periods(self, grid: list[list[str]], top: int, left: int) -> bool | None:
+        """A range pasted at the Periode column: each line is a period (code), its realisation and
+        evidence (a "Jenis" column as copied from this table is skipped), matched by period, not by
+        position.  Periods not in the table yet are added after a confirmation; all in one step."""
+        model = self.realisation_model
+        row = self.selected_row()
+        if row is None or left != 0 or not grid:
+            return None
+        periods = [line[0].strip().upper() for line in grid]
+        if not all(PERIOD_RE.match(p) for p in periods):
+            return None                       # not period lines: the ordinary paste decides
+        title = self.tr("Tempel realisasi")
+        if len(set(periods)) != len(periods):
+            dialogs.warn(self.window(), title, self.tr("Periode yang sama muncul dua kali di rentang yang ditempel; "
+                                                       "tidak ada yang ditempel."))
+            return False
+        grains = {model.grain_label(queries.period_grain(p)) for p in periods}
+        skip = 1 if all(len(line) > 1 and line[1].strip() in grains for line in grid) else 0
+        existing = {r["period"]: r for r in model.rows()}
+        new = [p for p in periods if p not in existing]
+        if new and not dialogs.ask(self.window(), title, self.tr(
+                "Periode {periods} belum ada di realisasi {code} · {unit}.\n\nTambahkan periode itu dengan nilai "
+                "yang ditempel?").format(periods=", ".join(new), code=row["indicator_code"], unit=row["unit_name"])):
+            return False
+        inserts, edits = [], []
+        for period, line in zip(periods, grid):
+            cells = line[1 + skip:]
+            values = {"value": cells[0] if cells else None, "evidence": cells[1] if len(cells) > 1 else None}
+            if period in existing:
+                edits += [Edit("realisation", existing[period]["id"], key, value)
+                          for key, value in values.items() if value is not None]
+            else:
+                inserts.append({"unit_code": row["unit_code"], "indicator_code": row["indicator_code"],
+                                "period": period, "value": values["value"], "evidence": values["evidence"] or ""})
+        ids = self.controller.insert_and_apply("realisation", inserts, edits,
+                                               self.tr("Tempel {n} periode").format(n=len(periods)))
+        return ids is not None
 
     def remove_period(self) -> bool:
         self._current = self.realisation_view
@@ -198,3 +248,4 @@ class IndicatorTab(PlanTab):
             self._selected_key = (unit["code"], ind["code"])
             self._reselect()
         return bool(ids)
+

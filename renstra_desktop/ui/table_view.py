@@ -42,6 +42,9 @@ class PlanTableView(QTableView):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         self.fit_rows = False      # resize rows to their wrapped text (long texts)
+        # paste_rows(grid, top, left) -> bool | None: a tab's own paste (e.g. rows keyed by period);
+        # None lets the ordinary range paste run
+        self.paste_rows = None
         self._rows_unfitted = False
         self.frozen = FrozenColumns(self, PlanDelegate(self))
         self._refit = QTimer(self)           # one column fit after a burst of resizes
@@ -173,6 +176,10 @@ class PlanTableView(QTableView):
             return False
         model = self.model()
         top, left, bottom, right = rect
+        if self.paste_rows is not None:
+            handled = self.paste_rows(grid, top, left)
+            if handled is not None:
+                return handled
         if len(grid) == 1 and len(grid[0]) == 1 and (bottom > top or right > left):
             cells = [(i.row(), i.column(), grid[0][0]) for i in self.selectionModel().selectedIndexes()]
         else:

@@ -33,6 +33,7 @@ class FakeDialogs:
                                 self.messages.append((k, title, message)))
         monkeypatch.setattr(dialogs, "ask", self._ask)
         monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: self._pop(self.texts, "ask_text"))
+        monkeypatch.setattr(dialogs, "choose_period", lambda *a, **k: self._pop(self.texts, "choose_period"))
         monkeypatch.setattr(dialogs, "choose_item", lambda *a, **k: self._pop(self.items, "choose_item"))
         monkeypatch.setattr(dialogs, "choose_unit", lambda *a, **k: self._pop(self.units, "choose_unit"))
         monkeypatch.setattr(dialogs, "choose_open_file", lambda *a, **k: self._pop(self.open_paths, "open"))
