@@ -26,8 +26,9 @@ class FundingTab(SingleTableTab):
             if model.is_total(row):
                 return "funding", [], self.tr("Baris Jumlah dihitung otomatis dan tidak dapat dihapus.")
             if not self.controller.can_write_row(row["owner_unit"]):
-                return "funding", [], self.tr("Baris {code} milik satker {owner}; hanya satker itu yang dapat "
-                                              "menghapusnya.").format(code=row["line_code"], owner=row["owner_unit"])
+                return "funding", [], self.tr("Baris {code} milik {owner}; hanya satker itu yang dapat "
+                                              "menghapusnya.").format(code=row["line_code"],
+                                                                      owner=model.unit_name(row["owner_unit"]))
             ids += model.line_ids(row)
         return "funding", ids, None
 

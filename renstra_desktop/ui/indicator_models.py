@@ -78,7 +78,7 @@ class IndicatorModel(PlanTableModel):
             # no target row yet: the unit itself, or the Kanwil (it sets targets for units), adds it
             if row["unit_code"] == self.controller.unit_code or self.controller.is_kanwil:
                 return None
-            return self.tr("Target satker {unit} diisi oleh satker itu sendiri.").format(unit=row["unit_code"])
+            return self.tr("Target {unit} diisi oleh satker itu sendiri.").format(unit=row["unit_name"])
         return super().read_only_reason(row, column)
 
     def background(self, row: dict, column: Column):

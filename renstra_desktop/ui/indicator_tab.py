@@ -140,8 +140,8 @@ class IndicatorTab(PlanTab):
             own = model.target_row_ids(row)
             if not own:
                 return "indicator_target", [], self.tr(
-                    "Target {code} satker {unit} tidak dapat dihapus dari berkas ini.").format(
-                    code=row["indicator_code"], unit=row["unit_code"])
+                    "Target {code} {unit} tidak dapat dihapus dari berkas ini.").format(
+                    code=row["indicator_code"], unit=row["unit_name"])
             ids += own
         return "indicator_target", ids, None
 

@@ -203,18 +203,11 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.edit_menu.addActions([self.add_row_action, self.remove_row_action])
 
-        self.settings_menu = self.menuBar().addMenu(tr("Pen&gaturan"))
-        self.signatory_action = self._action(tr("&Penanda tangan laporan…"), self.edit_signatory)
-        self.settings_menu.addAction(self.signatory_action)
+        from .settings_menu import install_settings_menu   # Penanda tangan laporan, Zona waktu
+        install_settings_menu(self)
 
         self.help_menu = self.menuBar().addMenu(tr("Ban&tuan"))
         self.help_menu.addAction(self._action(tr("&Tentang Renstra Desktop"), self._about))
-
-    def edit_signatory(self):
-        """Pengaturan → Penanda tangan laporan: the block of the unit shown (or the file's own)."""
-        from .signatory_dialog import open_signatory_dialog
-
-        return open_signatory_dialog(self, self.controller, self.selected_unit() or self.controller.unit_code)
 
     def current_plan_tab(self) -> PlanTab | None:
         widget = self.tabs.currentWidget()

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog
 
+from ..core import queries
 from ..core.merge_report import STATUSES
 from . import dialogs, folders
 
@@ -91,6 +92,7 @@ def export_package_from(window):
 
     def done(result):
         m = result.manifest
+        unit_name = queries.unit_names(controller.conn).get(m["unit"], m["unit"])
         window.statusBar().showMessage(window.tr("Paket dibuat: {path}").format(path=result.path), 10000)
         send = window.tr("Kirim berkas ini ke satker (UPT) melalui USB, surel atau pesan. Saat paket pertama "
                          "diterima, satker menelepon: bacakan sidik jari di atas.") if m["unit"] == "KANWIL" else \
@@ -99,7 +101,7 @@ def export_package_from(window):
         dialogs.offer_open_folder(window, window.tr("Paket dibuat"), window.tr(
             "Paket disimpan di:\n{path}\n\nSatker {unit}, urutan {seq}, {rows} baris.\n\n"
             "Sidik jari kunci satker ini:\n{fp}\n\n{send}").format(
-            path=result.path, unit=m["unit"], seq=m["sequence"], rows=result.total_rows, fp=result.fingerprint,
+            path=result.path, unit=unit_name, seq=m["sequence"], rows=result.total_rows, fp=result.fingerprint,
             send=send), Path(result.path).parent)
 
     return run_in_background(window, window.tr("Ekspor paket"), work, done, store_path=controller.path,
@@ -184,10 +186,10 @@ class MergeDialog(QDialog):
         splitter.addWidget(right)
 
         self.buttons = QDialogButtonBox()
-        self.repin_button = self.buttons.addButton(self.tr("Sematkan ulang kunci…"),
+        self.repin_button = self.buttons.addButton(self.tr("Terima kunci baru satker…"),
                                                    QDialogButtonBox.ButtonRole.ActionRole)
         self.repin_button.setToolTip(self.tr("Untuk paket yang ditolak karena kuncinya berbeda dengan kunci yang "
-                                             "disematkan (satker memasang ulang aplikasi)."))
+                                             "tercatat untuk satker itu (satker memasang ulang aplikasi)."))
         self.repin_button.clicked.connect(self.repin)
         self.repin_button.setEnabled(False)
         self.dry_run_button = self.buttons.addButton(self.tr("Uji coba"), QDialogButtonBox.ButtonRole.ActionRole)
@@ -259,10 +261,10 @@ class MergeDialog(QDialog):
                 continue
             if result.key_status == "new":
                 question = self.tr(
-                    "Paket dari satker {unit} ditandatangani kunci yang belum dikenal berkas ini.\n\n"
+                    "Paket dari {unit} ditandatangani kunci yang belum dikenal berkas ini.\n\n"
                     "Sidik jari kunci:\n{fp}\n\nTelepon satker itu dan minta mereka membacakan sidik jari "
                     "kunci mereka (tertera saat mereka mengekspor paket). Apakah sama persis?").format(
-                    unit=result.unit, fp=result.fingerprint)
+                    unit=self.unit_name(result.unit), fp=result.fingerprint)
                 if not dialogs.ask(self, self.tr("Konfirmasi kunci satker"), question):
                     continue
                 confirmed.append((result.unit, result.fingerprint))
@@ -313,21 +315,22 @@ class MergeDialog(QDialog):
         if result is None or result.key_status != "mismatch":
             return None
         question = self.tr(
-            "Paket dari satker {unit} ditandatangani kunci lain daripada kunci yang disematkan.\n\nSidik jari "
+            "Paket dari {unit} ditandatangani kunci lain daripada kunci yang tercatat untuk satker itu.\n\nSidik jari "
             "kunci baru:\n{fp}\n\nTelepon satker itu: apakah mereka memang memasang ulang aplikasi, dan apakah "
-            "sidik jari kunci mereka sama persis?").format(unit=result.unit, fp=result.fingerprint)
-        if not dialogs.ask(self, self.tr("Sematkan ulang kunci"), question):
+            "sidik jari kunci mereka sama persis?").format(unit=self.unit_name(result.unit), fp=result.fingerprint)
+        title = self.tr("Terima kunci baru satker")
+        if not dialogs.ask(self, title, question):
             return None
-        reason = dialogs.ask_text(self, self.tr("Sematkan ulang kunci"),
+        reason = dialogs.ask_text(self, title,
                                   self.tr("Alasan (dicatat), mis. “laptop diganti, dikonfirmasi via telepon”:"))
         if not (reason or "").strip():
-            dialogs.warn(self, self.tr("Sematkan ulang kunci"), self.tr("Tanpa alasan, kunci tidak disematkan ulang."))
+            dialogs.warn(self, title, self.tr("Tanpa alasan, kunci baru tidak diterima."))
             return None
         try:
             pin_key(self.controller.store, result.unit, result.fingerprint, actor=self.controller.actor,
                     reason=reason)
         except RenstraError as exc:
-            dialogs.warn(self, self.tr("Sematkan ulang kunci"), exc.message)
+            dialogs.warn(self, title, exc.message)
             return None
         self.controller.external_change()
         return self.dry_run()
@@ -336,9 +339,14 @@ class MergeDialog(QDialog):
         self.dry_run_button.setEnabled(bool(self.paths()))
         dialogs.warn(self, self.windowTitle(), getattr(exc, "message", str(exc)))
 
+    def unit_name(self, code: str) -> str:
+        return queries.unit_names(self.controller.conn).get(code, code)
+
     def _show(self, report) -> None:
+        from ..core.localtime import zone_of
+
         self.report = report
-        self.model.set_report(report)
+        self.model.set_report(report, queries.unit_names(self.controller.conn), zone_of(self.controller.conn))
         self.tree.expandToDepth(0)
         self.detail.setText(self.tr("Pilih paket atau baris untuk melihat keterangan lengkapnya."))
         counts = {s: sum(r.totals()[s] for r in report.results) for s in STATUSES}

@@ -76,11 +76,12 @@ class MergeReportModel(QAbstractItemModel):
         super().__init__(parent)
         self.root = _Node(None, [])
 
-    def set_report(self, report) -> None:
+    def set_report(self, report, unit_names: dict | None = None, zone=None) -> None:
+        """Show ``report``; units by name (``unit_names``: code -> name), times in ``zone``."""
         self.beginResetModel()
         self.root = _Node(None, [])
         for result in report.results:
-            _package_node(self.root, result)
+            _package_node(self.root, result, unit_names or {}, zone)
         self.endResetModel()
 
     def result_at(self, index):
@@ -131,13 +132,15 @@ class MergeReportModel(QAbstractItemModel):
         return None
 
 
-def _package_node(root: _Node, result) -> None:
+def _package_node(root: _Node, result, unit_names: dict, zone) -> None:
+    from ..core.localtime import format_datetime
     from ..core.schema import TABLES
     from .package_view import field_label, side_text
 
+    unit = unit_names.get(result.unit, result.unit)
     title = f"{result.path.name}"
     if result.unit:
-        title += f" — {result.unit}, urutan {result.sequence}"
+        title += f" — {unit}, urutan {result.sequence}"
     status = STATUS_TEXT.get(result.status, result.status)
     if result.key_status == "new":
         status += f"; kunci baru {result.fingerprint}"
@@ -145,9 +148,10 @@ def _package_node(root: _Node, result) -> None:
         status += f": {result.message}"
     detail = [f"<b>{_html(result.path)}</b>", _html(result.message)]
     if result.unit:
-        detail.append(f"Satker {_html(result.unit)}, urutan {result.sequence}, dibuat {_html(result.created_at)}")
+        made = format_datetime(result.created_at, zone) if result.created_at else ""
+        detail.append(f"Satker {_html(unit)}, urutan {result.sequence}, dibuat {_html(made)}")
     if result.fingerprint:
-        detail.append(f"Sidik jari kunci: {result.fingerprint}" + (" (baru, belum disematkan)"
+        detail.append(f"Sidik jari kunci: {result.fingerprint}" + (" (baru, belum dikenal berkas ini)"
                                                                    if result.key_status == "new" else ""))
     detail = "<br>".join(detail)
     totals = result.totals()

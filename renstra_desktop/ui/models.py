@@ -118,7 +118,7 @@ class PlanTableModel(QAbstractTableModel):
         """Why an editable column's cell is read-only in this row (another unit, a lock)."""
         owner = self.owner(row, column)
         if not self.controller.can_write_row(owner):
-            return self.tr("Milik satker {owner}: hanya-baca di berkas ini.").format(owner=owner)
+            return self.tr("Milik {owner}: hanya-baca di berkas ini.").format(owner=self.unit_name(owner))
         return None
 
     def choices(self, row: dict, column: Column) -> list[tuple[str, object]] | None:
@@ -268,7 +268,7 @@ class PlanTableModel(QAbstractTableModel):
 
     def tooltip(self, row: dict, column: Column) -> str | None:
         if column.key == "unit_code":
-            return row.get("unit_code")
+            return self.tr("Kode satker: {code}").format(code=row.get("unit_code"))
         if column.editable:
             reason = self.read_only_reason(row, column)
             if reason:

@@ -7,26 +7,16 @@ store (a single small transaction), then the controller tells every view.
 """
 from __future__ import annotations
 
-import datetime as _dt
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
 from ..core import queries
 from ..core.errors import RenstraError
-from ..core.numbers import format_date
+from ..core.localtime import format_datetime, zone_of
 from ..core.schema import TABLES
 from ..core.service import Changes
 from . import dialogs
-
-
-def local_time(iso_utc: str | None) -> str:
-    """'2026-11-28T16:08:23.1Z' -> '28 November 2026 23.08' in the computer's time zone."""
-    if not iso_utc:
-        return ""
-    moment = _dt.datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).astimezone()
-    return f"{format_date(moment.date())} {moment:%H.%M}"
 
 
 def shown(value) -> str:
@@ -82,6 +72,7 @@ class ReceivedPackagesModel(_ListModel):
         from ..core.merge_conflicts import received_packages
 
         conn = self.controller.conn
+        self._zone = zone_of(conn)                # times as the office reads them ("pukul 23.08 WITA")
         last = {r["unit_code"]: r for r in received_packages(conn)}
         own = self.controller.unit_code
         units = [u for u in queries.units(conn) if u["code"] != own and (own == "KANWIL" or u["code"] == "KANWIL")]
@@ -100,7 +91,8 @@ class ReceivedPackagesModel(_ListModel):
             if "sequence" not in row:
                 return self.tr("belum ada paket") if col == 1 else ""
             totals = row["totals"]
-            return [None, row["sequence"], local_time(row["created_at"]), local_time(row["merged_at"]),
+            return [None, row["sequence"], format_datetime(row["created_at"], self._zone),
+                    format_datetime(row["merged_at"], self._zone),
                     row["merged_by"], totals["new"], totals["updated"], totals["conflicts"], totals["rejected"],
                     row["open_conflicts"], row["key_fingerprint"]][col]
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= col <= 9 and col not in (2, 3, 4):
@@ -118,6 +110,7 @@ class ConflictsModel(_ListModel):
     def load(self) -> list[dict]:
         from ..core.merge_conflicts import open_conflicts
 
+        self.unit_names = queries.unit_names(self.controller.conn)
         return open_conflicts(self.controller.conn)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -126,7 +119,7 @@ class ConflictsModel(_ListModel):
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             table, fields = row["table_name"], row["fields"]
-            return [row["unit_code"], TABLES[table].label, row["label"],
+            return [self.unit_names.get(row["unit_code"], row["unit_code"]), TABLES[table].label, row["label"],
                     ", ".join(field_label(table, f) for f in fields),
                     "; ".join(side_text(f, v[0]) for f, v in fields.items()),
                     "; ".join(side_text(f, v[1]) for f, v in fields.items()), row["reason"]][index.column()]

@@ -77,8 +77,8 @@ class PlanTab(QWidget):
         for r in rows:
             row = model.row_dict(r)
             if not self.controller.can_write_row(row.get("owner_unit")):
-                return table, [], self.tr("Baris {n} milik satker {owner}; hanya satker itu yang dapat "
-                                          "menghapusnya.").format(n=r + 1, owner=row.get("owner_unit"))
+                return table, [], self.tr("Baris {n} milik {owner}; hanya satker itu yang dapat "
+                                          "menghapusnya.").format(n=r + 1, owner=model.unit_name(row.get("owner_unit")))
             ids.append(row["id"])
         return table, ids, None
 

@@ -1,5 +1,6 @@
 """Packages in the window: export from Berkas, merge through the dialog (dry run, key confirmation,
 apply off the GUI thread), drop on the window, Paket masuk and the conflict decisions."""
+import re
 import shutil
 
 import pytest
@@ -71,10 +72,11 @@ def test_merge_dialog_dry_run_confirm_key_and_apply(qtbot, window, upt_package, 
     assert folder_state(kanwil_path.parent) == before            # a dry run writes nothing
     model = dialog.model
     top = model.index(0, 0)
-    assert UPT in top.data() and model.index(0, 1).data() == str(result.totals()["new"])
+    assert "Lapas Kelas IIA Lombok Barat" in top.data() and model.index(0, 1).data() == str(result.totals()["new"])
     assert "Realisasi" in [model.index(i, 0, top).data() for i in range(model.rowCount(top))]
     dialog.tree.setCurrentIndex(top)
-    assert pkg.fingerprint in dialog.detail.text() and "baru, belum disematkan" in dialog.detail.text()
+    assert pkg.fingerprint in dialog.detail.text() and "baru, belum dikenal berkas ini" in dialog.detail.text()
+    assert re.search(r"dibuat \d{1,2} \w+ 20\d\d pukul \d\d\.\d\d WITA", dialog.detail.text())   # not ISO
     assert dialog.apply_button.isEnabled()
 
     fake_dialogs.answers.append(True)                             # the fingerprints match by phone

@@ -56,7 +56,7 @@ def test_upt_cannot_edit_rows_the_kanwil_writes(upt_window, upt_path, qtbot, fak
     own_row = row_of(model, indicator_code="IKK 19.1")
     locked = cell_index(model, kanwil_row, "target_2026")
     assert not model.flags(locked) & Qt.ItemFlag.ItemIsEditable
-    assert "KANWIL" in locked.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Milik Kantor Wilayah" in locked.data(Qt.ItemDataRole.ToolTipRole)     # the name, not the code
     assert locked.data(Qt.ItemDataRole.BackgroundRole) is not None
     before = upt_path.read_bytes()
     assert not model.setData(locked, "9", EDIT)
@@ -98,7 +98,7 @@ def test_kanwil_sees_every_unit_and_merged_rows_are_read_only(window, kanwil_pat
     tab.view.setCurrentIndex(cell_index(model, row, "risk"))
     before = kanwil_path.read_bytes()
     assert not tab.remove_rows()
-    assert UPT in fake_dialogs.warnings()[0]
+    assert "milik Lapas Kelas IIA Lombok Barat" in fake_dialogs.warnings()[0] and UPT not in fake_dialogs.warnings()[0]
     assert kanwil_path.read_bytes() == before
     # filtering on one unit
     window.set_selected_unit(UPT)

@@ -1,0 +1,65 @@
+"""The Pengaturan menu: the reports' signature block (Penanda tangan laporan) and the time zone the
+window, reports and signing stamps show times in (Zona waktu; the Kanwil's setting, which reaches
+the units in its package)."""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtGui import QAction
+
+from ..core import localtime
+from ..core.errors import NotFound
+from ..core.rows import stable_id
+from ..core.service import Edit
+from . import dialogs
+
+ZONE_KEY = "time_zone"
+
+
+def install_settings_menu(window) -> None:
+    tr = window.tr
+    window.settings_menu = window.menuBar().addMenu(tr("Pen&gaturan"))
+    window.signatory_action = QAction(tr("&Penanda tangan laporan…"), window)
+    window.signatory_action.triggered.connect(lambda checked=False: edit_signatory(window))
+    window.time_zone_action = QAction(tr("&Zona waktu…"), window)
+    window.time_zone_action.triggered.connect(lambda checked=False: edit_time_zone(window))
+    window.settings_menu.addActions([window.signatory_action, window.time_zone_action])
+
+
+def edit_signatory(window):
+    """The block of the unit shown (or the file's own unit)."""
+    from .signatory_dialog import open_signatory_dialog
+
+    return open_signatory_dialog(window, window.controller, window.selected_unit() or window.controller.unit_code)
+
+
+def zone_labels(tr) -> dict[str, str]:
+    return {"WIB": tr("WIB (UTC+7): Indonesia bagian barat"),
+            "WITA": tr("WITA (UTC+8): Indonesia bagian tengah, termasuk NTB"),
+            "WIT": tr("WIT (UTC+9): Indonesia bagian timur")}
+
+
+def edit_time_zone(window) -> bool:
+    """Choose WIB, WITA or WIT (one undo step through the service); a UPT is told who sets it."""
+    from ..core.settings import load_settings
+
+    tr, controller = window.tr, window.controller
+    title = tr("Zona waktu")
+    current = load_settings(controller.conn).time_zone
+    labels = zone_labels(tr)
+    if not controller.is_kanwil:
+        dialogs.info(window, title, tr("Waktu ditampilkan dalam {zone}. Zona waktu ditetapkan Kantor Wilayah dan "
+                                       "diterima bersama paket Kantor Wilayah.").format(zone=labels[current]))
+        return False
+    zones = list(localtime.ZONES)
+    index = dialogs.choose_item(window, title, tr("Waktu di jendela, laporan dan cap tanda tangan ditampilkan "
+                                                  "dalam zona:"), [labels[z] for z in zones], zones.index(current))
+    if index is None or zones[index] == current:
+        return False
+    value, text = json.dumps(zones[index]), tr("Zona waktu {zone}").format(zone=zones[index])
+    row_id = stable_id("setting", ZONE_KEY)
+    try:
+        controller.service.row("setting", row_id)
+    except NotFound:
+        return controller.insert("setting", [{"key": ZONE_KEY, "value": value}], text) is not None
+    return controller.apply([Edit("setting", row_id, "value", value)], text)
