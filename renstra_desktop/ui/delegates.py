@@ -1,10 +1,10 @@
 """One item delegate for every plan table: a combo box where the model offers choices
-(CHOICES_ROLE), a multi-line editor for list cells (MULTILINE_ROLE, one item a line,
-Ctrl+Enter to finish), the default line edit otherwise."""
+(CHOICES_ROLE), a multi-line editor for list cells (MULTILINE_ROLE, one item a line; its footer
+says how to finish: Tab or Ctrl+Enter saves, Esc cancels), the default line edit otherwise."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QStyledItemDelegate
+from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QStyledItemDelegate
 
 from .models import CHOICES_ROLE, MULTILINE_ROLE, RAW_VALUE_ROLE
 
@@ -19,10 +19,7 @@ class PlanDelegate(QStyledItemDelegate):
             combo.activated.connect(lambda _=None, c=combo: self._finish(c))
             return combo
         if index.data(MULTILINE_ROLE):
-            editor = QPlainTextEdit(parent)
-            editor.setTabChangesFocus(True)
-            editor.setToolTip(self.tr("Satu butir per baris. Ctrl+Enter untuk selesai."))
-            return editor
+            return ListEditor(parent, self.tr("Enter: butir baru · Tab atau Ctrl+Enter: simpan · Esc: batal"))
         return super().createEditor(parent, option, index)
 
     def setEditorData(self, editor, index):
@@ -46,7 +43,7 @@ class PlanDelegate(QStyledItemDelegate):
     def updateEditorGeometry(self, editor, option, index):
         rect = option.rect
         if isinstance(editor, QPlainTextEdit):
-            rect.setHeight(max(rect.height(), 140))
+            rect.setHeight(max(rect.height(), 150))
         editor.setGeometry(rect)
 
     def eventFilter(self, editor, event):
@@ -60,3 +57,28 @@ class PlanDelegate(QStyledItemDelegate):
     def _finish(self, editor) -> None:
         self.commitData.emit(editor)
         self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+
+
+class ListEditor(QPlainTextEdit):
+    """The multi-line cell editor, one item a line, with a footer line saying how to finish (Enter
+    only starts a new item, which users did not expect)."""
+
+    def __init__(self, parent, hint: str):
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.hint = QLabel(hint, self)
+        self.hint.setObjectName("list_editor_hint")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("background: #fff6d5; color: #3c3c3c; border-top: 1px solid #d8c98f; "
+                                "padding: 1px 4px;")
+        self._hint_height = 0
+        self.setToolTip(hint)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        rect = self.contentsRect()
+        height = self.hint.heightForWidth(rect.width())
+        if height != self._hint_height:          # the text may wrap in a narrow cell
+            self._hint_height = height
+            self.setViewportMargins(0, 0, 0, height)
+        self.hint.setGeometry(rect.left(), rect.bottom() - height + 1, rect.width(), height)

@@ -37,7 +37,7 @@ class IndicatorModel(PlanTableModel):
         cols = self.unit_column()
         cols += [
             Column("indicator_code", tr("IKK"), width=72, frozen=True),
-            Column("indicator_name", tr("Indikator Kinerja Kegiatan"), width=260, stretch=True, frozen=True),
+            Column("indicator_name", tr("Indikator Kinerja Kegiatan"), width=230, stretch=True, frozen=True),
             Column("measure", tr("Satuan"), width=62),
         ]
         cols += [Column(f"{TARGET_PREFIX}{y}", tr("Target\n{year}").format(year=y), "number", True, 70,

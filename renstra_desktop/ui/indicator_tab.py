@@ -89,7 +89,8 @@ class IndicatorTab(PlanTab):
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(bottom)
         self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([540, 200])        # the indicators first; a few periods below
 
         layout = QVBoxLayout(self)
         layout.addLayout(top_bar)

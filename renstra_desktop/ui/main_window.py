@@ -15,8 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QTabWidget, QToolBar, QWidget
+from PySide6.QtGui import QAction, QKeySequence, QPainter
+from PySide6.QtWidgets import (QComboBox, QLabel, QMainWindow, QMenu, QSizePolicy, QTabWidget, QToolBar,
+                               QWidget)
 
 from .. import APP_NAME, __version__
 from ..core.os_errors import os_reason
@@ -74,7 +75,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.unit_combo)
         self.addToolBar(bar)
 
-        self.file_label = QLabel()
+        self.file_label = ElidedLabel()            # a long path must not push the unit off a 1024 screen
         self.unit_label = QLabel()
         self.statusBar().addWidget(self.file_label, 1)
         self.statusBar().addPermanentWidget(self.unit_label)
@@ -207,6 +208,8 @@ class MainWindow(QMainWindow):
         install_settings_menu(self)
 
         self.help_menu = self.menuBar().addMenu(tr("Ban&tuan"))
+        self.guide_action = self._action(tr("&Panduan"), self.show_guide, QKeySequence.StandardKey.HelpContents)
+        self.help_menu.addAction(self.guide_action)
         self.help_menu.addAction(self._action(tr("&Tentang Renstra Desktop"), self._about))
 
     def current_plan_tab(self) -> PlanTab | None:
@@ -222,6 +225,11 @@ class MainWindow(QMainWindow):
                 v is focus or v.isAncestorOf(focus) for v in tab.views()):
             return None    # focus is in another widget (the unit selector): not a table action
         return getattr(tab, name)()
+
+    def show_guide(self):
+        """Bantuan → Panduan (F1): the four everyday tasks, with pictures."""
+        from .help_view import show_guide
+        return show_guide(self)
 
     def _about(self) -> None:
         dialogs.info(self, self.tr("Tentang Renstra Desktop"), self.tr(
@@ -255,6 +263,7 @@ class MainWindow(QMainWindow):
         self.unit_combo.blockSignals(False)
         self._on_unit_selected()
         self.file_label.setText(self.tr("Berkas: {path}").format(path=self.controller.path))
+        self.file_label.setToolTip(str(self.controller.path))
         self.setWindowTitle(self.tr("{file} ({unit}) – {app}").format(
             file=self.controller.path.name, unit=self._unit_name(own), app=APP_NAME))
 
@@ -405,3 +414,18 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         if event.isAccepted():
             self.controller.close()
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text in the middle ("…") when it has less room."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, rect.width())
+        painter.drawText(rect, int(self.alignment() | Qt.AlignmentFlag.AlignVCenter), text)
+        painter.end()

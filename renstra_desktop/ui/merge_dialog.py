@@ -205,7 +205,10 @@ class MergeDialog(QDialog):
         layout.addWidget(self.buttons)
         from .screen_fit import fitted_size
         self.resize(fitted_size(self, 1180, 640))          # 1180 px does not fit a 1024×768 screen
-        splitter.setSizes([min(280, self.width() // 4), self.width() - min(280, self.width() // 4)])
+        files_width = min(280, self.width() // 4)
+        splitter.setSizes([files_width, self.width() - files_width])
+        # the counts stay in view on a narrow screen: the package/table/row column gives way
+        header.resizeSection(0, max(200, min(430, self.width() - files_width - 390)))
         self.add_paths(paths)
 
     # -- files ------------------------------------------------------------------------------------

@@ -75,7 +75,8 @@ class PeriodDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)    # grows with the reason shown
-        self.setMinimumWidth(380)
+        for combo in (self.year, self.grain, self.part):
+            combo.setMinimumWidth(220)
         heading_label = QLabel(heading)
         heading_label.setWordWrap(True)
         layout.addWidget(heading_label)

@@ -16,7 +16,8 @@ class RiskTab(SingleTableTab):
         super().__init__(controller, RiskModel, tr(
             "Register risiko satker ini masih kosong. Pilih Sunting → Tambah baris."),
             tr("K = kemungkinan, D = dampak (1–5). Besaran dan level dihitung dari matriks 5 × 5; "
-               "perlakuan dan indikator keberhasilan: satu butir per baris."), parent)
+               "perlakuan dan indikator keberhasilan: satu butir per baris (Enter: butir baru; Tab atau "
+               "Ctrl+Enter: simpan)."), parent)
 
     def add_row(self) -> bool:
         """A new risk of this installation's unit, in the area of the selected row."""
