@@ -116,20 +116,7 @@ class PlanController(QObject):
 
     def insert(self, table: str, rows: list[dict], text: str) -> list[str] | None:
         """Insert one or more rows (one transaction, one undo step); their ids, or None if refused."""
-        ids: list[str] = []
-        try:
-            changes = Changes()
-            with self.store.atomic():
-                for values in rows:
-                    row_id, ch = self.service.insert(table, values)
-                    ids.append(row_id)
-                    changes.merge(ch)
-        except RenstraError as exc:
-            self.report(exc)
-            return None
-        self._push(text, lambda: self._each(self.service.restore, table, ids),
-                   lambda: self._each(self.service.delete, table, ids), changes)
-        return ids
+        return self.insert_and_apply(table, rows, [], text)
 
     def insert_and_apply(self, table: str, rows: list[dict], edits: list[Edit], text: str) -> list[str] | None:
         """New rows and edits of existing ones in one transaction and one undo step (a paste that

@@ -51,6 +51,7 @@ class PrintRequest:
     duplex: str = ""                 # "" | long | short
     title: str = "Laporan Renstra"
     page_ranges: str = ""            # "1-2,4" as typed (cups)
+    page_total: int = 0              # pages in the document (0: unknown)
     lp: str = field(default="", repr=False)
 
     def describe(self) -> str:
@@ -89,7 +90,7 @@ def request_from(printer: QPrinter, page_count: int, title: str) -> PrintRequest
     duplex = {QPrinter.DuplexMode.DuplexLongSide: "long", QPrinter.DuplexMode.DuplexShortSide: "short"}.get(
         printer.duplex(), "")
     request = PrintRequest("raster", pages, printer_name=printer.printerName(), copies=max(1, printer.copyCount()),
-                           duplex=duplex, title=title,
+                           duplex=duplex, title=title, page_total=page_count,
                            page_ranges="" if len(pages) == page_count else printer.pageRanges().toString())
     if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
         request.route, request.output_file = "file", printer.outputFileName()
@@ -126,7 +127,9 @@ def run_print(request: PrintRequest, pdf: bytes, printer: QPrinter | None, progr
 
 
 def _subset(request: PrintRequest, pdf: bytes) -> bytes:
-    return pdf if request.pages == list(range(pdf_pages.page_count(pdf))) else pdf_pages.select_pages(pdf, request.pages)
+    """The PDF itself when every page is asked for, else a copy holding the chosen pages."""
+    total = request.page_total or pdf_pages.page_count(pdf)
+    return pdf if request.pages == list(range(total)) else pdf_pages.select_pages(pdf, request.pages)
 
 
 def _to_file(request: PrintRequest, pdf: bytes, progress) -> PrintRequest:

@@ -153,3 +153,19 @@ def test_pixels_only_where_needed_painted_in_a_worker_at_capped_resolution(qtbot
     assert any("Halaman 2 dari 2" in t for t in progress)
     reader = PdfReader(tmp_path / "raster.pdf")
     assert len(reader.pages) == 2 and round(float(reader.pages[0].mediabox.width)) == 842
+
+
+@pytest.mark.parametrize("where", ["a folder", "a missing folder"])
+def test_a_file_that_cannot_be_written_says_so_and_writes_nothing(qtbot, window, tmp_path, fake_dialogs, where):
+    tab = built(qtbot, window.report_tab)
+    target = tmp_path / "arsip" if where == "a folder" else tmp_path / "tidak-ada" / "cetak.pdf"
+    if where == "a folder":
+        target.mkdir()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(target))
+    tab.print_with(printer)
+    qtbot.waitUntil(lambda: bool(fake_dialogs.warnings()), timeout=20000)
+    message = fake_dialogs.warnings()[-1]
+    assert "\n" not in message and ("folder" in message.lower()) and "Traceback" not in message
+    assert list(tmp_path.rglob("*.pdf")) == [] and tab.print_button.isEnabled()      # no PDF, no half file
