@@ -9,9 +9,9 @@ The route is chosen from what the user picked in Qt's print dialog (read on the 
   print system (``lp -d NAME``), which renders it as vectors at the printer's own resolution.
 - ``raster``: otherwise (Windows printers): each page is rendered by pdfium at the printer's
   resolution, capped at :data:`MAX_RASTER_DPI`, and painted with a QPainter on the QPrinter in the
-  worker thread, one page in memory at a time.  Qt allows this: "QPainter can be used in a thread
-  to paint onto QImage, QPrinter, and QPicture paint devices" (Qt docs, Threads and QObjects);
-  the GUI thread does not touch the printer until the job has ended.
+  worker thread, one page in memory at a time.  Qt allows this (Qt 6 docs, "Thread-Support in Qt
+  Modules", Painting in Threads: QPainter may paint on a QPrinter in a thread, one thread at a time
+  per device); the GUI thread does not touch the printer until the job has ended.
 """
 from __future__ import annotations
 
