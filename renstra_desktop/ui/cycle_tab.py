@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
                                QTextBrowser, QTextEdit, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
+from ..core import queries
 from ..core.cycle import action_plan, agreement, evidence, indicators, measurement, narrative
 from ..core.errors import RenstraError
 from ..core.numbers import format_number
@@ -179,7 +180,7 @@ class CycleTab(QWidget):
             return
         self._loading = True
         try:
-            self.unit_label.setText(self.tr("Satker: %s") % self.unit)
+            self.unit_label.setText(self.tr("Satker: %s") % queries.unit_names(conn).get(self.unit, self.unit))
             self._load_tree(conn)
             self._load_plan(conn)
             self._load_measure(conn)

@@ -26,7 +26,7 @@ def pictures_in(markdown: str) -> list[str]:
 
 def test_the_guide_opens_from_the_help_menu_with_its_pictures(qtbot, window):
     texts = [a.text().replace("&", "") for a in window.help_menu.actions()]
-    assert texts[0] == "Panduan" and window.guide_action.shortcut().toString() == "F1"
+    assert "Panduan" in texts and window.guide_action.shortcut().toString() == "F1"
     window.guide_action.trigger()
     guide = window._guide
     qtbot.waitUntil(guide.isVisible)
