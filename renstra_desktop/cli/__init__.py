@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import re
+import sqlite3
 import sys
 
 from .. import __version__
@@ -17,7 +18,7 @@ from ..core.errors import RenstraError
 from .console import make_streams_safe
 
 # Feature modules that add subcommands; each has register(subparsers).
-COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export", "cycle", "support"]
+COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export", "cycle", "support", "check"]
 
 
 # argparse's complaints (Python 3.11 wording) in Indonesian; anything else is shown as argparse says it.
@@ -120,6 +121,21 @@ def _unexpected(exc: BaseException) -> int:
     return 1
 
 
+def _one_writer_per_command(on: bool, args=None) -> None:
+    """While a command runs, a plan it opens for writing stays locked from open to exit (another
+    writer waits, with a notice on stderr), so two commands never interleave a read-modify-write."""
+    from ..core import file_lock, store
+
+    if not on:
+        store.hold_writer_lock_while_open(None)
+        file_lock.set_wait_notice(None)
+        return
+    words = [args.command] + [getattr(args, k) for k in ("keys_command", "conflicts_command", "action")
+                              if isinstance(getattr(args, k, None), str)]
+    store.hold_writer_lock_while_open("renstra-desktop " + " ".join(words))
+    file_lock.set_wait_notice(lambda text: print(f"renstra-desktop: {text}", file=sys.stderr, flush=True))
+
+
 def main(argv: list[str] | None = None) -> int:
     make_streams_safe()
     window, db, opened = _window_only(sys.argv[1:] if argv is None else list(argv))
@@ -133,10 +149,15 @@ def main(argv: list[str] | None = None) -> int:
         from ..ui.app import run_app  # Qt is imported only when the window is wanted
 
         return run_app(db_path=args.db)
+    _one_writer_per_command(True, args)
     try:
         return int(args.handler(args) or 0)
     except RenstraError as exc:
         print(f"renstra-desktop: {exc.message}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:     # met after the open checks: a damaged page, text not UTF-8, busy
+        from ..core.sqlite_errors import database_error_message
+        print(f"renstra-desktop: {database_error_message(exc, getattr(args, 'file', None))}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 1
@@ -145,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:   # a defect: never a raw traceback on the user's console
         return _unexpected(exc)
+    finally:
+        _one_writer_per_command(False)
 
 
 if __name__ == "__main__":  # pragma: no cover

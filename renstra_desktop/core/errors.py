@@ -14,6 +14,10 @@ class FileError(RenstraError):
     """The plan file cannot be opened as a Renstra Desktop file (wrong, corrupt, newer, read-only)."""
 
 
+class FileBusy(FileError):
+    """The plan is held by another process (a writer, or a long read) past the wait; nothing was changed."""
+
+
 class ValidationError(RenstraError):
     """A value was refused; nothing was written."""
 

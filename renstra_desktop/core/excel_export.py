@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import queries
 from .errors import FileError, NotFound
-from .os_errors import os_reason
+from .safe_write import new_file
 from .schema import PLAN_YEARS
 
 NUMBER = "#,##0.00"
@@ -84,12 +84,6 @@ def export_workbook(conn, target: str | os.PathLike, unit_code: str | None, year
             width = max([len(str(name))] + [min(len(str(r[index - 1] or "")), 60) for r in rows])
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(width + 2, 62)
         sheet.freeze_panes = "B2"
-    tmp = target.with_name(target.name + ".tmp")
-    try:
+    with new_file(target, replace=True, hint="Tutup berkas itu bila sedang dibuka di Excel, atau pilih nama lain.") as tmp:
         book.save(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise FileError(f"Buku kerja tidak dapat disimpan ke {target} ({os_reason(exc)}). "
-                        "Tutup berkas itu bila sedang dibuka di Excel, atau pilih nama lain.") from None
     return target

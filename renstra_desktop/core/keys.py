@@ -19,7 +19,9 @@ from pathlib import Path
 
 from .audit import write_audit
 from .errors import FileError, ValidationError
+from .file_lock import plan_lock
 from .rows import utc_now
+from .safe_write import publish, remove_temp, temp_path
 
 KEY_SUFFIX = ".kunci"
 SEQUENCE_SUFFIX = ".kunci.urutan"
@@ -81,14 +83,16 @@ def installation_key(plan_path: str | os.PathLike, *, create: bool = True) -> In
         private = Ed25519PrivateKey.generate()
         pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption())
-        tmp = path.with_name(path.name + ".baru")
-        tmp.unlink(missing_ok=True)
+        tmp = temp_path(path)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(pem)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            publish(tmp, path, replace=False)
+        except FileError:           # another process made the key a moment ago: that one is the key
+            remove_temp(tmp)
     elif os.name == "posix" and path.stat().st_mode & 0o077:
         os.chmod(path, 0o600)     # a copy made by hand may have lost the restrictive mode
     try:
@@ -123,10 +127,11 @@ def peek_sequence(plan_path: str | os.PathLike) -> int:
 def next_sequence(plan_path: str | os.PathLike) -> int:
     """Take the next export sequence number of this installation's key (persisted, rising)."""
     path = sequence_path(plan_path)
-    last = _last_sequence(path)
-    tmp = path.with_name(path.name + ".baru")
-    tmp.write_text(f"{last + 1}\n", encoding="ascii")
-    os.replace(tmp, path)
+    with plan_lock(path, "nomor urut ekspor"):      # two exports at once never take the same number
+        last = _last_sequence(path)
+        tmp = temp_path(path)
+        tmp.write_text(f"{last + 1}\n", encoding="ascii")
+        os.replace(tmp, path)
     return last + 1
 
 

@@ -9,7 +9,6 @@ later (:mod:`.merge_conflicts`).
 """
 from __future__ import annotations
 
-import datetime as _dt
 import os
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -219,13 +218,11 @@ def _mismatch_message(conn, reader: PackageReader) -> str:
 
 
 def _backup(store: Store) -> Path:
-    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = store.path.with_name(f"{store.path.name}.cadangan-gabung-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = store.path.with_name(f"{store.path.name}.cadangan-gabung-{stamp}-{n}")
-    return store.save_copy(target)
+    """A copy of the file before the first package is applied; only the newest few are kept."""
+    from .backups import make_backup
+    from .settings import load_settings
+
+    return make_backup(store, "gabung", keep=load_settings(store.conn).backups_kept)
 
 
 def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, trust_new_keys: bool,

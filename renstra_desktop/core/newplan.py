@@ -1,7 +1,8 @@
 """A new plan file from the embedded NTB Renstra: the Kanwil's full plan, or a UPT's skeleton.
 
-The file is built under a temporary name and renamed at the end, so a half-made plan never
-exists under the user's file name.
+The file is built under a unique temporary name (mode 0600) and published at the end without
+overwriting, so a half-made plan never exists under the user's file name and two inits of the same
+name leave one plan and one clear refusal.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ..paths import data_dir
 from .dataset import empty_targets, read_embedded, unit_skeleton
 from .errors import FileError, ValidationError
 from .rows import new_meta, stable_id
+from .safe_write import new_file
 from .schema import TABLES
 from .store import FILE_SUFFIX, Store
 
@@ -74,21 +76,19 @@ def create_plan_file(path: str | os.PathLike, unit_code: str = "KANWIL") -> Stor
     if unit_code not in codes:
         raise ValidationError(f"Kode satker “{unit_code}” tidak dikenal. Pilihan: {', '.join(codes)}.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".baru")
-    tmp.unlink(missing_ok=True)
-    store = Store.create_empty(tmp)
-    try:
-        with store.atomic():
-            for key, table in DATASET_KEYS.items():
-                insert_seed_rows(store, table, data.get(key, []))
-            for key, value in {
-                "installation_unit": unit_code, "created_at": SEED_TIME, "app_version": __version__,
-                "dataset": "ntb_renstra_2025_2029",
-            }.items():
-                store.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
-    finally:
-        store.close()
-    os.replace(tmp, target)
+    with new_file(target, replace=False) as tmp:     # unique name: two inits in one folder never meet
+        store = Store.create_empty(tmp)
+        try:
+            with store.atomic():
+                for key, table in DATASET_KEYS.items():
+                    insert_seed_rows(store, table, data.get(key, []))
+                for key, value in {
+                    "installation_unit": unit_code, "created_at": SEED_TIME, "app_version": __version__,
+                    "dataset": "ntb_renstra_2025_2029",
+                }.items():
+                    store.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+        finally:
+            store.close()
     return Store.open(target)
 
 

@@ -17,6 +17,7 @@ from . import package_format as fmt
 from .errors import FileError
 from .keys import InstallationKey, installation_key, next_sequence, peek_sequence
 from .rows import utc_now
+from .safe_write import publish, remove_temp, temp_path
 from .store import Store
 
 
@@ -99,8 +100,7 @@ def write_package(path: Path, *, unit: str, schema_version: int, tables: dict[st
     validly signed packages with it).
     """
     schema = fmt.package_schema(schema_version)
-    tmp = path.with_name(path.name + ".baru")
-    tmp.unlink(missing_ok=True)
+    tmp = temp_path(path)      # unique: two exports in one folder never share it
     placeholder = secrets.token_bytes(fmt.SIGNATURE_BYTES)
     conn = sqlite3.connect(tmp, isolation_level=None)
     try:
@@ -142,8 +142,8 @@ def write_package(path: Path, *, unit: str, schema_version: int, tables: dict[st
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        publish(tmp, path, replace=False)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        remove_temp(tmp)
         raise
     return body

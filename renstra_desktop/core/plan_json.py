@@ -18,6 +18,7 @@ from .errors import FileError, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import PLAN_TABLES, TABLES
 from .os_errors import os_reason
+from .safe_write import publish, temp_path
 from .store import APPLICATION_ID, PACKAGE_APPLICATION_ID, SQLITE_HEADER, Store
 from .validation import clean_value
 
@@ -222,8 +223,7 @@ def _raise_errors(errors: list[str]) -> None:
 
 def _load_into_new(target: Path, unit: str, clean, actor: str, dry_run: bool) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="renstra-load-")) if dry_run else target.parent
-    tmp = folder / (target.name + ".baru")
-    tmp.unlink(missing_ok=True)
+    tmp = temp_path(folder / target.name)      # unique: two loads into new files never share it
     store = Store.create_empty(tmp)
     try:
         store.set_meta("installation_unit", unit)
@@ -237,7 +237,7 @@ def _load_into_new(target: Path, unit: str, clean, actor: str, dry_run: bool) ->
         tmp.unlink(missing_ok=True)
         folder.rmdir()
     else:
-        os.replace(tmp, target)
+        publish(tmp, target, replace=False)
     return report
 
 

@@ -17,6 +17,7 @@ DEFAULTS = {
     "risk_levels": [list(level) for level in risk_matrix.DEFAULT_LEVELS],
     "risk_appetite": risk_matrix.DEFAULT_APPETITE,
     "time_zone": localtime.DEFAULT_ZONE,   # WIB, WITA or WIT: times shown to people
+    "backups_kept": 10,                    # merge backups kept next to the plan (older ones are removed)
 }
 
 
@@ -28,6 +29,7 @@ class PlanSettings:
     risk_levels: tuple
     risk_appetite: int
     time_zone: str
+    backups_kept: int = DEFAULTS["backups_kept"]
 
 
 def load_settings(conn) -> PlanSettings:
@@ -44,4 +46,10 @@ def load_settings(conn) -> PlanSettings:
         risk_levels=tuple(tuple(level) for level in values["risk_levels"]),
         risk_appetite=int(values["risk_appetite"]),
         time_zone=values["time_zone"] if values["time_zone"] in localtime.ZONES else localtime.DEFAULT_ZONE,
+        backups_kept=_count(values["backups_kept"], DEFAULTS["backups_kept"]),
     )
+
+
+def _count(value, default: int) -> int:
+    """A whole number of at least 1 from a setting (a malformed one falls back to the default)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else default
