@@ -6,6 +6,8 @@ it says which file and what to do.
 from __future__ import annotations
 
 import errno
+import os
+import stat
 
 _REASONS = {
     errno.ENOENT: "berkas atau folder tidak ada",
@@ -34,3 +36,16 @@ def os_reason(exc: OSError) -> str:
     if reason:
         return reason
     return f"kesalahan sistem {exc.errno}" if exc.errno else "kesalahan sistem"
+
+
+SPECIAL_FILE = "bukan berkas biasa (perangkat atau pipa)"
+
+
+def is_special_file(path) -> bool:
+    """A named pipe, socket or device: opening or reading it can block forever or never end, so
+    every reader refuses it (``SPECIAL_FILE`` says why)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import package_format as fmt
 from .keys import current_pin, fingerprint, key_status, verify_signature
-from .os_errors import os_reason
+from .os_errors import SPECIAL_FILE, is_special_file, os_reason
 from .package_format import PackageError
 from .package_rules import invalid_rows
 from .schema import TABLES
@@ -245,6 +245,8 @@ def _read_limited(path: Path) -> bytes:
         raise PackageError(f"Berkas {path} tidak ditemukan. Periksa nama dan foldernya.")
     if path.is_dir():
         raise PackageError(f"{path} adalah folder, bukan berkas paket.")
+    if is_special_file(path):
+        raise PackageError(f"{path} {SPECIAL_FILE}. Pilih berkas {fmt.EXTENSION} yang diekspor aplikasi ini.")
     try:
         with path.open("rb") as fh:
             return fh.read(fmt.MAX_FILE_BYTES + 1)

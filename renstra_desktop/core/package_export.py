@@ -17,7 +17,7 @@ from . import package_format as fmt
 from .errors import FileError
 from .keys import InstallationKey, installation_key, next_sequence, peek_sequence
 from .rows import utc_now
-from .safe_write import publish, remove_temp, temp_path
+from .safe_write import already_exists, publish, remove_temp, temp_path
 from .store import Store
 
 
@@ -53,6 +53,8 @@ def export_package(store: Store, target: str | os.PathLike | None = None, *, uni
     parent = Path(target).parent if target is not None else Path(folder or ".")
     if not parent.is_dir():
         raise FileError(f"Folder {parent} tidak ada. Pilih folder tujuan yang sudah ada untuk menyimpan paket.")
+    if target is not None and Path(target).exists():     # refused before a sequence number is taken
+        raise already_exists(Path(target))
     key = installation_key(store.path)
     sequence = next_sequence(store.path)
     if target is None:

@@ -17,7 +17,7 @@ from .audit import write_audit
 from .errors import FileError, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import PLAN_TABLES, TABLES
-from .os_errors import os_reason
+from .os_errors import SPECIAL_FILE, is_special_file, os_reason
 from .safe_write import publish, temp_path
 from .store import APPLICATION_ID, PACKAGE_APPLICATION_ID, SQLITE_HEADER, Store
 from .validation import clean_value
@@ -294,6 +294,8 @@ def read_json_file(path: str | os.PathLike):
     path = Path(path)
     if path.is_dir():
         raise FileError(f"{path} adalah folder, bukan berkas JSON. {_DUMP_HINT}")
+    if is_special_file(path):
+        raise FileError(f"{path} {SPECIAL_FILE}, bukan berkas JSON. {_DUMP_HINT}")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -83,6 +83,25 @@ def already_exists(target: Path) -> FileError:
     return FileError(f"Berkas {target.name} sudah ada. Pilih nama lain agar berkas itu tidak tertimpa.")
 
 
+def refuse_replacing_data(target: str | os.PathLike) -> None:
+    """An output (a report, a workbook, a signed PDF) is never written over a plan or a package: a
+    mistyped ``-o`` would otherwise replace the unit's whole plan with a PDF."""
+    from .store import APPLICATION_ID, PACKAGE_APPLICATION_ID, SQLITE_HEADER
+
+    target = Path(target)
+    try:
+        if not target.is_file():
+            return
+        with target.open("rb") as fh:
+            head = fh.read(100)
+    except OSError:
+        return
+    if head.startswith(SQLITE_HEADER) and int.from_bytes(head[68:72], "big") in (APPLICATION_ID,
+                                                                                 PACKAGE_APPLICATION_ID):
+        raise FileError(f"Berkas {target.name} adalah berkas rencana atau paket Renstra Desktop; keluaran tidak "
+                        "ditulis di atasnya. Pilih nama lain.")
+
+
 def publish(tmp: str | os.PathLike, target: str | os.PathLike, *, replace: bool) -> None:
     """Give the complete ``tmp`` its real name.  ``replace=False`` never overwrites: FileError when
     ``target`` exists, even if it appeared a moment ago in another process."""
@@ -119,6 +138,8 @@ def new_file(target: str | os.PathLike, *, replace: bool = False, private: bool 
     (plan files, backups, keys); the block may also let SQLite create it.  An OSError becomes one
     FileError "Berkas … tidak dapat ditulis (reason). ``hint``"."""
     target = Path(target)
+    if replace:
+        refuse_replacing_data(target)
     sweep_stale_temps(target)
     tmp = temp_path(target)
     try:

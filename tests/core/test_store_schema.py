@@ -64,6 +64,10 @@ def test_text_that_is_not_utf8_is_one_indonesian_line(kanwil_path, capsys):
     captured = capsys.readouterr()
     assert "bukan UTF-8 sah (kolom name)" in captured.err and len(captured.err.strip().splitlines()) == 1
     assert captured.out == "" and sha(kanwil_path) == before
+    assert main(["check", str(kanwil_path)]) == 1       # commands that never read it work; check finds it
+    err = capsys.readouterr().err
+    assert "bukan UTF-8 sah di unit.name" in err and len(err.strip().splitlines()) == 1
+    assert sha(kanwil_path) == before
 
 
 def test_open_runs_no_integrity_scan(kanwil_path, monkeypatch):

@@ -18,6 +18,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from ..errors import FileError, NotFound
 from ..os_errors import os_reason
+from ..safe_write import refuse_replacing_data
 from . import layout
 from .base import KINDS, TITLES, Context, ReportOptions, ReportResult, data_time, period_label
 from .qr import Payload, digest
@@ -127,6 +128,7 @@ def write_pdf(target, data: bytes) -> Path:
     target = Path(target)
     if target.is_dir():
         raise FileError(f"{target} adalah folder. Beri nama berkas, misalnya {target / 'laporan.pdf'}.")
+    refuse_replacing_data(target)
     try:
         handle, tmp = tempfile.mkstemp(prefix=".~", suffix=".pdf", dir=target.parent if str(target.parent) else ".")
     except OSError as exc:

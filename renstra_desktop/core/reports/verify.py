@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FileError, NotFound, ValidationError
-from ..os_errors import os_reason
+from ..os_errors import SPECIAL_FILE, is_special_file, os_reason
 from .base import CYCLE_KINDS, ReportOptions
 from .build import collect
 from .qr import PREFIX, Payload, digest, parse_payload
@@ -71,6 +71,8 @@ def payload_from_pdf(path) -> str:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     path = Path(path)
+    if is_special_file(path):
+        raise FileError(f"Berkas {path} {SPECIAL_FILE}. Berikan PDF laporan Renstra Desktop.")
     try:
         data = path.read_bytes()
     except OSError as exc:

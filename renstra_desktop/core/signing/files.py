@@ -9,12 +9,15 @@ from pathlib import Path
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from ..errors import SigningError
-from ..os_errors import os_reason
+from ..errors import FileError, SigningError
+from ..safe_write import refuse_replacing_data
+from ..os_errors import SPECIAL_FILE, is_special_file, os_reason
 
 
 def read_file(path, what: str, hint: str = "") -> bytes:
     """The bytes of ``path``, or SigningError "``what`` ``path`` tidak dapat dibaca (reason).``hint``"."""
+    if is_special_file(path):
+        raise SigningError(f"{what} {path} {SPECIAL_FILE}.{hint}")
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
@@ -50,6 +53,10 @@ def open_reader(data: bytes, path) -> PdfFileReader:
 def write_atomically(out_path, data: bytes) -> None:
     """Write next to the target and rename at the end: a failure leaves no partial file."""
     target = Path(out_path)
+    try:
+        refuse_replacing_data(target)
+    except FileError as exc:
+        raise SigningError(exc.message) from None
     try:
         handle, temp_name = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=target.parent)
     except OSError as exc:
