@@ -36,7 +36,9 @@ def make_backup(store, kind: str, *, keep: int | None = None, exact: bool = Fals
     """Copy ``store``'s file to a new backup and prune old ones of ``kind``.  The copy goes through
     SQLite's backup API, or byte for byte under a read lock when ``exact`` (before a migration)."""
     from .errors import FileError
+    from .safe_write import sweep_stale_temps
 
+    sweep_stale_temps(store.path, family=True)      # what killed writers of this plan left behind
     for _attempt in range(20):
         target = free_backup_path(store.path, kind)
         try:

@@ -17,7 +17,7 @@ from . import package_format as fmt
 from .errors import FileError
 from .keys import InstallationKey, installation_key, next_sequence, peek_sequence
 from .rows import utc_now
-from .safe_write import already_exists, publish, remove_temp, temp_path
+from .safe_write import already_exists, publish, remove_temp, sweep_stale_temps, temp_path
 from .store import Store
 
 
@@ -102,6 +102,7 @@ def write_package(path: Path, *, unit: str, schema_version: int, tables: dict[st
     validly signed packages with it).
     """
     schema = fmt.package_schema(schema_version)
+    sweep_stale_temps(path)
     tmp = temp_path(path)      # unique: two exports in one folder never share it
     placeholder = secrets.token_bytes(fmt.SIGNATURE_BYTES)
     conn = sqlite3.connect(tmp, isolation_level=None)

@@ -49,10 +49,12 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def sweep_stale_temps(target: str | os.PathLike) -> int:
-    """Remove the temporary files of ``target`` left by processes that no longer run; return how many."""
+def sweep_stale_temps(target: str | os.PathLike, *, family: bool = False) -> int:
+    """Remove the temporary files of ``target`` left by processes that no longer run; return how many.
+    ``family`` also takes those of every name that extends ``target``'s (a plan's backups, key and
+    sequence counter: ``rencana.renstra.cadangan-…``)."""
     target = Path(target)
-    pattern = re.compile(re.escape(f"{TEMP_PREFIX}{target.name}.") + r"(\d+)-[0-9a-f]{8}"
+    pattern = re.compile(re.escape(f"{TEMP_PREFIX}{target.name}") + (r"\S*?" if family else "") + r"\.(\d+)-[0-9a-f]{8}"
                          + re.escape(TEMP_SUFFIX) + r"(-journal)?$")
     removed = 0
     try:

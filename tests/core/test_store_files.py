@@ -1,13 +1,12 @@
 """Items 3 and 7 of issue 8: unique temporary names and one writer at a time (real processes started
 in the same instant), backups rotated, plan files, backups and keys created 0600."""
-import os
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from attack.together import at_once
 from package_fixtures import add_realisations, make_unit_plan
 
 from renstra_desktop.core.backups import backups_of, make_backup
@@ -16,28 +15,6 @@ from renstra_desktop.core.package import verify_package
 from renstra_desktop.core.safe_write import new_file, sweep_stale_temps, temp_path
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
-
-ROOT = Path(__file__).resolve().parents[2]
-AT_ONCE = """
-import sys, time
-start = float(sys.argv[1])
-from renstra_desktop.cli import main, build_parser
-build_parser()
-import renstra_desktop.core.merge, renstra_desktop.core.package_export, renstra_desktop.core.newplan
-while time.time() < start:
-    time.sleep(0.0005)
-sys.exit(main(sys.argv[2:]))
-"""
-
-
-def at_once(*commands: list) -> list[tuple[int, str, str]]:
-    """Run CLI commands in separate processes that start in the same millisecond."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RENSTRA_DESKTOP_WAIT_SECONDS": "60"}
-    start = time.time() + 2.5
-    procs = [subprocess.Popen([sys.executable, "-c", AT_ONCE, repr(start), *map(str, argv)], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for argv in commands]
-    return [(p.wait(timeout=120), *p.communicate()) for p in procs]
-
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)

@@ -1,0 +1,1 @@
+"""The attack on the data layer (issue 8): cases, kills and simultaneous commands; see bench/attack.py."""
