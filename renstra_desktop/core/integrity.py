@@ -60,7 +60,14 @@ def check_before_write(conn: sqlite3.Connection, path: Path) -> None:
     remembered = _checked.get(os.path.realpath(path))
     if remembered is not None and remembered == _stamp(path):
         return
-    problems = count_problems(conn.execute("PRAGMA quick_check(100)"))
+    # on a read-only connection: SQLite 3.40 runs quick_check about twice as fast there (bench/store_open.py)
+    from .store import readonly_uri
+
+    reader = sqlite3.connect(readonly_uri(path), uri=True)
+    try:
+        problems = count_problems(reader.execute("PRAGMA quick_check(100)"))
+    finally:
+        reader.close()
     if problems:
         raise FileError(damaged_message(path, f" (pemeriksaan integritas menemukan {problems} masalah)"))
     _remember(path)

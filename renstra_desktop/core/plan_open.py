@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 import stat
 from pathlib import Path
-from urllib.parse import quote
 
 from . import file_lock, journal
 from .errors import FileBusy, FileError
@@ -22,7 +21,7 @@ from .plan_schema_check import read_master, schema_problem
 from .sqlite_errors import (SQLITE_BUSY, SQLITE_CORRUPT, SQLITE_LOCKED, SQLITE_NOTADB, SQLITE_READONLY_ROLLBACK,
                             damaged_message, database_error_message, primary_code)
 from .store import (APPLICATION_ID, BUSY_TIMEOUT_MS, PACKAGE_APPLICATION_ID, SQLITE_HEADER, connect,
-                    latest_schema_version)
+                    latest_schema_version, readonly_uri)
 
 
 def check_file(path: Path) -> None:
@@ -155,7 +154,7 @@ def open_checked(path: Path, readonly: bool) -> tuple[sqlite3.Connection, int, b
     journal was rolled back."""
     recovered = False
     while True:
-        conn = connect(f"file:{quote(path.resolve().as_posix(), safe='/:')}?mode=ro", uri=True)
+        conn = connect(readonly_uri(path), uri=True)
         try:
             app_id, version, master = _identity(conn, path)
             _check_identity(path, app_id, version, master, conn)

@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 from pathlib import Path
+from urllib.parse import quote
 
 from ..paths import migrations_dir
 from . import file_lock, journal
@@ -245,6 +246,11 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def readonly_uri(path: str | os.PathLike) -> str:
+    """The URI that opens ``path`` read-only (quoted: a name may hold ? or #)."""
+    return f"file:{quote(Path(path).resolve().as_posix(), safe='/:')}?mode=ro"
 
 
 def connect(target: str, uri: bool = False) -> sqlite3.Connection:
