@@ -181,8 +181,9 @@ def who_holds(plan_path: str | os.PathLike) -> str:
 
 def busy_message(plan_path: str | os.PathLike, waited: float) -> str:
     plan_path = Path(plan_path)
+    seconds = f"{waited:.1f}".replace(".", ",") if waited < 10 else f"{waited:.0f}"
     return (f"Berkas {plan_path.name} sedang dipakai oleh {who_holds(plan_path)}; sudah ditunggu "
-            f"{waited:.0f} detik. Tidak ada yang diubah. Coba lagi setelah proses itu selesai.")
+            f"{seconds} detik. Tidak ada yang diubah. Coba lagi setelah proses itu selesai.")
 
 
 @contextlib.contextmanager

@@ -78,12 +78,12 @@ def misfit_reason(db_path: str | os.PathLike) -> str | None:
             if number == 1:
                 page_one = fh.read(100)
                 if page_one[68:72] != db[68:72]:
-                    return "jurnal berasal dari berkas lain (identitas aplikasinya berbeda)"
+                    return "jurnal itu berasal dari berkas lain, identitas aplikasinya berbeda"
                 journaled = int.from_bytes(page_one[24:28], "big")
                 current = int.from_bytes(db[24:28], "big")
                 if current not in (journaled, (journaled + 1) & 0xFFFFFFFF):
-                    return (f"jurnal berasal dari berkas lain (penghitung perubahan {journaled}, "
-                            f"berkas ini {current})")
+                    return (f"jurnal itu berasal dari berkas lain, penghitung perubahannya {journaled} "
+                            f"sedangkan berkas ini {current}")
     return None
 
 

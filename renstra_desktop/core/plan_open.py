@@ -188,7 +188,7 @@ def _replay_journal(path: Path, readonly: bool) -> None:
             reason = "memulihkan berkas dengan jurnal itu menghasilkan berkas yang tidak utuh"
     if reason is not None:
         raise FileError(
-            f"Di samping berkas {name} ada {name}-journal yang bukan miliknya ({reason}); jurnal itu tidak "
+            f"Di samping berkas {name} ada {name}-journal yang bukan miliknya: {reason}. Jurnal itu tidak "
             f"dipakai dan tidak ada yang diubah. Pindahkan {name}-journal ke folder lain, lalu buka berkasnya lagi.")
     if readonly:
         raise FileError(

@@ -94,7 +94,8 @@ class Kind:
     skip: frozenset = field(default_factory=frozenset)   # entry points where this is not bad input
 
 
-def _sql(path: Path, *statements: str) -> Path:
+def run_sql(path: Path, *statements: str) -> Path:
+    """Run SQL on a file as an editor outside the application would."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         for statement in statements:
@@ -117,7 +118,7 @@ def _bytes(name: str, data: bytes) -> Callable[[Path], Path]:
 
 
 def _tampered(name: str, *statements: str, source: str = "kanwil.renstra") -> Callable[[Path], Path]:
-    return lambda desk: _sql(_copy(desk, source, name), *statements)
+    return lambda desk: run_sql(_copy(desk, source, name), *statements)
 
 
 def _cut(source: str, name: str, fraction: float) -> Callable[[Path], Path]:
@@ -144,7 +145,7 @@ def _bad_page_size(desk: Path) -> Path:
 
 
 def _other_sqlite(desk: Path) -> Path:
-    return _sql(desk / "lain.sqlite", "CREATE TABLE t (x)", "INSERT INTO t VALUES (1)")
+    return run_sql(desk / "lain.sqlite", "CREATE TABLE t (x)", "INSERT INTO t VALUES (1)")
 
 
 def _fifo(desk: Path) -> Path:
@@ -170,11 +171,11 @@ def _foreign_journal(desk: Path) -> Path:
     other = desk / "lain"
     other.mkdir()
     before, after = _copy(desk, "kanwil.renstra", "lain/a.renstra"), _copy(desk, "kanwil.renstra", "lain/b.renstra")
-    _sql(after, "BEGIN", "INSERT INTO meta VALUES ('lampiran', hex(randomblob(60000)))", "COMMIT")
+    run_sql(after, "BEGIN", "INSERT INTO meta VALUES ('lampiran', hex(randomblob(60000)))", "COMMIT")
     craft_crash(before, after, other / "c.renstra")
     target = _copy(desk, "kanwil.renstra", "jurnal-lain.renstra")
     for i in range(3):      # this plan went on with its own edits
-        _sql(target, f"INSERT INTO meta VALUES ('catatan{i}', 'x')")
+        run_sql(target, f"INSERT INTO meta VALUES ('catatan{i}', 'x')")
     shutil.copy(other / "c.renstra-journal", desk / "jurnal-lain.renstra-journal")
     shutil.rmtree(other)
     return target
@@ -467,10 +468,19 @@ ENTRIES = [
 ]
 
 
+def commands() -> set[str]:
+    """The commands the code under attack has (bench/attack.py also runs against older code)."""
+    from renstra_desktop.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    return set(sub.choices)
+
+
 def pairs(kinds=None, entries=None):
     """Every (kind, entry) where the entry has the kind's slot."""
+    have = commands()
     for kind in kinds or KINDS:
-        for entry in entries or ENTRIES:
+        for entry in entries or [e for e in ENTRIES if e.name.split()[0] in have]:
             if kind.slot in entry.slots() and entry.name not in kind.skip:
                 yield kind, entry
 

@@ -242,7 +242,10 @@ def kill_once(writer: Writer, originals: Path, desk: Path, delay: float, after: 
 def run(work: Path, originals: Path, count: int, rng: random.Random, writers=None) -> Tally:
     import shutil
 
-    writers = writers or WRITERS
+    if writers is None:
+        from attack.cases import commands
+        have = commands()
+        writers = [w for w in WRITERS if w.name.split()[0] in have]
     tally = Tally()
     timing = {w.name: baseline(w, originals, work) for w in writers}
     for i in range(count):

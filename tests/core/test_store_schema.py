@@ -5,6 +5,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from attack.cases import run_sql as tamper
 
 from renstra_desktop.cli import main
 from renstra_desktop.core.errors import FileError
@@ -13,15 +14,6 @@ from renstra_desktop.core.store import Store
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def tamper(path: Path, *statements: str) -> None:
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        for statement in statements:
-            conn.execute(statement)
-    finally:
-        conn.close()
 
 
 ZERO_FIGURES = ("CREATE TRIGGER nol AFTER INSERT ON package_batch BEGIN "
