@@ -27,8 +27,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from attack import cases, kills, together  # noqa: E402
 
+WAIT_ENV = "RENSTRA_DESKTOP_WAIT_SECONDS"
+
 
 def run_inputs(work: Path, originals: Path) -> dict:
+    # a busy plan is waited for (default 30 s) before the refusal; 2 s here keeps the run short
+    os.environ[WAIT_ENV] = os.environ.get(WAIT_ENV, "2")
     outcomes = []
     for n, (kind, entry) in enumerate(cases.pairs()):
         desk = cases.lay_desk(originals, work / f"meja-{n}")
@@ -41,14 +45,15 @@ def run_inputs(work: Path, originals: Path) -> dict:
     print(f"\n== Bad input: {len(kinds)} kinds x {len(entries)} entry points = {len(outcomes)} runs")
     print(f"   refused cleanly (one Indonesian line, non-zero exit, every file byte-identical): "
           f"{counted['refused']} of {sum(counted.values())}")
-    for verdict in ("accepted", "changed", "unclear", "traceback"):
+    for verdict in ("accepted", "changed", "unclear", "traceback", "hang"):
         print(f"   {verdict:<10} {counted[verdict]}")
     for kind, o in outcomes:
         if not kind.pending and not o.ok:
             print(f"     - {o.verdict}: {o.kind} -> {o.entry}: {o.detail}")
     print(f"   pending (write-path part of issue 8): {sum(pending.values())} runs of "
           f"{len({k.name for k, _ in outcomes if k.pending})} kinds; refused cleanly {pending['refused']}, "
-          + ", ".join(f"{v} {pending[v]}" for v in ("accepted", "changed", "unclear", "traceback") if pending[v]))
+          + ", ".join(f"{v} {pending[v]}" for v in ("accepted", "changed", "unclear", "traceback", "hang")
+                      if pending[v]))
     return {"runs": len(outcomes), "kinds": len(kinds), "entries": len(entries), **counted}
 
 

@@ -92,6 +92,7 @@ class Kind:
     make: Callable[[Path], Path]      # builds the bad file in the desk, returns its path
     pending: str | None = None        # reason when the fix belongs to another part of issue 8
     skip: frozenset = field(default_factory=frozenset)   # entry points where this is not bad input
+    says: str = ""                    # words the refusal must hold (a busy file is not "rusak")
 
 
 def run_sql(path: Path, *statements: str) -> Path:
@@ -289,22 +290,22 @@ PLAN_KINDS = [
     Kind("newer schema", "plan", _tampered("baru.renstra", "PRAGMA user_version = 99")),
     Kind("no schema version", "plan", _tampered("versi0.renstra", "PRAGMA user_version = 0")),
     Kind("no application id", "plan", _tampered("tanpa-id.renstra", "PRAGMA application_id = 0")),
-    Kind("truncated plan", "plan", _cut("kanwil.renstra", "terpotong.renstra", 1 / 3)),
+    Kind("truncated plan", "plan", _cut("kanwil.renstra", "terpotong.renstra", 1 / 3), says="terpotong"),
     Kind("pages scrambled in the middle", "plan", _scrambled_middle),
     Kind("header page size invalid", "plan", _bad_page_size),
     Kind("SQLite magic then noise", "plan", _bytes("bising.renstra", b"SQLite format 3\x00" + os.urandom(8176))),
     Kind("zeros", "plan", _bytes("nol.renstra", bytes(8192))),
     Kind("a folder", "plan", _folder),
     Kind("a missing file", "plan", lambda d: d / "tidak-ada.renstra", skip=frozenset({"load"})),  # load makes it
-    Kind("a named pipe", "plan", _fifo),
+    Kind("a named pipe", "plan", _fifo, says="bukan berkas biasa"),
     Kind("a device", "plan", _device),
     Kind("planted trigger", "plan", _tampered(
         "pemicu.renstra", "CREATE TRIGGER nol AFTER INSERT ON package_batch BEGIN "
-        "UPDATE realisation SET value = 0 WHERE unit_code != NEW.unit_code; END")),
-    Kind("a view", "plan", _tampered("view.renstra", "CREATE VIEW v AS SELECT * FROM unit")),
+        "UPDATE realisation SET value = 0 WHERE unit_code != NEW.unit_code; END"), says="pemicu (trigger) asing"),
+    Kind("a view", "plan", _tampered("view.renstra", "CREATE VIEW v AS SELECT * FROM unit"), says="view asing"),
     Kind("no tables", "plan", _tampered("kosong-skema.renstra", "PRAGMA writable_schema = 1",
                                         "DELETE FROM sqlite_master", "PRAGMA writable_schema = 0")),
-    Kind("missing column", "plan", _tampered("kolom.renstra", "ALTER TABLE risk DROP COLUMN responsible")),
+    Kind("missing column", "plan", _tampered("kolom.renstra", "ALTER TABLE risk DROP COLUMN responsible"), says="kolom hilang"),
     Kind("extra column", "plan", _tampered("kolom-lebih.renstra", "ALTER TABLE funding ADD COLUMN x TEXT")),
     Kind("extra index", "plan", _tampered("indeks.renstra", "CREATE INDEX i ON unit (name)")),
     Kind("guard trigger dropped", "plan", _tampered("penjaga.renstra", "DROP TRIGGER audit_log_no_update")),
@@ -313,9 +314,9 @@ PLAN_KINDS = [
         "utf8.renstra", "UPDATE unit SET name = CAST(X'4C6170617320FF' AS TEXT), address = CAST(X'FF' AS TEXT)"),
         skip=frozenset({"verify-package", "merge", "keys show", "keys list", "keys pin", "conflicts list",
                         "conflicts resolve", "signatory show", "signatory set"})),
-    Kind("WAL mode file", "plan", _wal),
-    Kind("journal of another plan beside it", "plan", _foreign_journal),
-    Kind("held by another process", "plan", _busy),
+    Kind("WAL mode file", "plan", _wal, says="WAL"),
+    Kind("journal of another plan beside it", "plan", _foreign_journal, says="bukan miliknya"),
+    Kind("held by another process", "plan", _busy, says="dipakai"),
     Kind("text in a number column", "plan", _tampered(
         "teks-angka.renstra", "UPDATE indicator_target SET value = 'tiga koma empat' WHERE unit_code = 'KANWIL'"),
         pending=WRITE_PATH),
@@ -502,7 +503,7 @@ class Hang(Exception):
     """A command did not finish within HANG_SECONDS (e.g. it opened a named pipe and waits forever)."""
 
 
-HANG_SECONDS = 20
+HANG_SECONDS = 8
 
 
 def _alarm(signum, frame):
@@ -560,4 +561,6 @@ def attack(kind: Kind, entry: Entry, desk: Path) -> Outcome:
         return Outcome(kind.name, entry.name, "unclear", f"English {english[0]!r}: {err.strip()[:160]!r}")
     if out and not entry.summary_on_stdout:
         return Outcome(kind.name, entry.name, "unclear", f"stdout {out[:80]!r}")
+    if kind.says and kind.says not in lines[0]:
+        return Outcome(kind.name, entry.name, "unclear", f"wrong reason (not “{kind.says}”): {lines[0][:160]!r}")
     return Outcome(kind.name, entry.name, "refused", lines[0][:200])
