@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 WRITE_PATH = "issue 8: write-path fix pending"
+UNEXPECTED = "kesalahan tak terduga"          # the CLI's one line for an exception it did not expect
 
 # Text that must never reach a user: English from Python, argparse, sqlite, the OS or pyHanko.
 ENGLISH = ("Traceback", "Error", "error:", "usage:", "No such file", "Is a directory", "Permission denied",
@@ -544,7 +545,7 @@ def attack(kind: Kind, entry: Entry, desk: Path) -> Outcome:
         settle()
     if escaped:
         return Outcome(kind.name, entry.name, "hang" if escaped.startswith("Hang") else "traceback", escaped)
-    if "Traceback" in err:
+    if "Traceback" in err or UNEXPECTED in err:    # the CLI logs a defect and says "kesalahan tak terduga"
         return Outcome(kind.name, entry.name, "traceback", err.strip().splitlines()[-1][:160])
     if after != before:
         changed = sorted(set(after.items()) ^ set(before.items()))

@@ -39,7 +39,8 @@ def at_once(*commands: list, wait: float = 60) -> list[tuple[int, str, str]]:
 
 
 def tracebacks(results) -> int:
-    return sum(1 for code, _, err in results if "Traceback" in err or code not in (0, 1, 3))
+    from attack.cases import UNEXPECTED
+    return sum(1 for code, _, err in results if "Traceback" in err or UNEXPECTED in err or code not in (0, 1, 3))
 
 
 @dataclass
