@@ -5,9 +5,9 @@ bold narrative section kept in the file."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from conftest_ui import drive_modal
 from cycle_scenario import PDF_BYTES, YEAR, province_copy
 from renstra_desktop.core.cycle import narrative
 from renstra_desktop.core.store import Store
@@ -34,18 +34,19 @@ def upt_window(qtbot, tmp_path, tmp_path_factory):
     return win, tab, prov
 
 
-def _modal_then(qtbot, action, kind):
-    """Run ``action(dialog)`` on the next modal dialog of type ``kind`` that opens (the real one)."""
-    seen = []
+class _Seen(list):
+    """The dialogs driven, and the driver that drives them."""
 
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind) or not dialog.isVisible():
-            QTimer.singleShot(20, poll)
-            return
+
+def _modal_then(qtbot, action, kind):
+    """Run ``action(dialog)`` on the next modal dialog of type ``kind`` that opens (the real one);
+    the shared driver gives up (and closes what is open) after its timeout, so the test never hangs."""
+    seen = _Seen()
+
+    def act(dialog):
         seen.append(type(dialog).__name__)
         action(dialog)
-    QTimer.singleShot(20, poll)
+    seen.driver = drive_modal(kind, act)
     return seen
 
 
@@ -69,6 +70,7 @@ def test_wrong_tw4_is_refused_in_the_real_warning_box(qtbot, upt_window, monkeyp
     row = next(i for i in range(tab.plan_table.rowCount()) if tab.plan_table.item(i, 0).text().startswith("IKK 17.1"))
     tab.plan_table.item(row, 5).setText("3,0")
     qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+    seen.driver.check()
     assert seen == ["QMessageBox"] and "tidak sama dengan target PK" in texts[0]
     assert tab.plan_table.item(row, 5).text() == "3,2"        # reloaded: nothing was written
     tab.plan_table.item(row, 7).setText("Anggaran dipotong")
@@ -100,6 +102,7 @@ def test_analysis_and_evidence_through_the_real_file_dialog(qtbot, upt_window, m
         filters.append(filt), _real_get(parent, title, directory, filt))[1])
     tab.attach_button.click()
     qtbot.waitUntil(lambda: "survei.pdf" in tab.evidence_list.text(), timeout=5000)
+    seen.driver.check()
     assert seen == ["QFileDialog"] and "*.pdf" in filters[0]
 
 
