@@ -18,6 +18,12 @@ DEFAULTS = {
     "risk_appetite": risk_matrix.DEFAULT_APPETITE,
     "time_zone": localtime.DEFAULT_ZONE,   # WIB, WITA or WIT: times shown to people
     "backups_kept": 10,                    # merge backups kept next to the plan (older ones are removed)
+    # IKK code -> names of the 2020-2024 history lines that measured the same thing (Ringkasan trends);
+    # Tabel 1.3 (2024) names the predecessors of IKK 19.1 and 19.2; IKK 17.1 has none in the Renstra
+    "history_links": {
+        "IKK 19.1": ["Persentase pelaksanaan rencana aksi reformasi birokrasi di lingkup UPT pemasyarakatan."],
+        "IKK 19.2": ["Indeks kepuasan unit kerja lingkup UPT pemasyarakatan terhadap layanan kesekretariatan."],
+    },
 }
 
 
@@ -29,6 +35,7 @@ class PlanSettings:
     risk_levels: tuple
     risk_appetite: int
     time_zone: str
+    history_links: dict
     backups_kept: int = DEFAULTS["backups_kept"]
 
 
@@ -47,6 +54,7 @@ def load_settings(conn) -> PlanSettings:
         risk_appetite=int(values["risk_appetite"]),
         time_zone=values["time_zone"] if values["time_zone"] in localtime.ZONES else localtime.DEFAULT_ZONE,
         backups_kept=_count(values["backups_kept"], DEFAULTS["backups_kept"]),
+        history_links={str(k): [str(n) for n in v] for k, v in dict(values["history_links"]).items()},
     )
 
 
