@@ -175,6 +175,8 @@ def _after_show(window, packages: list[Path]) -> None:
     setup_logging()
     install_exception_dialog(window)
     attach_instance_server(window, InstanceServer(window))
+    if window.controller.is_kanwil:
+        window.show_summary()        # issue 14: the Kanwil opens on its Ringkasan, built after the first paint
     if packages:
         receive_launch(window, {"packages": [str(p) for p in packages]})
 

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._build_lazy_tab)
         self._report_placeholder = self.add_lazy_tab(self._make_report_tab, self.tr("Laporan"))   # issue 4
         self._cycle_placeholder = self.add_lazy_tab(self._make_cycle_tab, self.tr("Siklus Kinerja"))   # issue 10
+        self._summary_placeholder = self.add_lazy_tab(self._make_summary_tab, self.tr("Ringkasan"))   # issue 14
 
         self.unit_combo = QComboBox()
         self.unit_combo.setMinimumContentsLength(28)
@@ -88,7 +89,9 @@ class MainWindow(QMainWindow):
         from .accessibility import install_accessible_names   # issue 13: names for screen readers
         install_accessible_names(self)
         self.controller.file_opened.connect(self._on_file_opened)
+        self.controller.file_opened.connect(self._place_summary_tab)
         self._on_file_opened()
+        self._place_summary_tab()
         self._restore_geometry()
 
     # -- extension points -------------------------------------------------------------------------
@@ -139,6 +142,31 @@ class MainWindow(QMainWindow):
         from .cycle_tab import CycleTab
         self._cycle_tab = CycleTab(self.controller)
         return self._cycle_tab
+
+    def _make_summary_tab(self) -> QWidget:
+        from .summary_tab import SummaryTab
+        self._summary_tab = SummaryTab(self.controller)
+        return self._summary_tab
+
+    @property
+    def summary_tab(self):
+        """The Ringkasan tab (issue 14), built on first use."""
+        return self.built_tab(self._summary_placeholder) if self._summary_placeholder in self._lazy_tabs \
+            else self._summary_tab
+
+    def _place_summary_tab(self) -> None:
+        """Ringkasan is the Kanwil's first tab; a UPT has its own after Pendanaan."""
+        if self.controller.store is None:
+            return
+        widget = self._summary_placeholder if self._summary_placeholder in self._lazy_tabs else self._summary_tab
+        target = 0 if self.controller.is_kanwil else self.tabs.indexOf(self.funding_tab) + 1
+        index = self.tabs.indexOf(widget)
+        if index != target:
+            self.tabs.tabBar().moveTab(index, target if target < index else target - 1)
+
+    def show_summary(self) -> None:
+        """Bring the Ringkasan forward (the Kanwil's window does after its first paint)."""
+        self.tabs.setCurrentWidget(self.summary_tab)
 
     @property
     def cycle_tab(self):
