@@ -222,7 +222,8 @@ def absorption_percent(allocation: float | None, realised: float | None) -> floa
 def budget_absorption(conn, unit: str | None, year: int) -> dict:
     """``{"year", "units": [{unit_code, unit_name, pagu, realised, absorption, lines: [{line_code,
     line_name, pagu, realised, absorption}]}], "pagu", "realised", "absorption"}`` in juta rupiah;
-    units in directory order.  Sums are SQL's, rounded to the cent."""
+    units in directory order; lines with neither pagu nor realisasi are left out.  Sums are SQL's,
+    rounded to the cent."""
     scope, args = _scope(unit, "f.unit_code")
     names = queries.unit_names(conn)
     line_names = {**{r[0]: r[1] for r in conn.execute("SELECT code, name FROM objective WHERE deleted = 0")},
@@ -233,6 +234,8 @@ def budget_absorption(conn, unit: str | None, year: int) -> dict:
             "FROM funding f LEFT JOIN unit u ON u.code = f.unit_code "
             f"WHERE f.deleted = 0 AND f.year = ?{scope} GROUP BY f.unit_code, f.line_code "
             "ORDER BY min(u.seq), f.line_code", (year, *args)):
+        if r[2] is None and r[3] is None:
+            continue             # an empty line (a unit's skeleton): nothing to show
         entry = units.setdefault(r[0], {"unit_code": r[0], "unit_name": names.get(r[0], r[0]), "lines": []})
         entry["lines"].append({"line_code": r[1], "line_name": line_names.get(r[1], ""), "pagu": r[2],
                                "realised": r[3], "absorption": absorption_percent(r[2], r[3])})

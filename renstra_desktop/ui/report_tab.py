@@ -154,7 +154,7 @@ class ReportTab(QWidget):
                              history=self.history.isChecked())
 
     def _update_enabled(self) -> None:
-        with_period = self.kind.currentData() in ("capaian", "renstra", *CYCLE_KINDS)
+        with_period = self.kind.currentData() in ("capaian", "renstra", "ringkasan", *CYCLE_KINDS)
         for widget in (self.year, self.period, self.history):
             widget.setEnabled(with_period)
         ready = self.pdf is not None

@@ -10,7 +10,7 @@ from ..numbers import MONTHS, format_number
 from ..schema import PERIOD_RE, PLAN_YEARS
 
 CYCLE_KINDS = ("pk", "rencana-aksi", "pengukuran", "lkjip", "manual-ikk", "pemantauan-risiko")   # issue 10
-KINDS = ("capaian", "risiko", "pendanaan", "roadmap", "renstra", *CYCLE_KINDS)
+KINDS = ("capaian", "risiko", "pendanaan", "roadmap", "renstra", *CYCLE_KINDS, "ringkasan")
 TITLES = {
     "pk": "Perjanjian Kinerja",
     "rencana-aksi": "Rencana Aksi",
@@ -23,6 +23,7 @@ TITLES = {
     "pendanaan": "Matriks Kinerja dan Pendanaan",
     "roadmap": "Roadmap",
     "renstra": "Rencana Strategis 2025-2029",
+    "ringkasan": "Ringkasan Kinerja",      # issue 14: the Ringkasan tab on one page
 }
 PLAN_PERIOD = f"{PLAN_YEARS[0]}-{PLAN_YEARS[-1]}"
 PLAN_TABLES_WITH_TIME = ("unit", "program", "objective", "indicator", "indicator_target", "realisation",
@@ -66,7 +67,7 @@ class ReportOptions:
         """The period the figures belong to, as carried in the QR payload."""
         if self.kind in CYCLE_KINDS:
             return self.period or str(self.year or PLAN_YEARS[0])
-        if self.kind != "capaian":
+        if self.kind not in ("capaian", "ringkasan"):
             return PLAN_PERIOD if self.kind != "renstra" else (self.period or str(self.year or PLAN_YEARS[0]))
         return self.period or str(self.year or PLAN_YEARS[0])
 

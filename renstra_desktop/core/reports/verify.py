@@ -29,7 +29,7 @@ def options_from_payload(payload: Payload) -> ReportOptions:
     period = payload.period
     year = period if len(period) == 4 and period.isdigit() else None
     kwargs = {"year": int(year)} if year else {}
-    if payload.kind in ("capaian", "renstra", *CYCLE_KINDS) and not year:
+    if payload.kind in ("capaian", "renstra", "ringkasan", *CYCLE_KINDS) and not year:
         kwargs = {"period": period}
     return ReportOptions(payload.kind, unit=payload.unit, history="h" in payload.options, **kwargs).checked()
 
