@@ -181,7 +181,7 @@ def test_menus_and_extension_points(window):
     assert titles == ["Berkas", "Sunting", "Laporan", "Pengaturan", "Bantuan"]
     assert reports.title() == "Laporan"
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles[:4] == ["Indikator", "Risiko", "Roadmap", "Pendanaan"]
+    assert titles[:5] == ["Ringkasan", "Indikator", "Risiko", "Roadmap", "Pendanaan"]   # Ringkasan first: the Kanwil
     # a lazy tab is built when first shown, in its place
     built = []
     window.add_lazy_tab(lambda: built.append(1) or QLabel("malas"), "Malas")

@@ -1,0 +1,256 @@
+"""The Ringkasan tab at national scale: first show and redraw, and the longest GUI-thread stall.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/summary.py [--units 530] [--rounds 3] [--keep DIR]
+
+The file: the Kanwil's embedded plan into which bench/merge.py's ``--units`` generated unit
+packages are merged by ``merge_packages`` (each unit: monthly realisations 2025-2029 of 3 IKK, 18
+scored risks, funding lines with realised spending), plus the Kanwil's cascaded targets for every
+unit (3 IKK × 5 years, written as seed rows).  Generated test data, not official figures.  With
+``--keep DIR`` the file is kept and reused.
+
+In one process, with a 5 ms heartbeat ``QTimer`` on the GUI thread (the longest gap between two
+ticks is the longest freeze a user could see), alternating round by round:
+
+- **bare**: a ``QMainWindow`` with a ``QTabWidget`` holding one ``QTableView`` over a plain
+  ``QAbstractTableModel`` of the same grid text (units × IKK capaian, as the tab shows it), built,
+  shown and painted; redraw = reset that model with the next period's text.  Its figures are given
+  to it (computed beforehand), so it measures only what a window must do to show them;
+- **ours**: the real ``MainWindow`` on the file; first show = ``show_summary()`` (the tab is built,
+  its figures read by ``core.summary`` in a worker on its own connection, the result laid out and
+  painted); redraw = another period chosen in the tab (TW III → TW II), then one unit and back to
+  the province.
+
+Also printed: ``core.summary.summary()`` alone on the GUI-less main thread (what the worker does).
+Ratios are ours / bare.  DESIGN.md's bar: no stall over 100 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+BENCH = Path(__file__).resolve().parent
+sys.path[:0] = [str(BENCH.parent), str(BENCH)]
+
+import merge as merge_bench  # noqa: E402  (bench/merge.py: the generated unit packages)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QTabWidget  # noqa: E402
+
+from renstra_desktop.core import summary  # noqa: E402
+from renstra_desktop.core.merge import merge_packages  # noqa: E402
+from renstra_desktop.core.newplan import insert_seed_rows  # noqa: E402
+from renstra_desktop.core.numbers import format_number  # noqa: E402
+from renstra_desktop.core.store import Store  # noqa: E402
+
+FILE = "nasional.renstra"
+SIZE = (1366, 768)
+
+
+def build_file(folder: Path, units: int) -> Path:
+    target = folder / f"{FILE}-{units}"
+    if target.exists():
+        return target
+    work = folder / "bangun"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    started = time.perf_counter()
+    template, _province, nationwide, _rows, rows = merge_bench.build(work, units)
+    store = Store.open(template)
+    merge_packages(store, nationwide, actor="bench", trust_new_keys=True)
+    targets = [dict(r) for r in store.conn.execute(
+        "SELECT indicator_code, year, value FROM indicator_target WHERE unit_code = 'KANWIL' AND deleted = 0")]
+    codes = [r[0] for r in store.conn.execute("SELECT code FROM unit WHERE deleted = 0 AND code LIKE 'UPT-%'")]
+    with store.atomic():
+        insert_seed_rows(store, "indicator_target", [
+            {"unit_code": code, "indicator_code": t["indicator_code"], "year": t["year"],
+             "value": 80.0 if t["indicator_code"] == "IKK 19.1" else t["value"]}
+            for code in codes for t in targets])
+    store.close()
+    os.replace(template, target)
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"built {target.name}: {units} unit packages, {rows} rows, in {time.perf_counter() - started:.0f} s")
+    return target
+
+
+class Heartbeat:
+    def __init__(self):
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.gaps: list[float] = []
+        self.last = 0.0
+
+    def _tick(self):
+        now = time.perf_counter()
+        self.gaps.append(now - self.last)
+        self.last = now
+
+    def start(self):
+        self.gaps.clear()
+        self.last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> float:
+        self.timer.stop()
+        self.gaps.append(time.perf_counter() - self.last)
+        return max(self.gaps)
+
+
+def settle(app, done, limit=120.0, after=0.1):
+    end = time.perf_counter() + limit
+    while not done():
+        app.processEvents()
+        time.sleep(0.001)
+        if time.perf_counter() > end:
+            raise TimeoutError
+    finished = time.perf_counter()
+    tail = time.perf_counter() + after
+    while time.perf_counter() < tail:
+        app.processEvents()
+        time.sleep(0.001)
+    return finished
+
+
+class GridModel(QAbstractTableModel):
+    def __init__(self, text):
+        super().__init__()
+        self.text = text
+
+    def rowCount(self, parent=QModelIndex()):
+        return len(self.text)
+
+    def columnCount(self, parent=QModelIndex()):
+        return len(self.text[0]) if self.text else 0
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        return self.text[index.row()][index.column()] if role == Qt.ItemDataRole.DisplayRole else None
+
+    def reset(self, text):
+        self.beginResetModel()
+        self.text = text
+        self.endResetModel()
+
+
+def grid_text(grid: dict) -> list[list[str]]:
+    codes = [i["code"] for i in grid["indicators"]]
+    return [[r["unit_name"], *["–" if r["cells"][c]["achievement"] is None else
+                               f"{format_number(r['cells'][c]['achievement'], 1)} %" for c in codes if c in r["cells"]],
+             "–"] for r in grid["rows"]]
+
+
+def run_bare(app, beat, texts) -> dict:
+    beat.start()
+    started = time.perf_counter()
+    window = QMainWindow()
+    tabs = QTabWidget()
+    view = QTableView()
+    model = GridModel(texts[0])
+    view.setModel(model)
+    tabs.addTab(view, "Ringkasan")
+    window.setCentralWidget(tabs)
+    window.resize(*SIZE)
+    window.show()
+    shown = settle(app, lambda: window.isExposed() if hasattr(window, "isExposed") else True)
+    first = (shown - started, beat.stop())
+    beat.start()
+    started = time.perf_counter()
+    model.reset(texts[1])
+    view.viewport().repaint()
+    redraw = (settle(app, lambda: True) - started, beat.stop())
+    window.close()
+    window.deleteLater()
+    return {"first": first, "redraw": redraw}
+
+
+def run_ours(app, beat, path: Path) -> dict:
+    from renstra_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(Store.open(path))
+    window.resize(*SIZE)
+    window.show()
+    settle(app, lambda: True, after=0.2)
+    beat.start()
+    started = time.perf_counter()
+    window.show_summary()
+    tab = window.summary_tab
+    tab.set_period("2026-TW3")
+    first = (settle(app, lambda: tab.data is not None and not tab.loading and not tab._stale) - started, beat.stop())
+    out = {"first": first}
+    for name, change in (("redraw", lambda: tab.set_period("2026-TW2")),
+                         ("one unit", lambda: tab.scope_combo.setCurrentIndex(tab.scope_combo.findData("UPT-0265"))),
+                         ("province", lambda: tab.scope_combo.setCurrentIndex(tab.scope_combo.findData(None)))):
+        beat.start()
+        started = time.perf_counter()
+        before = tab.data
+        change()
+        out[name] = (settle(app, lambda: tab.data is not before and not tab.loading and not tab._stale) - started,
+                     beat.stop())
+    rows = len(tab.data["grid"]["rows"])
+    window.close()
+    window.deleteLater()
+    settle(app, lambda: True, after=0.3)
+    out["rows"] = rows
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--units", type=int, default=530)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--keep", metavar="DIR", help="keep (and reuse) the national file in DIR")
+    args = parser.parse_args(argv)
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="renstra-bench-ringkasan-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = Path(tempfile.mkdtemp(prefix="renstra-bench-settings-"))
+    try:
+        path = build_file(folder, args.units)
+        store = Store.open(path, readonly=True)
+        core_times = []
+        for _ in range(args.rounds):
+            started = time.perf_counter()
+            data = summary.summary(store.conn, None, "2026-TW3")
+            core_times.append(time.perf_counter() - started)
+        texts = [grid_text(data["grid"]), grid_text(summary.achievement_grid(store.conn, None, "2026-TW2"))]
+        store.close()
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(settings))
+        app = QApplication([])
+        from renstra_desktop.ui.app import ensure_application
+        ensure_application()
+        beat = Heartbeat()
+        bare, ours = [], []
+        run_bare(app, beat, texts)                       # warm-up of both
+        run_ours(app, beat, path)
+        for _ in range(args.rounds):
+            bare.append(run_bare(app, beat, texts))
+            ours.append(run_ours(app, beat, path))
+        print(f"{ours[0]['rows']} units in the grid; core.summary.summary() alone: "
+              f"median {statistics.median(core_times) * 1000:.0f} ms (runs {', '.join(f'{t * 1000:.0f}' for t in core_times)})")
+        print(f"{'action':10s} {'ours: time':>12s} {'longest stall':>14s}   {'bare: time':>10s} {'longest stall':>14s}   ratio (time)")
+        worst = 0.0
+        for name in ("first", "redraw", "one unit", "province"):
+            o_t = statistics.median(r[name][0] for r in ours)
+            o_g = max(r[name][1] for r in ours)
+            worst = max(worst, o_g)
+            base = "first" if name == "first" else "redraw"
+            b_t = statistics.median(r[base][0] for r in bare)
+            b_g = max(r[base][1] for r in bare)
+            print(f"{name:10s} {o_t * 1000:10.0f} ms {o_g * 1000:11.1f} ms   {b_t * 1000:8.0f} ms {b_g * 1000:11.1f} ms"
+                  f"   {o_t / b_t:5.2f}x")
+        print(f"goal: no GUI stall over 100 ms -> longest {worst * 1000:.1f} ms: {'met' if worst <= 0.1 else 'NOT met'}")
+    finally:
+        shutil.rmtree(settings, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
