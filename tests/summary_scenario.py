@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from cycle_scenario import UPTS, province
 
 from renstra_desktop.core import queries
@@ -46,4 +47,18 @@ def copy_of(built: dict, folder: Path) -> Path:
     return target
 
 
-__all__ = ["UPTS", "build", "copy_of"]
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The scenario built once per test module."""
+    return build(tmp_path_factory.mktemp("ringkasan"))
+
+
+@pytest.fixture
+def store(built, tmp_path):
+    """A fresh copy of the consolidated file, open."""
+    s = Store.open(copy_of(built, tmp_path))
+    yield s
+    s.close()
+
+
+__all__ = ["UPTS", "build", "built", "copy_of", "store"]

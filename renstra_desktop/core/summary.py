@@ -18,7 +18,6 @@ risk matrix, the capaian) calls that rule.  Reads only; safe in any thread that 
 from __future__ import annotations
 
 import datetime as _dt
-import json
 
 from . import localtime, queries
 from .achievement import achievement, grade
@@ -50,6 +49,21 @@ def period_statuses(conn, period: str, unit: str | None = None) -> dict[str, str
 
 
 # -- unit × indicator grid -------------------------------------------------------------------------
+def _values_by_year(conn, unit: str | None, year: int | None = None) -> dict[tuple, dict]:
+    """{(unit, ikk, year): {period: value}} of the stored realisations (of one year when given): a
+    roll-up then looks only at its own year's periods."""
+    scope, args = _scope(unit)
+    where = f"deleted = 0{scope}"
+    if year is not None:
+        where += " AND substr(period, 1, 4) = ?"
+        args = (*args, str(year))
+    out: dict[tuple, dict] = {}
+    for u, code, period, value in conn.execute(
+            f"SELECT unit_code, indicator_code, period, value FROM realisation WHERE {where}", args):
+        out.setdefault((u, code, int(period[:4])), {})[period] = value
+    return out
+
+
 def _capaian_rows(conn, unit: str | None, period: str) -> list[dict]:
     """queries.indicator_rows for ``period``: the year's rows as they are; for a semester, quarter
     or month the period's realisation (queries.period_actual) against the year's target, by the
@@ -59,14 +73,12 @@ def _capaian_rows(conn, unit: str | None, period: str) -> list[dict]:
     if period == str(year):
         return rows
     settings = load_settings(conn)
-    values: dict[tuple, dict] = {}
-    for r in queries.realisation_rows(conn, unit):
-        values.setdefault((r["unit_code"], r["indicator_code"]), {})[r["period"]] = r["value"]
+    values = _values_by_year(conn, unit, year)
     uppers = {(r["unit_code"], r["indicator_code"]): r["upper"] for r in conn.execute(
         "SELECT unit_code, indicator_code, upper FROM indicator_target WHERE deleted = 0 AND year = ?", (year,))}
     for r in rows:
         key = (r["unit_code"], r["indicator_code"])
-        actual = queries.period_actual(values.get(key, {}), period, r["rollup"])
+        actual = queries.period_actual(values.get((*key, year), {}), period, r["rollup"])
         cap = achievement(r["targets"].get(year), actual, r["polarity"], upper=uppers.get(key),
                           cap=settings.achievement_cap)
         g = grade(cap, settings.achievement_bands)
@@ -129,17 +141,16 @@ def trends(conn, unit: str | None) -> list[dict]:
                           f"AND value IS NOT NULL AND period GLOB ?{scope} GROUP BY indicator_code, period "
                           "ORDER BY period", (QUARTER_GLOB, *args)):
         quarters.setdefault(r[0], []).append((r[1], r[2]))
-    values: dict[tuple, dict] = {}
-    for r in conn.execute(f"SELECT unit_code, indicator_code, period, value FROM realisation WHERE deleted = 0{scope}",
-                          args):
-        values.setdefault((r[1], r[0]), {})[r[2]] = r[3]
+    by_year: dict[str, dict] = {}
+    for (u, code, year), v in _values_by_year(conn, unit).items():
+        by_year.setdefault(code, {}).setdefault(year, []).append((u, v))
     history = _history(conn, unit, settings.history_links)
     out = []
     for ind in queries.indicators(conn):
         code = ind["code"]
-        per_unit = [v for (c, _u), v in values.items() if c == code]
-        yearly = {y: [queries.rollup(v, y, ind["rollup"]) for v in per_unit] for y in PLAN_YEARS}
-        units_with = {u for (c, u), v in values.items() if c == code and any(x is not None for x in v.values())}
+        years = by_year.get(code, {})
+        yearly = {y: [queries.rollup(v, y, ind["rollup"]) for _u, v in years.get(y, [])] for y in PLAN_YEARS}
+        units_with = {u for pairs in years.values() for u, v in pairs if any(x is not None for x in v.values())}
         out.append({"code": code, "name": ind["name"], "measure": ind["measure"], "polarity": ind["polarity"],
                     "history": history.get(code, []), "history_years": list(HISTORY_YEARS),
                     "targets": {y: targets.get(code, {}).get(y) for y in PLAN_YEARS},
@@ -294,21 +305,19 @@ def waiting(conn, unit: str | None, period: str, today: _dt.date | None = None) 
 
 
 # -- everything -----------------------------------------------------------------------------------------
-def summary(conn, unit: str | None, period: str, today: _dt.date | None = None) -> dict:
-    """Every part of the Ringkasan for ``unit`` (None: the province) and ``period``."""
+PARTS = ("grid", "trends", "risks", "budget", "waiting")
+
+
+def summary(conn, unit: str | None, period: str, today: _dt.date | None = None, parts=PARTS) -> dict:
+    """The parts of the Ringkasan for ``unit`` (None: the province) and ``period``: ``grid``
+    (:func:`achievement_grid`), ``trends``, ``risks`` (:func:`risk_summary`), ``budget`` (the period's
+    year) and ``waiting``; all of them unless ``parts`` names fewer (a window that keeps the others)."""
     year = int(period[:4])
-    return {"unit": unit, "period": period, "grid": achievement_grid(conn, unit, period),
-            "trends": trends(conn, unit), "risks": risk_summary(conn, unit),
-            "budget": budget_absorption(conn, unit, year), "waiting": waiting(conn, unit, period, today),
-            "status_labels": dict(STATUS_LABELS)}
-
-
-def as_json(value) -> str:
-    """Stable JSON of a summary part (tuple keys as "k,d"): for a digest or a test."""
-    def fix(v):
-        if isinstance(v, dict):
-            return {(",".join(map(str, k)) if isinstance(k, tuple) else str(k)): fix(x) for k, x in v.items()}
-        if isinstance(v, (list, tuple)):
-            return [fix(x) for x in v]
-        return v
-    return json.dumps(fix(value), sort_keys=True, ensure_ascii=False)
+    make = {"grid": lambda: achievement_grid(conn, unit, period), "trends": lambda: trends(conn, unit),
+            "risks": lambda: risk_summary(conn, unit), "budget": lambda: budget_absorption(conn, unit, year),
+            "waiting": lambda: waiting(conn, unit, period, today)}
+    unknown = set(parts) - set(make)
+    if unknown:
+        raise ValueError(sorted(unknown))
+    return {"unit": unit, "period": period, "status_labels": dict(STATUS_LABELS),
+            **{part: make[part]() for part in parts}}

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
+import shiboken6
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
@@ -143,6 +145,8 @@ class SummaryTab(QWidget):
         self.period = default_period()
         self.data: dict | None = None
         self._token = 0
+        self._cache: dict[tuple, object] = {}     # parts already read, per scope (and period or year)
+        self._generation = 0                       # rises when the plan changes: older reads are not kept
         self._stale = True
         self.loading = False
 
@@ -276,7 +280,8 @@ class SummaryTab(QWidget):
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(150)          # a burst of edits reloads once
         self._reload_timer.timeout.connect(self.refresh)
-        controller.plan_changed.connect(lambda _changes: self._invalidate())
+        controller.plan_changed.connect(lambda _changes: self._plan_changed())
+        controller.file_opened.connect(self._plan_changed)
         controller.file_opened.connect(self._fill_scopes)
         self._fill_scopes()
 
@@ -316,6 +321,11 @@ class SummaryTab(QWidget):
         self._invalidate()
 
     # -- loading --------------------------------------------------------------------------------------
+    def _plan_changed(self) -> None:
+        self._cache.clear()                         # every figure may have changed
+        self._generation += 1
+        self._invalidate()
+
     def _invalidate(self) -> None:
         self._stale = True
         if self.isVisible():
@@ -347,18 +357,35 @@ class SummaryTab(QWidget):
         self._show_period()
         self._invalidate()
 
+    def _keys(self, unit, period) -> dict[str, tuple]:
+        """Cache key of each part: what it depends on besides the plan."""
+        return {"grid": ("grid", unit, period), "trends": ("trends", unit), "risks": ("risks", unit),
+                "budget": ("budget", unit, period[:4]), "waiting": ("waiting", unit, period)}
+
     def refresh(self) -> None:
-        """Read every figure in a worker (its own connection); the newest request wins."""
+        """Read the parts not yet read in a worker (its own connection); the newest request wins."""
         if self.controller.store is None:
             return
         self._token += 1
         token, unit, period = self._token, self.unit_code, self.period
+        keys = self._keys(unit, period)
+        if len(self._cache) > 60:
+            self._cache.clear()
+        missing = tuple(part for part, key in keys.items() if key not in self._cache or part == "waiting")
+        generation = self._generation
         self._stale = False
         self.loading = True
         self.caption.setText(self.tr("Memuat ringkasan…"))
-        run_in_background(self, self.tr("Ringkasan"),
-                          lambda store, progress: core_summary.summary(store.conn, unit, period),
-                          lambda result: self._loaded(token, result), lambda exc: self._failed(token, exc),
+        self._read(self.tr("Ringkasan"),
+                   lambda store, progress: core_summary.summary(store.conn, unit, period, parts=missing),
+                   lambda result: self._loaded(token, generation, keys, result), lambda exc: self._failed(token, exc))
+
+    def _read(self, title: str, fn, on_done, on_error=None) -> None:
+        """Run ``fn`` in a worker on the plan (read-only); the answer reaches this tab only while it
+        exists (a window closed during a read leaves the task to finish on its own)."""
+        alive = lambda: shiboken6.isValid(self)        # noqa: E731
+        run_in_background(None, title, fn, lambda result: alive() and on_done(result),
+                          lambda exc: alive() and on_error(exc) if on_error else None,
                           store_path=self.controller.path, readonly=True, show_dialog=False)
 
     def _failed(self, token: int, exc) -> None:
@@ -366,12 +393,17 @@ class SummaryTab(QWidget):
             self.loading = False
             self.caption.setText(getattr(exc, "message", None) or self.tr("Ringkasan tidak dapat dimuat: {e}").format(e=exc))
 
-    def _loaded(self, token: int, result: dict) -> None:
+    def _loaded(self, token: int, generation: int, keys: dict, result: dict) -> None:
+        if generation != self._generation:
+            return           # read before the plan changed: a new read follows (now or when shown)
+        for part, key in keys.items():
+            if part in result:
+                self._cache[key] = result[part]
         if token != self._token:
             return           # an older request: a newer one is on its way
         self.loading = False
-        self.data = result
-        self.apply(result)
+        self.data = {**result, **{part: self._cache[key] for part, key in keys.items()}}
+        self.apply(self.data)
 
     # -- showing ---------------------------------------------------------------------------------------
     def scope_label(self) -> str:
@@ -475,10 +507,9 @@ class SummaryTab(QWidget):
         self.risk_list.clear()
         self.risk_list.addItem(self.tr("Memuat…"))
         label = self.tr("inheren") if stage == "inherent" else self.tr("residual")
-        run_in_background(self, self.tr("Risiko"),
-                          lambda store, progress: core_summary.risks_in_cell(store.conn, unit, stage, likelihood, impact),
-                          lambda items: self._show_risks(items, label, likelihood, impact),
-                          store_path=self.controller.path, readonly=True, show_dialog=False)
+        self._read(self.tr("Risiko"),
+                   lambda store, progress: core_summary.risks_in_cell(store.conn, unit, stage, likelihood, impact),
+                   lambda items: self._show_risks(items, label, likelihood, impact))
 
     def _show_risks(self, items: list[dict], label: str, likelihood: int, impact: int) -> None:
         self.risk_list.clear()

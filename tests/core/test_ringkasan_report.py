@@ -9,6 +9,7 @@ import sys
 import pdfplumber
 import pytest
 import summary_scenario as scenario
+from summary_scenario import built, store  # noqa: F401  (fixtures)
 
 from renstra_desktop.core import summary
 from renstra_desktop.core.reports import ringkasan
@@ -16,18 +17,6 @@ from renstra_desktop.core.reports.base import KINDS, ReportOptions
 from renstra_desktop.core.reports.build import build_report, collect
 from renstra_desktop.core.reports.verify import verify_payload
 from renstra_desktop.core.store import Store
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return scenario.build(tmp_path_factory.mktemp("ringkasan-report"))
-
-
-@pytest.fixture
-def store(built, tmp_path):
-    s = Store.open(scenario.copy_of(built, tmp_path))
-    yield s
-    s.close()
 
 
 def read(pdf: bytes, tmp_path):

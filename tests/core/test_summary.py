@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 import summary_scenario as scenario
+from summary_scenario import built, store  # noqa: F401  (fixtures)
 
 from renstra_desktop.core import queries, summary
 from renstra_desktop.core.achievement import achievement, grade
@@ -19,18 +20,6 @@ from renstra_desktop.core.package_export import export_package
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.settings import load_settings
 from renstra_desktop.core.store import Store
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return scenario.build(tmp_path_factory.mktemp("ringkasan"))
-
-
-@pytest.fixture
-def store(built, tmp_path):
-    s = Store.open(scenario.copy_of(built, tmp_path))
-    yield s
-    s.close()
 
 
 def _cells(grid):

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 import summary_scenario as scenario
+from summary_scenario import built  # noqa: F401  (fixture)
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
@@ -17,11 +18,6 @@ from renstra_desktop.core.numbers import format_number
 from renstra_desktop.core.service import Edit
 from renstra_desktop.core.store import Store
 from renstra_desktop.ui.models import GRADE_COLOURS
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return scenario.build(tmp_path_factory.mktemp("ringkasan-ui"))
 
 
 def open_window(qtbot, path, size=(1366, 768)):
@@ -232,3 +228,19 @@ def test_screenshots_at_1366_and_1024(qtbot, built, tmp_path):
         assert tab.grid_view.columnViewportPosition(tab.grid_model.columnCount() - 1) < tab.grid_view.viewport().width()
         image.save(str(tmp_path / f"ringkasan-{size[0]}.png"))
         win.close()
+
+
+def test_a_new_period_reads_only_the_grid_again(qtbot, kanwil_window, monkeypatch):
+    from renstra_desktop.core import summary as core_summary
+
+    tab = summary_of(qtbot, kanwil_window, "2026-TW3")
+    asked = []
+    real = core_summary.summary
+    monkeypatch.setattr(core_summary, "summary", lambda conn, unit, period, today=None, parts=core_summary.PARTS:
+                        asked.append((unit, period, tuple(parts))) or real(conn, unit, period, today, parts))
+    tab.set_period("2026-TW2")
+    loaded(qtbot, tab)
+    tab.set_period("2026-TW3")
+    loaded(qtbot, tab)
+    assert asked == [(None, "2026-TW2", ("grid", "waiting")), (None, "2026-TW3", ("waiting",))]
+    assert grid_cells(tab)[("LPS-LOBAR", "IKK 19.1")][0] == "70,0 %"
