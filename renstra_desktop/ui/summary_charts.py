@@ -93,8 +93,9 @@ class TrendChart(QWidget):
         bold.setBold(True)
         p.setFont(bold)
         p.setPen(TEXT)
-        p.drawText(QRectF(6, 2, self.width() - 12, 16), Qt.AlignmentFlag.AlignLeft,
-                   f"{t['code']} · {self.caption}" if t else "")
+        title = p.fontMetrics().elidedText(f"{t['code']} · {self.caption}" if t else "", Qt.TextElideMode.ElideRight,
+                                           self.width() - 12)
+        p.drawText(QRectF(6, 2, self.width() - 12, 16), Qt.AlignmentFlag.AlignLeft, title)
         p.setFont(self.font())
         if not t:
             return

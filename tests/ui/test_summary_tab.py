@@ -244,3 +244,17 @@ def test_a_new_period_reads_only_the_grid_again(qtbot, kanwil_window, monkeypatc
     loaded(qtbot, tab)
     assert asked == [(None, "2026-TW2", ("grid", "waiting")), (None, "2026-TW3", ("waiting",))]
     assert grid_cells(tab)[("LPS-LOBAR", "IKK 19.1")][0] == "70,0 %"
+
+
+def test_the_laporan_tab_builds_the_ringkasan_from_the_registry(qtbot, kanwil_window):
+    tab = kanwil_window.report_tab
+    kanwil_window.tabs.setCurrentWidget(tab)
+    tab.kind.setCurrentIndex(tab.kind.findData("ringkasan"))
+    assert tab.kind.currentText() == "Ringkasan Kinerja" and tab.period.isEnabled() and tab.year.isEnabled()
+    tab.unit.setCurrentIndex(tab.unit.findData(""))           # Semua satker (gabungan)
+    tab.year.setValue(2026)
+    tab.period.setCurrentIndex(tab.period.findData("TW3"))
+    qtbot.mouseClick(tab.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: tab.pdf is not None and tab.build_button.isEnabled(), timeout=30000)
+    assert tab.result.page_count == 1 and tab.pages[0].width() > tab.pages[0].height()
+    assert "kind=ringkasan;period=2026-TW3" in tab.result.payload and "unit=SEMUA" in tab.result.payload
