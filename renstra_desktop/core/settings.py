@@ -54,10 +54,17 @@ def load_settings(conn) -> PlanSettings:
         risk_appetite=int(values["risk_appetite"]),
         time_zone=values["time_zone"] if values["time_zone"] in localtime.ZONES else localtime.DEFAULT_ZONE,
         backups_kept=_count(values["backups_kept"], DEFAULTS["backups_kept"]),
-        history_links={str(k): [str(n) for n in v] for k, v in dict(values["history_links"]).items()},
+        history_links=_history_links(values["history_links"]),
     )
 
 
 def _count(value, default: int) -> int:
     """A whole number of at least 1 from a setting (a malformed one falls back to the default)."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else default
+
+
+def _history_links(value) -> dict:
+    """{IKK code: [history line names]}; the default when the stored value has another shape."""
+    if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
+        value = DEFAULTS["history_links"]
+    return {str(k): [str(n) for n in v] for k, v in value.items()}

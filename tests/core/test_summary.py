@@ -221,3 +221,16 @@ def test_summary_reads_only(store):
     before = store.conn.total_changes
     summary.summary(store.conn, None, "2026-TW3")
     assert store.conn.total_changes == before
+
+
+def test_history_links_are_a_setting_and_a_malformed_one_falls_back(store):
+    from renstra_desktop.core.settings import DEFAULTS
+    svc = PlanService(store, "kanwil-staf")
+    line = "Indeks penegakan hukum pemasyarakatan di wilayah."
+    svc.insert("setting", {"key": "history_links", "value": {"IKK 17.1": [line]}})
+    trends = {t["code"]: t for t in summary.trends(store.conn, None)}
+    assert [(p["year"], p["target"], p["actual"]) for p in trends["IKK 17.1"]["history"]] == [(2024, 3.6, 4.61)]
+    assert trends["IKK 19.2"]["history"] == []
+    row = store.conn.execute("SELECT id FROM setting WHERE key = 'history_links'").fetchone()
+    svc.update("setting", row["id"], {"value": ["bukan", "peta"]})
+    assert load_settings(store.conn).history_links == DEFAULTS["history_links"]
