@@ -176,7 +176,7 @@ def _after_show(window, packages: list[Path]) -> None:
     install_exception_dialog(window)
     attach_instance_server(window, InstanceServer(window))
     if window.controller.is_kanwil:
-        window.show_summary()        # issue 14: the Kanwil opens on its Ringkasan, built after the first paint
+        window.show_summary_after_paint()    # issue 14: the Kanwil opens on its Ringkasan, built after the first paint
     if packages:
         receive_launch(window, {"packages": [str(p) for p in packages]})
 

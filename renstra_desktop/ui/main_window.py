@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QPainter
 from PySide6.QtWidgets import (QComboBox, QLabel, QMainWindow, QMenu, QSizePolicy, QTabWidget, QToolBar,
                                QWidget)
@@ -38,6 +38,22 @@ GEOMETRY_KEY = "main_window/geometry"
 STATE_KEY = "main_window/state"
 MAX_RECENT = 8
 ALL_UNITS = None    # the unit selector's data for "Semua satker"
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``action`` from the event loop after ``widget``'s next paint."""
+
+    def __init__(self, widget: QWidget, action):
+        super().__init__(widget)
+        self._action = action
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint and self._action is not None:
+            action, self._action = self._action, None
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, action)
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -165,8 +181,12 @@ class MainWindow(QMainWindow):
             self.tabs.tabBar().moveTab(index, target if target < index else target - 1)
 
     def show_summary(self) -> None:
-        """Bring the Ringkasan forward (the Kanwil's window does after its first paint)."""
+        """Bring the Ringkasan forward."""
         self.tabs.setCurrentWidget(self.summary_tab)
+
+    def show_summary_after_paint(self) -> None:
+        """Bring the Ringkasan forward once the window has painted: start-up is not slowed by it."""
+        self._after_paint = _AfterFirstPaint(self, self.show_summary)
 
     @property
     def cycle_tab(self):
