@@ -201,7 +201,10 @@ def test_first_tab_for_the_kanwil_after_pendanaan_for_a_unit(qtbot, built, tmp_p
     titles = [kanwil.tabs.tabText(i) for i in range(kanwil.tabs.count())]
     assert titles[:5] == ["Ringkasan", "Indikator", "Risiko", "Roadmap", "Pendanaan"]
     assert kanwil.tabs.currentWidget() is kanwil.indicator_tab         # nothing built before the first paint
-    kanwil.show_summary()
+    kanwil.show_summary_after_paint()                                  # what the app does after show()
+    assert kanwil.tabs.currentWidget() is kanwil.indicator_tab
+    kanwil.update()
+    qtbot.waitUntil(lambda: kanwil.tabs.currentWidget() is kanwil.summary_tab, timeout=5000)
     assert kanwil.current_plan_tab() is None                          # Sunting does nothing here
     kanwil.add_row_action.trigger()
     assert kanwil.summary_tab.scope_combo.isEnabled() and kanwil.summary_tab.scope_combo.currentData() is None
