@@ -226,9 +226,10 @@ def sign_pdf(in_path, out_path, p12_path, password: bytes, role: str, *, field_b
             " Renstra Desktop (setiap laporan kini menyiapkan tempat tanda tangan), lalu tandatangani."
         )
     rect = rect or (0, 0, 220, 72)
-    heading = f"Paraf {spec.label}:" if field_name == PARAF_FIELD else spec.heading
-    text, size = stamp_text(heading, name, jabatan if jabatan is not None else title(credentials.cert), now,
-                            (abs(rect[2] - rect[0]), abs(rect[3] - rect[1])), office)
+    paraf = field_name == PARAF_FIELD
+    text, size = stamp_text("Paraf:" if paraf else spec.heading, name,
+                            jabatan if jabatan is not None else title(credentials.cert), now,
+                            (abs(rect[2] - rect[0]), abs(rect[3] - rect[1])), office, compact=paraf)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,

@@ -139,16 +139,20 @@ def _wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:
 
 
 def stamp_text(heading: str, name: str, jabatan: str, moment: datetime, box: tuple[float, float],
-               zone=None) -> tuple[str, float]:
+               zone=None, compact: bool = False) -> tuple[str, int]:
     """The stamp's lines and font size for a ``box`` of (width, height) points: heading, name and
-    jabatan wrapped to the width, the signing time in the office zone, and the signature's status.
-    The size is the largest (up to FONT_SIZE) at which the lines fit the box's height."""
+    jabatan wrapped to the width, the signing time in the office zone, and the signature's status
+    (``compact``: heading and name on one line, no jabatan).  The size is the largest (up to
+    FONT_SIZE) at which the lines fit the box's height."""
     box_width, box_height = box
     size = FONT_SIZE
     while True:
         width = box_width - 2 * _margin(size) - 4          # border and a little air
-        lines = [heading, *_wrap(name, width, size), *_wrap(jabatan or "", width, size),
-                 format_signing_time(moment, zone), NOT_CERTIFIED]
+        if compact:      # a paraf cell: the row already names the jabatan
+            lines = [*_wrap(f"{heading} {name}", width, size), format_signing_time(moment, zone), NOT_CERTIFIED]
+        else:
+            lines = [heading, *_wrap(name, width, size), *_wrap(jabatan or "", width, size),
+                     format_signing_time(moment, zone), NOT_CERTIFIED]
         if len(lines) * _leading(size) + 2 * _margin(size) <= box_height or size <= MIN_FONT_SIZE:
             return "\n".join(lines), size
         size -= 1
