@@ -55,23 +55,34 @@ def _period_sort_key(period: str) -> tuple:
     return (int(year), int(rest), 0)
 
 
-def rollup(values_by_period: dict[str, float | None], year: int, rule: str) -> float | None:
-    """The realisation of ``year``, from the most authoritative grain that has values (BAB IV:
-    annual LKjIP, then semester evaluation, then quarters, then monthly monitoring), rolled up
-    within that grain by ``rule`` (last value, mean or sum)."""
-    in_year = {p: v for p, v in values_by_period.items() if p[:4] == str(year) and v is not None}
+def contributing_periods(values_by_period: dict[str, float | None], year: int) -> list[str]:
+    """The periods the realisation of ``year`` stands on: the annual value when there is one, else
+    the most authoritative grain that has values (BAB IV: annual LKjIP, then semester evaluation,
+    then quarters, then monthly monitoring), in order."""
+    in_year = [p for p, v in values_by_period.items() if p[:4] == str(year) and v is not None]
     if str(year) in in_year:
-        return in_year[str(year)]
+        return [str(year)]
     for grain in ("semester", "quarter", "month"):
         chosen = sorted((p for p in in_year if period_grain(p) == grain), key=_period_sort_key)
         if chosen:
-            vals = [in_year[p] for p in chosen]
-            if rule == "sum":
-                return float(sum(vals))
-            if rule == "mean":
-                return sum(vals) / len(vals)
-            return vals[-1]
-    return None
+            return chosen
+    return []
+
+
+def rollup(values_by_period: dict[str, float | None], year: int, rule: str) -> float | None:
+    """The realisation of ``year`` from the periods it stands on (:func:`contributing_periods`),
+    rolled up within that grain by ``rule`` (last value, mean or sum)."""
+    chosen = contributing_periods(values_by_period, year)
+    if not chosen:
+        return None
+    vals = [values_by_period[p] for p in chosen]
+    if len(chosen) == 1 and chosen[0] == str(year):
+        return vals[0]
+    if rule == "sum":
+        return float(sum(vals))
+    if rule == "mean":
+        return sum(vals) / len(vals)
+    return vals[-1]
 
 
 def in_period(sub: str, period: str) -> bool:
@@ -91,6 +102,12 @@ def in_period(sub: str, period: str) -> bool:
     return False
 
 
+def _evidence(values: dict, evidence: dict, period: str) -> list[tuple[str, str]]:
+    """(period, evidence) of the realisations the figure of ``period`` stands on."""
+    inside = {p: v for p, v in values.items() if in_period(p, period)}
+    return [(p, evidence[p]) for p in contributing_periods(inside, int(period[:4])) if p in evidence]
+
+
 def period_actual(values_by_period: dict[str, float | None], period: str, rule: str) -> float | None:
     """Realisation of ``period`` (a year, semester, quarter or month): its own value, else its
     sub-periods rolled up by ``rule`` (see :func:`rollup`)."""
@@ -104,14 +121,8 @@ _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 def latest_period(values_by_period: dict[str, float | None], year: int) -> str | None:
     """The period a year's rolled-up figure stands on (the last one of the grain :func:`rollup`
     uses), or None when there is none; the year itself when its own value is filled."""
-    in_year = [p for p, v in values_by_period.items() if p[:4] == str(year) and v is not None]
-    if str(year) in in_year:
-        return str(year)
-    for grain in ("semester", "quarter", "month"):
-        chosen = sorted((p for p in in_year if period_grain(p) == grain), key=_period_sort_key)
-        if chosen:
-            return chosen[-1]
-    return None
+    chosen = contributing_periods(values_by_period, year)
+    return chosen[-1] if chosen else None
 
 
 def through_label(period: str | None) -> str:
@@ -130,7 +141,7 @@ def through_label(period: str | None) -> str:
 def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = None) -> list[dict]:
     """One row per unit and IKK: targets 2025-2029 (with range upper bounds and their printed
     form), the realisation of ``period`` (default: the year), capaian and grade by the one rule of
-    :mod:`.achievement`, and the evidence of the realisations inside the period."""
+    :mod:`.achievement`, and the evidence of the realisations that figure stands on."""
     settings = load_settings(conn)
     period = period or str(year)
     uf, ua = _unit_filter(unit_code)
@@ -138,11 +149,11 @@ def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = 
     for r in conn.execute(f"SELECT * FROM indicator_target WHERE deleted = 0{uf}", ua):
         targets.setdefault((r["unit_code"], r["indicator_code"]), {})[r["year"]] = dict(r)
     reals: dict[tuple, dict] = {}
-    evidence: dict[tuple, list] = {}
+    evidence: dict[tuple, dict] = {}
     for r in conn.execute(f"SELECT * FROM realisation WHERE deleted = 0{uf}", ua):
         reals.setdefault((r["unit_code"], r["indicator_code"]), {})[r["period"]] = r["value"]
-        if (r["evidence"] or "").strip() and in_period(r["period"], period):
-            evidence.setdefault((r["unit_code"], r["indicator_code"]), []).append((r["period"], r["evidence"].strip()))
+        if (r["evidence"] or "").strip():
+            evidence.setdefault((r["unit_code"], r["indicator_code"]), {})[r["period"]] = r["evidence"].strip()
     names = unit_names(conn)
     unit_order = [u["code"] for u in units(conn)]
     keys = set(targets) | set(reals)
@@ -172,7 +183,7 @@ def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = 
                 "target_owner": {y: tgt[y]["owner_unit"] for y in PLAN_YEARS if y in tgt},
                 "year": year, "period": period, "actual": actual, "achievement": cap,
                 "actuals": {y: rollup(values, y, ind["rollup"]) for y in PLAN_YEARS},
-                "evidence": sorted(evidence.get((code, ind["code"]), []), key=lambda e: _period_sort_key(e[0])),
+                "evidence": _evidence(values, evidence.get((code, ind["code"]), {}), period),
                 "actual_through": through_label(latest_period(values, year)),   # "s.d. TW III"
                 "grade": g.name if g else None, "grade_role": g.role if g else None,
             })
