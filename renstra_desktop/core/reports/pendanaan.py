@@ -27,6 +27,10 @@ def collect(conn, options) -> dict:
     inds = queries.indicators(conn)
     activities = {r["code"]: r["activity"] for r in conn.execute("SELECT code, activity FROM program WHERE deleted = 0")}
     order = [u["code"] for u in queries.units(conn) if unit is None or u["code"] == unit]
+    rank = {}                                   # SK 17, IKK 17.1, SK 19, IKK 19.1, ...: the matrix's order
+    for ind in inds:
+        rank.setdefault(ind["objective_code"], len(rank))
+        rank.setdefault(ind["code"], len(rank))
     sections, left_out = [], []
     for code in order:
         has = any(k[0] == code for k in targets) or any(k[0] == code for k in lines)
@@ -52,7 +56,8 @@ def collect(conn, options) -> dict:
         if extra:
             programs.append({"code": "", "name": "Lainnya", "activity": "", "rows": [
                 _row(f["line_code"], f["line_name"], None, f) for f in extra]})
-        own = [f for (u, _c), f in lines.items() if u == code]
+        own = sorted((f for (u, _c), f in lines.items() if u == code),
+                     key=lambda f: (rank.get(f["line_code"], len(rank)), f["line_code"]))
         sections.append({
             "unit": code, "unit_name": names.get(code, code), "programs": programs,
             "per_year": [fmt_money(queries.money_sum(f["allocation"].get(y) for f in own)) for y in PLAN_YEARS],
@@ -78,11 +83,12 @@ def _row(code, name, target_labels, line) -> dict:
 
 
 def _absorption(lines: list[dict]) -> list[dict]:
-    """Pagu, realisasi and % serapan per line and year, for the years with either figure."""
+    """Pagu, realisasi and % serapan per line and year, for the years with realised spending (the
+    allocations of the other years stand in the matrix above)."""
     out = []
     for f in lines:
-        years = [y for y in PLAN_YEARS if f["allocation"].get(y) is not None or f["realised"].get(y) is not None]
-        if not any(f["realised"].get(y) is not None for y in years):
+        years = [y for y in PLAN_YEARS if f["realised"].get(y) is not None]
+        if not years:
             continue
         out.append({"code": f["line_code"], "name": f["line_name"], "years": [
             {"year": str(y), "allocation": fmt_money(f["allocation"].get(y)),
