@@ -176,3 +176,33 @@ def test_lampiran_is_titled_as_what_it_holds(kanwil_store):
         cover = doc.pages[0].extract_text()
         assert "LAMPIRAN" in cover and "RENCANA STRATEGIS" in cover and "Bab-bab Renstra" in cover
         assert doc.metadata["Title"].startswith("Lampiran Renstra 2025-2029")
+
+
+@pytest.mark.parametrize("paraf", [False, True])
+def test_the_signature_area_fits_a_portrait_page(tmp_path_factory, paraf):
+    """The yearly cycle's portrait documents (LKjIP) use the same block: spots, QR code and paraf
+    table stay inside the margins and never overlap."""
+    from cycle_scenario import YEAR, province
+
+    from renstra_desktop.core.reports.signature_block import load_signatory, save_signatory
+
+    folder = tmp_path_factory.mktemp("siklus")
+    path = province(folder)["upts"]["LPS-LOBAR"]["path"]
+    store = Store.open(path)
+    if paraf:
+        sig = load_signatory(store.conn, "LPS-LOBAR")
+        sig.paraf_enabled = True
+        sig.paraf = [{"role": "Konseptor", "name": "Baiq Uji", "jabatan": "Analis"},
+                     {"role": "Pemeriksa", "name": "Lalu Uji", "jabatan": "Kasubsi"}]
+        save_signatory(store, sig, actor="penguji")
+    result = build_report(store.conn, ReportOptions("lkjip", unit="LPS-LOBAR", year=YEAR, period=f"{YEAR}-S1"))
+    store.close()
+    width = result.page_size[0]
+    assert width < result.page_size[1]                                 # portrait
+    boxes = [result.spots["kepala"][1:], result.spots["konseptor"][1:], result.boxes["signature_block"][1:]]
+    if paraf:
+        boxes.append(result.boxes["paraf_table"][1:])
+    for x1, _y1, x2, _y2 in boxes:
+        assert 19.5 * MM <= x1 < x2 <= width - 19.5 * MM
+    kepala, konseptor = result.spots["kepala"][1:], result.spots["konseptor"][1:]
+    assert konseptor[2] <= kepala[0] or konseptor[3] <= kepala[1]      # side by side, or the paraf below

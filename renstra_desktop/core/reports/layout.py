@@ -198,8 +198,11 @@ class ReportCanvas(_canvas.Canvas):
         if number not in self._state.no_header_pages:
             y = height - MARGIN_TOP + 2
             self.setFont(FONT, 7.5)
-            self.drawString(MARGIN_X, y, f"{info.title} · {info.unit_label} · {info.period_label}")
-            self.drawRightString(width - MARGIN_X, y, OFFICE)
+            left = f"{info.title} · {info.unit_label} · {info.period_label}"
+            self.drawString(MARGIN_X, y, left)
+            room = width - 2 * MARGIN_X - self.stringWidth(left, FONT, 7.5) - 12
+            if self.stringWidth(OFFICE, FONT, 7.5) <= room:      # a portrait page may have no room for it
+                self.drawRightString(width - MARGIN_X, y, OFFICE)
             self.line(MARGIN_X, y - 3, width - MARGIN_X, y - 3)
         self.restoreState()
 

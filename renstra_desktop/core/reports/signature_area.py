@@ -73,7 +73,9 @@ class SignatureArea(Flowable):
     # -- flowable -----------------------------------------------------------------------------
     def wrap(self, avail_width, avail_height):
         self.width = avail_width
-        self.right_w = min(270.0, avail_width * 0.37)
+        # a narrow (portrait) page: spots narrower so konseptor, QR and block still stand side by side
+        self.spot_w = min(SPOT_SIZE[0], (avail_width - QR_SIZE - 2 * GAP) / 2)
+        self.right_w = max(self.spot_w, min(270.0, avail_width * 0.37))
         top, bottom = self._right_parts()
         self._top = [(p, p.wrap(self.right_w, 1000)[1]) for p in top]
         self._bottom = [(p, p.wrap(self.right_w, 1000)[1]) for p in bottom]
@@ -82,7 +84,13 @@ class SignatureArea(Flowable):
         self.paraf = self._paraf_table() if self.sig.paraf_enabled and self.sig.paraf else None
         self.paraf_h = self.paraf.wrap(avail_width, 1000)[1] if self.paraf is not None else 0
         block_h = self.top_h + SPOT_SIZE[1] + self.bottom_h
-        self.height = 6 + max(block_h, self.paraf_h, QR_SIZE + 24)
+        # the paraf table beside the block when there is room, else under it
+        self.stacked = self.paraf is not None and \
+            avail_width - self.right_w - QR_SIZE - 2 * GAP < sum(PARAF_WIDTHS)
+        if self.stacked:
+            self.height = 6 + max(block_h, QR_SIZE + 24) + 8 + self.paraf_h
+        else:
+            self.height = 6 + max(block_h, self.paraf_h, QR_SIZE + 24)
         return self.width, self.height
 
     def draw(self):
@@ -101,14 +109,14 @@ class SignatureArea(Flowable):
             y -= h
             p.drawOn(c, x0, y)
         state.boxes["signature_block"] = self._box(page_index, x0, y, self.width, self.height)
-        self._spot(state, "kepala", page_index, (x0, spot_bottom, x0 + SPOT_SIZE[0], spot_top), self.sig.name)
+        self._spot(state, "kepala", page_index, (x0, spot_bottom, x0 + self.spot_w, spot_top), self.sig.name)
         if self.tte:
             c.setFont(FONT, 10)
-            cx, cy = x0 + SPOT_SIZE[0] / 2, spot_bottom + SPOT_SIZE[1] / 2 - 3
+            cx, cy = x0 + self.spot_w / 2, spot_bottom + SPOT_SIZE[1] / 2 - 3
             c.drawCentredString(cx, cy, TTE_PLACEHOLDER)
             state.tte_marks.append((page_index, *c.absolutePosition(cx, cy)))
         if self.paraf is not None:
-            top = self.height
+            top = self.paraf_h if self.stacked else self.height
             self.paraf.drawOn(c, 0, top - self.paraf_h)
             state.boxes["paraf_table"] = self._box(page_index, 0, top - self.paraf_h, sum(PARAF_WIDTHS), top)
             cell_top = top - PARAF_HEAD_H
@@ -116,11 +124,11 @@ class SignatureArea(Flowable):
             self._spot(state, "konseptor", page_index,
                        (cell_left, cell_top - PARAF_SIGN_H, cell_left + PARAF_WIDTHS[-1], cell_top),
                        self._konseptor_name())
-            left = sum(PARAF_WIDTHS)
+            left = 0 if self.stacked else sum(PARAF_WIDTHS)
         else:   # no paraf table: the konseptor signs in a box left of the block, level with the kepala
-            self._spot(state, "konseptor", page_index, (0, spot_bottom, SPOT_SIZE[0], spot_top),
+            self._spot(state, "konseptor", page_index, (0, spot_bottom, self.spot_w, spot_top),
                        self._konseptor_name())
-            left = SPOT_SIZE[0]
+            left = self.spot_w
         qx = left + (x0 - left - QR_SIZE) / 2
         qy = self.height - QR_SIZE - 4
         draw_qr(c, self.payload_text, qx, qy, QR_SIZE)
