@@ -34,7 +34,7 @@ class TestPki:
     not_yet_valid_p12: Path
     key_encipherment_p12: Path
     untrusted_p12: Path  # valid signer cert issued by another, untrusted root
-    unsigned_pdf: Path  # two A4 pages, uncompressed content streams
+    unsigned_pdf: Path  # two A4 pages, uncompressed content streams, a signature spot per role
 
 
 def _key() -> rsa.RSAPrivateKey:
@@ -116,12 +116,21 @@ def _write_p12(path: Path, key, cert, root_cert, password: bytes) -> Path:
     return path
 
 
+SPOTS = {"Sig_Konseptor": (42, 42, 262, 122), "Sig_Kepala": (333, 42, 553, 122)}   # last page
+
+
 def make_unsigned_pdf(path: Path, pages: int = 2) -> Path:
-    """A small A4 report with readable text and room at the bottom for the stamps."""
+    """A small A4 report with readable text and, like every report, an empty signature field per
+    role at the bottom of the last page (konseptor left, kepala right)."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    c = canvas.Canvas(str(path), pagesize=A4, pageCompression=0)
+    buffer = BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4, pageCompression=0)
     c.setTitle("Laporan uji")
     for number in range(1, pages + 1):
         c.setFont("Helvetica-Bold", 14)
@@ -130,6 +139,12 @@ def make_unsigned_pdf(path: Path, pages: int = 2) -> Path:
         c.drawString(72, 740, f"Halaman {number}: capaian IKK 17.1 sebesar 98,50 %.")
         c.showPage()
     c.save()
+    writer = IncrementalPdfFileWriter(BytesIO(buffer.getvalue()))
+    for name, box in SPOTS.items():
+        fields.append_signature_field(writer, fields.SigFieldSpec(name, on_page=pages - 1, box=box))
+    out = BytesIO()
+    writer.write(out)
+    path.write_bytes(out.getvalue())
     return path
 
 

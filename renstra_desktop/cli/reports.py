@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
+from ..core import localtime
 from ..core.errors import NotFound, ValidationError
-from ..core.numbers import format_nip
-from ..core.reports.base import KINDS, ReportOptions
+from ..core.numbers import format_date, format_nip
+from ..core.reports.base import KIND_ALIASES, KINDS, ReportOptions
+from ..core.dataset import KANWIL
 from ..core.schema import current_plan_year
 from ..core.store import Store
 
@@ -16,8 +18,9 @@ MISMATCH_EXIT = 3      # verify-report: the plan's figures differ from the repor
 
 
 def register(sub) -> None:
-    p = sub.add_parser("report", help="buat laporan PDF: " + ", ".join(KINDS) + " (lkjip juga .docx)")
-    p.add_argument("kind", metavar="KIND", choices=KINDS, help=" | ".join(KINDS))
+    p = sub.add_parser("report", help="buat laporan PDF: " + ", ".join(KINDS) + " (lkjip juga .docx; lampiran = "
+                                      "Lampiran Renstra, tabel-tabelnya; 'renstra' juga diterima)")
+    p.add_argument("kind", metavar="KIND", choices=KINDS + tuple(KIND_ALIASES), help=" | ".join(KINDS))
     p.add_argument("file", metavar="FILE", help="berkas rencana (.renstra)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
     p.add_argument("--unit", help="kode satker; bawaan: satker berkas ini; SEMUA = seluruh satker")
@@ -26,12 +29,11 @@ def register(sub) -> None:
                    "triwulan; lkjip: 2026-S1 untuk UPT, 2026 untuk Kanwil)")
     p.add_argument("--paper", choices=("a4", "f4"), default="a4", help="kertas lanskap (bawaan a4)")
     p.add_argument("--tte", action="store_true", help="cetak karakter penanda TTE BSrE (^) di tempat tanda tangan")
-    p.add_argument("--history", action="store_true", help="sertakan capaian 2020-2024 (Tabel 1.2, 1.3)")
+    p.add_argument("--history", action="store_true",
+                   help="sertakan riwayat 2020-2024 milik satker itu (Tabel 1.2-1.7)")
     p.add_argument("--generated-at", metavar="YYYY-MM-DD[THH:MM]",
-                   help="waktu pembuatan tercetak; bawaan: waktu perubahan terakhir di rencana")
-    p.add_argument("--signature-fields", action="store_true",
-                   help="tambahkan kolom tanda tangan kosong (Konseptor, Kepala) agar sign-pdf menaruh cap di tempatnya")
-    p.add_argument("--json", action="store_true", help="ringkasan JSON (halaman, kode, kotak tanda tangan)")
+                   help="waktu pembuatan tercetak (zona kantor); bawaan: waktu perubahan terakhir di rencana")
+    p.add_argument("--json", action="store_true", help="ringkasan JSON (halaman, kode, tempat tanda tangan)")
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser("verify-report", help="periksa laporan (PDF atau teks kode QR) terhadap berkas rencana")
@@ -74,7 +76,7 @@ def _unit(args, store) -> str | None:
     return unit
 
 
-def _generated_at(text: str | None):
+def _generated_at(text: str | None, conn):
     if not text:
         return None
     try:
@@ -82,7 +84,7 @@ def _generated_at(text: str | None):
     except ValueError:
         raise ValidationError(f"Waktu “{text}” tidak sah. Tulis misalnya 2025-12-22 atau 2025-12-22T09:00.") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_dt.timezone(_dt.timedelta(hours=8)))   # WITA
+        moment = moment.replace(tzinfo=localtime.zone_of(conn))     # the office's zone (WITA in NTB)
     return moment
 
 
@@ -92,7 +94,7 @@ def cmd_report(args) -> int:
         year = args.year or (None if args.period else current_plan_year())
         options = ReportOptions(args.kind, unit=_unit(args, store), year=year, period=args.period,
                                 paper=args.paper, tte=args.tte, history=args.history,
-                                generated_at=_generated_at(args.generated_at)).checked()
+                                generated_at=_generated_at(args.generated_at, store.conn)).checked()
         if args.output.lower().endswith(".docx"):       # the LKjIP as an editable Word document
             if args.kind != "lkjip":
                 raise ValidationError("Hanya LKjIP yang dapat ditulis sebagai dokumen Word (.docx); "
@@ -102,15 +104,12 @@ def cmd_report(args) -> int:
             print(f"Laporan lkjip ditulis: {args.output} (dokumen Word)")
             return 0
         result = build_report(store.conn, options, args.output)
-    if args.signature_fields:
-        from ..core.signing.sign import add_signature_spots
-        add_signature_spots(args.output, args.output, result.spots)
     if args.json:
         print(json.dumps({"output": args.output, "pages": result.page_count, "payload": result.payload,
-                          "sha256": result.digest, "spots": result.spots, "tte_marks": result.tte_marks},
-                         ensure_ascii=False, indent=1))
+                          "sha256": result.digest, "spots": result.spots, "boxes": result.boxes,
+                          "tte_marks": result.tte_marks}, ensure_ascii=False, indent=1))
     else:
-        print(f"Laporan {args.kind} ditulis: {args.output} ({result.page_count} halaman, kode {result.digest[:12]})")
+        print(f"Laporan {options.kind} ditulis: {args.output} ({result.page_count} halaman, kode {result.digest[:12]})")
     return 0
 
 
@@ -126,17 +125,19 @@ def cmd_verify_report(args) -> int:
 
 
 def cmd_signatory_show(args) -> int:
+    from ..core.queries import unit_names
     from ..core.reports.signature_block import load_signatory
     with Store.open(args.file, readonly=True) as store:
-        sig = load_signatory(store.conn, _unit(args, store) or "KANWIL")
+        sig = load_signatory(store.conn, _unit(args, store) or KANWIL)
+        name = unit_names(store.conn).get(sig.unit_code, sig.unit_code)
     data = {"unit": sig.unit_code, "place": sig.place, "date": sig.sign_date.isoformat() if sig.sign_date else None,
             "on_behalf": sig.on_behalf, "jabatan": sig.jabatan, "name": sig.name, "nip": format_nip(sig.nip),
             "paraf_enabled": sig.paraf_enabled, "paraf": sig.paraf}
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return 0
-    print(f"Satker   : {sig.unit_code}")
-    print(f"Tempat   : {sig.place or '-'}; tanggal: {sig.sign_date.isoformat() if sig.sign_date else 'tanggal laporan'}")
+    print(f"Satker   : {name}")
+    print(f"Tempat   : {sig.place or '-'}; tanggal: {format_date(sig.sign_date) if sig.sign_date else 'tanggal laporan'}")
     if sig.on_behalf:
         print(f"a.n.     : {sig.on_behalf}")
     print(f"Jabatan  : {sig.jabatan or '-'}")
@@ -149,9 +150,11 @@ def cmd_signatory_show(args) -> int:
 
 def cmd_signatory_set(args) -> int:
     from ..core.newplan import current_user
+    from ..core.queries import unit_names
     from ..core.reports.signature_block import load_signatory, parse_date_text, save_signatory
     with Store.open(args.file) as store:
-        unit = _unit(args, store) or "KANWIL"
+        unit = _unit(args, store) or KANWIL
+        name = unit_names(store.conn).get(unit, unit)
         sig = load_signatory(store.conn, unit)
         for attr in ("place", "on_behalf", "jabatan", "name", "nip"):
             value = getattr(args, attr)
@@ -164,7 +167,7 @@ def cmd_signatory_set(args) -> int:
         if args.paraf_enabled is not None:
             sig.paraf_enabled = args.paraf_enabled
         saved = save_signatory(store, sig, current_user())
-    print(f"Blok tanda tangan {saved.unit_code} disimpan: {saved.jabatan}, {saved.name or '(nama kosong)'}.")
+    print(f"Blok tanda tangan {name} disimpan: {saved.jabatan}, {saved.name or '(nama kosong)'}.")
     return 0
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import getpass
 import json
 import logging
-from datetime import datetime
+import sys
 from pathlib import Path
 
 from ..core.errors import SigningError
 from ..core.os_errors import os_reason
+from ..core.signing.roles import ORDER as ROLES
+from ..core.signing.roles import ROLES as ROLE_SPECS
 
-ROLES = ("konseptor", "kepala")  # signing order; see core.signing.sign.ROLES
 
 def register(sub) -> None:
     p = sub.add_parser("sign-pdf", help="tanda tangani PDF (PAdES, luring) dengan berkas PKCS#12")
@@ -53,9 +54,11 @@ def _password(args) -> bytes:
 def cmd_sign_pdf(args) -> int:
     from ..core.signing.sign import sign_pdf
 
-    sign_pdf(args.pdf, args.output, args.p12, _password(args), args.role,
-             signer_name=args.nama, jabatan=args.jabatan)
-    print(f"PDF ditandatangani sebagai {args.role.capitalize()}: {args.output}")
+    result = sign_pdf(args.pdf, args.output, args.p12, _password(args), args.role,
+                      signer_name=args.nama, jabatan=args.jabatan)
+    for warning in result.warnings:
+        print(f"Peringatan: {warning}", file=sys.stderr)
+    print(f"PDF ditandatangani sebagai {ROLE_SPECS[args.role].label}: {args.output}")
     return 0
 
 

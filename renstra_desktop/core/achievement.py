@@ -1,7 +1,18 @@
-"""Achievement (capaian) of an indicator and its grade band (DOMAIN.md, Achievement)."""
+"""Achievement (capaian) of an indicator and its grade band (DOMAIN.md, Achievement).
+
+The one rule for capaian, used by the window (through queries.indicator_rows), every report and
+the Excel export.  A range target ("80–90") follows DOMAIN.md: above the range the realisation is
+compared with the upper bound, below it with the lower bound; inside the range the target is met,
+exactly: 100 % (a ratio against either bound would call a value inside the range over- or
+under-achieved).  A range is printed "80–90" everywhere it is shown (:func:`format_target`).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .numbers import format_number
+
+RANGE_DASH = "–"
 
 DEFAULT_CAP = 120.0
 # (lower bound in %, grade name, colour role) from the highest band down.
@@ -44,6 +55,17 @@ def achievement(target: float | None, actual: float | None, polarity: str = "hig
     if cap is not None:
         value = min(value, cap)
     return round(value, 10)
+
+
+def format_target(value: float | None, upper: float | None = None, measure: str | None = None) -> str:
+    """A target as printed: "3,2", "100%", a range "80–90%", or "–" when missing."""
+    if value is None:
+        return "–"
+    text = format_number(value)
+    if upper is not None and upper != value:
+        low, high = min(value, upper), max(value, upper)
+        text = f"{format_number(low)}{RANGE_DASH}{format_number(high)}"
+    return f"{text}%" if measure == "%" else text
 
 
 def grade(value: float | None, bands=DEFAULT_BANDS) -> Grade | None:

@@ -1,8 +1,9 @@
 """The plan's four tables as an Excel workbook (openpyxl), for staff who continue in a spreadsheet.
 
-One sheet per tab (Indikator, Realisasi, Risiko, Roadmap, Pendanaan), the unit as a column, numbers
-as numbers (Excel shows them in the reader's locale), computed values (capaian, level, totals)
-included.  Written to a temporary name and renamed, so a failed export leaves nothing behind.
+One sheet per tab (Indikator, Realisasi, Risiko, Roadmap, Pendanaan), the unit's name and code as
+columns, numbers as numbers (Excel shows them in the reader's locale), computed values (capaian by
+the one rule of achievement.py, level, totals, % serapan) included; a range target keeps its upper
+bound ("Batas atas"); a risk keeps its cause and existing control.  Written to a temporary name and renamed, so a failed export leaves nothing behind.
 """
 from __future__ import annotations
 
@@ -23,32 +24,40 @@ def _sheets(conn, unit_code: str | None, year: int) -> dict[str, tuple[list[str]
     risks = queries.risk_rows(conn, unit_code)
     roadmap = queries.roadmap_rows(conn, unit_code)
     funding = queries.funding_rows(conn, unit_code)
+    names = queries.unit_names(conn)
+
+    def unit(code):
+        return [names.get(code, code), code]
+
     return {
         "Indikator": (
-            ["Satker", "Kode", "Indikator", "Satuan", *[f"Target {y}" for y in PLAN_YEARS],
-             f"Realisasi {year}", f"Capaian {year} (%)", "Predikat"],
-            [[r["unit_code"], r["indicator_code"], r["indicator_name"], r["measure"],
-              *[r["targets"][y] for y in PLAN_YEARS], r["actual"], r["achievement"], r["grade"]] for r in ind]),
+            ["Satker", "Kode satker", "Kode", "Indikator", "Satuan", *[f"Target {y}" for y in PLAN_YEARS],
+             *[f"Batas atas {y}" for y in PLAN_YEARS], f"Realisasi {year}", f"Capaian {year} (%)", "Predikat"],
+            [[*unit(r["unit_code"]), r["indicator_code"], r["indicator_name"], r["measure"],
+              *[r["targets"][y] for y in PLAN_YEARS], *[r["uppers"][y] for y in PLAN_YEARS],
+              r["actual"], r["achievement"], r["grade"]] for r in ind]),
         "Realisasi": (
-            ["Satker", "IKK", "Periode", "Realisasi", "Data dukung"],
-            [[r["unit_code"], r["indicator_code"], r["period"], r["value"], r["evidence"]] for r in realisations]),
+            ["Satker", "Kode satker", "IKK", "Periode", "Realisasi", "Data dukung"],
+            [[*unit(r["unit_code"]), r["indicator_code"], r["period"], r["value"], r["evidence"]]
+             for r in realisations]),
         "Risiko": (
-            ["Satker", "Program", "Area", "No", "Indikasi Risiko", "Indikasi Perlakuan Risiko",
-             "Penanggung Jawab", "Indikator Keberhasilan", "K inheren", "D inheren", "Besaran inheren",
-             "Level inheren", "K residual", "D residual", "Besaran residual", "Level residual"],
-            [[r["unit_code"], r["program_code"], r["area"], r["seq"], r["risk"], "\n".join(r["treatments"]),
-              r["responsible"], "\n".join(r["success_indicators"]), r["inherent_likelihood"],
-              r["inherent_impact"], r["inherent_magnitude"], r["inherent_level"], r["residual_likelihood"],
-              r["residual_impact"], r["residual_magnitude"], r["residual_level"]] for r in risks]),
+            ["Satker", "Kode satker", "Program", "Area", "No", "Indikasi Risiko", "Penyebab", "Pengendalian yang ada",
+             "Indikasi Perlakuan Risiko", "Penanggung Jawab", "Indikator Keberhasilan", "K inheren", "D inheren",
+             "Besaran inheren", "Level inheren", "K residual", "D residual", "Besaran residual", "Level residual"],
+            [[*unit(r["unit_code"]), r["program_code"], r["area"], r["seq"], r["risk"], r["cause"],
+              r["current_control"], "\n".join(r["treatments"]), r["responsible"], "\n".join(r["success_indicators"]),
+              r["inherent_likelihood"], r["inherent_impact"], r["inherent_magnitude"], r["inherent_level"],
+              r["residual_likelihood"], r["residual_impact"], r["residual_magnitude"], r["residual_level"]]
+             for r in risks]),
         "Roadmap": (
-            ["Satker", "Aspek", "Tahun", "No", "Kegiatan", "Status"],
-            [[r["unit_code"], r["aspect"], r["year"], r["seq"], r["text"], r["status"]] for r in roadmap]),
+            ["Satker", "Kode satker", "Aspek", "Tahun", "No", "Kegiatan", "Status"],
+            [[*unit(r["unit_code"]), r["aspect"], r["year"], r["seq"], r["text"], r["status"]] for r in roadmap]),
         "Pendanaan": (
-            ["Satker", "SK/IKK", "Uraian", *[f"Alokasi {y}" for y in PLAN_YEARS], "Total Alokasi",
-             *[f"Realisasi {y}" for y in PLAN_YEARS], "Total Realisasi", "Pelaksana"],
-            [[r["unit_code"], r["line_code"], r["line_name"], *[r["allocation"].get(y) for y in PLAN_YEARS],
+            ["Satker", "Kode satker", "SK/IKK", "Uraian", *[f"Alokasi {y}" for y in PLAN_YEARS], "Total Alokasi",
+             *[f"Realisasi {y}" for y in PLAN_YEARS], "Total Realisasi", "Serapan (%)", "Pelaksana"],
+            [[*unit(r["unit_code"]), r["line_code"], r["line_name"], *[r["allocation"].get(y) for y in PLAN_YEARS],
               r["total_allocation"], *[r["realised"].get(y) for y in PLAN_YEARS], r["total_realised"],
-              r["executing_unit"]] for r in funding]),
+              r["total_absorption"], r["executing_unit"]] for r in funding]),
     }
 
 

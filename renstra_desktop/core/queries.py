@@ -6,7 +6,7 @@ import json
 import re
 from decimal import Decimal
 
-from .achievement import achievement, grade
+from .achievement import achievement, format_target, grade
 from .risk_matrix import level, magnitude, needs_action_plan
 from .schema import PLAN_YEARS
 from .settings import load_settings
@@ -55,27 +55,39 @@ def _period_sort_key(period: str) -> tuple:
     return (int(year), int(rest), 0)
 
 
-def rollup(values_by_period: dict[str, float | None], year: int, rule: str) -> float | None:
-    """The realisation of ``year``, from the most authoritative grain that has values (BAB IV:
-    annual LKjIP, then semester evaluation, then quarters, then monthly monitoring), rolled up
-    within that grain by ``rule`` (last value, mean or sum)."""
-    in_year = {p: v for p, v in values_by_period.items() if p[:4] == str(year) and v is not None}
+def contributing_periods(values_by_period: dict[str, float | None], year: int) -> list[str]:
+    """The periods the realisation of ``year`` stands on: the annual value when there is one, else
+    the most authoritative grain that has values (BAB IV: annual LKjIP, then semester evaluation,
+    then quarters, then monthly monitoring), in order."""
+    in_year = [p for p, v in values_by_period.items() if p[:4] == str(year) and v is not None]
     if str(year) in in_year:
-        return in_year[str(year)]
+        return [str(year)]
     for grain in ("semester", "quarter", "month"):
         chosen = sorted((p for p in in_year if period_grain(p) == grain), key=_period_sort_key)
         if chosen:
-            vals = [in_year[p] for p in chosen]
-            if rule == "sum":
-                return float(sum(vals))
-            if rule == "mean":
-                return sum(vals) / len(vals)
-            return vals[-1]
-    return None
+            return chosen
+    return []
 
 
-def _in_period(sub: str, period: str) -> bool:
-    """Is period code ``sub`` inside ``period`` (a month in its quarter, a quarter in its semester)?"""
+def rollup(values_by_period: dict[str, float | None], year: int, rule: str) -> float | None:
+    """The realisation of ``year`` from the periods it stands on (:func:`contributing_periods`),
+    rolled up within that grain by ``rule`` (last value, mean or sum)."""
+    chosen = contributing_periods(values_by_period, year)
+    if not chosen:
+        return None
+    vals = [values_by_period[p] for p in chosen]
+    if len(chosen) == 1 and chosen[0] == str(year):
+        return vals[0]
+    if rule == "sum":
+        return float(sum(vals))
+    if rule == "mean":
+        return sum(vals) / len(vals)
+    return vals[-1]
+
+
+def in_period(sub: str, period: str) -> bool:
+    """Is period code ``sub`` inside ``period`` (a month in its quarter or semester, a quarter in
+    its semester, anything of a year in that year)?"""
     if sub == period or sub[:4] != period[:4]:
         return sub == period
     rest, sub_rest = period[5:], sub[5:]
@@ -90,9 +102,16 @@ def _in_period(sub: str, period: str) -> bool:
     return False
 
 
-def period_actual(values: dict, period: str, rule: str):
-    """Realisation of ``period``: its own value, else its sub-periods rolled up by ``rule``."""
-    inside = {p: v for p, v in values.items() if _in_period(p, period)}
+def _evidence(values: dict, evidence: dict, period: str) -> list[tuple[str, str]]:
+    """(period, evidence) of the realisations the figure of ``period`` stands on."""
+    inside = {p: v for p, v in values.items() if in_period(p, period)}
+    return [(p, evidence[p]) for p in contributing_periods(inside, int(period[:4])) if p in evidence]
+
+
+def period_actual(values_by_period: dict[str, float | None], period: str, rule: str) -> float | None:
+    """Realisation of ``period`` (a year, semester, quarter or month): its own value, else its
+    sub-periods rolled up by ``rule`` (see :func:`rollup`)."""
+    inside = {p: v for p, v in values_by_period.items() if in_period(p, period)}
     return rollup(inside, int(period[:4]), rule)
 
 
@@ -102,14 +121,8 @@ _ROMAN = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 def latest_period(values_by_period: dict[str, float | None], year: int) -> str | None:
     """The period a year's rolled-up figure stands on (the last one of the grain :func:`rollup`
     uses), or None when there is none; the year itself when its own value is filled."""
-    in_year = [p for p, v in values_by_period.items() if p[:4] == str(year) and v is not None]
-    if str(year) in in_year:
-        return str(year)
-    for grain in ("semester", "quarter", "month"):
-        chosen = sorted((p for p in in_year if period_grain(p) == grain), key=_period_sort_key)
-        if chosen:
-            return chosen[-1]
-    return None
+    chosen = contributing_periods(values_by_period, year)
+    return chosen[-1] if chosen else None
 
 
 def through_label(period: str | None) -> str:
@@ -125,16 +138,22 @@ def through_label(period: str | None) -> str:
     return f"s.d. {MONTHS[int(rest) - 1]}"
 
 
-def indicator_rows(conn, unit_code: str | None, year: int) -> list[dict]:
-    """One row per unit and IKK: targets 2025-2029, the year's realisation, capaian and grade."""
+def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = None) -> list[dict]:
+    """One row per unit and IKK: targets 2025-2029 (with range upper bounds and their printed
+    form), the realisation of ``period`` (default: the year), capaian and grade by the one rule of
+    :mod:`.achievement`, and the evidence of the realisations that figure stands on."""
     settings = load_settings(conn)
+    period = period or str(year)
     uf, ua = _unit_filter(unit_code)
     targets: dict[tuple, dict] = {}
     for r in conn.execute(f"SELECT * FROM indicator_target WHERE deleted = 0{uf}", ua):
         targets.setdefault((r["unit_code"], r["indicator_code"]), {})[r["year"]] = dict(r)
     reals: dict[tuple, dict] = {}
+    evidence: dict[tuple, dict] = {}
     for r in conn.execute(f"SELECT * FROM realisation WHERE deleted = 0{uf}", ua):
         reals.setdefault((r["unit_code"], r["indicator_code"]), {})[r["period"]] = r["value"]
+        if (r["evidence"] or "").strip():
+            evidence.setdefault((r["unit_code"], r["indicator_code"]), {})[r["period"]] = r["evidence"].strip()
     names = unit_names(conn)
     unit_order = [u["code"] for u in units(conn)]
     keys = set(targets) | set(reals)
@@ -145,7 +164,7 @@ def indicator_rows(conn, unit_code: str | None, year: int) -> list[dict]:
                 continue
             tgt = targets.get((code, ind["code"]), {})
             values = reals.get((code, ind["code"]), {})
-            actual = rollup(values, year, ind["rollup"])
+            actual = period_actual(values, period, ind["rollup"])
             t = tgt.get(year, {})
             cap = achievement(t.get("value"), actual, ind["polarity"], upper=t.get("upper"),
                               cap=settings.achievement_cap)
@@ -157,9 +176,14 @@ def indicator_rows(conn, unit_code: str | None, year: int) -> list[dict]:
                 "objective_code": ind["objective_code"], "objective_name": ind["objective_name"],
                 "program_code": ind["program_code"], "program_name": ind["program_name"],
                 "targets": {y: tgt.get(y, {}).get("value") for y in PLAN_YEARS},
+                "uppers": {y: tgt.get(y, {}).get("upper") for y in PLAN_YEARS},
+                "target_labels": {y: format_target(tgt.get(y, {}).get("value"), tgt.get(y, {}).get("upper"),
+                                                   ind["measure"]) for y in PLAN_YEARS},
                 "target_ids": {y: tgt[y]["id"] for y in PLAN_YEARS if y in tgt},
                 "target_owner": {y: tgt[y]["owner_unit"] for y in PLAN_YEARS if y in tgt},
-                "year": year, "actual": actual, "achievement": cap,
+                "year": year, "period": period, "actual": actual, "achievement": cap,
+                "actuals": {y: rollup(values, y, ind["rollup"]) for y in PLAN_YEARS},
+                "evidence": _evidence(values, evidence.get((code, ind["code"]), {}), period),
                 "actual_through": through_label(latest_period(values, year)),   # "s.d. TW III"
                 "grade": g.name if g else None, "grade_role": g.role if g else None,
             })
@@ -231,7 +255,8 @@ def money_sum(values) -> float | None:
 
 
 def funding_rows(conn, unit_code: str | None) -> list[dict]:
-    """One row per unit and SK/IKK line: allocation and realised spending per year, with totals."""
+    """One row per unit and SK/IKK line: allocation and realised spending per year, with totals and
+    the budget absorption (% serapan) per year and over the years with realised spending."""
     uf, ua = _unit_filter(unit_code, "f.unit_code")
     lines: dict[tuple, dict] = {}
     for r in conn.execute(
@@ -250,8 +275,40 @@ def funding_rows(conn, unit_code: str | None) -> list[dict]:
         line["line_name"] = names.get(line["line_code"], "")
         line["total_allocation"] = money_sum(line["allocation"].values())
         line["total_realised"] = money_sum(line["realised"].values())
+        line["absorption"] = {y: absorption(line["allocation"].get(y), line["realised"].get(y)) for y in PLAN_YEARS}
+        spent = [y for y in PLAN_YEARS if line["realised"].get(y) is not None]     # the years reported so far
+        line["total_absorption"] = absorption(money_sum(line["allocation"].get(y) for y in spent),
+                                              line["total_realised"])
         rows.append(line)
     return rows
+
+
+def funding_scope(conn, unit_code: str | None) -> str:
+    """One line saying whose money the allocations are, so a sum never counts the same money twice.
+
+    The Kanwil's figures are its own satker's (Renstra Tabel 3.3 "Kerangka Pendanaan Kantor Wilayah",
+    programme 6172 Dukungan Manajemen dan Teknis Lainnya di Wilayah, every line "Pelaksana: Kanwil
+    Ditjenpas"; at 3,9-17 miliar a year it is one office's budget, not the region's); each UPT has
+    its own DIPA and records its own.  So the province's total is the Kanwil's plus the UPTs'.
+    """
+    from .dataset import KANWIL
+
+    if unit_code is None:
+        return ("Alokasi Kantor Wilayah adalah pagu satker Kanwil sendiri (Tabel 3.3 Renstra, pelaksana "
+                "Kanwil Ditjenpas) dan tidak termasuk UPT; tiap UPT mencatat pagunya sendiri, jadi jumlah "
+                "seluruh satker = Kanwil + UPT dan tidak ada uang yang terhitung dua kali.")
+    if unit_code == KANWIL:
+        return ("Alokasi ini pagu satker Kanwil sendiri (Tabel 3.3 Renstra, pelaksana Kanwil Ditjenpas), "
+                "tidak termasuk pagu UPT.")
+    name = unit_names(conn).get(unit_code, unit_code)
+    return f"Alokasi ini pagu {name} sendiri, di luar pagu Kantor Wilayah."
+
+
+def absorption(allocation: float | None, realised: float | None) -> float | None:
+    """Budget absorption (% serapan): realised ÷ allocation × 100; None when either is missing."""
+    if allocation is None or realised is None or allocation == 0:
+        return None
+    return round(realised / allocation * 100.0, 10)
 
 
 def funding_totals(conn, unit_code: str | None) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel
 
 from ..core import queries
 from ..core.schema import PLAN_YEARS
@@ -18,6 +19,14 @@ class FundingTab(SingleTableTab):
         super().__init__(controller, FundingModel, tr(
             "Belum ada kerangka pendanaan untuk satker ini. Pilih Sunting → Tambah baris."),
             tr("Dalam juta rupiah. Jumlah per baris dan baris Jumlah dihitung otomatis."), parent)
+        self.scope = QLabel()            # whose money the figures are (core: queries.funding_scope)
+        self.scope.setWordWrap(True)
+        self.scope.setStyleSheet("color: #555;")
+        self.layout().insertWidget(1, self.scope)
+
+    def set_unit(self, unit_code):
+        super().set_unit(unit_code)
+        self.scope.setText(queries.funding_scope(self.controller.conn, unit_code))
 
     def removable(self, model, rows):
         ids = []

@@ -9,7 +9,6 @@ in the folder last used for reports (:mod:`.folders`).  A PKCS#12 password is as
 """
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import queries
-from ..core.reports.base import CYCLE_KINDS, KINDS, TITLES, ReportOptions
+from ..core.reports.base import KINDS, PERIOD_KINDS, TITLES, ReportOptions
 from ..core.schema import PLAN_YEARS, current_plan_year
 from . import dialogs, folders
 from .pdf_pages import render_pages
@@ -154,7 +153,7 @@ class ReportTab(QWidget):
                              history=self.history.isChecked())
 
     def _update_enabled(self) -> None:
-        with_period = self.kind.currentData() in ("capaian", "renstra", "ringkasan", *CYCLE_KINDS)
+        with_period = self.kind.currentData() in PERIOD_KINDS
         for widget in (self.year, self.period, self.history):
             widget.setEnabled(with_period)
         ready = self.pdf is not None
@@ -352,17 +351,19 @@ class ReportTab(QWidget):
                 src, out = Path(tmp) / "in.pdf", Path(tmp) / "out.pdf"
                 src.write_bytes(pdf)
                 progress(20, self.tr("Menandatangani…"))
-                sign_pdf(src, out, p12, password, role, field_box=spot, now=_dt.datetime.now().astimezone())
+                result = sign_pdf(src, out, p12, password, role, field_box=spot)   # time in the report's zone
                 signed = out.read_bytes()
             progress(80, self.tr("Menyiapkan pratinjau…"))
-            return signed, render_pages(signed, pixel_ratio=ratio)
+            return signed, render_pages(signed, pixel_ratio=ratio), result.warnings
 
         def done(payload):
-            signed, pages = payload
+            signed, pages, warnings = payload
             self.signed_roles.append(role)
             self._show(signed, pages)
             self.unsaved_signature = True
             self.status.setText(self.tr("Ditandatangani sebagai {role}; belum disimpan.").format(role=labels[index]))
+            if warnings:           # e.g. the certificate's name is not the name printed for the role
+                dialogs.warn(self, self.tr("Tandatangani"), "\n".join(warnings))
             if dialogs.ask(self, self.tr("Simpan PDF bertanda tangan"), self.tr(
                     "Ditandatangani sebagai {role}. Tanda tangan baru tersimpan setelah PDF-nya disimpan.\n\n"
                     "Simpan PDF sekarang?").format(role=labels[index])):

@@ -13,12 +13,40 @@ from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
 
 
-@pytest.mark.parametrize("kind", ["capaian", "risiko", "pendanaan", "roadmap", "renstra"])
+@pytest.mark.parametrize("kind", ["capaian", "risiko", "pendanaan", "roadmap", "lampiran"])
 def test_report_writes_a_pdf(kanwil_path, tmp_path, capsys, kind):
     out = tmp_path / f"{kind}.pdf"
     assert main(["report", kind, str(kanwil_path), "-o", str(out), "--paper", "f4"]) == 0
     assert f"Laporan {kind} ditulis" in capsys.readouterr().out
     assert round(float(PdfReader(out).pages[0].mediabox.width), 1) == 935.4
+
+
+def test_lampiran_keeps_the_old_name_and_the_help_says_what_it_is(kanwil_path, tmp_path, capsys):
+    out = tmp_path / "lama.pdf"
+    assert main(["report", "renstra", str(kanwil_path), "-o", str(out)]) == 0
+    assert "Laporan lampiran ditulis" in capsys.readouterr().out
+    assert PdfReader(out).metadata.title.startswith("Lampiran Renstra 2025-2029")
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    help_text = capsys.readouterr().out
+    assert "lampiran" in help_text and "Lampiran Renstra" in " ".join(main_help(capsys).split())
+
+
+def main_help(capsys) -> str:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    return capsys.readouterr().out
+
+
+def test_the_signature_fields_option_is_gone_and_not_needed(kanwil_path, tmp_path, capsys):
+    out = tmp_path / "r.pdf"
+    with pytest.raises(SystemExit):
+        main(["report", "roadmap", str(kanwil_path), "-o", str(out), "--signature-fields"])
+    assert "--signature-fields" in capsys.readouterr().err and not out.exists()
+    assert main(["report", "roadmap", str(kanwil_path), "-o", str(out), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    fields = {str(a.get_object()["/T"]) for page in PdfReader(out).pages for a in page.get("/Annots") or []}
+    assert fields == {"Sig_Konseptor", "Sig_Kepala"} and set(info["boxes"]) == {"signature_block"}
 
 
 def test_report_json_gives_spots_and_payload(kanwil_path, tmp_path, capsys):
@@ -76,7 +104,10 @@ def test_signatory_set_and_show(kanwil_path, capsys):
     assert main(["signatory", "set", str(kanwil_path), "--nip", "19661018 199203 1 001", "--name", "Nama Uji",
                  "--paraf", "Konseptor|Budi|Analis", "--paraf", "Pemeriksa|Sari|Kasubbag", "--paraf-on",
                  "--date", "22 Desember 2025"]) == 0
-    capsys.readouterr()
+    assert "Blok tanda tangan Kantor Wilayah disimpan" in capsys.readouterr().out   # the unit's name, not its code
+    assert main(["signatory", "show", str(kanwil_path)]) == 0
+    shown = capsys.readouterr().out
+    assert "Satker   : Kantor Wilayah" in shown and "tanggal: 22 Desember 2025" in shown
     assert main(["signatory", "show", str(kanwil_path), "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["nip"] == "19661018 199203 1 001" and shown["date"] == "2025-12-22"

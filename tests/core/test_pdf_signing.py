@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/pki.py
-from pki import KEPALA_NAME, KEPALA_TITLE, KONSEPTOR_NAME, make_test_pki  # noqa: E402
+from pki import KEPALA_NAME, KEPALA_TITLE, KONSEPTOR_NAME, SPOTS, make_test_pki  # noqa: E402
 
 from renstra_desktop.core.errors import RenstraError, SigningError  # noqa: E402
-from renstra_desktop.core.signing.sign import DEFAULT_BOX_SIZE, add_signature_spots, sign_pdf  # noqa: E402
-from renstra_desktop.core.signing.stamp import FONT_SIZE, format_signing_time  # noqa: E402
-from renstra_desktop.core.signing.verify import verify_pdf  # noqa: E402
+from renstra_desktop.core.signing.sign import sign_pdf  # noqa: E402
+from renstra_desktop.core.signing.stamp import FONT_SIZE, NOT_CERTIFIED, format_signing_time  # noqa: E402
+from renstra_desktop.core.signing.verify import describe, verify_pdf  # noqa: E402
 
 WITA = timezone(timedelta(hours=8))
 HAVE_PDFSIG = shutil.which("pdfsig") is not None and shutil.which("certutil") is not None
@@ -92,10 +92,10 @@ def test_core_module_imports_no_qt():
 
 
 @pytest.mark.parametrize("hours, expected", [
-    (8, "22 Desember 2025 10:15 WITA"),
-    (7, "22 Desember 2025 10:15 WIB"),
-    (9, "22 Desember 2025 10:15 WIT"),
-    (2, "22 Desember 2025 08:15 UTC"),
+    (8, "22 Desember 2025 pukul 10.15 WITA"),
+    (7, "22 Desember 2025 pukul 10.15 WIB"),
+    (9, "22 Desember 2025 pukul 10.15 WIT"),
+    (2, "22 Desember 2025 pukul 16.15 WITA"),      # a time written elsewhere is shown in the office zone
 ])
 def test_signing_time_is_indonesian(hours, expected):
     moment = datetime(2025, 12, 22, 10, 15, tzinfo=timezone(timedelta(hours=hours)))
@@ -108,10 +108,12 @@ def test_signing_time_is_indonesian(hours, expected):
 def test_two_signatures_in_order_are_intact_and_trusted(pki, signed_once, signed_twice, now):
     report = verify_pdf(signed_twice, [pki.root_pem])
     first, second = report["signatures"]
-    assert (first["field"], first["signer"]) == ("Sig_Konseptor", KONSEPTOR_NAME)
-    assert (second["field"], second["signer"]) == ("Sig_Kepala", KEPALA_NAME)
+    assert (first["role"], first["signer"]) == ("Konseptor", KONSEPTOR_NAME)
+    assert (second["role"], second["signer"]) == ("Kepala", KEPALA_NAME)
     assert first["coverage"] == "later_changes_harmless"
-    assert second["coverage"] == "entire_file"
+    assert first["changes"] == [{"revision": 3, "allowed": True,
+                                 "what": "tanda tangan Kepala pada tempat yang disiapkan"}]
+    assert second["coverage"] == "entire_file" and second["changes"] == []
     assert all(s["intact"] and s["trusted"] and s["ok"] for s in report["signatures"])
     assert report["all_ok"] is True
     assert datetime.fromisoformat(first["signing_time"]) == now
@@ -245,13 +247,14 @@ def test_konseptor_after_kepala_is_refused(pki, tmp_path):
 
 
 def test_box_outside_the_page_is_refused(pki, tmp_path):
+    plain = _plain_pdf(tmp_path)
     with pytest.raises(SigningError, match="di luar halaman"):
-        sign_pdf(pki.unsigned_pdf, tmp_path / "x.pdf", pki.konseptor_p12, pki.password,
+        sign_pdf(plain, tmp_path / "x.pdf", pki.konseptor_p12, pki.password,
                  "konseptor", field_box=(0, 500, 100, 800, 160))
     with pytest.raises(SigningError, match="halaman 5"):
-        sign_pdf(pki.unsigned_pdf, tmp_path / "x.pdf", pki.konseptor_p12, pki.password,
+        sign_pdf(plain, tmp_path / "x.pdf", pki.konseptor_p12, pki.password,
                  "konseptor", field_box=(4, 50, 100, 250, 160))
-    assert files_in(tmp_path) == set()
+    assert files_in(tmp_path) == {plain.name}
 
 
 def test_verify_refuses_a_non_pdf(pki):
@@ -274,35 +277,40 @@ def widget_rects(pdf: Path) -> dict[str, tuple[int, list[float]]]:
     return found
 
 
-def test_default_boxes_sit_on_the_last_page_left_and_right(signed_twice):
+def test_stamps_go_in_the_prepared_spots(signed_twice):
     rects = widget_rects(signed_twice)
-    (page_k, konseptor), (page_h, kepala) = rects["Sig_Konseptor"], rects["Sig_Kepala"]
-    assert page_k == page_h == 1
-    assert konseptor[2] < kepala[0]  # side by side, no overlap
-    assert konseptor[2] - konseptor[0] == pytest.approx(DEFAULT_BOX_SIZE[0])
+    for name, box in SPOTS.items():
+        assert rects[name] == (1, [float(v) for v in box])
 
 
-def test_field_box_places_the_stamp(pki, tmp_path):
-    out = tmp_path / "kotak.pdf"
-    sign_pdf(pki.unsigned_pdf, out, pki.konseptor_p12, pki.password, "konseptor",
-             field_box=(0, 320, 500, 540, 580))
-    assert widget_rects(out)["Sig_Konseptor"] == (0, [320, 500, 540, 580])
+def test_prepared_spot_wins_over_a_box(pki, tmp_path):
+    out = tmp_path / "1.pdf"
+    sign_pdf(pki.unsigned_pdf, out, pki.konseptor_p12, pki.password, "konseptor", field_box=(0, 10, 10, 200, 60))
+    assert widget_rects(out)["Sig_Konseptor"] == (1, [float(v) for v in SPOTS["Sig_Konseptor"]])
 
 
-def test_signature_spots_in_the_pdf_are_used(pki, tmp_path):
-    marked = tmp_path / "bertempat.pdf"
-    add_signature_spots(pki.unsigned_pdf, marked, {
-        "konseptor": (0, 72, 600, 282, 680), "kepala": (-1, 330, 400, 540, 480)})
+def _plain_pdf(tmp_path) -> Path:
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "polos.pdf"
+    c = canvas.Canvas(str(path))
+    c.drawString(72, 740, "tanpa tempat tanda tangan")
+    c.save()
+    return path
+
+
+def test_a_pdf_without_spots_needs_a_box_and_a_signature_in_a_new_box_is_reported(pki, tmp_path):
+    plain = _plain_pdf(tmp_path)
+    with pytest.raises(SigningError, match="tidak memiliki tempat tanda tangan Konseptor"):
+        sign_pdf(plain, tmp_path / "x.pdf", pki.konseptor_p12, pki.password, "konseptor")
+    assert not (tmp_path / "x.pdf").exists()
     first, second = tmp_path / "1.pdf", tmp_path / "2.pdf"
-    sign_pdf(marked, first, pki.konseptor_p12, pki.password, "konseptor",
-             field_box=(1, 10, 10, 200, 60))  # the spot wins over a box
-    sign_pdf(first, second, pki.kepala_p12, pki.password, "kepala")
-    rects = widget_rects(second)
-    assert rects["Sig_Konseptor"] == (0, [72, 600, 282, 680])
-    assert rects["Sig_Kepala"] == (1, [330, 400, 540, 480])
-    report = verify_pdf(second, [pki.root_pem])
-    assert report["all_ok"] is True
-    assert [s["field"] for s in report["signatures"]] == ["Sig_Konseptor", "Sig_Kepala"]
+    sign_pdf(plain, first, pki.konseptor_p12, pki.password, "konseptor", field_box=(0, 320, 500, 540, 580))
+    assert widget_rects(first)["Sig_Konseptor"] == (0, [320, 500, 540, 580])
+    sign_pdf(first, second, pki.kepala_p12, pki.password, "kepala", field_box=(0, 320, 300, 540, 380))
+    first_sig = verify_pdf(second, [pki.root_pem])["signatures"][0]
+    assert not first_sig["ok"] and not first_sig["changes"][0]["allowed"]
+    assert "kotak baru yang tidak disiapkan" in first_sig["changes"][0]["what"]
 
 
 # --- what a reader sees ----------------------------------------------------------------------
@@ -313,7 +321,7 @@ def test_stamp_text_is_extractable(signed_twice, now):
     text = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(signed_twice), "-"],
                           capture_output=True, text=True, check=True).stdout
     for line in ["Disiapkan oleh:", KONSEPTOR_NAME, "Disetujui oleh:", KEPALA_NAME,
-                 KEPALA_TITLE, format_signing_time(now)]:
+                 KEPALA_TITLE, format_signing_time(now), NOT_CERTIFIED]:
         assert line in text
 
 
@@ -347,8 +355,9 @@ def test_stamp_renders_at_the_right_size(signed_once, tmp_path):
             if box.getpixel((x, y)) < 128]
     assert len(dark) > 500, "the stamp area is blank"
     ink_width = (max(x for x, _ in dark) - min(x for x, _ in dark)) / scale
+    when = format_signing_time(datetime.now(WITA))        # the date's digits vary; a day's width is close
     expected = max(_text_width_points(line) for line in
-                   ["Disiapkan oleh:", KONSEPTOR_NAME, "Analis Perencanaan Ahli Muda"])
+                   ["Disiapkan oleh:", KONSEPTOR_NAME, "Analis Perencanaan Ahli Muda", when, NOT_CERTIFIED])
     assert ink_width == pytest.approx(expected, rel=0.1)
 
 
@@ -403,6 +412,7 @@ def test_cli_signs_twice_and_verifies(pki, tmp_path, capsys):
     assert _cli(["verify-pdf", str(second), "--trust", str(pki.root_pem)]) == 0
     out = capsys.readouterr().out
     assert "Semua tanda tangan utuh dan tepercaya." in out and KEPALA_NAME in out
+    assert "Sig_" not in out and "tidak tersertifikasi" in out
 
     assert _cli(["verify-pdf", str(second)]) == 1
     assert "--trust" in capsys.readouterr().out

@@ -218,7 +218,8 @@ def test_signed_report_verifies_and_a_later_merge_is_detected(province, tmp_path
     kanwil = work / "kanwil" / "kanwil.renstra"
 
     report = tmp_path / "capaian.pdf"
-    ok("report", "capaian", kanwil, "-o", report, "--unit", "SEMUA", "--year", "2026", "--signature-fields")
+    ok("signatory", "set", kanwil, "--name", KEPALA_NAME)    # the head who signs, as printed under the spot
+    ok("report", "capaian", kanwil, "-o", report, "--unit", "SEMUA", "--year", "2026")   # spots always prepared
     konseptor, kepala = tmp_path / "konseptor.pdf", tmp_path / "kepala.pdf"
     ok("sign-pdf", report, "--p12", pki.konseptor_p12, "--as", "konseptor", "-o", konseptor,
        "--password-file", password)
@@ -254,9 +255,9 @@ def test_excel_export_holds_both_units(province, tmp_path):
     ok("export-xlsx", province["kanwil"], "-o", book_path, "--unit", "SEMUA", "--year", "2026")
     book = load_workbook(book_path, read_only=True)
     rows = list(book["Realisasi"].iter_rows(values_only=True))
-    assert {r[0] for r in rows[1:]} == set(UNITS)
-    assert ("RTN-BIMA", "IKK 17.1", "2026", 3.1, "LKjIP Rutan Bima 2026") in rows
-    indicator = {(r[0], r[1]): r for r in book["Indikator"].iter_rows(values_only=True)}
+    assert {r[1] for r in rows[1:]} == set(UNITS)          # column 0 names the unit, column 1 its code
+    assert ("Rutan Kelas IIB Raba Bima", "RTN-BIMA", "IKK 17.1", "2026", 3.1, "LKjIP Rutan Bima 2026") in rows
+    indicator = {(r[1], r[2]): r for r in book["Indikator"].iter_rows(values_only=True)}
     header = next(iter(book["Indikator"].iter_rows(values_only=True)))
     col = header.index("Capaian 2026 (%)")
     assert round(indicator[("LPS-LOBAR", "IKK 17.1")][col], 2) == 102.86

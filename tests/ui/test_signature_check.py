@@ -28,7 +28,7 @@ def test_check_a_signed_pdf_and_remember_the_root(window, fake_dialogs, monkeypa
     tab.check_signatures()
     kind, _, message = fake_dialogs.messages[-1]
     assert kind == "info" and "Semua tanda tangan utuh dan tepercaya." in message
-    assert "Sig_Konseptor" in message and "Sig_Kepala" in message
+    assert "1. Konseptor:" in message and "2. Kepala:" in message and "Sig_" not in message   # roles, not field names
     # the root is remembered: no question the second time
     monkeypatch.setattr(dialogs, "choose_certificate",
                         lambda *a, **k: pytest.fail("the trusted root should be remembered"))

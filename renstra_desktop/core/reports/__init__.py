@@ -1,13 +1,14 @@
 """PDF reports in the official layout (reportlab, Qt-free).
 
 ``build_report(conn, ReportOptions(kind, unit=..., year=..., period=..., paper=..., tte=...))``
-returns a :class:`ReportResult` (PDF bytes, page count, QR payload, signature spots).
+returns a :class:`ReportResult` (PDF bytes, page count, QR payload, signature spots and boxes).
 ``verify.verify_payload`` / ``verify.payload_from_pdf`` check a printed or saved report against
-a plan file.  Kinds: capaian, risiko, pendanaan, roadmap, renstra.
+a plan file.  Kinds (``base.KINDS``/``TITLES``, the registry): capaian, risiko, pendanaan,
+roadmap, lampiran ("renstra" is accepted for lampiran).
 
 reportlab is imported on first use of the builders, so the command line parser stays light.
 """
-from .base import KINDS, TITLES, ReportOptions, ReportResult
+from .base import KIND_ALIASES, KINDS, TITLES, ReportOptions, ReportResult
 
 _LAZY = ("build_report", "collect", "payload_for")
 
@@ -19,4 +20,4 @@ def __getattr__(name):
     raise AttributeError(name)
 
 
-__all__ = ["KINDS", "TITLES", "ReportOptions", "ReportResult", *_LAZY]
+__all__ = ["KIND_ALIASES", "KINDS", "TITLES", "ReportOptions", "ReportResult", *_LAZY]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import ValidationError
 from ..numbers import MONTHS, format_number
 from ..schema import PERIOD_RE, PLAN_YEARS
 
+# The report registry: kind -> title (the Laporan tab lists these, the CLI accepts them).
 CYCLE_KINDS = ("pk", "rencana-aksi", "pengukuran", "lkjip", "manual-ikk", "pemantauan-risiko")   # issue 10
-KINDS = ("capaian", "risiko", "pendanaan", "roadmap", "renstra", *CYCLE_KINDS, "ringkasan")
+KINDS = ("capaian", "risiko", "pendanaan", "roadmap", "lampiran", *CYCLE_KINDS, "ringkasan")
 TITLES = {
     "pk": "Perjanjian Kinerja",
     "rencana-aksi": "Rencana Aksi",
@@ -22,9 +23,13 @@ TITLES = {
     "risiko": "Register Risiko",
     "pendanaan": "Matriks Kinerja dan Pendanaan",
     "roadmap": "Roadmap",
-    "renstra": "Rencana Strategis 2025-2029",
+    "lampiran": "Lampiran Renstra 2025-2029",
     "ringkasan": "Ringkasan Kinerja",      # issue 14: the Ringkasan tab on one page
 }
+# Names accepted for a kind: "renstra" was the Lampiran's name before it said what it holds.
+KIND_ALIASES = {"renstra": "lampiran"}
+HISTORY_KINDS = ("capaian", "lampiran")       # kinds that print the 2020-2024 history when asked
+PERIOD_KINDS = (*HISTORY_KINDS, *CYCLE_KINDS, "ringkasan")   # kinds whose figures are of one year or period
 PLAN_PERIOD = f"{PLAN_YEARS[0]}-{PLAN_YEARS[-1]}"
 PLAN_TABLES_WITH_TIME = ("unit", "program", "objective", "indicator", "indicator_target", "realisation",
                          "performance_history", "risk", "roadmap_item", "funding", "setting")
@@ -39,10 +44,13 @@ class ReportOptions:
     period: str | None = None           # '2026', '2026-S1', '2026-TW3', '2026-05' (capaian)
     paper: str = "a4"
     tte: bool = False
-    history: bool = False              # capaian: add the 2020-2024 tables 1.2 and 1.3
+    history: bool = False              # capaian, lampiran: the unit's 2020-2024 tables 1.2-1.7
     generated_at: _dt.datetime | None = None   # None: the time of the latest change in the plan
+    time_zone: str | None = None       # WIB/WITA/WIT of the dates printed; None: the plan's setting
 
     def checked(self) -> "ReportOptions":
+        if self.kind in KIND_ALIASES:
+            return replace(self, kind=KIND_ALIASES[self.kind]).checked()
         if self.kind not in KINDS:
             raise ValidationError(f"Jenis laporan “{self.kind}” tidak dikenal. Pilihan: {', '.join(KINDS)}.")
         if self.paper not in ("a4", "f4"):
@@ -65,15 +73,13 @@ class ReportOptions:
     @property
     def report_period(self) -> str:
         """The period the figures belong to, as carried in the QR payload."""
-        if self.kind in CYCLE_KINDS:
-            return self.period or str(self.year or PLAN_YEARS[0])
-        if self.kind not in ("capaian", "ringkasan"):
-            return PLAN_PERIOD if self.kind != "renstra" else (self.period or str(self.year or PLAN_YEARS[0]))
+        if self.kind not in PERIOD_KINDS:
+            return PLAN_PERIOD
         return self.period or str(self.year or PLAN_YEARS[0])
 
     @property
     def option_flags(self) -> str:
-        return "h" if self.history and self.kind in ("capaian", "renstra") else ""
+        return "h" if self.history and self.kind in HISTORY_KINDS else ""
 
 
 @dataclass
@@ -85,6 +91,7 @@ class ReportResult:
     spots: dict = field(default_factory=dict)     # role -> (page_index, x1, y1, x2, y2), PDF points
     tte_marks: list = field(default_factory=list)  # (page_index, x, y) of each BSrE placeholder
     page_size: tuple = ()
+    boxes: dict = field(default_factory=dict)     # "signature_block", "paraf_table" -> (page_index, x1, y1, x2, y2)
 
 
 @dataclass
@@ -93,7 +100,6 @@ class Context:
     width: float
     options: ReportOptions
     unit_label: str
-    standalone: bool = True     # False inside the Renstra lengkap (no own kop/title)
 
 
 def period_label(period: str) -> str:

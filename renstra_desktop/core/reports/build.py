@@ -13,16 +13,19 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Paragraph
 from reportlab.platypus.doctemplate import LayoutError
 
+from .. import localtime
 from ..errors import FileError, NotFound
 from ..os_errors import os_reason
 from ..safe_write import refuse_replacing_data
 from . import layout
-from .base import KINDS, TITLES, Context, ReportOptions, ReportResult, data_time, period_label
+from .base import TITLES, Context, ReportOptions, ReportResult, data_time, period_label
+from .keep import KeepWithSignature
 from .qr import Payload, digest
-from .signature_block import SignatureArea, load_signatory
+from .signature_area import SignatureArea
+from .signature_block import load_signatory
 from .tables import SPLIT_IN_ROW
 
 SIGNATORY_FOR_PROVINCE = "KANWIL"
@@ -42,20 +45,36 @@ def unit_label(conn, unit: str | None) -> str:
     return row["name"]
 
 
+def zone_name(conn, options: ReportOptions) -> str:
+    """The office zone the report's dates are in: the request's, else the plan's setting."""
+    if options.time_zone in localtime.ZONES:
+        return options.time_zone
+    return localtime.zone_of(conn).tzname(None)
+
+
+def created_at(conn, options: ReportOptions) -> _dt.datetime:
+    """When the report counts as made, in the office zone: ``generated_at`` or the latest change."""
+    zone = localtime.office_zone(zone_name(conn, options))
+    return (options.generated_at or data_time(conn)).astimezone(zone)
+
+
 def collect(conn, options: ReportOptions) -> dict:
-    """The canonical figures of the report (strings as printed); the digest is taken over this."""
+    """The canonical figures of the report (strings as printed) and its signature block; the digest
+    is taken over this, so a changed name, NIP, jabatan, place or date no longer matches."""
     options = options.checked()
     unit_label(conn, options.unit)          # refuses an unknown unit
+    signatory = load_signatory(conn, options.unit or SIGNATORY_FOR_PROVINCE)
     return {"kind": options.kind, "unit": options.unit, "period": options.report_period,
-            "options": options.option_flags, "figures": module(options.kind).collect(conn, options)}
+            "options": options.option_flags, "figures": module(options.kind).collect(conn, options),
+            "signatory": signatory.canonical(created_at(conn, options).date())}
 
 
 def payload_for(conn, options: ReportOptions, figures: dict | None = None) -> Payload:
     options = options.checked()
     figures = figures if figures is not None else collect(conn, options)
-    at = (options.generated_at or data_time(conn)).astimezone(_dt.timezone.utc)
+    at = created_at(conn, options).astimezone(_dt.timezone.utc)
     return Payload(options.unit, options.kind, options.report_period, options.option_flags,
-                   at.strftime("%Y-%m-%dT%H:%M:%SZ"), digest(figures))
+                   at.strftime("%Y-%m-%dT%H:%M:%SZ"), zone_name(conn, options), digest(figures))
 
 
 def build_report(conn, options: ReportOptions, target=None, *, progress=None) -> ReportResult:
@@ -67,7 +86,7 @@ def build_report(conn, options: ReportOptions, target=None, *, progress=None) ->
     layout.register_fonts()
     figures = collect(conn, options)
     payload = payload_for(conn, options, figures)
-    created = (options.generated_at or data_time(conn)).astimezone(layout.OFFICE_TZ)
+    created = created_at(conn, options)
     label = unit_label(conn, options.unit)
     info = layout.PageInfo(TITLES[options.kind], label, period_label(options.report_period),
                            payload.short_code, created.date(), options.tte)
@@ -89,7 +108,7 @@ def build_report(conn, options: ReportOptions, target=None, *, progress=None) ->
         finally:
             SPLIT_IN_ROW.reset(token)
     result = ReportResult(buffer.getvalue(), state.page_count, payload.text(), payload.sha256,
-                          dict(state.spots), list(state.tte_marks), size)
+                          dict(state.spots), list(state.tte_marks), size, dict(state.boxes))
     if target is not None:
         write_pdf(target, result.pdf)
     return result
@@ -98,18 +117,28 @@ def build_report(conn, options: ReportOptions, target=None, *, progress=None) ->
 def _layout(buffer, conn, options, figures, payload, signatory, created, label, ctx, state) -> None:
     mod = module(options.kind)
     story = mod.story(figures["figures"], ctx)
-    if options.kind != "renstra" and not getattr(mod, "OWN_HEADING", False):
+    if options.kind != "lampiran" and not getattr(mod, "OWN_HEADING", False):
         story = _heading(conn, options, label) + story
     area = SignatureArea(signatory, created.date(), payload.text(), payload.short_code, options.tte)
-    # a report may keep the block with its last lines, or print its own (the PK's two parties)
-    story += mod.signature(figures["figures"], ctx, area, payload, created, story) if hasattr(mod, "signature") \
-        else [Spacer(0, 8), area]
+    # a report may print its own block (the PK's two parties); the others keep it with their last rows
+    if hasattr(mod, "signature"):
+        story += mod.signature(figures["figures"], ctx, area, payload, created, story)
+    else:
+        story = _with_signature(story, area)
     for flowable in story:
         flowable._top_level = True
     doc = layout.ReportDoc(buffer, paper=options.paper, portrait=getattr(mod, "PORTRAIT", False), state=state,
                            title=f"{TITLES[options.kind]} - {label}", subject=state.info.period_label,
                            keywords=payload.text(), total_flowables=len(story))
     doc.build(story, canvasmaker=lambda *a, **kw: layout.ReportCanvas(*a, state=state, created=created, **kw))
+
+
+def _with_signature(story: list, area) -> list:
+    """The signature block closes the report on the page of the last table's last rows (or of the
+    text after it), never alone on a page: from the last official table on, kept with it."""
+    tables = [i for i, f in enumerate(story) if getattr(f, "_body_table", False)]
+    cut = tables[-1] if tables else max(len(story) - 1, 0)
+    return story[:cut] + [KeepWithSignature(story[cut:], area)]
 
 
 def _heading(conn, options: ReportOptions, label: str) -> list:
@@ -144,4 +173,4 @@ def write_pdf(target, data: bytes) -> Path:
     return target
 
 
-__all__ = ["KINDS", "build_report", "collect", "payload_for", "write_pdf"]
+__all__ = ["build_report", "collect", "payload_for", "write_pdf"]

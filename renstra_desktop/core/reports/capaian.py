@@ -1,20 +1,22 @@
-"""Laporan Capaian Kinerja: each IKK with target, realisation, capaian and grade, grouped by
-programme and SK, for a year or a period; a bar chart of target against realisation per year;
-optionally the 2020-2024 history (Tabel 1.2 and 1.3)."""
+"""Laporan Capaian Kinerja: each IKK with target, realisation, capaian, grade and the evidence
+(data dukung), grouped by programme and SK, for a year or a period; a bar chart of target against
+realisation per year; optionally the unit's own 2020-2024 history (Tabel 1.2-1.7).
+
+Capaian comes from queries.indicator_rows (one rule, achievement.py).  For the whole province a
+unit with neither a target nor a realisation for an IKK is left out, and the report says so once.
+"""
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from .. import queries
-from ..queries import period_actual
-from ..achievement import achievement, grade
 from ..numbers import format_number
 from ..schema import PLAN_YEARS
-from ..settings import load_settings
 from .base import Context, fmt_percent, fmt_value, period_label, program_label
 from .charts import bar_chart
-from .layout import STYLES, escape
-from .tables import OfficialTable, bullets, para
+from .history import collect_history, history_story
+from .layout import STYLES, escape, plain_table
+from .tables import OfficialTable, para
 
 GRADE_COLORS = {"good": "#2E7D32", "fair": "#8A6D00", "poor": "#C25E00", "bad": "#B3261E"}
 _MEASURE_LABEL = {"%": "%", "indeks": "Indeks"}
@@ -23,19 +25,19 @@ _MEASURE_LABEL = {"%": "%", "indeks": "Indeks"}
 def collect(conn, options) -> dict:
     period = options.period or str(options.year or PLAN_YEARS[0])
     year = int(period[:4])
-    settings = load_settings(conn)
-    rows = queries.indicator_rows(conn, options.unit, year)
-    reals: dict[tuple, dict] = {}
-    for r in queries.realisation_rows(conn, options.unit):
-        reals.setdefault((r["unit_code"], r["indicator_code"]), {})[r["period"]] = r["value"]
+    province = options.unit is None
     programs: list[dict] = []
     chart: dict[str, dict] = {}
-    for r in rows:
-        values = reals.get((r["unit_code"], r["indicator_code"]), {})
-        actual = period_actual(values, period, r["rollup"]) if period != str(year) else r["actual"]
-        cap = achievement(r["targets"].get(year), actual, r["polarity"], cap=settings.achievement_cap) \
-            if period != str(year) else r["achievement"]
-        g = grade(cap, settings.achievement_bands)
+    left_out: dict[str, int] = {}
+    for r in queries.indicator_rows(conn, options.unit, year, period):
+        target = r["targets"].get(year)
+        series = chart.setdefault(r["indicator_code"], {"t": {}, "a": {}})
+        for y in PLAN_YEARS:
+            series["t"].setdefault(y, []).append(r["targets"].get(y))
+            series["a"].setdefault(y, []).append(r["actuals"][y])
+        if province and target is None and r["actual"] is None:
+            left_out[r["indicator_code"]] = left_out.get(r["indicator_code"], 0) + 1
+            continue
         prog = _find(programs, r["program_code"], lambda: {
             "code": r["program_code"], "name": r["program_name"], "objectives": []})
         obj = _find(prog["objectives"], r["objective_code"], lambda: {
@@ -45,20 +47,25 @@ def collect(conn, options) -> dict:
             "measure": _MEASURE_LABEL.get(r["measure"], r["measure"]), "units": []})
         ind["units"].append({
             "unit": r["unit_code"], "unit_name": r["unit_name"],
-            "target": fmt_value(r["targets"].get(year), r["measure"]), "actual": fmt_value(actual, r["measure"]),
-            "achievement": fmt_percent(cap), "grade": g.name if g else "–", "role": g.role if g else "",
+            "target": r["target_labels"][year], "actual": fmt_value(r["actual"], r["measure"]),
+            "achievement": fmt_percent(r["achievement"]), "grade": r["grade"] or "–",
+            "role": r["grade_role"] or "",
+            "evidence": [_evidence_line(p, text, period) for p, text in r["evidence"]],
         })
-        series = chart.setdefault(r["indicator_code"], {"name": r["indicator_code"], "t": {}, "a": {}})
-        for y in PLAN_YEARS:
-            series["t"].setdefault(y, []).append(r["targets"].get(y))
-            series["a"].setdefault(y, []).append(queries.rollup(values, y, r["rollup"]))
     data = {"period": period, "year": year, "programs": programs,
             "charts": [{"code": code, "targets": [_fmt_mean(s["t"][y]) for y in PLAN_YEARS],
                         "actuals": [_fmt_mean(s["a"][y]) for y in PLAN_YEARS]} for code, s in chart.items()],
-            "chart_is_mean": options.unit is None}
+            "chart_is_mean": province, "left_out": left_out}
     if options.history:
-        data["history"] = _history(conn)
+        data["history"] = collect_history(conn, options.unit)
     return data
+
+
+def _evidence_line(period: str, text: str, report_period: str) -> str:
+    if period == report_period:
+        return text
+    label = period_label(period)
+    return f"{label.replace(' ' + period[:4], '') if period[:4] == report_period[:4] else label}: {text}"
 
 
 def _find(items: list, code, make):
@@ -75,51 +82,40 @@ def _fmt_mean(values) -> str:
     return format_number(sum(present) / len(present)) if present else "–"
 
 
-def _history(conn) -> dict:
-    rows = queries.performance_history(conn)
-    measure_label = {"target": "Target", "realisation": "Realisasi", "achievement": "Capaian"}
-    t12, t13 = {}, {}
-    for r in rows:
-        shown = r["printed"] if r["value"] is None else format_number(r["value"]) + (
-            "%" if r["suffix"] == "%" else (" indeks" if r["suffix"] == "indeks" else ""))
-        if r["table_ref"] == "1.2":
-            line = t12.setdefault(r["seq"], {"group": r["group_label"] or "", "indicator": r["indicator_name"],
-                                             "measures": {}})
-            line["measures"].setdefault(measure_label[r["measure"]], {})[str(r["year"])] = shown
-        elif r["table_ref"] == "1.3":
-            line = t13.setdefault(r["seq"], {"objective": r["objective_name"] or "",
-                                             "indicator": r["indicator_name"], "year": str(r["year"])})
-            line[r["measure"]] = shown
-    years = sorted({str(r["year"]) for r in rows if r["table_ref"] == "1.2"})
-    return {"years_1_2": years, "table_1_2": [t12[k] for k in sorted(t12)], "table_1_3": [t13[k] for k in sorted(t13)]}
-
-
 # -- layout ----------------------------------------------------------------------------------
 def story(data: dict, ctx: Context) -> list:
     province = ctx.options.unit is None
     label = period_label(data["period"])
-    t = OfficialTable([0.07, 0.42, 0.07, 0.1, 0.1, 0.1, 0.11], ctx.width, number_cols=(3, 4, 5), center_cols=(2,))
+    t = OfficialTable([0.06, 0.32, 0.06, 0.09, 0.095, 0.08, 0.085, 0.21], ctx.width,
+                      number_cols=(3, 4, 5), center_cols=(2,))
     t.header(["No", "Sasaran Kegiatan / Indikator Kinerja Kegiatan" + (" / Satuan Kerja" if province else ""),
-              "Satuan", f"Target {data['year']}", f"Realisasi {label}", "Capaian", "Predikat"])
+              "Satuan", f"Target {data['year']}", f"Realisasi {label}", "Capaian", "Predikat", "Data dukung"])
     t.numbering_row()
     for prog in data["programs"]:
         t.group(program_label(prog), level=1)
         for obj in prog["objectives"]:
-            t.row([obj["code"], para(obj["name"], "cell_bold"), "", "", "", "", ""], bold=True)
+            t.row([obj["code"], para(obj["name"], "cell_bold"), "", "", "", "", "", ""], bold=True, heading=True)
             for ind in obj["indicators"]:
                 if province:
-                    t.row([ind["code"], para(ind["name"]), ind["measure"], "", "", "", ""])
+                    t.row([ind["code"], para(ind["name"]), ind["measure"], "", "", "", "", ""], heading=True)
                 for u in ind["units"]:
                     first = [""] if province else [ind["code"]]
                     name = para(u["unit_name"]) if province else para(ind["name"])
                     t.row(first + [name, "" if province else ind["measure"], u["target"], u["actual"],
-                                   u["achievement"], _grade_cell(u)])
-    out = [*t.tables(), Spacer(0, 3), Paragraph(
-        "Capaian = realisasi ÷ target × 100% (indikator yang makin kecil makin baik: (2 × target − realisasi) ÷ "
-        "target × 100%); “–” berarti target atau realisasi belum diisi.", STYLES["small"]), Spacer(0, 8)]
+                                   u["achievement"], _grade_cell(u), para("\n".join(u["evidence"]), "small")])
+    if not data["programs"]:
+        t.row(["", para("Belum ada indikator dengan target atau realisasi."), *[""] * 6])
+    notes = ["Capaian = realisasi ÷ target × 100% (indikator yang makin kecil makin baik: (2 × target − realisasi) ÷ "
+             "target × 100%); target rentang (mis. 80–90): di atas rentang dibandingkan dengan batas atas, di bawahnya "
+             "dengan batas bawah, di dalam rentang 100%. “–” berarti target atau realisasi belum diisi."]
+    if data["left_out"]:
+        counts = "; ".join(f"{code}: {n} satker" for code, n in data["left_out"].items())
+        notes.append(f"Satker yang belum memiliki target {data['year']} maupun realisasi {label} untuk suatu "
+                     f"indikator tidak dicantumkan ({counts}).")
+    out = [*t.tables(), Spacer(0, 3), *[Paragraph(escape(n), STYLES["small"]) for n in notes], Spacer(0, 8)]
     out += _charts(data, ctx)
     if "history" in data:
-        out += _history_story(data["history"], ctx)
+        out += history_story(data["history"], ctx)
     return out
 
 
@@ -130,46 +126,27 @@ def _grade_cell(u) -> Paragraph:
 
 
 def _charts(data, ctx) -> list:
-    if not data["charts"]:
-        return []
+    heading = Paragraph("Grafik target dan realisasi per tahun", STYLES["section"])
+    drawn = [c for c in data["charts"] if any(v != "–" for v in c["actuals"])]
+    if not drawn:      # a chart without realisations would be empty axes
+        return [KeepTogether([heading, Paragraph("Belum ada data realisasi.", STYLES["cell"])])]
     per_row = 3
     width = ctx.width / per_row - 6
     drawings = []
-    for c in data["charts"]:
+    for c in drawn:
         suffix = " (rata-rata satker)" if data["chart_is_mean"] else ""
         drawings.append(bar_chart(f"{c['code']}: target dan realisasi per tahun{suffix}", list(PLAN_YEARS),
                                   [_num(v) for v in c["targets"]], [_num(v) for v in c["actuals"]], width))
     rows = [drawings[i:i + per_row] for i in range(0, len(drawings), per_row)]
     rows[-1] += [""] * (per_row - len(rows[-1]))
-    grid = Table(rows, colWidths=[ctx.width / per_row] * per_row, hAlign="LEFT")
-    return [CondPageBreak(170), Paragraph("Grafik target dan realisasi per tahun", STYLES["section"]), grid]
+    out = [heading, plain_table(rows, [ctx.width / per_row] * per_row)]
+    missing = [c["code"] for c in data["charts"] if c not in drawn]
+    if missing:
+        out.append(Paragraph(escape(f"Belum ada data realisasi untuk {', '.join(missing)}."), STYLES["small"]))
+    return [KeepTogether(out)]
 
 
 def _num(text: str):
     if text in ("–", ""):
         return None
     return float(text.replace(".", "").replace(",", "."))
-
-
-def _history_story(h, ctx) -> list:
-    out = [CondPageBreak(120), Paragraph("Capaian Kinerja 2020-2023 (Tabel 1.2)", STYLES["section"])]
-    years = h["years_1_2"]
-    t = OfficialTable([0.06, 0.5, 0.1] + [0.085] * len(years), ctx.width)
-    t.header(["No", "Indikator Kinerja Program", ""] + years)
-    previous = None
-    for line in h["table_1_2"]:
-        measures = list(line["measures"])
-        group = line["group"] if line["group"] != previous else ""
-        previous = line["group"]
-        # one row per indicator (target, realisation, capaian stacked) so a page never separates them
-        t.row([group, para(line["indicator"]), bullets(measures)]
-              + [bullets([line["measures"][m].get(y, "") for m in measures], "cell_right") for y in years])
-    out.append(t.table())
-    out += [Spacer(0, 8), KeepTogether([Paragraph("Capaian Kinerja 2024 (Tabel 1.3)", STYLES["section"])])]
-    t = OfficialTable([0.3, 0.4, 0.1, 0.1, 0.1], ctx.width, number_cols=(2, 3, 4))
-    t.header(["Sasaran Kegiatan", "Indikator Kinerja Kegiatan", "Target", "Realisasi", "Capaian"])
-    for line in h["table_1_3"]:
-        t.row([para(line["objective"]), para(line["indicator"]), line.get("target", ""),
-               line.get("realisation", ""), line.get("achievement", "")])
-    out.append(t.table())
-    return out

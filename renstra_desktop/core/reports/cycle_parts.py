@@ -6,6 +6,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
 from ..schema import PLAN_YEARS
 from .base import fmt_percent, fmt_value
+from .keep import KeepWithSignature
 from .layout import STYLES, escape
 
 
@@ -22,7 +23,8 @@ def kept_with_signature(closing: str, area, story: list) -> list:
         tail.insert(0, item)
         if isinstance(item, (Table, KeepTogether)):
             break
-    return [KeepTogether([*tail, Spacer(0, 8), Paragraph(escape(closing), STYLES["body"]), Spacer(0, 6), area])]
+    # keep.KeepWithSignature: the rows that must go with the block move, not the whole table
+    return [KeepWithSignature([*tail, Spacer(0, 8), Paragraph(escape(closing), STYLES["body"])], area, gap=6)]
 
 
 def graded_cells(g: dict, measure: str | None) -> dict:

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as _canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table
 
 from ...paths import resource_path
 from ..numbers import format_date
@@ -33,14 +33,16 @@ PAPERS = {"a4": A4, "f4": F4}
 
 MINISTRY = ("KEMENTERIAN IMIGRASI DAN PEMASYARAKATAN", "REPUBLIK INDONESIA")
 OFFICE = "KANTOR WILAYAH DITJEN PEMASYARAKATAN NUSA TENGGARA BARAT"
-OFFICE_TZ = _dt.timezone(_dt.timedelta(hours=8), "WITA")   # Nusa Tenggara Barat
 TTE_FOOTER = ("Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik "
               "yang diterbitkan oleh BSrE")
 
-MARGIN_X = 14 * mm
-MARGIN_TOP = 14 * mm
-MARGIN_BOTTOM = 16 * mm
+# Margins about 2 cm (DOMAIN.md: 2-3 cm); the footer's lowest line stays >= 10 mm above the edge.
+MARGIN_X = 20 * mm
+MARGIN_TOP = 15 * mm                  # the running header's baseline
+MARGIN_BOTTOM = 22 * mm               # the frame ends here; footer lines below it
 HEADER_GAP = 7 * mm                   # running header above the frame on pages after the first
+FOOTER_Y = 15 * mm                    # baseline of "Halaman X dari Y"
+TTE_FOOTER_Y = 11 * mm                # baseline of the BSrE line (its descenders stay above 10 mm)
 
 INK = colors.black
 HEAD_FILL = colors.HexColor("#D9E2EF")
@@ -116,11 +118,25 @@ class BuildState:
     info: PageInfo
     page_count: int = 0
     no_header_pages: set = field(default_factory=set)        # cover, first pages (kop instead)
+    cover_pages: set = field(default_factory=set)            # not numbered, not counted
     section_pages: dict = field(default_factory=dict)        # key -> page number (1-based)
     page_refs: list = field(default_factory=list)            # (page, x, y, key, font size)
     spots: dict = field(default_factory=dict)                # role -> (page_index, x1, y1, x2, y2)
+    spot_fields: dict = field(default_factory=dict)          # role -> (field name, description, printed name)
+    boxes: dict = field(default_factory=dict)                # "signature_block", "paraf_table" -> box
     tte_marks: list = field(default_factory=list)            # (page_index, x, y)
     progress: object = None
+
+    @property
+    def numbered_pages(self) -> int:
+        """"Halaman X dari Y" counts the content pages: the cover is not numbered."""
+        return self.page_count - len(self.cover_pages)
+
+    def shown_page(self, number: int | None) -> int | None:
+        """The number printed for page ``number`` (1-based), None for the cover."""
+        if number is None or number in self.cover_pages:
+            return None
+        return number - sum(1 for p in self.cover_pages if p < number)
 
 
 class ReportCanvas(_canvas.Canvas):
@@ -142,41 +158,51 @@ class ReportCanvas(_canvas.Canvas):
     def save(self):
         state = self._state
         state.page_count = len(self._pages)
+        form = self.acroForm if state.spots else None     # one form for every page's fields
         refs: dict[int, list] = {}
         for ref in state.page_refs:
             refs.setdefault(ref[0], []).append(ref)
         for number, page in enumerate(self._pages, 1):
             self.__dict__.update(page)
-            self._decorate(number, state.page_count)
+            self._decorate(number)
             for _page, x, y, key, size in refs.get(number, ()):
                 self.setFont(FONT, size)
-                self.drawRightString(x, y, str(state.section_pages.get(key, "")))
+                self.drawRightString(x, y, str(state.shown_page(state.section_pages.get(key)) or ""))
+            for role, (index, *box) in state.spots.items():
+                if index == number - 1:
+                    field_name, description, printed = state.spot_fields.get(role) or _role_field(role)
+                    add_signature_field(self, form, field_name, box, description, printed)
             super().showPage()
         super().save()
 
-    def _decorate(self, number: int, total: int) -> None:
-        info = self._state.info
+    def _decorate(self, number: int) -> None:
+        state = self._state
+        info = state.info
         width, height = self._pagesize
         self.saveState()
         self.setFillColor(INK)
         self.setStrokeColor(GRID)
         self.setLineWidth(0.5)
-        footer_y = MARGIN_BOTTOM - 9 * mm
-        self.line(MARGIN_X, footer_y + 9, width - MARGIN_X, footer_y + 9)
+        self.line(MARGIN_X, FOOTER_Y + 9, width - MARGIN_X, FOOTER_Y + 9)
         self.setFont(FONT, 7.5)
-        self.drawString(MARGIN_X, footer_y,
+        self.drawString(MARGIN_X, FOOTER_Y,
                         f"Renstra Desktop · {info.title} · dibuat {format_date(info.generated)}"
                         f" · kode {info.short_code}")
-        self.setFont(FONT_BOLD, 8)
-        self.drawRightString(width - MARGIN_X, footer_y, f"Halaman {number} dari {total}")
+        shown = state.shown_page(number)
+        if shown is not None:
+            self.setFont(FONT_BOLD, 8)
+            self.drawRightString(width - MARGIN_X, FOOTER_Y, f"Halaman {shown} dari {state.numbered_pages}")
         if info.tte:
             self.setFont(FONT_ITALIC, 7)
-            self.drawCentredString(width / 2, footer_y - 9, TTE_FOOTER)
+            self.drawCentredString(width / 2, TTE_FOOTER_Y, TTE_FOOTER)
         if number not in self._state.no_header_pages:
             y = height - MARGIN_TOP + 2
             self.setFont(FONT, 7.5)
-            self.drawString(MARGIN_X, y, f"{info.title} · {info.unit_label} · {info.period_label}")
-            self.drawRightString(width - MARGIN_X, y, OFFICE)
+            left = f"{info.title} · {info.unit_label} · {info.period_label}"
+            self.drawString(MARGIN_X, y, left)
+            room = width - 2 * MARGIN_X - self.stringWidth(left, FONT, 7.5) - 12
+            if self.stringWidth(OFFICE, FONT, 7.5) <= room:      # a portrait page may have no room for it
+                self.drawRightString(width - MARGIN_X, y, OFFICE)
             self.line(MARGIN_X, y - 3, width - MARGIN_X, y - 3)
         self.restoreState()
 
@@ -214,8 +240,22 @@ class ReportDoc(BaseDocTemplate):
                 self.state.progress(self._done, self._total)
 
 
+class CoverPage(Flowable):
+    """Marks the page it lands on as the cover: no running header, no page number, not counted."""
+    zero_size = True
+
+    def wrap(self, *_args):
+        return 0, 0
+
+    def draw(self):
+        number = self.canv.getPageNumber()
+        self.canv._state.no_header_pages.add(number)
+        self.canv._state.cover_pages.add(number)
+
+
 class NoHeader(Flowable):
     """Marks the page it lands on as one without the running header (it carries the kop)."""
+    zero_size = True
 
     def wrap(self, *_args):
         return 0, 0
@@ -226,6 +266,7 @@ class NoHeader(Flowable):
 
 class SectionMark(Flowable):
     """Records the page a section starts on, for the contents page."""
+    zero_size = True
 
     def __init__(self, key: str):
         super().__init__()
@@ -267,6 +308,42 @@ class DoubleRule(Flowable):
         c.line(0, 4.5, self.width, 4.5)
         c.setLineWidth(0.5)
         c.line(0, 1.5, self.width, 1.5)
+
+
+def plain_table(rows, col_widths, style=()) -> Table:
+    """A layout table without grid (charts side by side, heat maps and their legend).  Its cells
+    name the shipped font: reportlab's default cell font, Helvetica, would be referenced unembedded."""
+    return Table(rows, colWidths=col_widths, hAlign="LEFT",
+                 style=[("FONT", (0, 0), (-1, -1), FONT, 8.5), *style])
+
+
+def _role_field(role_key: str) -> tuple[str, str, str]:
+    """A spot recorded without its field (a report drawing its own block): the role's own field."""
+    from ..signing.roles import ROLES
+
+    role = ROLES[role_key]
+    return role.field_name, f"Tanda tangan {role.label}", ""
+
+
+def add_signature_field(canv, form, field_name: str, box, description: str, printed_name: str) -> None:
+    """An empty signature field (the spot a signer's stamp goes) on the canvas's current page.
+
+    Written when the page is finally emitted (ReportCanvas.save), so /P names the right page.
+    ``printed_name`` is the name printed under the spot: signing compares the certificate with it.
+    """
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
+
+    x1, y1, x2, y2 = box
+    appearance = form.makeStream(round(x2 - x1, 2), round(y2 - y1, 2), "")   # empty until signed
+    field = PDFDictionary({
+        "FT": PDFName("Sig"), "T": PDFString(field_name), "TU": PDFString(description),
+        "Type": PDFName("Annot"), "Subtype": PDFName("Widget"), "F": 4,          # printable
+        "Rect": PDFArray([round(v, 2) for v in box]), "P": canv._doc.thisPageRef(),
+        "AP": PDFDictionary({"N": form.getRef(appearance)}),
+        "RenstraNama": PDFString(printed_name),
+    })
+    canv._addAnnotation(field)
+    form.fields.append(form.getRef(field))
 
 
 def kop(unit_name: str | None, address: str | None) -> list:

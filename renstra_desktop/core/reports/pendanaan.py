@@ -1,14 +1,18 @@
 """Matriks Kinerja dan Pendanaan (Lampiran I): SK/IKK, targets 2025-2029, allocations 2025-2029
-in juta rupiah, Total Alokasi, Pelaksana.  An allocation is printed on the row of the SK or IKK
-it is recorded against (Tabel 3.3); totals are computed exactly (queries.money_sum)."""
+in juta rupiah, Total Alokasi, Pelaksana; then the budget absorption (pagu, realisasi, % serapan)
+per line and year.  An allocation is printed on the row of the SK or IKK it is recorded against
+(Tabel 3.3); totals are computed exactly (queries.money_sum).  A line says whose money the figures
+are (queries.funding_scope), so the province's total is read right.  For the whole province a
+unit with no target and no funding line is left out, and the report says so once."""
 from __future__ import annotations
 
 from reportlab.platypus import Paragraph, Spacer
 
 from .. import queries
 from ..schema import PLAN_YEARS
-from .base import Context, fmt_money, fmt_value, program_label
-from .layout import STYLES
+from .base import Context, fmt_money, fmt_percent, program_label
+from .keep import KeepWithFirst
+from .layout import STYLES, escape
 from .tables import OfficialTable, para
 
 
@@ -16,18 +20,22 @@ def collect(conn, options) -> dict:
     unit = options.unit
     names = queries.unit_names(conn)
     targets: dict[tuple, dict] = {}
-    measures = {}
     for r in queries.indicator_rows(conn, unit, PLAN_YEARS[0]):
-        targets[(r["unit_code"], r["indicator_code"])] = r["targets"]
-        measures[r["indicator_code"]] = r["measure"]
+        if any(v is not None for v in r["targets"].values()):
+            targets[(r["unit_code"], r["indicator_code"])] = r["target_labels"]
     lines: dict[tuple, dict] = {(f["unit_code"], f["line_code"]): f for f in queries.funding_rows(conn, unit)}
     inds = queries.indicators(conn)
     activities = {r["code"]: r["activity"] for r in conn.execute("SELECT code, activity FROM program WHERE deleted = 0")}
     order = [u["code"] for u in queries.units(conn) if unit is None or u["code"] == unit]
-    sections = []
+    rank = {}                                   # SK 17, IKK 17.1, SK 19, IKK 19.1, ...: the matrix's order
+    for ind in inds:
+        rank.setdefault(ind["objective_code"], len(rank))
+        rank.setdefault(ind["code"], len(rank))
+    sections, left_out = [], []
     for code in order:
         has = any(k[0] == code for k in targets) or any(k[0] == code for k in lines)
         if not has and unit is None:
+            left_out.append(names.get(code, code))
             continue
         used: set = set()
         programs: list[dict] = []
@@ -38,38 +46,56 @@ def collect(conn, options) -> dict:
                         "activity": activities.get(ind["program_code"]) or "", "rows": []}
                 programs.append(prog)
             if not any(r["code"] == ind["objective_code"] for r in prog["rows"]):
-                prog["rows"].append(_row(ind["objective_code"], ind["objective_name"], None, None,
+                prog["rows"].append(_row(ind["objective_code"], ind["objective_name"], None,
                                          lines.get((code, ind["objective_code"]))))
                 used.add(ind["objective_code"])
             prog["rows"].append(_row(ind["code"], ind["name"], targets.get((code, ind["code"])),
-                                     measures.get(ind["code"], ind["measure"]), lines.get((code, ind["code"]))))
+                                     lines.get((code, ind["code"]))))
             used.add(ind["code"])
         extra = [f for (u, c), f in lines.items() if u == code and c not in used]
         if extra:
             programs.append({"code": "", "name": "Lainnya", "activity": "", "rows": [
-                _row(f["line_code"], f["line_name"], None, None, f) for f in extra]})
-        own = [f for (u, _c), f in lines.items() if u == code]
+                _row(f["line_code"], f["line_name"], None, f) for f in extra]})
+        own = sorted((f for (u, _c), f in lines.items() if u == code),
+                     key=lambda f: (rank.get(f["line_code"], len(rank)), f["line_code"]))
         sections.append({
             "unit": code, "unit_name": names.get(code, code), "programs": programs,
             "per_year": [fmt_money(queries.money_sum(f["allocation"].get(y) for f in own)) for y in PLAN_YEARS],
             "total": fmt_money(queries.money_sum(f["total_allocation"] for f in own)),
+            "absorption": _absorption(own),
         })
     every = list(lines.values())
     return {
-        "sections": sections,
+        "sections": sections, "left_out": left_out, "scope": queries.funding_scope(conn, unit),
         "per_year": [fmt_money(queries.money_sum(f["allocation"].get(y) for f in every)) for y in PLAN_YEARS],
         "total": fmt_money(queries.money_sum(f["total_allocation"] for f in every)),
     }
 
 
-def _row(code, name, targets, measure, line) -> dict:
+def _row(code, name, target_labels, line) -> dict:
     return {
         "code": code, "name": name,
-        "targets": [fmt_value(targets.get(y), measure) for y in PLAN_YEARS] if targets else [""] * len(PLAN_YEARS),
+        "targets": [target_labels[y] for y in PLAN_YEARS] if target_labels else [""] * len(PLAN_YEARS),
         "alloc": [fmt_money(line["allocation"].get(y)) for y in PLAN_YEARS] if line else [""] * len(PLAN_YEARS),
         "total": fmt_money(line["total_allocation"]) if line else "",
         "executing": (line["executing_unit"] or "") if line else "",
     }
+
+
+def _absorption(lines: list[dict]) -> list[dict]:
+    """Pagu, realisasi and % serapan per line and year, for the years with realised spending (the
+    allocations of the other years stand in the matrix above)."""
+    out = []
+    for f in lines:
+        years = [y for y in PLAN_YEARS if f["realised"].get(y) is not None]
+        if not years:
+            continue
+        out.append({"code": f["line_code"], "name": f["line_name"], "years": [
+            {"year": str(y), "allocation": fmt_money(f["allocation"].get(y)),
+             "realised": fmt_money(f["realised"].get(y)),
+             "absorption": fmt_percent(f["absorption"][y])}
+            for y in years]})
+    return out
 
 
 def story(data: dict, ctx: Context) -> list:
@@ -90,13 +116,34 @@ def story(data: dict, ctx: Context) -> list:
         for prog in sec["programs"]:
             t.group(program_label(prog), level=1)
             for r in prog["rows"]:
+                sk = r["code"].startswith("SK")
                 t.row([r["code"], para(r["name"]), *r["targets"], *r["alloc"], r["total"],
-                       para(r["executing"])], bold=r["code"].startswith("SK"))
+                       para(r["executing"])], bold=sk, heading=sk)
         if province:
             t.row(["", para(f"Jumlah {sec['unit_name']}", "cell_bold"), *[""] * n, *sec["per_year"],
                    sec["total"], ""], bold=True)
     label = "Jumlah seluruh satker" if province else "Jumlah"
     t.row(["", para(label, "cell_bold"), *[""] * n, *data["per_year"], data["total"], ""], bold=True)
-    return [*t.tables(), Spacer(0, 4),
-            Paragraph("Alokasi dalam juta rupiah; Total Alokasi dan Jumlah dihitung dari angka per tahun.",
-                      STYLES["small"])]
+    notes = ["Alokasi dalam juta rupiah; Total Alokasi dan Jumlah dihitung dari angka per tahun. " + data["scope"]]
+    if data["left_out"]:
+        notes.append(f"{len(data['left_out'])} satker tanpa target maupun alokasi tidak dicantumkan.")
+    out = [*t.tables(), Spacer(0, 4), *[Paragraph(escape(n_), STYLES["small"]) for n_ in notes]]
+    return out + _absorption_story(data, ctx, province)
+
+
+def _absorption_story(data, ctx, province) -> list:
+    heading = [Paragraph("Realisasi Anggaran (pagu, realisasi, % serapan)", STYLES["section"])]
+    rows = [(sec, line) for sec in data["sections"] for line in sec["absorption"]]
+    if not rows:
+        return [Spacer(0, 8), *heading, Paragraph("Belum ada realisasi anggaran yang dicatat.", STYLES["cell"])]
+    t = OfficialTable([0.09, 0.43, 0.08, 0.14, 0.14, 0.12], ctx.width, number_cols=(3, 4, 5), center_cols=(2,))
+    t.header(["SK / IKK", "Uraian", "Tahun", "Pagu (juta rupiah)", "Realisasi (juta rupiah)", "% Serapan"])
+    previous = None
+    for sec, line in rows:
+        if province and sec["unit"] != previous:
+            t.group(sec["unit_name"])
+            previous = sec["unit"]
+        for i, y in enumerate(line["years"]):
+            t.row([line["code"] if i == 0 else "", para(line["name"]) if i == 0 else "", y["year"],
+                   y["allocation"], y["realised"], y["absorption"]])
+    return [Spacer(0, 8), KeepWithFirst(heading, t.table())]

@@ -16,7 +16,7 @@ from .base import Context, fmt_money, fmt_value
 from .cycle_parts import year_of
 from .layout import STYLES, escape
 from .qr import draw_qr
-from .signature_block import QR_SIZE, SPOT_SIZE
+from .signature_area import QR_SIZE, SPOT_SIZE
 from .tables import OfficialTable, para
 
 PORTRAIT = True

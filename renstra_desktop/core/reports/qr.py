@@ -2,12 +2,15 @@
 
 Payload (one line, ``;``-separated ``key=value`` after a fixed prefix)::
 
-    RENSTRA-DESKTOP/1;unit=KANWIL;kind=pendanaan;period=2025-2029;opt=;at=2025-12-22T00:00:00Z;sha256=<64 hex>
+    RENSTRA-DESKTOP/2;unit=KANWIL;kind=pendanaan;period=2025-2029;opt=;at=2025-12-22T00:00:00Z;tz=WITA;sha256=<64 hex>;chk=<8 hex>
 
 ``unit`` is a unit code or ``SEMUA`` (the whole province), ``opt`` lists content options (``h``:
-history tables shown), ``at`` is the generated-at time (UTC), ``sha256`` the digest of the
-canonical figures the report shows (see :func:`digest`).  The same text is the PDF's
-``/Keywords`` entry, so a PDF can be checked without scanning its QR code.
+history tables shown), ``at`` is the generated-at time (UTC), ``tz`` the office zone the report's
+dates are in, ``sha256`` the digest of the canonical figures the report shows, its signatory
+included (see :func:`digest`), and ``chk`` the first 8 hex digits of the SHA-256 of everything
+before it: a damaged or mistyped code is refused as not a valid code instead of being compared.
+The same text is the PDF's ``/Keywords`` entry.  Version 1 codes (no signatory in the digest, no
+check digits) are recognised and refused with what to do.
 """
 from __future__ import annotations
 
@@ -19,9 +22,13 @@ from dataclasses import dataclass
 
 from ..errors import ValidationError
 
-PREFIX = "RENSTRA-DESKTOP/1"
+PREFIX = "RENSTRA-DESKTOP/2"
+OLD_PREFIXES = ("RENSTRA-DESKTOP/1",)
 ALL_UNITS = "SEMUA"
 _HEX = re.compile(r"^[0-9a-f]{64}$")
+_FIELDS = ("unit", "kind", "period", "opt", "at", "tz", "sha256", "chk")
+NOT_VALID = "Kode ini bukan kode laporan yang sah"
+RESCAN = "Pindai ulang kode QR pada laporan, atau berikan berkas PDF-nya."
 
 
 def canonical(data) -> bytes:
@@ -33,19 +40,25 @@ def digest(data) -> str:
     return hashlib.sha256(canonical(data)).hexdigest()
 
 
+def _check_digits(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:8]
+
+
 @dataclass(frozen=True)
 class Payload:
     unit: str | None
     kind: str
     period: str
     options: str
-    generated_at: str
+    generated_at: str          # UTC, 2025-12-22T00:00:00Z
+    time_zone: str             # WIB, WITA or WIT
     sha256: str
 
     def text(self) -> str:
-        return ";".join([PREFIX, f"unit={self.unit or ALL_UNITS}", f"kind={self.kind}",
+        body = ";".join([PREFIX, f"unit={self.unit or ALL_UNITS}", f"kind={self.kind}",
                          f"period={self.period}", f"opt={self.options}", f"at={self.generated_at}",
-                         f"sha256={self.sha256}"])
+                         f"tz={self.time_zone}", f"sha256={self.sha256}"])
+        return f"{body};chk={_check_digits(body)}"
 
     @property
     def short_code(self) -> str:
@@ -53,27 +66,31 @@ class Payload:
 
 
 def parse_payload(text: str) -> Payload:
-    """Read a payload scanned from a QR code or taken from a PDF; ValidationError if it is not one."""
+    """Read a payload scanned from a QR code or taken from a PDF; ValidationError ("bukan kode
+    laporan yang sah") when it is not one, is damaged, or comes from an older version."""
     raw = (text or "").strip()
     parts = raw.split(";")
-    if not parts or parts[0] != PREFIX:
+    if parts[0] in OLD_PREFIXES:
         raise ValidationError(
-            "Kode ini bukan kode laporan Renstra Desktop (harus diawali “RENSTRA-DESKTOP/1;”). "
-            "Pindai ulang kode QR pada laporan atau berikan berkas PDF-nya.")
+            f"Kode ini dibuat oleh Renstra Desktop versi lama ({parts[0]}): sidiknya belum mencakup penanda "
+            "tangan, jadi laporan itu tidak dapat diperiksa lagi. Buat ulang laporannya dengan versi ini.")
+    if parts[0] != PREFIX:
+        raise ValidationError(f"{NOT_VALID}: tidak diawali “{PREFIX};”. {RESCAN}")
+    body, sep, check = raw.rpartition(";chk=")
+    if not sep or _check_digits(body) != check:
+        raise ValidationError(f"{NOT_VALID}: isinya rusak atau salah salin (angka pemeriksa tidak cocok). {RESCAN}")
     fields = {}
     for part in parts[1:]:
         key, sep, value = part.partition("=")
-        if not sep:
-            raise ValidationError(f"Bagian “{part}” pada kode laporan rusak. Pindai ulang kode QR-nya.")
+        if not sep or key not in _FIELDS or key in fields:
+            raise ValidationError(f"{NOT_VALID}: bagian “{part[:40]}” tidak dikenal. {RESCAN}")
         fields[key] = value
-    missing = [k for k in ("unit", "kind", "period", "opt", "at", "sha256") if k not in fields]
-    if missing:
-        raise ValidationError(f"Kode laporan tidak lengkap (tidak ada: {', '.join(missing)}). "
-                              "Pindai ulang kode QR-nya.")
-    if not _HEX.match(fields["sha256"]):
-        raise ValidationError("Sidik (sha256) pada kode laporan rusak. Pindai ulang kode QR-nya.")
+    missing = [k for k in _FIELDS if k not in fields]
+    if missing or not _HEX.match(fields["sha256"]):
+        raise ValidationError(f"{NOT_VALID}: tidak lengkap. {RESCAN}")
     unit = None if fields["unit"] == ALL_UNITS else fields["unit"]
-    return Payload(unit, fields["kind"], fields["period"], fields["opt"], fields["at"], fields["sha256"])
+    return Payload(unit, fields["kind"], fields["period"], fields["opt"], fields["at"], fields["tz"],
+                   fields["sha256"])
 
 
 def qr_modules(text: str) -> list[list[bool]]:

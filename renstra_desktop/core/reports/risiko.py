@@ -1,19 +1,20 @@
 """Register Risiko in the layout of Lampiran II: No, Indikasi Risiko, Indikasi Perlakuan Risiko,
 Indikasi Penanggung Jawab Risiko, Indikator Keberhasilan, grouped by unit, programme and area;
+a risk's cause (penyebab) and existing control (pengendalian yang ada) under the risk, when filled;
 an "Analisis" column (kemungkinan, dampak, besaran, level) when any risk has them; a 5 x 5 heat
 map.  A penanggung jawab equal to the one above is printed "s.d.a." (the document merges those
 cells; a merged cell cannot split across pages)."""
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from .. import queries
 from ..schema import RISK_AREAS
 from ..settings import load_settings
 from .base import Context
 from .charts import heat_map
-from .layout import STYLES
-from .tables import OfficialTable, bullets, para
+from .layout import STYLES, escape, plain_table
+from .tables import CellParagraph, OfficialTable, bullets, para
 
 PROGRAM_NAMES = {"PPH": "Program Penegakan dan Pelayanan Hukum", "DUKMAN": "Program Dukungan Manajemen"}
 SAME_AS_ABOVE = "s.d.a."
@@ -51,7 +52,8 @@ def collect(conn, options) -> dict:
             area = {"no": str(len(prog["areas"]) + 1), "name": r["area"], "risks": []}
             prog["areas"].append(area)
         area["risks"].append({
-            "risk": r["risk"], "treatments": list(r["treatments"]), "responsible": r["responsible"] or "",
+            "risk": r["risk"], "cause": (r["cause"] or "").strip(), "control": (r["current_control"] or "").strip(),
+            "treatments": list(r["treatments"]), "responsible": r["responsible"] or "",
             "success": list(r["success_indicators"]), "inherent": _analysis(r, "inherent"),
             "residual": _analysis(r, "residual"), "rtp": bool(r["needs_action_plan"]),
         })
@@ -82,13 +84,13 @@ def story(data: dict, ctx: Context) -> list:
         for prog in unit["programs"]:
             t.group(prog["name"], level=1)
             for area in prog["areas"]:
-                t.row([area["no"], para(area["name"], "cell_bold")] + [""] * (ncols - 2))
+                t.row([area["no"], para(area["name"], "cell_bold")] + [""] * (ncols - 2), heading=True)
                 previous = None
                 for x in area["risks"]:
                     owner = x["responsible"]
                     shown = SAME_AS_ABOVE if owner and owner == previous else owner
                     previous = owner
-                    cells = ["", para(x["risk"]), bullets(x["treatments"], mark="•"), para(shown),
+                    cells = ["", _risk_cell(x), bullets(x["treatments"], mark="•"), para(shown),
                              bullets(x["success"], mark="•")]
                     if analysed:
                         lines = []
@@ -100,8 +102,7 @@ def story(data: dict, ctx: Context) -> list:
                             lines.append("Perlu RTP")
                         cells.append(bullets(lines, "small"))
                     t.row(cells)
-    out = [*t.tables(), Spacer(0, 10), CondPageBreak(215),
-           Paragraph("Peta Risiko (matriks 5 × 5)", STYLES["section"])]
+    out = [*t.tables(), Spacer(0, 10)]
     counts_in = {tuple(int(v) for v in k.split(",")): n for k, n in data["inherent_counts"].items()}
     counts_re = {tuple(int(v) for v in k.split(",")): n for k, n in data["residual_counts"].items()}
     maps = [heat_map(data["matrix"], data["levels"], counts_in, "Risiko inheren", 170),
@@ -112,9 +113,20 @@ def story(data: dict, ctx: Context) -> list:
         f"Risiko dengan besaran di atas selera risiko ({data['appetite']}) memerlukan RTP."
         + ("" if data["analysed"] else " Belum ada risiko yang dinilai kemungkinan dan dampaknya."),
         STYLES["cell"])
-    out.append(Table([[maps[0], maps[1], legend]], colWidths=[200, 200, ctx.width - 400], hAlign="LEFT",
-                     style=[("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    out.append(KeepTogether([Paragraph("Peta Risiko (matriks 5 × 5)", STYLES["section"]),
+                             plain_table([[maps[0], maps[1], legend]], [200, 200, ctx.width - 400],
+                                         [("VALIGN", (0, 0), (-1, -1), "MIDDLE")])]))
     return out
+
+
+def _risk_cell(x) -> CellParagraph:
+    """The risk, then its cause and existing control (when filled) labelled in italics."""
+    parts = [escape(x["risk"])]
+    if x["cause"]:
+        parts.append(f"<i>Penyebab:</i> {escape(x['cause'])}")
+    if x["control"]:
+        parts.append(f"<i>Pengendalian yang ada:</i> {escape(x['control'])}")
+    return CellParagraph("<br/>".join(parts), STYLES["cell"])
 
 
 def _levels_text(levels) -> str:

@@ -1,12 +1,5 @@
 """The signature block of a unit's reports: stored settings (table ``report_signatory``,
-db/0003_reports.sql) and the flowable that prints it.
-
-The flowable records where a signature goes (``BuildState.spots``: role -> (page_index, x1, y1,
-x2, y2) in PDF points, origin bottom-left), the box :func:`core.signing.sign.sign_pdf` takes as
-``field_box``: ``kepala`` is the space between the jabatan and the name, ``konseptor`` the box on
-the left (above the paraf table when there is one).  With the TTE option the BSrE placeholder
-character is printed in the middle of the ``kepala`` box.
-"""
+db/0003_reports.sql).  :mod:`.signature_area` prints it."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -15,18 +8,11 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
-
 from ..audit import write_audit
 from ..errors import ValidationError
 from ..numbers import MONTHS, format_date, format_nip, parse_nip
-from .layout import FONT, FONT_BOLD, GRID, HEAD_FILL, STYLES, escape
-from .qr import draw_qr
 
-TTE_PLACEHOLDER = "^"
-SPOT_SIZE = (220.0, 72.0)          # room for the signing stamp's five lines at 10 pt (leading 12)
 PARAF_ROLES = ("Konseptor", "Pemeriksa")
-QR_SIZE = 74.0
 
 
 @dataclass
@@ -148,92 +134,3 @@ def save_signatory(store, sig: Signatory, actor: str) -> Signatory:
                 write_audit(store.conn, actor=actor, unit_code=store.unit_code, table="report_signatory",
                             row_id=sig.unit_code, action="update", field=key, old=before.get(key), new=value)
     return sig
-
-
-# -- the printed block -------------------------------------------------------------------------
-class SignatureArea(Flowable):
-    """Paraf table and konseptor spot (left), QR code (middle), signature block (right); kept whole."""
-
-    def __init__(self, sig: Signatory, report_date: _dt.date, payload_text: str, short_code: str,
-                 tte: bool):
-        super().__init__()
-        self.sig, self.report_date, self.tte = sig, report_date, tte
-        self.payload_text, self.short_code = payload_text, short_code
-
-    def _right_parts(self, width):
-        s = STYLES["sign"]
-        top = [Paragraph(escape(self.sig.place_date(self.report_date)), s)]
-        if self.sig.on_behalf:
-            top.append(Paragraph(f"a.n. {escape(self.sig.on_behalf)},", s))
-        top.append(Paragraph(escape(self.sig.jabatan or "Kepala"), s))
-        name = escape(self.sig.name) if self.sig.name else "(" + "." * 48 + ")"
-        nip = f"NIP {format_nip(self.sig.nip)}" if self.sig.nip else "NIP " + "." * 40
-        bottom = [Paragraph(f"<u>{name}</u>" if self.sig.name else name, STYLES["sign_name"]),
-                  Paragraph(escape(nip), s)]
-        return top, bottom
-
-    def _paraf_table(self):
-        rows = [["No", "Pemroses", "Nama", "Jabatan", "Paraf"]]
-        for i, p in enumerate(self.sig.paraf, 1):
-            rows.append([str(i), p["role"], Paragraph(escape(p["name"]), STYLES["small"]),
-                         Paragraph(escape(p["jabatan"]), STYLES["small"]), ""])
-        table = Table(rows, colWidths=[20, 62, 110, 120, 56], rowHeights=[13] + [19] * (len(rows) - 1))
-        table.setStyle(TableStyle([
-            ("FONT", (0, 0), (-1, 0), FONT_BOLD, 7), ("FONT", (0, 1), (-1, -1), FONT, 7),
-            ("GRID", (0, 0), (-1, -1), 0.5, GRID), ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (0, -1), "CENTER"),
-            ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-        ]))
-        return table
-
-    def wrap(self, avail_width, avail_height):
-        self.width = avail_width
-        self.right_w = min(290.0, avail_width * 0.36)
-        top, bottom = self._right_parts(self.right_w)
-        self._top = [(p, p.wrap(self.right_w, 1000)[1]) for p in top]
-        self._bottom = [(p, p.wrap(self.right_w, 1000)[1]) for p in bottom]
-        self.top_h = sum(h for _p, h in self._top) + 4
-        self.bottom_h = sum(h for _p, h in self._bottom)
-        self.paraf = self._paraf_table() if self.sig.paraf_enabled else None
-        self.paraf_h = self.paraf.wrap(avail_width, 1000)[1] if self.paraf else 0
-        below = max(self.bottom_h, 8 + self.paraf_h if self.paraf else 0)   # under the two boxes
-        self.height = 6 + max(self.top_h + SPOT_SIZE[1] + below, QR_SIZE + 24)
-        return self.width, self.height
-
-    def draw(self):
-        c = self.canv
-        state = c._state
-        page_index = c.getPageNumber() - 1
-        x0 = self.width - self.right_w
-        y = self.height
-        for p, h in self._top:
-            y -= h
-            p.drawOn(c, x0, y)
-        spot_top = y - 4
-        spot_bottom = spot_top - SPOT_SIZE[1]
-        y = spot_bottom
-        for p, h in self._bottom:
-            y -= h
-            p.drawOn(c, x0, y)
-        self._record(state, "kepala", page_index, x0, spot_bottom)
-        if self.tte:
-            c.setFont(FONT, 10)
-            cx, cy = x0 + SPOT_SIZE[0] / 2, spot_bottom + SPOT_SIZE[1] / 2 - 3
-            c.drawCentredString(cx, cy, TTE_PLACEHOLDER)
-            state.tte_marks.append((page_index, *c.absolutePosition(cx, cy)))
-        # konseptor box on the left at the height of the kepala box; paraf table under it
-        self._record(state, "konseptor", page_index, 0, spot_bottom)
-        if self.paraf is not None:
-            self.paraf.drawOn(c, 0, spot_bottom - 8 - self.paraf_h)
-        left = max(SPOT_SIZE[0], self.paraf._width if self.paraf is not None else 0)
-        qx = left + (x0 - left - QR_SIZE) / 2
-        qy = self.height - QR_SIZE - 4
-        draw_qr(c, self.payload_text, qx, qy, QR_SIZE)
-        c.setFont(FONT, 6.5)
-        c.drawCentredString(qx + QR_SIZE / 2, qy - 7, "Pindai untuk memeriksa")
-        c.drawCentredString(qx + QR_SIZE / 2, qy - 15, f"kode {self.short_code}")
-
-    def _record(self, state, role, page_index, x, y):
-        x1, y1 = self.canv.absolutePosition(x, y)
-        state.spots[role] = (page_index, round(x1, 2), round(y1, 2),
-                             round(x1 + SPOT_SIZE[0], 2), round(y1 + SPOT_SIZE[1], 2))

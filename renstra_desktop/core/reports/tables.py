@@ -87,21 +87,33 @@ class OfficialTable:
         return self
 
     def group(self, text: str, *, level: int = 0) -> "OfficialTable":
-        """A row across the whole width naming a unit (level 0), programme or area (level 1)."""
+        """A row across the whole width naming a unit (level 0), programme or area (level 1);
+        kept on the page of the row that follows it."""
         r = len(self.rows)
         if level == 0:
             self.sections.append(r)
         self.rows.append([para(text, "cell_bold")] + [""] * (self.ncols - 1))
-        self.style += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_FILL if level else HEAD_FILL)]
+        self.style += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_FILL if level else HEAD_FILL),
+                       ("NOSPLIT", (0, r), (-1, r + 1))]
         return self
 
-    def row(self, cells: list, *, bold: bool = False) -> "OfficialTable":
+    def row(self, cells: list, *, bold: bool = False, heading: bool = False) -> "OfficialTable":
+        """A body row; ``heading`` (an SK or area row) keeps it with the row that follows."""
         if len(cells) != self.ncols:
             raise ValueError(f"row has {len(cells)} cells, table has {self.ncols}")
         r = len(self.rows)
         self.rows.append(cells)
         if bold:
             self.style.append(("FONT", (0, r), (-1, r), FONT_BOLD, 8.5))
+        if heading:
+            self.style.append(("NOSPLIT", (0, r), (-1, r + 1)))
+        return self
+
+    def note(self, text: str) -> "OfficialTable":
+        """A row across the whole width in small print (what was left out, and why)."""
+        r = len(self.rows)
+        self.rows.append([para(text, "small")] + [""] * (self.ncols - 1))
+        self.style.append(("SPAN", (0, r), (-1, r)))
         return self
 
     def tables(self) -> list[Table]:
@@ -128,6 +140,7 @@ class OfficialTable:
         rows = [self.rows[r] for r in keep]
         t = Table(rows, colWidths=self.widths, repeatRows=h, splitByRow=1,
                   splitInRow=int(SPLIT_IN_ROW.get()), hAlign="LEFT")
+        t._body_table = True          # build.py keeps the signature block with the last of these
         cmds = [
             ("FONT", (0, 0), (-1, -1), FONT, 8.5),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
@@ -141,7 +154,10 @@ class OfficialTable:
             cmds.append(("ALIGN", (c, h), (c, -1), "RIGHT"))
         for c in self.center_cols:
             cmds.append(("ALIGN", (c, h), (c, -1), "CENTER"))
-        t.setStyle(TableStyle(cmds + [c for c in map(lambda c: _remap(c, new_index), self.style) if c]))
+        style = self.style
+        if SPLIT_IN_ROW.get():      # a row taller than a page must split inside; keeping rows together cannot hold
+            style = [c for c in style if c[0] != "NOSPLIT"]
+        t.setStyle(TableStyle(cmds + [c for c in map(lambda c: _remap(c, new_index), style) if c]))
         return t
 
 
@@ -157,4 +173,6 @@ def _remap(command: tuple, new_index: dict[int, int]):
             rows.append((col, new_index[row]))
         else:
             return None
+    if name == "NOSPLIT" and rows[1][1] != rows[0][1] + 1:
+        return None                 # the row it keeps with is in another sub-table
     return (name, rows[0], rows[1], *rest)

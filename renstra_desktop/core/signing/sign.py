@@ -1,45 +1,44 @@
-"""Sign a PDF as konseptor or kepala, and mark where each role will sign.
+"""Sign a report PDF as konseptor or kepala, in the spot the report prepared for the role.
 
-Where the stamp goes, first match wins:
-1. an empty signature field of the role's name already in the PDF (the signature-spot marker,
-   see :func:`add_signature_spots`);
-2. ``field_box=(page_index, x1, y1, x2, y2)``: PDF points, origin bottom-left, page index from 0
-   (negative counts from the end);
-3. a default box at the bottom of the last page: konseptor left, kepala right.
+Every report carries an empty signature field per role (core/signing/roles.py); the stamp goes
+there.  ``field_box=(page_index, x1, y1, x2, y2)`` (PDF points, origin bottom-left, page index
+from 0, negative from the end) places it in a PDF without a prepared spot; a PDF with neither is
+refused (no stamp lands in a corner under the NIP).
+
+Refused, with nothing written: a role signing twice, the konseptor after the kepala, the kepala
+before the konseptor's paraf when the report has a paraf table, and one certificate signing as
+both roles.  A certificate whose name differs from the name printed for the spot is signed with a
+warning (``SignResult.warnings``).  The stamp shows the signing time in the office zone: the
+report's own (its code's ``tz``), else ``zone``, else WITA.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from io import BytesIO
 
+from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 
+from .. import localtime
 from ..errors import SigningError
 from .credentials import common_name, load_credentials, title
 from .files import open_reader, read_pdf, write_atomically
+from .roles import PARAF_FIELD, ROLES, Role
 from .stamp import stamp_style, stamp_text
 
+_ZONE_IN_CODE = re.compile(r";tz=(WIB|WITA|WIT);")
 
-@dataclass(frozen=True)
-class Role:
-    """Who signs: the role's key, its signature field, the stamp's heading, its name in messages."""
-    key: str
+
+@dataclass
+class SignResult:
+    """What signing did: the field filled, and warnings to show the signer (none: all as expected)."""
     field_name: str
-    heading: str
-    label: str
-
-
-ROLES = {
-    "konseptor": Role("konseptor", "Sig_Konseptor", "Disiapkan oleh:", "Konseptor"),
-    "kepala": Role("kepala", "Sig_Kepala", "Disetujui oleh:", "Kepala"),
-}
-
-DEFAULT_BOX_SIZE = (220.0, 80.0)  # points; room for 5 lines at 10 pt
-DEFAULT_MARGIN = 42.0
+    warnings: list = field(default_factory=list)
 
 
 # --- placement -----------------------------------------------------------------------------
@@ -56,15 +55,8 @@ def _media_box(reader: PdfFileReader, page_index: int) -> tuple[float, float, fl
     return tuple(float(v) for v in node.get("/MediaBox", (0, 0, 595.28, 841.89)))
 
 
-def _resolve_box(reader: PdfFileReader, role: Role, field_box) -> tuple[int, tuple]:
+def _resolve_box(reader: PdfFileReader, field_box) -> tuple[int, tuple]:
     pages = _page_count(reader)
-    if field_box is None:
-        page = pages - 1
-        left, bottom, right, _top = _media_box(reader, page)
-        width, height = DEFAULT_BOX_SIZE
-        x1 = left + DEFAULT_MARGIN if role.key == "konseptor" else right - DEFAULT_MARGIN - width
-        y1 = bottom + DEFAULT_MARGIN
-        return page, (x1, y1, x1 + width, y1 + height)
     page, x1, y1, x2, y2 = field_box
     if not -pages <= page < pages:
         raise SigningError(
@@ -80,22 +72,95 @@ def _resolve_box(reader: PdfFileReader, role: Role, field_box) -> tuple[int, tup
     return page, (x1, y1, x2, y2)
 
 
-def _signed_fields(reader: PdfFileReader) -> dict[str, bool]:
-    """Signature field name -> whether it already holds a signature."""
-    return {name: value is not None for name, value, _ref in fields.enumerate_sig_fields(reader)}
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    signed: bool
+    obj: object          # the field dictionary (merged with its widget in our reports)
+
+    @property
+    def rect(self) -> tuple[float, float, float, float] | None:
+        widget = self.obj if "/Rect" in self.obj else self.obj.get("/Kids", [{}])[0].get_object()
+        rect = widget.get("/Rect")
+        return tuple(float(v) for v in rect) if rect else None
+
+    @property
+    def printed_name(self) -> str:
+        return str(self.obj.get("/RenstraNama", "") or "")
 
 
-def _check_order(existing: dict[str, bool], role: Role) -> None:
-    if existing.get(role.field_name):
+def _sig_fields(reader: PdfFileReader) -> dict[str, _Field]:
+    return {name: _Field(name, value is not None, ref.get_object())
+            for name, value, ref in fields.enumerate_sig_fields(reader)}
+
+
+def _role_field(existing: dict[str, _Field], role: Role) -> _Field | None:
+    for name in role.field_names:
+        if name in existing:
+            return existing[name]
+    return None
+
+
+def _check_order(existing: dict[str, _Field], role: Role) -> None:
+    mine = _role_field(existing, role)
+    if mine is not None and mine.signed:
         raise SigningError(
             f"Dokumen ini sudah ditandatangani sebagai {role.label}."
             " Satu peran hanya menandatangani sekali; gunakan berkas aslinya bila perlu mengulang."
         )
-    if role.key == "konseptor" and existing.get(ROLES["kepala"].field_name):
+    kepala = _role_field(existing, ROLES["kepala"])
+    if role.key == "konseptor" and kepala is not None and kepala.signed:
         raise SigningError(
             "Dokumen ini sudah disetujui Kepala, jadi Konseptor tidak dapat menandatangani lagi."
             " Konseptor menandatangani lebih dulu, baru Kepala."
         )
+    paraf = existing.get(PARAF_FIELD)
+    if role.key == "kepala" and paraf is not None and not paraf.signed:
+        raise SigningError(
+            "Laporan ini memiliki tabel paraf, dan Konseptor belum memarafnya."
+            " Minta Konseptor menandatangani (paraf) lebih dulu, baru Kepala."
+        )
+
+
+def _check_other_certificate(reader: PdfFileReader, role: Role, cert, path) -> None:
+    """One person may not sign as both roles: refuse the certificate of the other role's signature."""
+    mine = cert.public_bytes(serialization.Encoding.DER)
+    try:
+        signed = [(e.field_name, e.signer_cert.dump()) for e in reader.embedded_regular_signatures]
+    except Exception as exc:  # an unreadable earlier signature
+        raise SigningError(
+            f"Tanda tangan yang sudah ada di PDF {path} tidak dapat dibaca. Gunakan berkas asli laporan."
+        ) from exc
+    for field_name, der in signed:
+        other = next((r for r in ROLES.values() if field_name in r.field_names), None)
+        if other is None or other.key == role.key:
+            continue
+        if der == mine:
+            raise SigningError(
+                f"Sertifikat {common_name(cert)} sudah dipakai untuk tanda tangan {other.label} pada dokumen ini."
+                f" {role.label} menandatangani dengan sertifikatnya sendiri."
+            )
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Names compared without case, accents, punctuation and the academic titles after a comma."""
+    def norm(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text.split(",")[0]).encode("ascii", "ignore").decode()
+        return " ".join(re.sub(r"[^a-z0-9 ]", " ", text.lower()).split())
+    return norm(a) == norm(b)
+
+
+def _office_zone(reader: PdfFileReader, zone):
+    """``zone``, else the zone of the report's code (``tz=`` in /Keywords), else the default (WITA)."""
+    if zone is not None:
+        return zone
+    try:
+        info = reader.trailer_view.get("/Info")
+        keywords = str(info.get_object().get("/Keywords", "")) if info is not None else ""
+    except Exception:  # no readable document information: the default zone
+        keywords = ""
+    found = _ZONE_IN_CODE.search(keywords + ";")
+    return localtime.office_zone(found.group(1) if found else None)
 
 
 # --- signing -------------------------------------------------------------------------------
@@ -125,40 +190,54 @@ def _role(role: str) -> Role:
 
 def sign_pdf(in_path, out_path, p12_path, password: bytes, role: str, *, field_box=None,
              signer_name: str | None = None, jabatan: str | None = None,
-             now: datetime | None = None) -> None:
+             now: datetime | None = None, zone=None) -> SignResult:
     """Sign ``in_path`` as ``role`` into ``out_path`` (may be the same file).
 
     ``signer_name`` defaults to the certificate's common name, ``jabatan`` to its title
-    attribute; ``now`` (default: the computer's clock) is both the signing time and the moment
-    the certificate must be valid. Raises :class:`SigningError` and writes nothing on refusal.
+    attribute; ``now`` (default: the clock) is both the signing time and the moment the
+    certificate must be valid; ``zone`` the office zone shown (default: the report's).  Raises
+    :class:`SigningError` and writes nothing on refusal.
     """
     spec = _role(role)
-    if now is None or now.tzinfo is None:
-        now = (now or datetime.now()).astimezone()  # naive means the computer's local time
     pdf_bytes = read_pdf(in_path)
     reader = open_reader(pdf_bytes, in_path)
+    office = _office_zone(reader, zone)
+    now = localtime.to_local(now or datetime.now(timezone.utc), office)
     credentials = load_credentials(p12_path, password, now)
-    existing = _signed_fields(reader)
+    existing = _sig_fields(reader)
     _check_order(existing, spec)
+    _check_other_certificate(reader, spec, credentials.cert, in_path)
 
-    if spec.field_name in existing:  # an empty spot prepared in the PDF
-        new_field = None
-        width = _existing_field_width(reader, spec.field_name)
-    else:
-        page, box = _resolve_box(reader, spec, field_box)
-        new_field = fields.SigFieldSpec(spec.field_name, on_page=page, box=box)
-        width = box[2] - box[0]
+    prepared = _role_field(existing, spec)
     name = signer_name or common_name(credentials.cert)
-    text = stamp_text(spec.heading, name, jabatan if jabatan is not None else title(credentials.cert),
-                      now, width)
+    warnings = []
+    if prepared is not None:
+        new_field, field_name, rect = None, prepared.name, prepared.rect
+        if prepared.printed_name and not _same_name(prepared.printed_name, name):
+            warnings.append(f"Nama pada sertifikat ({name}) berbeda dengan nama yang tercetak untuk {spec.label}"
+                            f" ({prepared.printed_name}). Periksa bahwa penanda tangannya benar.")
+    elif field_box is not None:
+        page, rect = _resolve_box(reader, field_box)
+        field_name = spec.field_name
+        new_field = fields.SigFieldSpec(field_name, on_page=page, box=rect)
+    else:
+        raise SigningError(
+            f"PDF {in_path} tidak memiliki tempat tanda tangan {spec.label}. Buat ulang laporannya dengan"
+            " Renstra Desktop (setiap laporan kini menyiapkan tempat tanda tangan), lalu tandatangani."
+        )
+    rect = rect or (0, 0, 220, 72)
+    paraf = field_name == PARAF_FIELD
+    text, size = stamp_text("Paraf:" if paraf else spec.heading, name,
+                            jabatan if jabatan is not None else title(credentials.cert), now,
+                            (abs(rect[2] - rect[0]), abs(rect[3] - rect[1])), office, compact=paraf)
     meta = signers.PdfSignatureMetadata(
-        field_name=spec.field_name,
+        field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         name=name,
         reason=f"{spec.heading.rstrip(':')} {spec.label}",
     )
-    pdf_signer = _TimedPdfSigner(meta, credentials.signer, stamp_style=stamp_style(),
+    pdf_signer = _TimedPdfSigner(meta, credentials.signer, stamp_style=stamp_style(size),
                                  new_field_spec=new_field, signing_time=now)
     output = BytesIO()
     try:
@@ -170,36 +249,4 @@ def sign_pdf(in_path, out_path, p12_path, password: bytes, role: str, *, field_b
             " Ekspor ulang dokumennya dari Renstra Desktop lalu coba lagi."
         ) from exc
     write_atomically(out_path, output.getvalue())
-
-
-def _existing_field_width(reader: PdfFileReader, field_name: str) -> float:
-    for _name, _value, ref in fields.enumerate_sig_fields(reader, with_name=field_name):
-        field = ref.get_object()
-        widget = field if "/Rect" in field else field.get("/Kids", [{}])[0].get_object()
-        rect = widget.get("/Rect")
-        if rect:
-            return abs(float(rect[2]) - float(rect[0]))
-    return DEFAULT_BOX_SIZE[0]
-
-
-def add_signature_spots(in_path, out_path, spots: Mapping[str, tuple]) -> None:
-    """Mark where each role will sign: ``{"kepala": (page_index, x1, y1, x2, y2), ...}``.
-
-    Adds empty signature fields (the marker :func:`sign_pdf` looks for) as an incremental update.
-    Call it on an unsigned export, before anyone signs.
-    """
-    pdf_bytes = read_pdf(in_path)
-    reader = open_reader(pdf_bytes, in_path)
-    existing = _signed_fields(reader)
-    writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
-    for role_key, field_box in spots.items():
-        spec = _role(role_key)
-        if spec.field_name in existing:
-            raise SigningError(f"Tempat tanda tangan {spec.label} sudah ada di PDF ini.")
-        page, box = _resolve_box(reader, spec, field_box)
-        fields.append_signature_field(
-            writer, fields.SigFieldSpec(spec.field_name, on_page=page, box=box)
-        )
-    output = BytesIO()
-    writer.write(output)
-    write_atomically(out_path, output.getvalue())
+    return SignResult(field_name, warnings)

@@ -1,12 +1,13 @@
-"""The visible signature stamp: heading, name, jabatan and signing time in Indonesian
-(``22 Desember 2025 10:15 WITA``; WIB/WITA/WIT from the time's UTC offset, UTC otherwise), drawn
-with the shipped Liberation Sans and wrapped to the box."""
+"""The visible signature stamp: heading, name, jabatan, the signing time in the office's zone
+("29 November 2026 pukul 23.18 WITA", core/localtime.py) and the honest label of a local signature
+("tidak tersertifikasi", PP 71/2019 pasal 60), drawn with the shipped Liberation Sans, wrapped to the
+box and sized to fit it (a paraf cell gets a small stamp)."""
 from __future__ import annotations
 
 import functools
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from io import BytesIO
 
 from fontTools.ttLib import TTFont
@@ -16,26 +17,31 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStampStyle
 
 from ...paths import resource_path
+from .. import localtime
 
-FONT_SIZE = 10
+FONT_SIZE = 10                 # the largest stamp text; smaller when the box asks for it
+MIN_FONT_SIZE = 5              # whole points: pyHanko's box layout computes with fractions
 STAMP_MARGIN = 6
-
-_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember")
-_ZONES = {7.0: "WIB", 8.0: "WITA", 9.0: "WIT"}
+NOT_CERTIFIED = "TTE tidak tersertifikasi"      # a local PKCS#12, not a recognised PSrE (DOMAIN.md)
 
 # fontTools warns on stderr about every table it drops while subsetting the stamp font.
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
 
-def format_signing_time(moment: datetime) -> str:
-    """``22 Desember 2025 10:15 WITA``; offsets other than WIB/WITA/WIT are shown in UTC."""
+def zone_of_moment(moment: datetime):
+    """The Indonesian zone a signing time was written in (its UTC offset), else the default zone."""
     if moment.tzinfo is None:
-        moment = moment.astimezone()
-    zone = _ZONES.get(moment.utcoffset() / timedelta(hours=1))
-    if zone is None:
-        moment, zone = moment.astimezone(timezone.utc), "UTC"
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year} {moment:%H:%M} {zone}"
+        return localtime.office_zone()
+    hours = moment.utcoffset() / timedelta(hours=1)
+    for name, offset in localtime.ZONES.items():
+        if offset == hours:
+            return localtime.office_zone(name)
+    return localtime.office_zone()
+
+
+def format_signing_time(moment: datetime, zone=None) -> str:
+    """"29 November 2026 pukul 23.18 WITA": in ``zone``, else in the zone the time was written in."""
+    return localtime.format_datetime(moment, zone or zone_of_moment(moment))
 
 
 class _EmScaledGlyphs(GlyphAccumulator):
@@ -79,18 +85,30 @@ def _font_path() -> str:
     return str(resource_path("fonts", "LiberationSans-Regular.ttf"))
 
 
-def stamp_style() -> TextStampStyle:
-    """Bordered text box in Liberation Sans, left-aligned and vertically centred."""
-    font = _EmScaledFontFactory(_font_path(), font_size=FONT_SIZE)
+def _margin(size: float) -> int:
+    return STAMP_MARGIN if size >= 8 else 3      # pyHanko's box layout needs whole points
+
+
+def _leading(size: int) -> int:
+    return size + max(1, round(size * 0.2))
+
+
+def stamp_style(size: int = FONT_SIZE) -> TextStampStyle:
+    """Bordered text box in Liberation Sans at ``size`` points, left-aligned and vertically centred."""
+    font = _EmScaledFontFactory(_font_path(), font_size=size)
     return TextStampStyle(
         stamp_text="%(text)s",
-        text_box_style=TextBoxStyle(font=font, font_size=FONT_SIZE, leading=FONT_SIZE + 2),
-        border_width=1,
+        text_box_style=TextBoxStyle(   # no margin of its own: the stamp's margin is the only one
+            font=font, font_size=size, leading=_leading(size),
+            box_layout_rule=layout.SimpleBoxLayoutRule(
+                x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MID,
+                margins=layout.Margins.uniform(0))),
+        border_width=1 if size >= 8 else 0.5,
         border_color=(0.35, 0.35, 0.35),
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MIN,
             y_align=layout.AxisAlignment.ALIGN_MID,
-            margins=layout.Margins.uniform(STAMP_MARGIN),
+            margins=layout.Margins.uniform(_margin(size)),
         ),
     )
 
@@ -103,26 +121,38 @@ def _advances() -> tuple[dict[int, int], int]:
             font["head"].unitsPerEm)
 
 
-def _text_width(text: str) -> float:
-    """Width in points at FONT_SIZE, from the font's own metrics (units per em 2048)."""
+def _text_width(text: str, size: float = FONT_SIZE) -> float:
+    """Width in points at ``size``, from the font's own metrics (units per em 2048)."""
     advances, units_per_em = _advances()
-    return sum(advances.get(ord(ch), units_per_em // 2) for ch in text) / units_per_em * FONT_SIZE
+    return sum(advances.get(ord(ch), units_per_em // 2) for ch in text) / units_per_em * size
 
 
-def _wrap(text: str, width: float) -> list[str]:
+def _wrap(text: str, width: float, size: float = FONT_SIZE) -> list[str]:
     # TextBox has no word wrap; whatever still does not fit is shrunk by the layout.
     lines: list[str] = []
     for word in text.split():
-        if lines and _text_width(f"{lines[-1]} {word}") <= width:
+        if lines and _text_width(f"{lines[-1]} {word}", size) <= width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
     return lines
 
 
-def stamp_text(heading: str, name: str, jabatan: str, moment: datetime, box_width: float) -> str:
-    """The stamp's lines: heading, name and jabatan wrapped to ``box_width`` points, signing time."""
-    width = box_width - 2 * STAMP_MARGIN - 4  # border and a little air
-    lines = [heading, *_wrap(name, width), *_wrap(jabatan or "", width)]
-    lines.append(format_signing_time(moment))
-    return "\n".join(lines)
+def stamp_text(heading: str, name: str, jabatan: str, moment: datetime, box: tuple[float, float],
+               zone=None, compact: bool = False) -> tuple[str, int]:
+    """The stamp's lines and font size for a ``box`` of (width, height) points: heading, name and
+    jabatan wrapped to the width, the signing time in the office zone, and the signature's status
+    (``compact``: heading and name on one line, no jabatan).  The size is the largest (up to
+    FONT_SIZE) at which the lines fit the box's height."""
+    box_width, box_height = box
+    size = FONT_SIZE
+    while True:
+        width = box_width - 2 * _margin(size) - 4          # border and a little air
+        if compact:      # a paraf cell: the row already names the jabatan
+            lines = [*_wrap(f"{heading} {name}", width, size), format_signing_time(moment, zone), NOT_CERTIFIED]
+        else:
+            lines = [heading, *_wrap(name, width, size), *_wrap(jabatan or "", width, size),
+                     format_signing_time(moment, zone), NOT_CERTIFIED]
+        if len(lines) * _leading(size) + 2 * _margin(size) <= box_height or size <= MIN_FONT_SIZE:
+            return "\n".join(lines), size
+        size -= 1

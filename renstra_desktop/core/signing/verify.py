@@ -1,4 +1,13 @@
-"""Check every signature of a PDF offline: intact, covering the document, chained to a given root."""
+"""Check every signature of a PDF offline: intact, chained to a given root, and what was changed
+after it, revision by revision.
+
+pyHanko's difference analysis rates each incremental update (ModificationLevel); it lets some
+changes pass as harmless that a signed report must not have, such as rewriting the document
+information (/Keywords carries the report's code).  So every revision after a signature is listed:
+the one change a signature allows is a later signature of the other role in the spot the report
+prepared for it ("tanda tangan Kepala pada tempat yang disiapkan"); anything else (metadata, page
+content, annotations, a signature in a new box) makes the signature not OK.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -6,17 +15,21 @@ from pathlib import Path
 
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
+from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel, SuspiciousModification
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
-from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from ..errors import SigningError
 from .files import open_reader, read_file, read_pdf
+from .roles import field_label, role_of_field
 
 _SIGNING_USAGE = KeyUsageConstraints(
     key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
 )
+NOT_CERTIFIED = ("tanda tangan elektronik tidak tersertifikasi (sertifikat lokal, bukan dari PSrE yang"
+                 " diakui; PP 71/2019 pasal 60)")
+UNKNOWN_KIND = "tanda tangan elektronik; penerbit sertifikatnya perlu diperiksa"
 
 
 def _load_trust(items: Iterable) -> list[asn1_x509.Certificate]:
@@ -38,22 +51,113 @@ def _load_trust(items: Iterable) -> list[asn1_x509.Certificate]:
     return roots
 
 
-def _coverage(status) -> str:
-    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
-        return "entire_file"
-    if status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and status.docmdp_ok:
-        return "later_changes_harmless"
-    return "altered"
+# --- what changed after a signature ----------------------------------------------------------
 
 
-def _check_signature(embedded, context: ValidationContext) -> dict:
+def info_of_revision(resolver) -> dict:
+    """The document information entries of one revision (a HistoricalResolver), as text."""
+    try:
+        ref = resolver.trailer_view.raw_get("/Info")
+    except KeyError:
+        return {}
+    try:
+        info = resolver(ref.reference) if hasattr(ref, "reference") else ref
+        return {str(k): str(v) for k, v in info.items()}
+    except Exception:  # unreadable: compare as empty
+        return {}
+
+
+_INFO_NAMES = {"/Keywords": "Keywords (kode laporan)", "/Title": "judul", "/Subject": "subjek",
+               "/Author": "penulis", "/Creator": "pembuat", "/Producer": "producer"}
+_SIGNING_UPDATES = ("/ModDate", "/Producer")
+_LEVEL_TEXT = {
+    ModificationLevel.LTA_UPDATES: "data pendukung ditambahkan (DSS/cap waktu)",
+    ModificationLevel.FORM_FILLING: "isian formulir diubah",
+    ModificationLevel.ANNOTATIONS: "anotasi ditambahkan atau diubah",
+    ModificationLevel.OTHER: "isi dokumen diubah",
+}
+
+
+def _empty_fields(resolver) -> dict[str, tuple]:
+    """Empty signature fields of a revision and their rectangles (the spots the report prepared)."""
+    from pyhanko.sign import fields
+
+    found = {}
+    try:
+        for name, value, ref in fields.enumerate_sig_fields(resolver):
+            if value is None:
+                obj = ref.get_object()
+                rect = obj.get("/Rect") or obj.get("/Kids", [{}])[0].get_object().get("/Rect")
+                found[name] = tuple(round(float(v), 2) for v in rect) if rect else None
+    except Exception:  # no readable form: nothing was prepared
+        return {}
+    return found
+
+
+def _field_rect(resolver, field_name: str):
+    from pyhanko.sign import fields
+
+    for _name, _value, ref in fields.enumerate_sig_fields(resolver, with_name=field_name):
+        obj = ref.get_object()
+        rect = obj.get("/Rect") or obj.get("/Kids", [{}])[0].get_object().get("/Rect")
+        return tuple(round(float(v), 2) for v in rect) if rect else None
+    return None
+
+
+def revision_change(reader, revision: int, signed_here: str | None) -> dict:
+    """What revision ``revision`` changed against the one before: ``{"revision", "allowed", "what"}``.
+
+    ``signed_here`` names the signature field whose signature this revision added (None: none did).
+    """
+    old, new = reader.get_historical_resolver(revision - 1), reader.get_historical_resolver(revision)
+    what: list[str] = []
+    try:
+        diff = DEFAULT_DIFF_POLICY.apply(old, new)
+        level, changed = diff.modification_level, set(diff.changed_form_fields)
+    except SuspiciousModification:
+        level, changed = ModificationLevel.OTHER, set()
+        what.append("perubahan di luar isian dan tanda tangan (isi atau susunan dokumen)")
+    except Exception:  # pyHanko cannot compare the two revisions: not a change we can call harmless
+        level, changed = ModificationLevel.OTHER, set()
+        what.append("perubahan yang tidak dapat diperiksa")
+    before, after = info_of_revision(old), info_of_revision(new)
+    info_changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    if signed_here is not None:       # signing itself stamps the modification date and producer
+        info_changed = [k for k in info_changed if k not in _SIGNING_UPDATES]
+    if info_changed:
+        what.append("metadata dokumen diubah: " + ", ".join(_INFO_NAMES.get(k, k.lstrip("/")) for k in info_changed))
+    prepared = _empty_fields(old)
+    if signed_here is not None:
+        label = field_label(signed_here)
+        in_spot = signed_here in prepared and prepared[signed_here] == _field_rect(new, signed_here)
+        if not in_spot:
+            what.append(f"tanda tangan {label} dalam kotak baru yang tidak disiapkan laporan")
+        changed.discard(signed_here)
+        if in_spot and not what and not changed and level <= ModificationLevel.FORM_FILLING:
+            return {"revision": revision, "allowed": True,
+                    "what": f"tanda tangan {label} pada tempat yang disiapkan"}
+    if changed:
+        what.append("isian diubah: " + ", ".join(field_label(n) for n in sorted(changed)))
+    if not what:
+        what.append(_LEVEL_TEXT.get(level, "perubahan tanpa isi (revisi kosong)"))
+    return {"revision": revision, "allowed": False, "what": "; ".join(what)}
+
+
+# --- one signature ---------------------------------------------------------------------------
+
+
+def _check_signature(embedded, context: ValidationContext, changes: list[dict]) -> dict:
+    role = role_of_field(embedded.field_name)
     result = {
         "field": embedded.field_name,
+        "role": field_label(embedded.field_name),
+        "kind": NOT_CERTIFIED if role is not None else UNKNOWN_KIND,
         "signer": "",
         "signing_time": None,
         "intact": False,
         "coverage": "altered",
         "trusted": False,
+        "changes": changes,
         "ok": False,
         "problem": "",
     }
@@ -69,8 +173,12 @@ def _check_signature(embedded, context: ValidationContext) -> dict:
         result["problem"] = f"tanda tangan tidak dapat diperiksa ({type(exc).__name__})"
         return result
     result["intact"] = bool(status.intact and status.valid)
-    result["coverage"] = _coverage(status)
     result["trusted"] = bool(status.trusted)
+    not_allowed = [c for c in changes if not c["allowed"]]
+    if not_allowed or not status.docmdp_ok:
+        result["coverage"] = "altered"
+    else:
+        result["coverage"] = "entire_file" if not changes else "later_changes_harmless"
     result["ok"] = result["intact"] and result["trusted"] and result["coverage"] != "altered"
     if not result["intact"]:
         result["problem"] = "isi dokumen berubah setelah ditandatangani"
@@ -85,10 +193,11 @@ def _check_signature(embedded, context: ValidationContext) -> dict:
 def verify_pdf(path, trust: Iterable = ()) -> dict:
     """Check every signature of a PDF against ``trust`` (paths or PEM/DER bytes of root certs).
 
-    Returns ``{"path", "signatures": [{"field", "signer", "signing_time" (ISO 8601 or None),
-    "intact", "coverage" ("entire_file" | "later_changes_harmless" | "altered"), "trusted",
-    "ok", "problem"}], "all_ok"}``; ``all_ok`` needs at least one signature and every one
-    intact, trusted and not altered. Certificates are checked at the current time, offline.
+    Returns ``{"path", "signatures": [{"field", "role", "kind", "signer", "signing_time" (ISO 8601
+    or None), "intact", "coverage" ("entire_file" | "later_changes_harmless" | "altered"),
+    "trusted", "changes": [{"revision", "allowed", "what"}], "ok", "problem"}], "all_ok"}``;
+    ``all_ok`` needs at least one signature and every one intact, trusted and followed only by
+    allowed changes.  Certificates are checked at the current time, offline.
     """
     data = read_pdf(path)
     reader = open_reader(data, path)
@@ -96,11 +205,17 @@ def verify_pdf(path, trust: Iterable = ()) -> dict:
                                 revocation_mode="soft-fail")
     try:
         embedded = list(reader.embedded_regular_signatures)
+        revisions = reader.xrefs.total_revisions
+        added_by = {e.signed_revision: e.field_name for e in embedded}
+        first = min(added_by, default=revisions)
+        changes = {revision: revision_change(reader, revision, added_by.get(revision))
+                   for revision in range(first + 1, revisions)}
     except Exception as exc:
         raise SigningError(
             f"Tanda tangan di PDF {path} rusak dan tidak dapat dibaca."
         ) from exc
-    signatures = [_check_signature(sig, context) for sig in embedded]
+    signatures = [_check_signature(sig, context, [changes[r] for r in range(sig.signed_revision + 1, revisions)])
+                  for sig in embedded]
     return {
         "path": str(path),
         "signatures": signatures,
@@ -110,7 +225,7 @@ def verify_pdf(path, trust: Iterable = ()) -> dict:
 
 _COVERAGE_TEXT = {
     "entire_file": "seluruh dokumen",
-    "later_changes_harmless": "revisi yang ditandatangani; sesudahnya hanya tanda tangan/isian",
+    "later_changes_harmless": "revisi yang ditandatangani; sesudahnya hanya perubahan yang diizinkan",
     "altered": "TIDAK: dokumen diubah sesudahnya",
 }
 
@@ -135,13 +250,18 @@ def describe(report: dict, trust_hint: str | None = None) -> list[str]:
         when = sig["signing_time"]
         when = format_signing_time(datetime.fromisoformat(when)) if when else "waktu tidak ada"
         yes = {True: "ya", False: "TIDAK"}
-        lines.append(f"{number}. {sig['field']}: {sig['signer'] or '?'}, {when}")
+        lines.append(f"{number}. {sig['role']}: {sig['signer'] or '?'}, {when}")
         lines.append(f"   utuh: {yes[bool(sig['intact'])]}; mencakup: {_COVERAGE_TEXT[sig['coverage']]};"
                      f" tepercaya: {yes[bool(sig['trusted'])]}")
+        lines.append(f"   jenis: {sig['kind']}")
+        for change in sig["changes"]:
+            verdict = "diizinkan" if change["allowed"] else "TIDAK diizinkan"
+            lines.append(f"   sesudahnya: {change['what']} ({verdict})")
         if sig["problem"]:
             lines.append(f"   masalah: {sig['problem']}")
     if trust_hint:
         lines.append(f"Belum ada sertifikat tepercaya: {trust_hint}")
     lines.append("Semua tanda tangan utuh dan tepercaya." if report["all_ok"] else
-                 "Tidak semua tanda tangan sah dan tepercaya: jangan pakai sebagai dokumen resmi.")
+                 "Tidak semua tanda tangan sah dan tepercaya, atau dokumen diubah sesudahnya: jangan pakai sebagai"
+                 " dokumen resmi.")
     return lines

@@ -1,5 +1,7 @@
-"""Renstra lengkap: cover, contents, then the capaian, risk, funding and roadmap reports of one
-unit (or of the whole province), each starting on a new page.  The contents page's numbers are
+"""Lampiran Renstra: cover, contents, then the tables of the Renstra's annexes for one unit (or the
+whole province): capaian kinerja (with the 2020-2024 history when asked), register risiko, matriks
+kinerja dan pendanaan and roadmap, each starting on a new page.  It holds the Renstra's tables, not
+its chapters, and says so on its cover.  The cover is not numbered; the contents page's numbers are
 filled in when the document is saved (layout.PageRef), so the pages are laid out only once."""
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ from dataclasses import replace
 from reportlab.platypus import PageBreak, Paragraph, Spacer, Table
 
 from . import capaian, pendanaan, risiko, roadmap
-from .base import TITLES, Context, period_label
-from .layout import STYLES, PageRef, SectionMark, escape, kop
+from .base import Context, period_label
+from .layout import FONT, STYLES, CoverPage, PageRef, SectionMark, escape, kop
 
 SECTIONS = (
     ("capaian", capaian, "Capaian Kinerja"),
@@ -26,16 +28,18 @@ def collect(conn, options) -> dict:
 
 def _cover(ctx: Context, data: dict) -> list:
     period = period_label(data["capaian"]["period"])
-    return kop(None, None) + [
-        Spacer(0, 40),
+    return [CoverPage()] + kop(None, None)[1:] + [
+        Spacer(0, 34),
+        Paragraph("LAMPIRAN", STYLES["cover2"]),
+        Spacer(0, 6),
         Paragraph("RENCANA STRATEGIS", STYLES["cover1"]),
         Spacer(0, 10),
         *[Paragraph(escape(line), STYLES["cover2"]) for line in _cover_lines(ctx)],
         Spacer(0, 14),
         Paragraph("2025 - 2029", STYLES["cover1"]),
-        Spacer(0, 30),
-        Paragraph(escape(f"Dilengkapi capaian kinerja {period}, register risiko, matriks kinerja dan pendanaan, "
-                         "serta roadmap"), STYLES["subtitle"]),
+        Spacer(0, 26),
+        Paragraph(escape(f"Tabel capaian kinerja {period}, register risiko, matriks kinerja dan pendanaan, "
+                         "serta roadmap. Bab-bab Renstra ada pada dokumen Renstra sendiri."), STYLES["subtitle"]),
     ]
 
 
@@ -51,7 +55,8 @@ def _contents(ctx: Context) -> list:
     rows = [[Paragraph(f"{i}.", STYLES["toc"]), Paragraph(title, STYLES["toc"]), PageRef(key, 40, 11)]
             for i, (key, _mod, title) in enumerate(SECTIONS, 1)]
     table = Table(rows, colWidths=[30, ctx.width - 130, 50], hAlign="LEFT",
-                  style=[("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LINEBELOW", (1, 0), (1, -1), 0.3, "#999999"),
+                  style=[("FONT", (0, 0), (-1, -1), FONT, 11), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                         ("LINEBELOW", (1, 0), (1, -1), 0.3, "#999999"),
                          ("BOTTOMPADDING", (0, 0), (-1, -1), 6), ("TOPPADDING", (0, 0), (-1, -1), 6)])
     return [Paragraph("DAFTAR ISI", STYLES["title"]), Spacer(0, 12),
             Paragraph("Bagian", STYLES["cell_bold"]), Spacer(0, 4), table]
@@ -68,4 +73,4 @@ def story(data: dict, ctx: Context) -> list:
     return out
 
 
-__all__ = ["TITLES", "collect", "story"]
+__all__ = ["collect", "story"]
