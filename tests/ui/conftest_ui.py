@@ -44,8 +44,16 @@ class ModalDriver:
         from PySide6.QtWidgets import QApplication
 
         widget = QApplication.activeModalWidget()
+        if self.done:
+            # the action ran: a dialog it should have closed but that is still open past the
+            # deadline (an accept() the dialog refused) is closed, so exec() returns
+            if self._clock() > self._deadline:
+                self.timer.stop()
+                if isinstance(widget, self.kind) and widget.isVisible():
+                    self.error = AssertionError(f"{self.kind.__name__} stayed open after the action")
+                    widget.reject()
+            return
         if isinstance(widget, self.kind) and widget.isVisible():
-            self.timer.stop()
             try:
                 self.action(widget)
             except BaseException as exc:   # noqa: BLE001 - reported by check()

@@ -5,7 +5,7 @@ bold narrative section kept in the file."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
 
 from conftest_ui import drive_modal
 from cycle_scenario import PDF_BYTES, YEAR, province_copy
@@ -94,7 +94,9 @@ def test_analysis_and_evidence_through_the_real_file_dialog(qtbot, upt_window, m
 
     def fill(dialog):
         assert isinstance(dialog, QFileDialog)
-        dialog.selectFile(str(src))
+        # typed into the name field, as a user would: selectFile() races the dialog's directory
+        # model, and accept() with an empty field leaves the dialog open
+        dialog.findChild(QLineEdit, "fileNameEdit").setText(str(src))
         dialog.accept()
     seen = _modal_then(qtbot, fill, QFileDialog)
     filters = []
