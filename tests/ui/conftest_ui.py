@@ -25,7 +25,10 @@ def read_db(path: Path, sql: str, args=()) -> list[tuple]:
 class ModalDriver:
     """Drives the next modal dialog of a kind that opens: ``action(dialog)`` runs from a polling
     timer inside the dialog's own event loop (a real dialog, as a user meets it).  If the action
-    fails, the dialog is rejected (the test never hangs) and :meth:`check` raises the failure."""
+    fails, the dialog is rejected (the test never hangs) and :meth:`check` raises the failure.
+    A running driver keeps itself alive (a caller may drop it; its timer must still fire)."""
+
+    _running: set = set()
 
     def __init__(self, kind, action, timeout_ms: int = 15000):
         import time
@@ -39,21 +42,32 @@ class ModalDriver:
         self.timer.setInterval(20)
         self.timer.timeout.connect(self._poll)
         self.timer.start()
+        ModalDriver._running.add(self)
+
+    def _stop(self) -> None:
+        self.timer.stop()
+        ModalDriver._running.discard(self)
 
     def _poll(self) -> None:
         from PySide6.QtWidgets import QApplication
 
         widget = QApplication.activeModalWidget()
         if self.done:
-            # the action ran: a dialog it should have closed but that is still open past the
-            # deadline (an accept() the dialog refused) is closed, so exec() returns
-            if self._clock() > self._deadline:
-                self.timer.stop()
-                if isinstance(widget, self.kind) and widget.isVisible():
-                    self.error = AssertionError(f"{self.kind.__name__} stayed open after the action")
-                    widget.reject()
+            # the action ran: the dialog it drove, if still open past the deadline (an accept()
+            # the dialog refused), is closed so that its exec() returns
+            try:
+                still_open = self._driven.isVisible()
+            except RuntimeError:          # the dialog was deleted: it is closed
+                still_open = False
+            if not still_open:
+                self._stop()
+            elif self._clock() > self._deadline:
+                self._stop()
+                self.error = AssertionError(f"{self.kind.__name__} stayed open after the action")
+                self._driven.reject()
             return
         if isinstance(widget, self.kind) and widget.isVisible():
+            self._driven = widget
             try:
                 self.action(widget)
             except BaseException as exc:   # noqa: BLE001 - reported by check()
@@ -62,13 +76,13 @@ class ModalDriver:
                     widget.reject()
             self.done = True
         elif self._clock() > self._deadline:
-            self.timer.stop()
+            self._stop()
             self.error = AssertionError(f"no {self.kind.__name__} opened")
             if widget is not None:
                 widget.close()
 
     def check(self) -> None:
-        self.timer.stop()
+        self._stop()
         if self.error is not None:
             raise self.error
         assert self.done, f"no {self.kind.__name__} was driven"

@@ -8,6 +8,8 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from conftest_ui import drive_modal
+
 from renstra_desktop import logs
 from renstra_desktop.ui.problem_report import ProblemReportDialog, install_exception_dialog
 
@@ -21,15 +23,12 @@ def data_home(tmp_path, monkeypatch):
 
 
 def when_modal(qtbot, kind, act, seen: list):
-    """Call ``act(dialog)`` on the next modal dialog of class ``kind`` (polling, as a user waits)."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            seen.append(dialog)
-            act(dialog)
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
+    """Call ``act(dialog)`` on the next modal dialog of class ``kind`` (the shared driver: it gives
+    up and closes the dialog after its timeout, so the test never hangs)."""
+    def record(dialog):
+        seen.append(dialog)
+        act(dialog)
+    return drive_modal(kind, record)
 
 
 def test_problem_report_from_the_help_menu(qtbot, window, tmp_path, fake_dialogs):
