@@ -138,13 +138,50 @@ def through_label(period: str | None) -> str:
     return f"s.d. {MONTHS[int(rest) - 1]}"
 
 
+def period_target(quarters: list, rollup_rule: str, period: str, year_target):
+    """The target of ``period`` ('2026-TW3', '2026-S1', '2026') from the Rencana Aksi's quarter
+    targets [TW I, TW II, TW III, TW IV].
+
+    Cumulative indicators (last value): TW n's own target; S1 = TW II, S2 = TW IV.  Sums: the
+    quarter's target; a semester adds its two quarters.  Means: the quarter's; a semester averages.
+    The year is ``year_target``.  None for a month (not graded against the Rencana Aksi) or when the
+    needed quarter targets are missing.
+    """
+    rest = period[5:]
+    if not rest:
+        return year_target
+    if rest.startswith("TW"):
+        return quarters[int(rest[2]) - 1]
+    if rest.startswith("S"):
+        pair = quarters[0:2] if rest[1] == "1" else quarters[2:4]
+        if rollup_rule == "last":
+            return pair[1]
+        if None in pair:
+            return None
+        return sum(pair) if rollup_rule == "sum" else sum(pair) / 2
+    return None
+
+
+def _action_plan_quarters(conn, year: int, uf: str, ua: tuple) -> dict[tuple, list]:
+    """(unit, indicator) -> [TW I..IV targets] of the year's Rencana Aksi."""
+    return {(r["unit_code"], r["indicator_code"]): [r["tw1"], r["tw2"], r["tw3"], r["tw4"]]
+            for r in conn.execute(f"SELECT unit_code, indicator_code, tw1, tw2, tw3, tw4 FROM action_plan "
+                                  f"WHERE deleted = 0 AND year = ?{uf}", (year, *ua))}
+
+
 def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = None) -> list[dict]:
     """One row per unit and IKK: targets 2025-2029 (with range upper bounds and their printed
     form), the realisation of ``period`` (default: the year), capaian and grade by the one rule of
-    :mod:`.achievement`, and the evidence of the realisations that figure stands on."""
+    :mod:`.achievement`, and the evidence of the realisations that figure stands on.
+
+    A semester or quarter is graded against that period's Rencana Aksi target when the unit has one
+    for the indicator (``target_basis`` "rencana_aksi"), otherwise against the year's target
+    ("tahunan"); ``period_target``/``period_target_label`` are the target the capaian stands on."""
     settings = load_settings(conn)
     period = period or str(year)
     uf, ua = _unit_filter(unit_code)
+    sub_year = len(period) > 4 and not period[5:].isdigit()      # a semester or a quarter
+    quarters = _action_plan_quarters(conn, year, uf, ua) if sub_year else {}
     targets: dict[tuple, dict] = {}
     for r in conn.execute(f"SELECT * FROM indicator_target WHERE deleted = 0{uf}", ua):
         targets.setdefault((r["unit_code"], r["indicator_code"]), {})[r["year"]] = dict(r)
@@ -166,8 +203,11 @@ def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = 
             values = reals.get((code, ind["code"]), {})
             actual = period_actual(values, period, ind["rollup"])
             t = tgt.get(year, {})
-            cap = achievement(t.get("value"), actual, ind["polarity"], upper=t.get("upper"),
-                              cap=settings.achievement_cap)
+            target, upper, basis = t.get("value"), t.get("upper"), "tahunan"
+            plan = quarters.get((code, ind["code"]))
+            if plan is not None and period_target(plan, ind["rollup"], period, target) is not None:
+                target, upper, basis = period_target(plan, ind["rollup"], period, target), None, "rencana_aksi"
+            cap = achievement(target, actual, ind["polarity"], upper=upper, cap=settings.achievement_cap)
             g = grade(cap, settings.achievement_bands)
             rows.append({
                 "unit_code": code, "unit_name": names.get(code, code),
@@ -182,6 +222,8 @@ def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = 
                 "target_ids": {y: tgt[y]["id"] for y in PLAN_YEARS if y in tgt},
                 "target_owner": {y: tgt[y]["owner_unit"] for y in PLAN_YEARS if y in tgt},
                 "year": year, "period": period, "actual": actual, "achievement": cap,
+                "period_target": target, "target_basis": basis,
+                "period_target_label": format_target(target, upper, ind["measure"]),
                 "actuals": {y: rollup(values, y, ind["rollup"]) for y in PLAN_YEARS},
                 "evidence": _evidence(values, evidence.get((code, ind["code"]), {}), period),
                 "actual_through": through_label(latest_period(values, year)),   # "s.d. TW III"

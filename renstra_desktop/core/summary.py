@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as _dt
 
 from . import localtime, queries
-from .achievement import achievement, grade
 from .risk_matrix import level, magnitude
 from .schema import HISTORY_YEARS, PLAN_YEARS
 from .settings import load_settings
@@ -65,26 +64,9 @@ def _values_by_year(conn, unit: str | None, year: int | None = None) -> dict[tup
 
 
 def _capaian_rows(conn, unit: str | None, period: str) -> list[dict]:
-    """queries.indicator_rows for ``period``: the year's rows as they are; for a semester, quarter
-    or month the period's realisation (queries.period_actual) against the year's target, by the
-    same achievement rule (as the Laporan Capaian Kinerja does)."""
-    year = int(period[:4])
-    rows = queries.indicator_rows(conn, unit, year)
-    if period == str(year):
-        return rows
-    settings = load_settings(conn)
-    values = _values_by_year(conn, unit, year)
-    uppers = {(r["unit_code"], r["indicator_code"]): r["upper"] for r in conn.execute(
-        "SELECT unit_code, indicator_code, upper FROM indicator_target WHERE deleted = 0 AND year = ?", (year,))}
-    for r in rows:
-        key = (r["unit_code"], r["indicator_code"])
-        actual = queries.period_actual(values.get((*key, year), {}), period, r["rollup"])
-        cap = achievement(r["targets"].get(year), actual, r["polarity"], upper=uppers.get(key),
-                          cap=settings.achievement_cap)
-        g = grade(cap, settings.achievement_bands)
-        r.update(actual=actual, achievement=cap, actual_through="", grade=g.name if g else None,
-                 grade_role=g.role if g else None)
-    return rows
+    """The capaian of ``period`` by the core's one rule (queries.indicator_rows: a semester or
+    quarter against its Rencana Aksi target where the unit has one)."""
+    return queries.indicator_rows(conn, unit, int(period[:4]), period)
 
 
 def achievement_grid(conn, unit: str | None, period: str) -> dict:
@@ -93,13 +75,12 @@ def achievement_grid(conn, unit: str | None, period: str) -> dict:
     is None (shown "–"), never 0."""
     indicators = [{"code": i["code"], "name": i["name"], "measure": i["measure"]} for i in queries.indicators(conn)]
     statuses = period_statuses(conn, period, unit)
-    year = int(period[:4])
     rows: dict[str, dict] = {}
     for r in _capaian_rows(conn, unit, period):
         row = rows.setdefault(r["unit_code"], {"unit_code": r["unit_code"], "unit_name": r["unit_name"],
                                                "status": statuses.get(r["unit_code"]), "cells": {}})
         row["cells"][r["indicator_code"]] = {
-            "target": r["targets"].get(year), "actual": r["actual"], "achievement": r["achievement"],
+            "target": r["period_target"], "actual": r["actual"], "achievement": r["achievement"],
             "grade": r["grade"], "grade_role": r["grade_role"], "through": r.get("actual_through") or ""}
     order = {u["code"]: i for i, u in enumerate(queries.units(conn))}
     return {"period": period, "indicators": indicators,
@@ -223,13 +204,6 @@ def cell_level(matrix, levels, likelihood: int, impact: int) -> tuple[int, str]:
 
 
 # -- budget ------------------------------------------------------------------------------------------
-def absorption_percent(allocation: float | None, realised: float | None) -> float | None:
-    """% serapan = realisasi ÷ pagu × 100; None when either is missing or the pagu is 0."""
-    if allocation is None or realised is None or allocation == 0:
-        return None
-    return round(realised / allocation * 100.0, 10)
-
-
 def budget_absorption(conn, unit: str | None, year: int) -> dict:
     """``{"year", "units": [{unit_code, unit_name, pagu, realised, absorption, lines: [{line_code,
     line_name, pagu, realised, absorption}]}], "pagu", "realised", "absorption"}`` in juta rupiah;
@@ -249,15 +223,15 @@ def budget_absorption(conn, unit: str | None, year: int) -> dict:
             continue             # an empty line (a unit's skeleton): nothing to show
         entry = units.setdefault(r[0], {"unit_code": r[0], "unit_name": names.get(r[0], r[0]), "lines": []})
         entry["lines"].append({"line_code": r[1], "line_name": line_names.get(r[1], ""), "pagu": r[2],
-                               "realised": r[3], "absorption": absorption_percent(r[2], r[3])})
+                               "realised": r[3], "absorption": queries.absorption(r[2], r[3])})
     for entry in units.values():
         entry["pagu"] = queries.money_sum(line["pagu"] for line in entry["lines"])
         entry["realised"] = queries.money_sum(line["realised"] for line in entry["lines"])
-        entry["absorption"] = absorption_percent(entry["pagu"], entry["realised"])
+        entry["absorption"] = queries.absorption(entry["pagu"], entry["realised"])
     pagu = queries.money_sum(u["pagu"] for u in units.values())
     realised = queries.money_sum(u["realised"] for u in units.values())
     return {"year": year, "units": list(units.values()), "pagu": pagu, "realised": realised,
-            "absorption": absorption_percent(pagu, realised)}
+            "absorption": queries.absorption(pagu, realised)}
 
 
 # -- what waits -----------------------------------------------------------------------------------------

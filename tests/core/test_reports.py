@@ -216,9 +216,32 @@ def test_capaian_year_and_period(kanwil_store, kanwil_service):
     semester_pdf = build(kanwil_store, "capaian", period="2026-S1").pdf
     semester = "\n".join(pages_text(semester_pdf))
     assert "RealisasiSemesterI2026" in squeeze(stream_text(semester_pdf))
-    assert re.search(r"3,52 3,52 100% Tercapai", semester)      # last value of TW1..TW2 (rule "last")
+    # no Rencana Aksi yet: the semester's figure against the year's target, marked "tahunan"
+    assert re.search(r"3,52 \(tahunan\) 3,52 100% Tercapai", semester)   # last value of TW1..TW2
+    quarter_pdf = build(kanwil_store, "capaian", period="2026-TW1").pdf
+    quarter = "\n".join(pages_text(quarter_pdf))
+    assert re.search(r"3,52 \(tahunan\) 3 85,23% Cukup", quarter)
+    assert "TargetTriwulanI2026" in squeeze(stream_text(quarter_pdf))
+
+
+def test_a_quarter_is_graded_against_its_rencana_aksi_target(kanwil_store, kanwil_service):
+    """Issue 10: after TW I a unit at 3,0 against a TW I target of 3,0 is on track (100 %), not
+    "Cukup" against the year's 3,52; the semester stands on TW II's target (cumulative index)."""
+    from renstra_desktop.core.cycle import action_plan, agreement
+
+    svc = kanwil_service
+    agreement.draft_agreement(svc, "KANWIL", 2026)
+    action_plan.draft_action_plan(svc, "KANWIL", 2026)
+    action_plan.set_action_plan(svc, "KANWIL", 2026, "IKK 19.2", {"tw1": "3,0", "tw2": "3,2", "tw3": "3,4"})
+    svc.insert("realisation", {"unit_code": "KANWIL", "indicator_code": "IKK 19.2", "period": "2026-TW1", "value": "3,0"})
+    svc.insert("realisation", {"unit_code": "KANWIL", "indicator_code": "IKK 19.2", "period": "2026-TW2", "value": "3,36"})
+    rows = {r["indicator_code"]: r for r in queries.indicator_rows(kanwil_store.conn, "KANWIL", 2026, "2026-TW1")}
+    assert rows["IKK 19.2"]["target_basis"] == "rencana_aksi" and rows["IKK 19.2"]["period_target"] == 3.0
     quarter = "\n".join(pages_text(build(kanwil_store, "capaian", period="2026-TW1").pdf))
-    assert re.search(r"3,52 3 85,23% Cukup", quarter)
+    assert re.search(r"IKK 19\.2 .* 3 3 100% Tercapai", quarter)
+    semester = "\n".join(pages_text(build(kanwil_store, "capaian", period="2026-S1").pdf))
+    assert re.search(r"IKK 19\.2 .* 3,2 3,36 105% Tercapai", semester)          # S1 = TW II's target
+    assert "dibandingkan dengan target periode itu dalam Rencana Aksi" in squeeze_spaces(semester)
 
 
 def test_capaian_of_the_province_lists_units(kanwil_store, kanwil_service):
@@ -263,3 +286,7 @@ def test_progress_is_reported_up_to_the_end(kanwil_store):
     seen = []
     build_report(kanwil_store.conn, ReportOptions("lampiran", unit="KANWIL"), progress=lambda d, t: seen.append((d, t)))
     assert seen and seen[-1][0] == seen[-1][1] and [d for d, _t in seen] == sorted(d for d, _t in seen)
+
+
+def squeeze_spaces(text: str) -> str:
+    return " ".join(text.split())

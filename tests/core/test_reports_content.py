@@ -118,8 +118,8 @@ def test_a_range_target_is_printed_whole_and_compared_by_one_rule(kanwil_store, 
     # the year, the semester (95 against 90 as well, not 118,75 against 80) and a quarter inside the range
     assert "80–90% 95% 105,56%" in squeeze_lines(text_of(build(kanwil_store, "capaian", year=2026)))
     semester = squeeze_lines(text_of(build(kanwil_store, "capaian", period="2026-S1")))
-    assert "80–90% 95% 105,56%" in semester and "118,75" not in semester
-    assert "80–90% 85% 100% Tercapai" in squeeze_lines(text_of(build(kanwil_store, "capaian", period="2026-TW1")))
+    assert "80–90% (tahunan) 95% 105,56%" in semester and "118,75" not in semester
+    assert "80–90% (tahunan) 85% 100% Tercapai" in squeeze_lines(text_of(build(kanwil_store, "capaian", period="2026-TW1")))
     # the funding matrix prints the range too
     assert "80–90%" in text_of(build(kanwil_store, "pendanaan"))
 

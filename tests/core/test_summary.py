@@ -45,21 +45,29 @@ def test_grid_of_a_year_is_the_capaian_of_indicator_rows(store):
 
 
 def test_grid_of_a_quarter_and_a_semester_follows_period_actual_and_achievement(store):
+    """The grid is the core's one rule (queries.indicator_rows for the period): the period's
+    realisation (queries.period_actual) against the period's target (its Rencana Aksi target where
+    the unit has one, else the year's), graded by achievement()."""
     settings = load_settings(store.conn)
     for period in ("2026-TW2", "2026-S1", "2025"):
         cells = _cells(summary.achievement_grid(store.conn, None, period))
         values: dict = {}
         for r in queries.realisation_rows(store.conn, None):
             values.setdefault((r["unit_code"], r["indicator_code"]), {})[r["period"]] = r["value"]
-        for r in queries.indicator_rows(store.conn, None, int(period[:4])):
+        for r in queries.indicator_rows(store.conn, None, int(period[:4]), period):
             key = (r["unit_code"], r["indicator_code"])
             actual = queries.period_actual(values.get(key, {}), period, r["rollup"])
-            cap = achievement(r["targets"][int(period[:4])], actual, r["polarity"], cap=settings.achievement_cap)
+            upper = r["uppers"][int(period[:4])] if r["target_basis"] == "tahunan" else None
+            cap = achievement(r["period_target"], actual, r["polarity"], upper=upper, cap=settings.achievement_cap)
             g = grade(cap, settings.achievement_bands)
             assert cells[key]["actual"] == actual and cells[key]["achievement"] == cap
+            assert cells[key]["target"] == r["period_target"]
             assert cells[key]["grade_role"] == (g.role if g else None)
     tw2 = _cells(summary.achievement_grid(store.conn, None, "2026-TW2"))
-    assert tw2[("LPS-LOBAR", "IKK 19.1")]["actual"] == 40.0 and tw2[("LPS-LOBAR", "IKK 19.1")]["grade_role"] == "bad"
+    # issue 10: 40 after TW II against the Rencana Aksi's TW II target of 50 is 80 % (Cukup), not
+    # 40 % of the year's 100 (Sangat kurang)
+    lobar = tw2[("LPS-LOBAR", "IKK 19.1")]
+    assert (lobar["actual"], lobar["target"], lobar["achievement"], lobar["grade_role"]) == (40.0, 50.0, 80.0, "fair")
     s1 = _cells(summary.achievement_grid(store.conn, None, "2026-S1"))
     assert s1[("KANWIL", "IKK 19.1")]["actual"] == 45.0      # the semester's own value
     assert s1[("KANWIL", "IKK 19.2")]["actual"] == 3.3       # May rolls up into S1
@@ -68,7 +76,9 @@ def test_grid_of_a_quarter_and_a_semester_follows_period_actual_and_achievement(
 def test_grid_of_one_unit_has_only_that_unit(store):
     grid = summary.achievement_grid(store.conn, "LPS-LOBAR", "2026-TW3")
     assert [row["unit_code"] for row in grid["rows"]] == ["LPS-LOBAR"]
-    assert grid["rows"][0]["cells"]["IKK 17.1"]["achievement"] == pytest.approx(2.9 / 3.2 * 100)
+    cell = grid["rows"][0]["cells"]["IKK 17.1"]
+    assert cell["target"] == 3.0          # the Rencana Aksi's TW III target, not the year's 3,2
+    assert cell["achievement"] == pytest.approx(2.9 / 3.0 * 100)
 
 
 def test_verification_hook_returns_nothing_until_issue_9_and_is_the_one_source(store, monkeypatch):

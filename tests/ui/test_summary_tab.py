@@ -78,11 +78,12 @@ def test_grid_values_and_colours_are_the_cores_capaian(qtbot, kanwil_window):
     assert coloured >= 6          # LPS-LOBAR, BPS-MATARAM (3 IKK each) and the Kanwil
     assert cells[("LPS-LOBAR", "IKK 19.1")] == ("70,0 %", QColor(GRADE_COLOURS["poor"]).name())
     assert cells[("LPS-SUMBAWA", "IKK 17.1")] == ("–", None)
-    # a quarter: TW II of LPS-LOBAR's IKK 19.1 is 40 of 100, red
+    # a quarter: TW II of LPS-LOBAR's IKK 19.1 is 40 against its Rencana Aksi's TW II target of 50
+    # (not 40 of the year's 100): 80 %, Cukup
     tab.grain_combo.setCurrentIndex(tab.grain_combo.findData("TW2"))
     loaded(qtbot, tab)
     assert tab.period == "2026-TW2"
-    assert grid_cells(tab)[("LPS-LOBAR", "IKK 19.1")] == ("40,0 %", QColor(GRADE_COLOURS["bad"]).name())
+    assert grid_cells(tab)[("LPS-LOBAR", "IKK 19.1")] == ("80,0 %", QColor(GRADE_COLOURS["fair"]).name())
 
 
 def test_a_click_on_a_cell_opens_its_row_in_indikator(qtbot, kanwil_window):
@@ -246,7 +247,7 @@ def test_a_new_period_reads_only_the_grid_again(qtbot, kanwil_window, monkeypatc
     tab.set_period("2026-TW3")
     loaded(qtbot, tab)
     assert asked == [(None, "2026-TW2", ("grid", "waiting")), (None, "2026-TW3", ("waiting",))]
-    assert grid_cells(tab)[("LPS-LOBAR", "IKK 19.1")][0] == "70,0 %"
+    assert grid_cells(tab)[("LPS-LOBAR", "IKK 19.1")][0] == "93,3 %"       # 70 against the Rencana Aksi TW III target of 75
 
 
 def test_the_laporan_tab_builds_the_ringkasan_from_the_registry(qtbot, kanwil_window):

@@ -3,30 +3,8 @@ period a year's figure stands on ("s.d. TW III") until the year is complete."""
 from __future__ import annotations
 
 from ..achievement import achievement, grade
-from ..queries import latest_period, period_actual, rollup, through_label
+from ..queries import latest_period, period_actual, period_target, rollup, through_label
 from ..settings import load_settings
-
-
-def period_target(quarters: list, rollup_rule: str, period: str, year_target):
-    """The target of ``period`` ('2026-TW3', '2026-S1', '2026') from the quarter targets.
-
-    Cumulative indicators (last value): TW n's own target; S1 = TW II, S2 = TW IV.  Sums: the
-    quarter's target; a semester adds its two quarters.  Means: the quarter's; a semester averages.
-    The year is the PK target.  None when the needed quarter targets are missing.
-    """
-    rest = period[5:]
-    if not rest:
-        return year_target
-    if rest.startswith("TW"):
-        return quarters[int(rest[2]) - 1]
-    if rest.startswith("S"):
-        pair = quarters[0:2] if rest[1] == "1" else quarters[2:4]
-        if rollup_rule == "last":
-            return pair[1]
-        if None in pair:
-            return None
-        return sum(pair) if rollup_rule == "sum" else sum(pair) / 2
-    return None      # months are not graded against the Rencana Aksi
 
 
 def cumulative_target(quarters: list, rollup_rule: str, q: int):

@@ -26,6 +26,7 @@ def collect(conn, options) -> dict:
     period = options.period or str(options.year or PLAN_YEARS[0])
     year = int(period[:4])
     province = options.unit is None
+    sub_year = period != str(year)      # a semester or quarter: graded against its Rencana Aksi target
     programs: list[dict] = []
     chart: dict[str, dict] = {}
     left_out: dict[str, int] = {}
@@ -47,7 +48,7 @@ def collect(conn, options) -> dict:
             "measure": _MEASURE_LABEL.get(r["measure"], r["measure"]), "units": []})
         ind["units"].append({
             "unit": r["unit_code"], "unit_name": r["unit_name"],
-            "target": r["target_labels"][year], "actual": fmt_value(r["actual"], r["measure"]),
+            "target": _target_cell(r, sub_year), "actual": fmt_value(r["actual"], r["measure"]),
             "achievement": fmt_percent(r["achievement"]), "grade": r["grade"] or "–",
             "role": r["grade_role"] or "",
             "evidence": [_evidence_line(p, text, period) for p, text in r["evidence"]],
@@ -59,6 +60,16 @@ def collect(conn, options) -> dict:
     if options.history:
         data["history"] = collect_history(conn, options.unit)
     return data
+
+
+def _target_cell(row: dict, sub_year: bool) -> str:
+    """The target the capaian stands on: the period's Rencana Aksi target, or the year's (marked
+    "tahunan") where the unit has no Rencana Aksi for the indicator."""
+    if not sub_year:
+        return row["target_labels"][row["year"]]
+    if row["target_basis"] == "rencana_aksi" or row["period_target"] is None:
+        return row["period_target_label"]
+    return f"{row['period_target_label']} (tahunan)"
 
 
 def _evidence_line(period: str, text: str, report_period: str) -> str:
@@ -89,7 +100,7 @@ def story(data: dict, ctx: Context) -> list:
     t = OfficialTable([0.06, 0.32, 0.06, 0.09, 0.095, 0.08, 0.085, 0.21], ctx.width,
                       number_cols=(3, 4, 5), center_cols=(2,))
     t.header(["No", "Sasaran Kegiatan / Indikator Kinerja Kegiatan" + (" / Satuan Kerja" if province else ""),
-              "Satuan", f"Target {data['year']}", f"Realisasi {label}", "Capaian", "Predikat", "Data dukung"])
+              "Satuan", f"Target {label}", f"Realisasi {label}", "Capaian", "Predikat", "Data dukung"])
     t.numbering_row()
     for prog in data["programs"]:
         t.group(program_label(prog), level=1)
@@ -108,6 +119,10 @@ def story(data: dict, ctx: Context) -> list:
     notes = ["Capaian = realisasi ÷ target × 100% (indikator yang makin kecil makin baik: (2 × target − realisasi) ÷ "
              "target × 100%); target rentang (mis. 80–90): di atas rentang dibandingkan dengan batas atas, di bawahnya "
              "dengan batas bawah, di dalam rentang 100%. “–” berarti target atau realisasi belum diisi."]
+    if data["period"] != str(data["year"]):
+        notes.append(f"Realisasi {label} dibandingkan dengan target periode itu dalam Rencana Aksi; satker yang belum "
+                     f"memiliki Rencana Aksi untuk suatu indikator dibandingkan dengan target tahun {data['year']} "
+                     "(ditandai “tahunan”).")
     if data["left_out"]:
         counts = "; ".join(f"{code}: {n} satker" for code, n in data["left_out"].items())
         notes.append(f"Satker yang belum memiliki target {data['year']} maupun realisasi {label} untuk suatu "
