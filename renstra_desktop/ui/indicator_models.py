@@ -3,6 +3,7 @@ indicator's realisations per period."""
 from __future__ import annotations
 
 from ..core import queries
+from ..core.achievement import format_target
 from ..core.schema import PLAN_YEARS, current_plan_year
 from .models import GRADE_COLOURS, GRADE_ROLE, Column, PlanTableModel
 
@@ -53,6 +54,13 @@ class IndicatorModel(PlanTableModel):
     @staticmethod
     def target_year(column: Column) -> int | None:
         return int(column.key[len(TARGET_PREFIX):]) if column.key.startswith(TARGET_PREFIX) else None
+
+    def display(self, row: dict, column: Column) -> str | None:
+        """A range target as the reports print it ("80–90"; edited as its lower bound)."""
+        year = self.target_year(column)
+        if year is not None and row["uppers"].get(year) is not None:
+            return format_target(row["targets"].get(year), row["uppers"][year], "")
+        return None
 
     def value(self, row: dict, column: Column):
         year = self.target_year(column)

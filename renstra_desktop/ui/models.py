@@ -95,6 +95,11 @@ class PlanTableModel(QAbstractTableModel):
     def build_columns(self) -> list[Column]:
         raise NotImplementedError
 
+    def display(self, row: dict, column: Column) -> str | None:
+        """The cell's text where it is not simply its value formatted (a range target "80–90");
+        None: format the value."""
+        return None
+
     def value(self, row: dict, column: Column):
         if column.key == "unit_code":
             return self.unit_name(row.get("unit_code"))
@@ -220,6 +225,9 @@ class PlanTableModel(QAbstractTableModel):
             return None
         row, column = self._rows[index.row()], self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
+            shown = self.display(row, column)
+            if shown is not None:
+                return shown
             value = self.value(row, column)
             options = self.choices(row, column) if column.kind == "enum" else None
             if options:

@@ -120,3 +120,19 @@ def test_edit_text_parses_back_to_the_same_number():
         assert parse_number(edit_text(value, "number")) == value
     assert edit_text(None, "money") == ""
     assert edit_text(1234.0, "money") == "1234"
+
+
+def test_a_range_target_shows_whole_in_the_indikator_tab(controller):
+    """Issue 7: the window printed only the lower bound of "80–90" while capaian used the upper."""
+    model = loaded(IndicatorModel, controller)
+    model.set_year(2026)
+    r191 = find_row(model, indicator_code="IKK 19.1")
+    target_id = model.rows()[r191]["target_ids"][2026]
+    controller.service.update("indicator_target", target_id, {"value": "80", "upper": "90"})
+    controller.service.insert("realisation", {"unit_code": "KANWIL", "indicator_code": "IKK 19.1",
+                                              "period": "2026", "value": "95"})
+    model.reload(force_reset=True)
+    r191 = find_row(model, indicator_code="IKK 19.1")
+    assert cell(model, r191, "target_2026") == "80–90"
+    assert cell(model, r191, "target_2026", Qt.ItemDataRole.EditRole) == "80"      # edited as its lower bound
+    assert cell(model, r191, "achievement") == "105,56 %"                          # 95 against the upper bound
