@@ -10,7 +10,7 @@ thread, records the longest gap between two ticks while each action runs and its
 built and first paint), switch unit, "Semua satker", back to one unit, first show of each tab,
 "Semua satker" while Roadmap shows, scroll (page by page, then to the end), sort, filter, edit a
 cell, undo, build and preview a report (the selected unit's Renstra lengkap, Laporan tab), print it
-(to a PDF file through QPrinter, as the Cetak button after its dialog).
+(to a PDF file, and by the pixel route a Windows printer takes, as the Cetak button after its dialog).
 
 Baseline, in the same process, alternating with the app action by action: a bare ``QMainWindow``
 with a ``QTabWidget`` of ``QTableView``s over a plain ``QAbstractTableModel`` holding the same text
@@ -39,7 +39,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QEventLoop, QModelIndex, QObject, QSettings, Qt, QTimer  # noqa: E402
-from PySide6.QtCore import QSortFilterProxyModel  # noqa: E402
+from PySide6.QtCore import QRectF, QSortFilterProxyModel  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QTabWidget  # noqa: E402
 
 from national_file import KANWIL_FILE, national_file  # noqa: E402
@@ -267,7 +267,12 @@ def bare_print(pdf: bytes, resolution_scale: float, hb: Heartbeat, target: Path)
                 printer.newPage()
             bitmap = doc[i].render(scale=resolution_scale, rev_byteorder=True, may_draw_forms=True)
             image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, QImage.Format.Format_RGB888)
-            painter.drawImage(painter.viewport(), image)
+            area = painter.viewport()
+            scale = min(area.width() / image.width(), area.height() / image.height())
+            for top in range(0, image.height(), 128):    # strips: one drawImage holds the GIL
+                rows = min(128, image.height() - top)
+                painter.drawImage(QRectF(0, top * scale, image.width() * scale, rows * scale), image,
+                                  QRectF(0, top, image.width(), rows))
         painter.end()
         doc.close()
         out["done"] = True
@@ -422,13 +427,41 @@ def one_round(path: Path, units: list[str], hb: Heartbeat, results: dict, folder
     record("build and preview a report (one unit's Renstra lengkap)", app_report,
            lambda: bare_report(path, options, hb, b))
 
-    def app_print():
+    # print: "Print to File (PDF)" through the tab's print_with (what Cetak runs after its dialog), and
+    # the pixel route a Windows printer takes (the same request forced to "raster", run as print_with
+    # runs it); bare: write the bytes / render and paint the same pages at the same dpi in a thread
+    from renstra_desktop.ui.printing import raster_dpi, request_from, run_print
+    from renstra_desktop.ui.worker import run_in_background
+
+    def pdf_printer(name):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(folder / "app-print.pdf"))
-        return hb.measure(lambda: tab.print_report(printer))
-    scale = min(max(1.0, QPrinter(QPrinter.PrinterMode.HighResolution).resolution() / 72), 4.0)
-    record("print (to PDF)", app_print, lambda: bare_print(tab.pdf, scale, hb, folder / "bare-print.pdf"))
+        printer.setOutputFileName(str(folder / name))
+        return printer
+
+    def app_print_file():
+        return hb.measure(lambda: tab.print_with(pdf_printer("app-print.pdf")), lambda: tab._printer is None)
+
+    def bare_write():
+        pdf, out = tab.pdf, {}
+        thread = threading.Thread(target=lambda: ((folder / "bare-print.pdf").write_bytes(pdf), out.update(done=1)))
+        stall = hb.measure(thread.start, lambda: "done" in out)
+        thread.join()
+        return stall
+    record("print to file (PDF)", app_print_file, bare_write)
+
+    def app_print_raster():
+        printer, out = pdf_printer("app-raster.pdf"), {}
+        request = request_from(printer, tab.page_count(), tab.kind.currentText())
+        request.route = "raster"
+
+        def start():
+            out["task"] = run_in_background(tab, "Mencetak", lambda _s, progress: run_print(
+                request, tab.pdf, printer, progress), lambda _r: out.update(done=1))
+        return hb.measure(start, lambda: "done" in out)
+    dpi = raster_dpi(pdf_printer("x.pdf"))
+    record("print, pixel route (as on Windows)", app_print_raster,
+           lambda: bare_print(tab.pdf, dpi / 72.0, hb, folder / "bare-raster.pdf"))
 
     w.controller.close()
     w.close()
