@@ -39,11 +39,10 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
-from merge import UnitRows, baseline  # noqa: E402  (bench/merge.py: the generated unit rows, plain UPSERT)
+from merge import UnitRows, baseline, ours  # noqa: E402  (bench/merge.py: generated unit rows, plain UPSERT, timed merge)
 
 from renstra_desktop.core import package_format as fmt  # noqa: E402
 from renstra_desktop.core.dataset import read_embedded, unit_skeleton  # noqa: E402
-from renstra_desktop.core.merge import merge_packages  # noqa: E402
 from renstra_desktop.core.newplan import DATASET_KEYS, SEED_TIME, create_plan_file, insert_seed_rows  # noqa: E402
 from renstra_desktop.core.package_export import export_package  # noqa: E402
 from renstra_desktop.core.rows import stable_id  # noqa: E402
@@ -173,15 +172,7 @@ def _build(work: Path, units: int, log) -> dict:
     shutil.copy(start, kanwil)
     shutil.copy(start, plain)
     start.unlink()
-    store = Store.open(kanwil)
-    try:
-        t0 = time.perf_counter()
-        report = merge_packages(store, paths, actor="admin-kanwil", trust_new_keys=True)
-        t_merge = time.perf_counter() - t0
-    finally:
-        store.close()
-    if not report.ok:
-        raise SystemExit(f"merge refused packages: {[r.message for r in report.results if r.status == 'rejected'][:3]}")
+    t_merge = ours(kanwil, paths)          # merge_packages, every package checked, one batch
     for backup in work.glob(f"{KANWIL_FILE}.cadangan*"):
         backup.unlink()                   # the merge's backup copy of the start file
     t_plain = baseline(plain, paths)

@@ -161,26 +161,11 @@ def child_cli(path: str, out: str) -> None:
 
 def per_unit_bare(figures: dict, font: str) -> tuple[bytes, int]:
     """bench/report.py's bare build, but every unit's rows a table of their own (as ours lays them out)."""
-    import io
+    from reportlab.platypus import PageBreak
 
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+    from report import bare_cells, bare_pdf
 
-    from renstra_desktop.core.reports.layout import HEADER_GAP, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X
-
-    style = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=10.4)
-    width = landscape(A4)[0] - 2 * MARGIN_X
-
-    def p(text):
-        return Paragraph(str(text).replace("&", "&amp;").replace("<", "&lt;"), style)
-
-    def table(rows, fractions):
-        t = Table(rows, colWidths=[width * f / sum(fractions) for f in fractions], repeatRows=1)
-        t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 8.5), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-        return t
-
+    p, table = bare_cells(font)
     f = figures["figures"]
     story = [p("Rencana Strategis"), PageBreak()]
     head = ["No", "IKK / Satker", "Satuan", "Target", "Realisasi", "Capaian", "Predikat"]
@@ -218,12 +203,7 @@ def per_unit_bare(figures: dict, font: str) -> tuple[bytes, int]:
         rows += [[str(i), p(a["name"])] + [p("<br/>".join(a["years"][y])) for y in sorted(a["years"])]
                  for i, a in enumerate(unit["aspects"], 1)]
         story.append(table(rows, [0.04, 0.13] + [0.166] * 5))
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-                            topMargin=MARGIN_TOP + HEADER_GAP, bottomMargin=MARGIN_BOTTOM)
-    pages = []
-    doc.build(story, onLaterPages=lambda c, d: pages.append(1), onFirstPage=lambda c, d: pages.append(1))
-    return buffer.getvalue(), len(pages)
+    return bare_pdf(story)
 
 
 def child_scaling(path: str, runs: str) -> None:

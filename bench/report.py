@@ -77,7 +77,8 @@ def fill_province(path: Path) -> None:
 
 
 # -- the bare build: same figures, plain SimpleDocTemplate + Table, no kop/QR/charts/footer ----
-def bare_build(figures: dict, font: str) -> tuple[bytes, int]:
+def bare_cells(font: str):
+    """The bare build's paragraph cell ``p(text)`` and ``table(rows, fractions)`` in ``font``."""
     style = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=10.4)
     width = landscape(A4)[0] - 2 * MARGIN_X
 
@@ -89,7 +90,22 @@ def bare_build(figures: dict, font: str) -> tuple[bytes, int]:
         t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 8.5), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         return t
+    return p, table
 
+
+def bare_pdf(story: list) -> tuple[bytes, int]:
+    """Lay out ``story`` in a SimpleDocTemplate with the report's frame; the PDF and its page count."""
+    buffer = io.BytesIO()
+    # the same frame as the report's pages (margins and running-header gap), so the page count is alike
+    doc = SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+                            topMargin=MARGIN_TOP + HEADER_GAP, bottomMargin=MARGIN_BOTTOM)
+    pages = []
+    doc.build(story, onLaterPages=lambda c, d: pages.append(1), onFirstPage=lambda c, d: pages.append(1))
+    return buffer.getvalue(), len(pages)
+
+
+def bare_build(figures: dict, font: str) -> tuple[bytes, int]:
+    p, table = bare_cells(font)
     f = figures["figures"]
     story = [p("Rencana Strategis"), PageBreak()]
     cap = [["No", "IKK / Satker", "Satuan", "Target", "Realisasi", "Capaian", "Predikat"]]
@@ -126,13 +142,7 @@ def bare_build(figures: dict, font: str) -> tuple[bytes, int]:
         for i, a in enumerate(unit["aspects"], 1):
             road.append([str(i), p(a["name"])] + [p("<br/>".join(a["years"][y])) for y in sorted(a["years"])])
     story.append(table(road, [0.04, 0.13] + [0.166] * 5))
-    buffer = io.BytesIO()
-    # the same frame as the report's pages (margins and running-header gap), so the page count is alike
-    doc = SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-                            topMargin=MARGIN_TOP + HEADER_GAP, bottomMargin=MARGIN_BOTTOM)
-    pages = []
-    doc.build(story, onLaterPages=lambda c, d: pages.append(1), onFirstPage=lambda c, d: pages.append(1))
-    return buffer.getvalue(), len(pages)
+    return bare_pdf(story)
 
 
 def timed_alternating(fns: dict, repeat: int) -> dict:
