@@ -42,7 +42,7 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QEventLoop, QModelIndex,
 from PySide6.QtCore import QRectF, QSortFilterProxyModel  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QTabWidget  # noqa: E402
 
-from national_file import KANWIL_FILE, national_file  # noqa: E402
+from national_file import FULL_REPORT, KANWIL_FILE, national_file  # noqa: E402
 
 HEARTBEAT_MS = 5
 SETTLE_S = 0.15
@@ -299,6 +299,8 @@ def one_round(path: Path, units: list[str], hb: Heartbeat, results: dict, folder
     holder, action, done = open_window(path)
     stall = hb.measure(action, done)
     w = holder["window"]
+    w.tabs.setCurrentIndex(tab_index(w, "Indikator"))    # the Kanwil's window may open on another tab
+    QApplication.processEvents()
     snap = snapshot(w)
     painted, bare = Painted(), {}
 
@@ -309,7 +311,7 @@ def one_round(path: Path, units: list[str], hb: Heartbeat, results: dict, folder
         bw.show()
     record("open (window built, first paint)", lambda: stall, lambda: hb.measure(bare_open, lambda: painted.seen))
     b = bare["w"]
-    indicator, unit_a, unit_b = 0, units[len(units) // 2], units[-1]
+    indicator, unit_a, unit_b = tab_index(w, "Indikator"), units[len(units) // 2], units[-1]
 
     def show_same(view_model_action, app_action, done=lambda: True):
         """App action, then the bare window shows the same text through ``view_model_action(snap)``."""
@@ -417,9 +419,9 @@ def one_round(path: Path, units: list[str], hb: Heartbeat, results: dict, folder
     # Laporan: first show, the shown unit's Renstra lengkap built and previewed, then printed
     record("first show of Laporan", lambda: hb.measure(lambda: w.tabs.setCurrentIndex(tab_index(w, "Laporan"))))
     tab = w.report_tab
-    tab.kind.setCurrentIndex(tab.kind.findData("renstra"))
+    tab.kind.setCurrentIndex(tab.kind.findData(FULL_REPORT))
     tab.unit.setCurrentIndex(tab.unit.findData(unit_a))
-    options = ReportOptions("renstra", unit=unit_a, year=tab.year.value())
+    options = ReportOptions(FULL_REPORT, unit=unit_a, year=tab.year.value())
 
     def app_report():
         before = tab.result

@@ -51,6 +51,7 @@ from renstra_desktop.core.service import PlanService  # noqa: E402
 from renstra_desktop.core.store import Store, latest_schema_version  # noqa: E402
 
 KANWIL_FILE, PLAIN_FILE, FIGURES = "kanwil.renstra", "plain.renstra", "figures.json"
+FULL_REPORT = "lampiran"         # the kind of the Renstra lengkap (Lampiran) report
 TEMPLATE_UNIT = "LPS-LOBAR"      # the embedded UPT whose skeleton a generated unit's file copies
 IKK = ("IKK 17.1", "IKK 19.1", "IKK 19.2")
 

@@ -20,8 +20,8 @@ process of its own, so its peak memory is its own ``ru_maxrss`` (read by the par
 - startup: process start to the first paint (bench/startup.py's method) of ``renstra-desktop --db``
   on the national file and on the embedded Kanwil plan, against the bare window of four empty tabs,
   alternating, median of ``--runs``; and the peak RSS of each;
-- check: what opening costs — ``PRAGMA quick_check`` alone, ``inspect_file`` (header, identity,
-  quick_check) and ``Store.open``, and ``PRAGMA integrity_check`` for reference, median of 5;
+- check: what opening costs — ``PRAGMA quick_check`` alone, ``Store.open`` read-only and
+  read-write, a bare connection, and ``PRAGMA integrity_check`` for reference, median of 5;
 - signing: ``renstra-desktop sign-pdf`` (whole process) against a bare pyHanko script (whole
   process: ``SimpleSigner.load_pkcs12``, ``sign_pdf`` with a new field in the same box, a
   ``TextStampStyle`` with the same text, font file and size), on the province's Renstra lengkap
@@ -46,7 +46,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
-from national_file import KANWIL_FILE, national_file  # noqa: E402
+from national_file import FULL_REPORT, KANWIL_FILE, national_file  # noqa: E402
 
 MARK = "RESULT "
 
@@ -124,7 +124,7 @@ def child_window(path: str) -> None:
     app.processEvents()
     window.tabs.setCurrentIndex(window.tabs.indexOf(window.report_tab))
     tab = window.report_tab
-    tab.kind.setCurrentIndex(tab.kind.findData("renstra"))
+    tab.kind.setCurrentIndex(tab.kind.findData(FULL_REPORT))
     tab.unit.setCurrentIndex(tab.unit.findData(""))          # Semua satker (gabungan)
     app.processEvents()
     placing = {}
@@ -152,7 +152,7 @@ def child_cli(path: str, out: str) -> None:
 
     gcp = GcPauses()
     started = time.perf_counter()
-    code = cli_main(["report", "renstra", path, "--unit", "SEMUA", "-o", out, "--json"])
+    code = cli_main(["report", FULL_REPORT, path, "--unit", "SEMUA", "-o", out, "--json"])
     wall = time.perf_counter() - started
     if code:
         raise SystemExit(code)
@@ -216,7 +216,7 @@ def child_scaling(path: str, runs: str) -> None:
     from renstra_desktop.core.store import Store
 
     store = Store.open(path, readonly=True)
-    options = ReportOptions("renstra", unit=None, year=2026)
+    options = ReportOptions(FULL_REPORT, unit=None, year=2026)
     register_fonts()
     figures = collect(store.conn, options)
     times = {"ours": [], "bare_section": [], "bare_unit": []}
@@ -237,7 +237,7 @@ def child_scaling(path: str, runs: str) -> None:
 def child_check(path: str) -> None:
     import sqlite3
 
-    from renstra_desktop.core.store import Store, inspect_file
+    from renstra_desktop.core.store import Store
 
     def med(fn, n=5):
         out = []
@@ -256,13 +256,17 @@ def child_check(path: str) -> None:
 
     def open_close():
         Store.open(path).close()
+    def open_readonly():
+        Store.open(path, readonly=True).close()
     emit(dict(quick_check_ms=med(pragma("quick_check")), integrity_check_ms=med(pragma("integrity_check"), 3),
-              inspect_file_ms=med(lambda: inspect_file(path)), store_open_ms=med(open_close),
+              readonly_open_ms=med(open_readonly), store_open_ms=med(open_close),
               connect_only_ms=med(pragma("user_version"))))
 
 
-def child_bare_sign(src: str, out: str, p12: str, password: str, page: str, x1, y1, x2, y2, text: str) -> None:
-    """Bare pyHanko: load the PKCS#12, sign with a new field in the box, the same stamp text and font."""
+def child_bare_sign(src: str, out: str, p12: str, password: str, names: str, text: str) -> None:
+    """Bare pyHanko: load the PKCS#12 and sign into the report's first empty field of ``names``
+    (comma-separated; as the app does with the fields a report prepares), else a new field at the
+    bottom left of the last page; the same stamp text, font file and a 9 pt size."""
     from io import BytesIO
 
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
@@ -277,14 +281,19 @@ def child_bare_sign(src: str, out: str, p12: str, password: str, page: str, x1, 
         font=GlyphAccumulatorFactory(font, font_size=9), font_size=9), border_width=1)
     with open(src, "rb") as fh:
         writer = IncrementalPdfFileWriter(BytesIO(fh.read()))
+    empty = {name for name, value, _ref in fields.enumerate_sig_fields(writer.prev) if value is None}
+    field = next((n for n in names.split(",") if n in empty), None)
+    new_field = None
+    if field is None:
+        field = names.split(",")[-1]
+        new_field = fields.SigFieldSpec(field, on_page=-1, box=(42.0, 42.0, 262.0, 114.0))
     output = BytesIO()
-    meta = signers.PdfSignatureMetadata(field_name="Sig_Konseptor", subfilter=fields.SigSeedSubFilter.PADES,
+    meta = signers.PdfSignatureMetadata(field_name=field, subfilter=fields.SigSeedSubFilter.PADES,
                                         md_algorithm="sha256")
-    signers.PdfSigner(meta, signer, stamp_style=style, new_field_spec=fields.SigFieldSpec(
-        "Sig_Konseptor", on_page=int(page), box=tuple(float(v) for v in (x1, y1, x2, y2)))).sign_pdf(
+    signers.PdfSigner(meta, signer, stamp_style=style, new_field_spec=new_field).sign_pdf(
         writer, output=output, appearance_text_params={"text": text.replace("|", "\n")})
     Path(out).write_bytes(output.getvalue())
-    emit({})
+    emit({"field": field})
 
 
 # -- the parent ------------------------------------------------------------------------------------
@@ -333,21 +342,22 @@ def signing(pdfs: list[tuple[str, Path]], runs: int, work: Path) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     import pki
 
-    from renstra_desktop.core.signing.stamp import stamp_text
     from renstra_desktop.core.signing.credentials import common_name, load_credentials, title
+    from renstra_desktop.core.signing.roles import ROLES
+    from renstra_desktop.core.signing.stamp import stamp_text
 
     keys = pki.make_test_pki(work / "pki")
     pw_file = work / "pw.txt"
     pw_file.write_bytes(keys.password + b"\n")
     import datetime as dt
     cred = load_credentials(keys.konseptor_p12, keys.password, dt.datetime.now().astimezone())
+    names = ",".join(ROLES["konseptor"].field_names)
+    text = stamp_text("Disiapkan oleh:", common_name(cred.cert), title(cred.cert), dt.datetime.now().astimezone(),
+                      (220.0, 72.0))[0].replace("\n", "|")
     print(f"\nsigning, whole process (median of {runs}, alternating): renstra-desktop sign-pdf vs bare pyHanko")
     for label, pdf in pdfs:
         from pypdf import PdfReader
         pages = len(PdfReader(str(pdf)).pages)
-        box = (pages - 1, 42.0, 42.0, 262.0, 122.0)      # sign_pdf's default box: last page, bottom left
-        text = stamp_text("Disiapkan oleh:", common_name(cred.cert), title(cred.cert), dt.datetime.now().astimezone(),
-                          220.0).replace("\n", "|")
         ours, bare = [], []
         for i in range(runs):
             for who in ("ours", "bare"):
@@ -361,7 +371,7 @@ def signing(pdfs: list[tuple[str, Path]], runs: int, work: Path) -> None:
                         raise SystemExit(done.stderr)
                 else:
                     child("bare-sign", str(pdf), str(out), str(keys.konseptor_p12), keys.password.decode(),
-                          *(str(v) for v in box), text)
+                          names, text)
                 (ours if who == "ours" else bare).append(time.perf_counter() - t0)
                 out.unlink()
         o, b = statistics.median(ours), statistics.median(bare)
@@ -417,12 +427,12 @@ def main(argv=None) -> int:
             startup(path, max(args.runs, 5), work)
         if "check" not in skip:
             r = child("check", str(path), env=env)
-            print(f"\nopening the national file (median of 5): quick_check {r['quick_check_ms']} ms, inspect_file "
-                  f"{r['inspect_file_ms']} ms, Store.open {r['store_open_ms']} ms, a bare connect + PRAGMA "
+            print(f"\nopening the national file (median of 5): quick_check {r['quick_check_ms']} ms, Store.open "
+                  f"{r['readonly_open_ms']} ms read-only, Store.open {r['store_open_ms']} ms, a bare connect + PRAGMA "
                   f"{r['connect_only_ms']} ms; integrity_check {r['integrity_check_ms']} ms")
         if "signing" not in skip:
             province_pdf = work / "renstra-provinsi.pdf"
-            subprocess.run([sys.executable, "-m", "renstra_desktop", "report", "renstra",
+            subprocess.run([sys.executable, "-m", "renstra_desktop", "report", FULL_REPORT,
                             str(national_file(11, args.cache) / KANWIL_FILE), "--unit", "SEMUA", "-o",
                             str(province_pdf)], check=True, capture_output=True)
             pdfs = [("province Renstra lengkap (12 units)", province_pdf)]
