@@ -30,10 +30,12 @@ NOT_INDEXED = {   # table -> why none of its columns is searched
     "setting": "pengaturan (JSON)",
     "period_lock": "hanya kode periode",
 }
-# text fields that are codes pointing at other rows, units of measure, dates or file internals
+# text fields that are codes pointing at other rows, units of measure, dates or file internals, and
+# the categories rows are grouped by (a risk's area, a roadmap aspect: every row of "Pembinaan"
+# would be a hit for "pembinaan", burying the texts that mention it)
 SKIPPED_FIELDS = frozenset({"unit_code", "indicator_code", "parent_code", "objective_code", "program_code",
                             "line_code", "risk_id", "action_id", "measure", "sign_date", "event_date",
-                            "media_type", "sha256"})
+                            "media_type", "sha256", "area", "aspect"})
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ SOURCES: tuple[Source, ...] = (
     Source("realisation", "indikator", ("evidence",), label="printf('%s · periode %s', t.indicator_code, t.period)",
            place=_place("indikator", "unit_code=t.unit_code", "indicator_code=t.indicator_code", "id=t.id"),
            sort="t.indicator_code || '|' || t.period"),
-    Source("risk", "risiko", ("area", "risk", "cause", "current_control", "treatments", "responsible",
+    Source("risk", "risiko", ("risk", "cause", "current_control", "treatments", "responsible",
                               "success_indicators"),
            label="printf('Risiko no %d · %s', t.seq, t.area)", place=_place("risiko", "id=t.id"),
            sort="printf('%d|%06d', t.program_code <> 'PPH', t.seq)", lists=("treatments", "success_indicators")),
@@ -96,7 +98,7 @@ SOURCES: tuple[Source, ...] = (
     Source("risk_event", "risiko", ("description", "impact", "response"), joins=_RISK_JOIN,
            label="printf('Kejadian %s · risiko no %d', t.event_date, r.seq)", place=_place("risiko", "id=t.risk_id"),
            sort=_RISK_SORT + " || '|d' || t.event_date"),
-    Source("roadmap_item", "roadmap", ("aspect", "text"), label="printf('%s %d · no %d', t.aspect, t.year, t.seq)",
+    Source("roadmap_item", "roadmap", ("text",), label="printf('%s %d · no %d', t.aspect, t.year, t.seq)",
            place=_place("roadmap", "id=t.id"), sort="printf('%s|%d|%04d', t.aspect, t.year, t.seq)"),
     Source("objective", "pendanaan", ("code", "name"), label="t.code",
            place=_place("pendanaan", "line_code=t.code"), sort="t.code", unit="NULL"),

@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from cycle_scenario import province_copy
+from search_scenario import enrich
 from renstra_desktop.core import search
 from renstra_desktop.core.errors import ValidationError
 from renstra_desktop.core.merge import merge_packages
@@ -39,6 +40,7 @@ def _marked(hit) -> list[str]:
 EVERY_KIND = [
     ("Lombok Barat", "unit", "name", "LPS-LOBAR"),
     ("Majapahit", "unit", "address", "KANWIL"),
+    ("Lombok", "unit", "island", "LPS-LOBAR"),
     ("Pengendalian Mutu Penyelenggaraan", "indicator", "name", None),
     ("reformasi birokrasi", "objective", "name", None),
     ("Notulen evaluasi", "realisation", "evidence", "LPS-LOBAR"),
@@ -72,27 +74,9 @@ EVERY_KIND = [
 ]
 
 
-def _enrich(kanwil_path, province):
-    """Texts the scenario leaves empty: a realisation's evidence, a risk's cause and control (written
-    in the UPT's file and merged, as a UPT does)."""
-    lobar = Store.open(province["LPS-LOBAR"])
-    svc = PlanService(lobar, "admin-lobar")
-    real = lobar.conn.execute("SELECT id FROM realisation WHERE unit_code = 'LPS-LOBAR' AND period = '2026-TW2' "
-                              "AND indicator_code = 'IKK 17.1'").fetchone()["id"]
-    svc.update("realisation", real, {"evidence": "Notulen evaluasi triwulan II, nomor W.27-PK.01"})
-    risk = lobar.conn.execute("SELECT id FROM risk WHERE unit_code = 'LPS-LOBAR' AND risk LIKE 'Gangguan%'"
-                              ).fetchone()["id"]
-    svc.update("risk", risk, {"cause": "Keterbatasan CCTV di blok hunian", "current_control": "Kontrol apel pagi"})
-    package = export_package(lobar, province["folder"] / "lobar-2.rpkg").path
-    lobar.close()
-    with Store.open(kanwil_path) as kanwil:
-        report = merge_packages(kanwil, [package], actor="kanwil-staf", trust_new_keys=True)
-        assert report.ok
-
-
 @pytest.fixture
 def kanwil_index(province):
-    _enrich(province["kanwil"], province)
+    enrich(province)
     index = SearchIndex.open(province["kanwil"])
     yield index
     index.close()
