@@ -168,7 +168,8 @@ def test_menus_and_extension_points(window):
     assert file_texts == ["Baru…", "Buka…", "Berkas terakhir", "Simpan Sebagai…", "Ekspor Paket…", "Gabungkan Paket…",
                           "Keluar"]
     edit_texts = [a.text().replace("&", "") for a in window.edit_menu.actions() if not a.isSeparator()]
-    assert edit_texts[2:] == ["Salin", "Tempel", "Tambah baris", "Hapus baris"]
+    assert edit_texts[2:] == ["Salin", "Tempel", "Tambah baris", "Hapus baris", "Cari di rencana…",
+                              "Hasil pencarian berikutnya", "Hasil pencarian sebelumnya"]
     assert edit_texts[0].startswith("Urungkan") and edit_texts[1].startswith("Ulangi")
     from PySide6.QtWidgets import QLabel
 
