@@ -29,6 +29,7 @@ Threading: a SearchIndex belongs to the thread that made it (its sqlite3 connect
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
@@ -38,7 +39,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .cycle.narrative import blocks, runs
-from .errors import ValidationError
+from .errors import FileError, ValidationError
 from .search_sources import BY_TABLE, SOURCES, TABS, Source
 
 LIMIT = 500                   # hits returned at most (the rest: "more", ask for a longer word)
@@ -157,21 +158,54 @@ def _text_expr(source: Source, column: str) -> str:
     return f"CAST({value} AS TEXT)"
 
 
-def _without_marks(value: str) -> str:
-    """The text without the characters highlight() marks matches with."""
-    return (f"CASE WHEN instr({value}, char(57344)) OR instr({value}, char(57345)) THEN "
-            f"replace(replace({value}, char(57344), ''), char(57345), '') ELSE {value} END")
+def clean_text(text):
+    """A text as highlight() can mark it: without the marking characters, NUL as a space (FTS5
+    would cut the text there)."""
+    if text is None:
+        return None
+    return str(text).replace("\x00", " ").replace(MARK[0], "").replace(MARK[1], "")
+
+
+def _cleaned(value: str) -> str:
+    """SQL: ``value`` through clean_text() only when it holds a character that needs it (rare)."""
+    return (f"CASE WHEN instr({value}, char(57344)) OR instr({value}, char(57345)) OR instr({value}, char(0)) "
+            f"THEN search_clean_text({value}) ELSE {value} END")
 
 
 def _insert_sql(source: Source, where: str) -> str:
     """One read of the plan rows selected by ``where`` (over ``t``), one doc per non-empty text."""
     texts = ", ".join(f"{_text_expr(source, c)} AS c{i}" for i, c in enumerate(source.columns))
     parts = " UNION ALL ".join(
-        f"SELECT '{source.table}', id, unit, {int(source.own_only)}, '{c}', {_without_marks(f'c{i}')} "
+        f"SELECT '{source.table}', id, unit, {int(source.own_only)}, '{c}', {_cleaned(f'c{i}')} "
         f"FROM src WHERE c{i} <> ''" for i, c in enumerate(source.columns))
     return (f"WITH src AS MATERIALIZED (SELECT t.id AS id, {source.unit} AS unit, {texts} "
             f"FROM plan.{source.table} t WHERE t.deleted = 0 AND {where}) "
             f"INSERT INTO doc (tbl, id, unit, own_only, col, text) {parts}")
+
+
+_BUSY, _LOCKED, _IOERR, _CORRUPT, _CANTOPEN, _NOTADB = 5, 6, 10, 11, 14, 26
+
+
+def _plan_read(method):
+    """SQLite's refusals while reading the plan, as one Indonesian line (nothing is ever written)."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+            name = self.path.name
+            if code in (_BUSY, _LOCKED):
+                raise FileError(f"Berkas {name} sedang dipakai proses lain yang menulis; pencarian belum dapat "
+                                "membacanya. Coba lagi sebentar lagi.") from None
+            if code in (_CORRUPT, _NOTADB):
+                raise FileError(f"Berkas {name} rusak dan tidak dapat dibaca untuk pencarian; tidak ada yang "
+                                "diubah. Gunakan salinan cadangan.") from None
+            if code in (_IOERR, _CANTOPEN):
+                raise FileError(f"Berkas {name} tidak dapat dibaca untuk pencarian (kesalahan baca berkas). "
+                                "Periksa berkas dan foldernya.") from None
+            raise
+    return wrapper
 
 
 class SearchIndex:
@@ -179,13 +213,19 @@ class SearchIndex:
     brings it up to date first.  Reads the plan through a read-only ATTACH (the caller has opened
     and checked the file with :class:`Store`)."""
 
+    @_plan_read
     def __init__(self, plan_path: str | Path):
         self.path = Path(plan_path)
         conn = sqlite3.connect(":memory:", uri=True, isolation_level=None, check_same_thread=True)
         conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.create_function("search_plain_text", 1, plain_text, deterministic=True)
-        conn.execute("ATTACH DATABASE ? AS plan", (self.path.resolve().as_uri() + "?mode=ro",))
+        conn.create_function("search_clean_text", 1, clean_text, deterministic=True)
+        try:
+            conn.execute("ATTACH DATABASE ? AS plan", (self.path.resolve().as_uri() + "?mode=ro",))
+        except BaseException:
+            conn.close()
+            raise
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.sources: tuple[Source, ...] = ()
@@ -209,6 +249,7 @@ class SearchIndex:
         self.conn.close()
 
     # -- building ----------------------------------------------------------------------------------
+    @_plan_read
     def build(self, progress=None) -> None:
         """Index every searchable text of the plan (again).  ``progress(percent, text)`` is called
         between tables and may raise to stop."""
@@ -245,6 +286,7 @@ class SearchIndex:
         self.conn.execute(_insert_sql(source, where), args)
 
     # -- keeping current -------------------------------------------------------------------------
+    @_plan_read
     def refresh(self) -> int:
         """Index again what changed in the plan since the last call: the number of plan rows looked
         at (0 when nothing was committed; the whole plan when it was indexed again)."""
@@ -304,6 +346,7 @@ class SearchIndex:
         return self.conn.execute(sql).fetchone()[0]
 
     # -- searching ---------------------------------------------------------------------------------
+    @_plan_read
     def search(self, text: str, *, units=None, cycle_unit: str | None = None, limit: int = LIMIT) -> SearchResult:
         """The texts containing every word of ``text`` (as word starts), in the window's order.
 

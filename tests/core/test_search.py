@@ -342,3 +342,35 @@ def test_a_file_of_an_older_schema_is_searched_with_the_tables_it_has(tmp_path):
         assert store.schema_version == 3
         result = search_plan(store, "Mataram")
     assert result.hits and {h.table for h in result.hits} <= {"unit", "risk", "roadmap_item", "funding"}
+
+
+def test_a_busy_or_damaged_plan_is_one_indonesian_line(kanwil_path, tmp_path):
+    index = SearchIndex.open(kanwil_path)
+    try:
+        index.conn.execute("PRAGMA busy_timeout = 50")
+        writer = sqlite3.connect(kanwil_path, isolation_level=None)
+        writer.execute("BEGIN EXCLUSIVE")
+        writer.execute("UPDATE meta SET value = value")
+        with pytest.raises(search.FileError, match="sedang dipakai proses lain"):
+            index.search("petugas")
+        writer.execute("ROLLBACK")
+        writer.close()
+        assert index.search("petugas").hits                   # the next search reads it again
+    finally:
+        index.close()
+    damaged = tmp_path / "rusak.renstra"
+    data = bytearray(kanwil_path.read_bytes())
+    data[4096 * 3:4096 * 40] = b"\xff" * (4096 * 37)          # pages of the tables, not the header
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(search.FileError, match="rusak"):
+        SearchIndex.open(damaged)
+
+
+def test_a_nul_character_does_not_cut_a_text(kanwil_path):
+    conn = sqlite3.connect(kanwil_path)
+    conn.execute("UPDATE roadmap_item SET text = ? WHERE rowid = 1", ("awal\x00tersembunyi sesudah nul",))
+    conn.commit()
+    conn.close()
+    with Store.open(kanwil_path, readonly=True) as store:
+        [hit] = _found(search_plan(store, "sesudah nul"), "roadmap_item")
+    assert hit.text == "awal tersembunyi sesudah nul" and _marked(hit) == ["sesudah", "nul"]
