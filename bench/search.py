@@ -118,9 +118,9 @@ def after_edit(path: Path, index: SearchIndex, repeat: int) -> list[float]:
 def window_typing(path: Path, text: str) -> tuple[float, float, int]:
     """The real window types ``text`` key by key (150 ms apart) into the panel; the first key
     builds the index.  Returns (seconds until the last answer, longest GUI gap, heartbeats)."""
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from responsiveness import Heartbeat, wait    # bench/responsiveness.py: the 5 ms heartbeat
     from renstra_desktop.ui.app import ensure_application
     from renstra_desktop.ui.main_window import MainWindow
 
@@ -130,35 +130,22 @@ def window_typing(path: Path, text: str) -> tuple[float, float, int]:
     window.resize(1366, 768)
     window.show()
     app.processEvents()
-    gaps, last = [], [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-    beat = QTimer()
-    beat.setInterval(5)
-    beat.timeout.connect(tick)
     window.find_action.trigger()
     panel = window.search_panel
-    started = time.perf_counter()
-    last[0] = started
+    beat = Heartbeat()
     beat.start()
+    started = time.perf_counter()
     for i in range(1, len(text) + 1):
         panel.field.setText(text[:i])
         end = time.perf_counter() + 0.15
         while time.perf_counter() < end:
             app.processEvents()
             time.sleep(0.001)
-    while not panel.status.text().endswith(f"“{text}”.") and "Lebih dari" not in panel.status.text():
-        app.processEvents()
-        time.sleep(0.001)
-        if time.perf_counter() - started > 120:
-            raise TimeoutError(panel.status.text())
+    wait(app, lambda: panel.status.text().endswith(f"“{text}”.") or "Lebih dari" in panel.status.text(), 120)
     elapsed = time.perf_counter() - started
-    beat.stop()
+    gap, ticks = beat.stop()
     window.close()
-    return elapsed, max(gaps), len(gaps)
+    return elapsed, gap, ticks
 
 
 def main(argv=None) -> int:

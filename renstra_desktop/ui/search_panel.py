@@ -228,7 +228,11 @@ class HighlightDelegate(QStyledItemDelegate):
         doc.setDefaultFont(opt.font)
         rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, widget)
         chars = max(20, int(rect.width() / max(1, opt.fontMetrics.averageCharWidth())))
-        doc.setHtml(highlighted_html(*hit.snippet(chars)))       # the first match always in view
+        for _ in range(6):               # as many characters as fit: the first match always in view
+            doc.setHtml(highlighted_html(*hit.snippet(chars)))
+            if doc.idealWidth() <= rect.width() or chars <= 20:
+                break
+            chars = max(20, int(chars * rect.width() / doc.idealWidth()) - 2)
         context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(
