@@ -5,12 +5,12 @@ where it is shown is declared in :mod:`.search_sources`.
 
 Where the index lives (docs/search.md): in memory, one per process, beside a read-only ATTACH of
 the plan file; never in the plan file and never in a file beside it.  The plan's schema is checked
-on every open against exactly what the migrations create and packages carry exactly the plan
-tables, so an index made in the plan at run time would make the file refused; an FTS5 table made
-by a migration would be accepted, but its triggers would run inside every write (a merge of 530
-packages re-indexes 142 040 rows in its transactions), index tombstones and raw JSON/HTML, and
-grow every file, backup and copy.  Built in memory it costs ~1 s once on the 530-unit file (in
-SQL, no row passes through Python) and nothing on any write.
+on every open against exactly what the migrations create, so an index made in the plan at run time
+would make the file refused; one made by a migration would need triggers writing to FTS5, which
+fail under the application's ``trusted_schema = OFF`` (FTS5 is not innocuous in SQLite 3.40), and
+would run inside every write (a merge of 530 packages re-indexing 142 040 rows).  Built in memory
+it costs 0.5-0.8 s once on the 530-unit file (in SQL, no row passes through Python), nothing on
+any write.
 
 How it stays current: before every search ``PRAGMA plan.data_version`` says whether any other
 connection committed; if so the audit trail (every write path records the rows it changes, in the
@@ -18,12 +18,12 @@ same transaction) names the rows changed since the last search, and only those a
 rows inserted without an audit entry are caught by the tables' highest rowid.  A file whose audit
 trail went backwards (another file under the same name) is indexed again from scratch.
 
-sqlite-utils: its ``Database``, ``create``, ``create_index`` and ``enable_fts(create_triggers=True)``
-(external-content FTS5 table, populated, with triggers keeping it in step with ``doc``) manage the
-in-memory index.  ``search()`` is not used: it orders by bm25 rank, which on the 530-unit file
-costs 258 ms for a word in 95 400 texts (the order here is the window's, 2 ms), and it cannot
-return ``highlight()``; ``insert_all`` is not used for the build: 1.64 s for 232 571 texts against
-0.29 s for ``INSERT … SELECT`` from the attached plan.
+sqlite-utils: its ``Database``, ``create``, ``create_index`` and ``enable_fts`` (the external-content
+FTS5 table with its tokenizer, populated) manage the in-memory index.  Not used: enable_fts's
+triggers (the same trusted_schema refusal: the FTS5 rows are kept in step here), ``search()`` (it
+orders by bm25 rank, 258 ms for a word in 95 400 texts of the 530-unit file against 2 ms in rowid
+order, and returns no ``highlight()``), ``insert_all`` for the build (1.64 s for 232 571 texts
+against 0.29 s for ``INSERT … SELECT`` from the attached plan).
 
 Threading: a SearchIndex belongs to the thread that made it (its sqlite3 connection).
 """
@@ -227,7 +227,7 @@ class SearchIndex:
             conn.close()
             raise
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self.db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
         self.sources: tuple[Source, ...] = ()
         self.rows = 0                       # plan rows looked at by the last full build
         self._seq = 0                       # audit entries covered
