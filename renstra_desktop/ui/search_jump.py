@@ -37,8 +37,15 @@ def reveal(window, hit) -> bool:
         return _reveal_indicator(window, tab, hit)
     if place["tab"] == "pendanaan":
         unit = unit or window.selected_unit() or window.controller.unit_code
-        return _select(tab.view, _preferring(tab.model, unit, lambda r: r.get("line_code") == place["line_code"]
-                                             and r.get("measure") == "allocation"), _column(tab.model, hit))
+        if _select(tab.view, _preferring(tab.model, unit, lambda r: r.get("line_code") == place["line_code"]
+                                         and r.get("measure") == "allocation"), _column(tab.model, hit)):
+            return True
+        if hit.table != "objective":
+            return False
+        tab = window.indicator_tab          # an SK without a funding line here: its first IKK
+        window.tabs.setCurrentWidget(tab)
+        return _select(tab.view, _preferring(tab.model, unit, lambda r: r.get("objective_code") == place["line_code"]),
+                       tab.model.column_index("indicator_name"))
     return _select(tab.view, lambda r: r.get("id") == place["id"], _column(tab.model, hit))
 
 

@@ -343,7 +343,10 @@ class SearchPanel(QDockWidget):
         self.thread.forget()
         is_kanwil = self.main.controller.store is not None and self.main.controller.is_kanwil
         self.only_shown.setVisible(is_kanwil)
-        self._search_again() if self.field.text().strip() else self.status.setText(self._hint())
+        if self.field.text().strip():
+            self._search_again()
+        else:
+            self.status.setText(self._hint())
 
     def _unit_changed(self, *args) -> None:
         if self.only_shown.isChecked():
