@@ -246,20 +246,16 @@ def test_panel_screenshots(qtbot, province, tmp_path, size):
 
 def test_an_sk_is_shown_in_its_funding_line_or_its_first_ikk(qtbot, province):
     win = _window(qtbot, province["LPS-LOBAR"])
-    panel = _type_search(qtbot, win, "reformasi birokrasi")
-    row = _hit_row(panel, table="objective")
-    assert panel.open_hit(row)
+    panel = _type_search(qtbot, win, "Terwujudnya Pengendalian")          # SK 17: a funding line of LPS-LOBAR
+    assert panel.open_hit(_hit_row(panel, table="objective"))
     assert win.tabs.currentWidget() is win.funding_tab
     view = win.funding_tab.view
     line = win.funding_tab.model.row_dict(view.currentIndex().row())
-    assert (line["line_code"], line["unit_code"], line["measure"]) == ("SK 19", "LPS-LOBAR", "allocation")
+    assert (line["line_code"], line["unit_code"], line["measure"]) == ("SK 17", "LPS-LOBAR", "allocation")
     assert view.currentIndex().column() == win.funding_tab.model.column_index("line_name")
-    with Store.open(province["LPS-LOBAR"]) as store:          # without funding lines: the first IKK of SK 19
-        ids = [r["id"] for r in store.conn.execute("SELECT id FROM funding WHERE line_code = 'SK 19' AND deleted = 0")]
-        svc = PlanService(store, "admin-lps-lobar")
-        for rid in ids:
-            svc.delete("funding", rid)
-    win.controller.external_change()
+    panel.field.setText("reformasi birokrasi")                          # SK 19: no funding line, its first IKK
+    qtbot.waitUntil(lambda: any(h.table == "objective" and h.row_label == "SK 19" for h in panel.model.hits),
+                    timeout=5000)
     assert panel.open_hit(_hit_row(panel, table="objective"))
     assert win.tabs.currentWidget() is win.indicator_tab
     line = win.indicator_tab.model.row_dict(win.indicator_tab.view.currentIndex().row())
