@@ -7,7 +7,7 @@ Kinerja tab's year, period and section selectors, its tree and its tables.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 
 # a searched column -> the model column that shows it (cause and control are not columns of the tab)
@@ -77,7 +77,14 @@ def _select(view, predicate, column: int) -> bool:
     if not view.select_row_of(predicate, column):
         return False
     view.setFocus(Qt.FocusReason.OtherFocusReason)
+    # a tab just shown lays out its fitted rows a moment later (PlanTableView): scroll again then
+    QTimer.singleShot(0, view, lambda: _scroll_again(view))
     return True
+
+
+def _scroll_again(view) -> None:
+    view.doItemsLayout()
+    view.scrollTo(view.currentIndex())
 
 
 def _reveal_indicator(window, tab, hit) -> bool:

@@ -49,6 +49,13 @@ def _type_search(qtbot, win, text: str, *, expect_hits: bool = True):
     return panel
 
 
+def _assert_cell_in_view(qtbot, view) -> None:
+    """The selected cell is on screen once the tab has laid out its rows (not just current)."""
+    qtbot.wait(30)
+    rect = view.visualRect(view.currentIndex())
+    assert view.viewport().rect().contains(rect.topLeft()), (rect, view.viewport().rect())
+
+
 def _hit_row(panel, **match) -> int:
     return next(i for i, h in enumerate(panel.model.hits) if all(getattr(h, k) == v for k, v in match.items()))
 
@@ -77,6 +84,7 @@ def test_keyboard_only_ctrl_f_type_down_enter_shows_the_cell(qtbot, province):
     row = win.risk_tab.model.row_dict(view.currentIndex().row())
     assert row["id"] == province["ids"]["risk"]
     assert QApplication.focusWidget() is view
+    _assert_cell_in_view(qtbot, view)
     assert "1 dari 1" in panel.status.text()
 
 
@@ -92,6 +100,16 @@ def test_enter_in_the_field_shows_the_first_hit_of_another_unit_in_its_realisati
     assert tab.realisation_model.row_dict(index.row())["id"] == province["ids"]["realisation"]
     assert index.column() == tab.realisation_model.column_index("evidence")
     assert QApplication.focusWidget() is tab.realisation_view
+    _assert_cell_in_view(qtbot, tab.realisation_view)
+
+
+def test_a_row_far_down_a_tab_just_shown_is_scrolled_into_view(qtbot, kanwil_path):
+    win = _window(qtbot, kanwil_path, (1024, 768))
+    panel = _type_search(qtbot, win, "jaringan kriminal terorganisir")
+    assert panel.open_hit(0)
+    view = win.risk_tab.view
+    assert win.risk_tab.model.row_dict(view.currentIndex().row())["seq"] == 28
+    _assert_cell_in_view(qtbot, view)
 
 
 def test_semua_satker_stays_selected_and_the_units_row_is_chosen(qtbot, province):
