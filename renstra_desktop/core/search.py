@@ -39,8 +39,10 @@ from pathlib import Path
 import sqlite_utils
 
 from .cycle.narrative import blocks, runs
-from .errors import FileError, ValidationError
+from .errors import FileBusy, FileError, ValidationError
 from .search_sources import BY_TABLE, SOURCES, TABS, Source
+from .sqlite_errors import (SQLITE_BUSY, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_IOERR, SQLITE_LOCKED, SQLITE_NOTADB,
+                            database_error_message, primary_code)
 
 LIMIT = 500                   # hits returned at most (the rest: "more", ask for a longer word)
 MAX_QUERY_CHARS = 500
@@ -183,27 +185,20 @@ def _insert_sql(source: Source, where: str) -> str:
             f"INSERT INTO doc (tbl, id, unit, own_only, col, text) {parts}")
 
 
-_BUSY, _LOCKED, _IOERR, _CORRUPT, _CANTOPEN, _NOTADB = 5, 6, 10, 11, 14, 26
-
-
 def _plan_read(method):
-    """SQLite's refusals while reading the plan, as one Indonesian line (nothing is ever written)."""
+    """SQLite's refusals while reading the plan (held by a writer, a damaged page, a read error, text
+    that is not UTF-8) as one Indonesian line (sqlite_errors); nothing is ever written to the plan."""
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except sqlite3.DatabaseError as exc:
-            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-            name = self.path.name
-            if code in (_BUSY, _LOCKED):
-                raise FileError(f"Berkas {name} sedang dipakai proses lain yang menulis; pencarian belum dapat "
-                                "membacanya. Coba lagi sebentar lagi.") from None
-            if code in (_CORRUPT, _NOTADB):
-                raise FileError(f"Berkas {name} rusak dan tidak dapat dibaca untuk pencarian; tidak ada yang "
-                                "diubah. Gunakan salinan cadangan.") from None
-            if code in (_IOERR, _CANTOPEN):
-                raise FileError(f"Berkas {name} tidak dapat dibaca untuk pencarian (kesalahan baca berkas). "
-                                "Periksa berkas dan foldernya.") from None
+        except sqlite3.Error as exc:
+            code = primary_code(exc)
+            if code in (SQLITE_BUSY, SQLITE_LOCKED):
+                raise FileBusy(database_error_message(exc, self.path)) from None
+            if code in (SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_IOERR, SQLITE_CANTOPEN) or (
+                    code is None and "decode" in str(exc)):
+                raise FileError(database_error_message(exc, self.path)) from None
             raise
     return wrapper
 

@@ -351,7 +351,7 @@ def test_a_busy_or_damaged_plan_is_one_indonesian_line(kanwil_path, tmp_path):
         writer = sqlite3.connect(kanwil_path, isolation_level=None)
         writer.execute("BEGIN EXCLUSIVE")
         writer.execute("UPDATE meta SET value = value")
-        with pytest.raises(search.FileError, match="sedang dipakai proses lain"):
+        with pytest.raises(search.FileBusy, match="sedang dipakai oleh"):
             index.search("petugas")
         writer.execute("ROLLBACK")
         writer.close()
