@@ -85,6 +85,11 @@ def _select(view, predicate, column: int) -> bool:
 def _scroll_again(view) -> None:
     view.doItemsLayout()
     view.scrollTo(view.currentIndex())
+    frozen = getattr(view, "frozen", None)      # the identifying columns' overlay follows (frozen_columns)
+    if frozen is not None and frozen.overlay.isVisible():
+        frozen.sync_rows()
+        frozen.overlay.doItemsLayout()
+        frozen.overlay.verticalScrollBar().setValue(view.verticalScrollBar().value())
 
 
 def _reveal_indicator(window, tab, hit) -> bool:

@@ -54,6 +54,9 @@ def _assert_cell_in_view(qtbot, view) -> None:
     qtbot.wait(30)
     rect = view.visualRect(view.currentIndex())
     assert view.viewport().rect().contains(rect.topLeft()), (rect, view.viewport().rect())
+    overlay = getattr(getattr(view, "frozen", None), "overlay", None)
+    if overlay is not None and overlay.isVisible():     # the frozen columns show the same row beside it
+        assert overlay.rowAt(rect.center().y()) == view.currentIndex().row()
 
 
 def _hit_row(panel, **match) -> int:
