@@ -179,6 +179,10 @@ def _find_in(editor, hit) -> bool:
     if not hit.spans:
         return True
     a, b = hit.spans[0]
+    for start, end in hit.spans[1:]:     # the words matched together on the same line
+        if end - a > 80 or "\n" in hit.text[a:end]:
+            break
+        b = end
     editor.moveCursor(QTextCursor.MoveOperation.Start)
     editor.find(hit.text[a:b])           # case-insensitive, as the search
     return True

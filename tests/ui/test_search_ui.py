@@ -155,13 +155,13 @@ def test_cycle_pages_of_the_upt_are_opened_at_the_text(qtbot, province):
     assert (tab.year.value(), tab.period.currentData()) == (YEAR, "TW2")
     assert tab.measure_table.item(tab.measure_table.currentRow(), 0).text().startswith("IKK 17.1 ")
     assert QApplication.focusWidget() is tab.obstacles
-    assert tab.obstacles.textCursor().selectedText() == "asesor"
+    assert tab.obstacles.textCursor().selectedText() == "asesor terbatas"
 
     panel.field.setText("Puji syukur")
     qtbot.waitUntil(lambda: panel.model.hits and panel.model.hits[0].table == "report_narrative", timeout=5000)
     assert panel.open_hit(0)
     assert tab.pages.currentIndex() == 2 and tab.section.currentData() == "kata_pengantar"
-    assert tab.editor.textCursor().selectedText() == "Puji"
+    assert tab.editor.textCursor().selectedText() == "Puji syukur"
 
     panel.field.setText("pembinaan kemandirian")
     qtbot.waitUntil(lambda: panel.model.hits and panel.model.hits[0].table == "unit_indicator", timeout=5000)
