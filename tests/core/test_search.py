@@ -3,7 +3,6 @@ table filled, the index kept current by every write path, and what each unit may
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 
 import pytest

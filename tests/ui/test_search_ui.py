@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from cycle_scenario import YEAR, province_copy
 from search_scenario import enrich
-from renstra_desktop.core.service import PlanService
+from renstra_desktop.core.service import Edit
 from renstra_desktop.core.store import Store
 from renstra_desktop.ui.main_window import ALL_UNITS, MainWindow
 from renstra_desktop.ui.search_panel import HitModel
@@ -202,8 +202,7 @@ def test_hits_follow_an_edit_made_in_the_window(qtbot, province):
     panel = _type_search(qtbot, win, "aula serbaguna", expect_hits=False)
     row = win.controller.conn.execute("SELECT id FROM roadmap_item WHERE text LIKE 'Renovasi ruang kerja divisi%'"
                                       ).fetchone()["id"]
-    assert win.controller.apply([__import__("renstra_desktop.core.service", fromlist=["Edit"]).Edit(
-        "roadmap_item", row, "text", "Rehabilitasi aula serbaguna")], "Ubah")
+    assert win.controller.apply([Edit("roadmap_item", row, "text", "Rehabilitasi aula serbaguna")], "Ubah")
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
     assert panel.model.hits[0].row_id == row
     win.controller.undo_stack.undo()
