@@ -101,3 +101,23 @@ def click_button(box, text: str) -> None:
             button.click()
             return
     raise AssertionError(f"no button {text!r} in {[b.text() for b in box.findChildren(QAbstractButton)]}")
+
+
+def open_window(qtbot, path, size=(1366, 768), *, active: bool = False):
+    """The real main window on the plan at ``path``, shown at ``size``; ``active``: also made the
+    active window (keyboard shortcuts such as Ctrl+F reach only the active window)."""
+    from PySide6.QtWidgets import QApplication
+
+    from renstra_desktop.core.store import Store
+    from renstra_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(Store.open(path))
+    win.controller.actor = "penguji"
+    qtbot.addWidget(win)
+    win.resize(*size)
+    win.show()
+    qtbot.waitExposed(win)
+    if active:
+        win.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    return win

@@ -9,11 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from conftest_ui import open_window
 from cycle_scenario import YEAR, province_copy
 from search_scenario import enrich
 from renstra_desktop.core.service import Edit
 from renstra_desktop.core.store import Store
-from renstra_desktop.ui.main_window import ALL_UNITS, MainWindow
+from renstra_desktop.ui.main_window import ALL_UNITS
 from renstra_desktop.ui.search_panel import HitModel
 
 
@@ -25,15 +26,7 @@ def province(tmp_path, tmp_path_factory):
 
 
 def _window(qtbot, path, size=(1366, 768)):
-    win = MainWindow(Store.open(path))
-    win.controller.actor = "penguji"
-    qtbot.addWidget(win)
-    win.resize(*size)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)   # shortcuts need it
-    return win
+    return open_window(qtbot, path, size, active=True)
 
 
 def _type_search(qtbot, win, text: str, *, expect_hits: bool = True):
