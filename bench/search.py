@@ -1,10 +1,11 @@
 """Search across the plan on the 530-unit consolidated file: our FTS5 index against a plain LIKE scan.
 
-    .venv/bin/python bench/search.py [--units 530] [--keep DIR] [--repeat 9] [--window]
+    .venv/bin/python bench/search.py [--units 530] [--cache DIR] [--repeat 9] [--window]
 
-Builds (or reuses, with --keep) the Kanwil file holding 530 unit packages merged by bench/merge.py's
-code (142 040 rows: realisations with evidence notes, risks with cause, control, treatments and
-success indicators, roadmap items, funding lines), then in the same run:
+Takes the Kanwil's consolidated file of ``bench/national_file.py`` (530 unit installations whose
+packages the Kanwil merged: realisations with evidence notes, risks with cause, control, treatments
+and success indicators, roadmap items, funding lines; built once into its cache, then reused) and
+works on a copy of it, then in the same run:
 
 - the index build (``SearchIndex.open``: every text into an in-memory FTS5 index), once per session;
 - for each query, alternating runs, the median of ``--repeat``:
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import merge as merge_bench  # noqa: E402  (bench/merge.py: the same packages and merge)
+from national_file import KANWIL_FILE, national_file  # noqa: E402  (bench/national_file.py: the 530-unit file)
 
 from renstra_desktop.core.search import LIMIT, SearchIndex  # noqa: E402
 from renstra_desktop.core.search_sources import SOURCES  # noqa: E402
@@ -42,24 +43,6 @@ from renstra_desktop.core.service import PlanService  # noqa: E402
 from renstra_desktop.core.store import Store  # noqa: E402
 
 QUERIES = ("pelatihan", "absensi", "keterbatasan petugas", "LPS-LOBAR", "17.1", "kegiatan 2027", "la", "zzzz")
-
-
-def national_file(folder: Path, units: int) -> Path:
-    """The Kanwil file after merging ``units`` packages (built once into ``folder``)."""
-    target = folder / f"national-{units}.renstra"
-    if target.exists():
-        return target
-    work = folder / f"build-{units}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    template, _province, nationwide, _, rows = merge_bench.build(work, units)
-    partial = folder / f"national-{units}.renstra.part"
-    shutil.copy(template, partial)
-    merge_bench.ours(partial, nationwide)
-    os.replace(partial, target)
-    shutil.rmtree(work, ignore_errors=True)
-    print(f"built {target.name}: {units} packages, {rows} rows merged")
-    return target
 
 
 def like_search(conn, text: str, limit: int = LIMIT) -> list[tuple]:
@@ -151,14 +134,14 @@ def window_typing(path: Path, text: str) -> tuple[float, float, int]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=530)
-    parser.add_argument("--keep", metavar="DIR", help="build the file in DIR and keep it for the next run")
+    parser.add_argument("--cache", metavar="DIR", help="bench/national_file.py's cache (default: its own)")
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--window", action="store_true", help="also type a query into the real window")
     args = parser.parse_args(argv)
-    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="renstra-bench-search-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="renstra-bench-search-"))
     try:
-        path = national_file(folder, args.units)
+        path = folder / KANWIL_FILE             # a copy: the edits below never touch the shared cache
+        shutil.copy(national_file(args.units, args.cache) / KANWIL_FILE, path)
         with Store.open(path, readonly=True) as store:       # the open checks, as the window does
             counts = {s.table: store.count(s.table) for s in SOURCES if s.table in
                       {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}}
@@ -193,8 +176,7 @@ def main(argv=None) -> int:
             print(f"window: typed 'pelatihan petugas' (index built by the first key): answer after {elapsed:.2f} s, "
                   f"{ticks} heartbeats, longest GUI gap {gap * 1000:.1f} ms (goal <= 100 ms)")
     finally:
-        if not args.keep:
-            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
