@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import uuid
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from .audit import write_audit
 from .errors import FileError, ValidationError
-from .rows import META_COLUMNS, utc_now
+from .rows import MAX_ROW_VERSION, META_COLUMNS, utc_now
 from .schema import PLAN_TABLES, TABLES
 from .os_errors import SPECIAL_FILE, is_special_file, os_reason
 from .safe_write import publish, temp_path
@@ -63,8 +64,8 @@ _META_CHECKS = {
     "created_at": lambda v: isinstance(v, str) and v != "",
     "updated_at": lambda v: isinstance(v, str) and v != "",
     "updated_by": lambda v: isinstance(v, str),
-    "row_version": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
-    "base_version": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+    "row_version": lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_ROW_VERSION,
+    "base_version": lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_ROW_VERSION,
     "deleted": lambda v: v in (0, 1) and not isinstance(v, bool),
     "origin": lambda v: isinstance(v, str),
 }
@@ -78,11 +79,45 @@ def _is_uuid(text: str) -> bool:
         return False
 
 
+MAX_DEPTH = 32          # the plan JSON nests 5 deep; a setting value a few more
+
+
+def _shape_errors(data) -> list[str]:
+    """Nesting beyond MAX_DEPTH and text that is not Unicode (a lone surrogate such as \\ud800 that
+    JSON allows but no file can store), found without recursion: one line each, the first ten."""
+    errors, stack = [], [(data, "$", 1)]
+    while stack and len(errors) < 10:
+        value, path, depth = stack.pop()
+        if depth > MAX_DEPTH and isinstance(value, (dict, list)):
+            errors.append(f"{path}: bersarang lebih dari {MAX_DEPTH} tingkat; dokumen rencana tidak sedalam ini.")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    errors.append(f"{path}: nama kolom memuat karakter yang tidak sah ({_codepoints(key)}).")
+                stack.append((item, f"{path}.{key}", depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            errors.append(f"{path}: teks memuat karakter yang tidak sah ({_codepoints(value)}, separuh pasangan "
+                          "surrogate UTF-16). Ketik ulang teks itu.")
+    return sorted(errors)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _codepoints(text: str) -> str:
+    return ", ".join(f"U+{ord(c):04X}" for c in _SURROGATE.findall(text)[:3])
+
+
 def validate_plan(data) -> tuple[dict[str, list[dict]], list[str]]:
     """Clean rows per table and a list of errors ``$.path: message`` (empty when valid)."""
     errors: list[str] = []
     if not isinstance(data, dict):
         return {}, ["$: dokumen JSON harus berupa objek."]
+    shape = _shape_errors(data)
+    if shape:
+        return {}, shape
     if data.get("format") != FORMAT:
         errors.append(f"$.format: harus \"{FORMAT}\".")
     if data.get("format_version") != FORMAT_VERSION:
@@ -217,6 +252,8 @@ def load_plan(path: str | os.PathLike, data, *, actor: str, dry_run: bool = Fals
 
 
 def _raise_errors(errors: list[str]) -> None:
+    if len(errors) == 1:
+        raise ValidationError(f"1 kesalahan di berkas JSON: {errors[0]}", path="$")
     if errors:
         raise ValidationError(f"{len(errors)} kesalahan di berkas JSON:\n" + "\n".join(errors), path="$")
 
@@ -321,6 +358,9 @@ def read_json_file(path: str | os.PathLike):
         raise ValidationError(
             f"Berkas {name} bukan JSON yang sah: terpotong atau rusak di baris {exc.lineno}, kolom {exc.colno}. "
             f"Periksa berkasnya, atau buat ulang dengan renstra-desktop dump.", path="$") from None
+    except RecursionError:
+        raise ValidationError(f"Berkas {name} bersarang terlalu dalam (ratusan tingkat [ atau {{ atau lebih); ini bukan berkas "
+                              f"rencana. {_DUMP_HINT}", path="$") from None
     except ValueError:   # an integer with thousands of digits (Python's limit on int conversion)
         raise ValidationError(f"Berkas {name} memuat angka yang terlalu panjang. Periksa angkanya; {_DUMP_HINT}",
                               path="$") from None
