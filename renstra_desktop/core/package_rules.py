@@ -100,20 +100,26 @@ _META = (("owner_unit", "text", True, None), ("created_at", "text", True, None),
 
 def invalid_rows(table: str, cols, rows: list[tuple]) -> dict[str, str]:
     """id -> reason for every row of ``table`` holding a value the plan would refuse."""
+    found: dict[str, str] = {}
+    for row_id, _column, reason in invalid_cells(table, cols, rows):
+        found.setdefault(row_id, f"Ditolak: {reason}")
+    return found
+
+
+def invalid_cells(table: str, cols, rows: list[tuple]) -> list[tuple[str, str, str]]:
+    """(row id, column, reason) for every value of ``table``'s rows the plan would refuse."""
     if not rows:
-        return {}
+        return []
     spec = TABLES[table]
     ix = {c: i for i, c in enumerate(cols)}
-    found: dict[str, str] = {}
+    found: list[tuple[str, str, str]] = []
 
-    def flag(pred, reason_of):
-        for r in rows:
-            if not pred(r):
-                found.setdefault(str(r[0]), f"Ditolak: {reason_of(r)}")
+    def flag(column, pred, reason_of):
+        found.extend((str(r[0]), column, reason_of(r)) for r in rows if not pred(r))
 
     ids = list(map(itemgetter(0), rows))
     if set(map(type, ids)) != {str} or _UUIDS.fullmatch("\n".join(ids) + "\n") is None:
-        flag(lambda r: isinstance(r[0], str) and re.fullmatch(_UUID, r[0]) is not None,
+        flag("id", lambda r: isinstance(r[0], str) and re.fullmatch(_UUID, r[0]) is not None,
              lambda r: f"id baris {r[0]!r} bukan UUID yang sah.")
     rules = [(name, kind, required, (0, 1) if name == "deleted" else (), bounds, None)
              for name, kind, required, bounds in _META]
@@ -122,10 +128,10 @@ def invalid_rows(table: str, cols, rows: list[tuple]) -> dict[str, str]:
         i = ix[name]
         if _column_ok(kind, required, choices, bounds, list(map(itemgetter(i), rows))):
             continue
-        flag(lambda r: _value_ok(kind, required, choices, bounds, r[i]), lambda r: _reason(f, name, r[i]))
+        flag(name, lambda r: _value_ok(kind, required, choices, bounds, r[i]), lambda r: _reason(f, name, r[i]))
     versions, bases = list(map(itemgetter(ix["row_version"]), rows)), list(map(itemgetter(ix["base_version"]), rows))
     if set(map(type, versions + bases)) == {int} and not all(map(lt, bases, versions)):
-        flag(lambda r: r[ix["base_version"]] < r[ix["row_version"]],
+        flag("base_version", lambda r: r[ix["base_version"]] < r[ix["row_version"]],
              lambda r: "versi dasar baris tidak lebih kecil dari versi barisnya.")
     return found
 

@@ -19,6 +19,7 @@ from .errors import FileError, ValidationError
 from .rows import MAX_ROW_VERSION, META_COLUMNS, utc_now
 from .schema import PLAN_TABLES, TABLES
 from .os_errors import SPECIAL_FILE, is_special_file, os_reason
+from .package_rules import invalid_cells
 from .safe_write import publish, temp_path
 from .store import APPLICATION_ID, PACKAGE_APPLICATION_ID, SQLITE_HEADER, Store
 from .validation import clean_value
@@ -36,21 +37,44 @@ def _to_json_value(kind: str, value):
 
 
 def dump_plan(store: Store) -> dict:
-    """Every row of every plan table, tombstones included, sorted by id."""
-    tables = {}
+    """Every row of every plan table, tombstones included, sorted by id.
+
+    A value ``load`` would refuse (text in a number column written with another SQLite tool, a
+    number beyond its bounds, ...) is not dumped: ValidationError names each such cell (table, row
+    id, column), so a dump can always be loaded back."""
+    tables, bad = {}, []
+    cur = store.conn.cursor()
+    cur.row_factory = None
     for name in PLAN_TABLES:
         spec = TABLES[name]
-        rows = []
-        for r in store.conn.execute(f"SELECT * FROM {name} ORDER BY id"):
-            row = {c: r[c] for c in META_COLUMNS}
-            for f in spec.fields:
-                row[f.name] = _to_json_value(f.kind, r[f.name])
-            rows.append(row)
-        tables[name] = rows
+        cur.execute(f"SELECT * FROM {name} ORDER BY id")
+        cols = [d[0] for d in cur.description]
+        raw = cur.fetchall()
+        cells = invalid_cells(name, cols, raw)
+        if cells:
+            bad.extend((name, *cell) for cell in cells)
+            continue
+        at = {c: i for i, c in enumerate(cols)}
+        meta = [(c, at[c]) for c in META_COLUMNS]
+        fields = [(f.name, f.kind, at[f.name]) for f in spec.fields]
+        tables[name] = [{**{c: r[i] for c, i in meta}, **{n: _to_json_value(k, r[i]) for n, k, i in fields}}
+                        for r in raw]
+    if bad:
+        raise ValidationError(_bad_cells_message(bad), path="$")
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "schema_version": store.schema_version, "installation_unit": store.unit_code, "tables": tables,
     }
+
+
+def _bad_cells_message(bad: list[tuple[str, str, str, str]]) -> str:
+    lines = [f"tabel {t}, baris {rid}, kolom {col}: {reason}" for t, rid, col, reason in bad[:20]]
+    more = f"\n… dan {len(bad) - 20} nilai lain." if len(bad) > 20 else ""
+    what = ("Berkas ini memuat nilai yang tidak dapat dimuat kembali (diubah di luar aplikasi?); JSON tidak ditulis. "
+            "Perbaiki nilainya di aplikasi (ketik ulang) atau hapus barisnya, lalu ulangi dump.")
+    if len(bad) == 1:
+        return f"{what} {lines[0]}"
+    return f"{what}\n{len(bad)} nilai:\n" + "\n".join(lines) + more
 
 
 def dumps(data: dict) -> str:

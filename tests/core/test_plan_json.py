@@ -94,3 +94,39 @@ def test_load_refuses_another_units_json(kanwil_path, tmp_path):
     data["installation_unit"] = "RTN-BIMA"
     with pytest.raises(ValidationError, match="RTN-BIMA"):
         plan_json.load_plan(kanwil_path, data, actor="t")
+
+
+@pytest.mark.parametrize("sql,column,expected", [
+    ("UPDATE funding SET allocation = 'tiga ratus' WHERE id = ?", "allocation", "harus berupa angka JSON"),
+    ("UPDATE funding SET allocation = 1e308 WHERE id = ?", "allocation", "di luar batas"),
+    ("UPDATE funding SET year = 'dua ribu' WHERE id = ?", "year", "harus berupa angka JSON"),
+])
+def test_dump_names_a_cell_load_would_refuse_instead_of_writing_it(kanwil_path, sql, column, expected):
+    """Text in a number column written outside the app: dump names table, row id and column (issue 8)."""
+    import sqlite3
+    from renstra_desktop.cli import main
+
+    row_id = stable_id("funding", "KANWIL", "SK 17", 2026)
+    conn = sqlite3.connect(kanwil_path)
+    with conn:
+        conn.execute(sql, (row_id,))
+    conn.close()
+    with pytest.raises(ValidationError) as info:
+        dump(kanwil_path)
+    message = info.value.message
+    assert f"tabel funding, baris {row_id}, kolom {column}" in message and expected in message
+    assert "\n" not in message and "ulangi dump" in message
+
+
+def test_dump_refusal_on_the_command_line_writes_no_json(kanwil_path, capsys):
+    import sqlite3
+    from renstra_desktop.cli import main
+
+    conn = sqlite3.connect(kanwil_path)
+    with conn:
+        conn.execute("UPDATE realisation SET value = 'x'")        # no realisation yet: nothing happens
+        conn.execute("UPDATE indicator_target SET value = 'tinggi' WHERE unit_code = 'KANWIL'")
+    conn.close()
+    assert main(["dump", str(kanwil_path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "15 nilai" in err and "kolom value" in err and "Traceback" not in err
