@@ -250,12 +250,16 @@ def _file_errors(data, clean: dict[str, list[dict]], conn) -> list[str]:
 
 
 # -- apply -------------------------------------------------------------------------------------
-def load_plan(path: str | os.PathLike, data, *, actor: str, dry_run: bool = False) -> dict:
+def load_plan(path: str | os.PathLike, data, *, actor: str, dry_run: bool = False, force: bool = False) -> dict:
     """Validate ``data`` then apply it to the plan file at ``path`` (created when missing).
 
     Rows are matched by id: new ids are inserted as given; rows whose content differs are
     updated (their version rises, the audit trail records origin 'import'); equal rows are left.
-    Returns counts per table.  Raises ValidationError listing every error; nothing is written.
+    A row whose ``row_version`` in the JSON is older than the file's and whose content differs was
+    changed in the file after the JSON was made: a conflict (:class:`LoadConflict`, both values
+    listed, nothing written) unless ``force``, whose overwrites the audit trail records with origin
+    'import-force'.  Returns counts per table.  Raises ValidationError listing every error; nothing
+    is written.
     """
     clean, errors = validate_plan(data)
     _raise_errors(errors)
@@ -270,7 +274,7 @@ def load_plan(path: str | os.PathLike, data, *, actor: str, dry_run: bool = Fals
                 f"JSON ini milik satker {data['installation_unit']}, sedangkan berkas {target.name} milik "
                 f"satker {store.unit_code}. Muat ke berkas satker yang sama atau ke berkas baru.")
         _raise_errors(_file_errors(data, clean, store.conn))
-        return _apply(store, clean, actor, dry_run)
+        return _apply(store, clean, actor, dry_run, force)
     finally:
         store.close()
 
@@ -302,9 +306,31 @@ def _load_into_new(target: Path, unit: str, clean, actor: str, dry_run: bool) ->
     return report
 
 
-def _apply(store: Store, clean: dict[str, list[dict]], actor: str, dry_run: bool) -> dict:
-    report = {name: {"inserted": 0, "updated": 0, "unchanged": 0} for name in clean}
+class LoadConflict(ValidationError):
+    """Rows of the JSON are older than the file's: changed in the file after the JSON was made."""
+
+    def __init__(self, conflicts: list[tuple]):
+        lines = [f"{TABLES[t].label} {label} (id {rid}): versi JSON {jv}, versi berkas {fv}; "
+                 + "; ".join(f"{c} di berkas {_shown(fvals[c])} | di JSON {_shown(jvals[c])}" for c in cols)
+                 for t, rid, label, jv, fv, cols, fvals, jvals in conflicts[:20]]
+        more = [f"… dan {len(conflicts) - 20} baris lain."] if len(conflicts) > 20 else []
+        super().__init__(
+            f"{len(conflicts)} baris di JSON lebih lama daripada di berkas (diubah di berkas sesudah JSON dibuat); "
+            "tidak ada yang disimpan. Buat dump baru lalu ulangi perubahan Anda, atau muat dengan --force untuk "
+            "menimpa nilai berkas (dicatat di jejak audit):\n" + "\n".join(lines + more), path="$")
+        self.conflicts = conflicts
+
+
+def _shown(value) -> str:
+    return "kosong" if value is None else repr(value)
+
+
+def _apply(store: Store, clean: dict[str, list[dict]], actor: str, dry_run: bool, force: bool = False) -> dict:
+    from .merge_report import row_label
+
+    report = {name: {"inserted": 0, "updated": 0, "unchanged": 0, "forced": 0} for name in clean}
     conn = store.conn
+    conflicts = []
     try:
         with store.atomic():
             for name, rows in clean.items():
@@ -321,6 +347,13 @@ def _apply(store: Store, clean: dict[str, list[dict]], actor: str, dry_run: bool
                     if not content:
                         report[name]["unchanged"] += 1
                         continue
+                    older = row["row_version"] < old["row_version"]
+                    if older:
+                        conflicts.append((name, row["id"], row_label(name, row), row["row_version"],
+                                          old["row_version"], content, dict(old), row))
+                        if not force:
+                            continue
+                    origin = "import-force" if older else "import"
                     updates = {c: row[c] for c in content}
                     conn.execute(
                         f"UPDATE {name} SET {', '.join(f'{c} = ?' for c in updates)}, "
@@ -329,8 +362,11 @@ def _apply(store: Store, clean: dict[str, list[dict]], actor: str, dry_run: bool
                         (*updates.values(), utc_now(), actor, row["id"]))
                     for c in content:
                         write_audit(conn, actor=actor, unit_code=row["owner_unit"], table=name, row_id=row["id"],
-                                    action="update", field=c, old=old[c], new=row[c], origin="import")
+                                    action="update", field=c, old=old[c], new=row[c], origin=origin)
                     report[name]["updated"] += 1
+                    report[name]["forced"] += older
+            if conflicts and not force:
+                raise LoadConflict(conflicts)
             if dry_run:
                 raise _DryRun
     except _DryRun:

@@ -71,7 +71,7 @@ def test_load_updates_changed_rows_with_audit(kanwil_path):
     row = next(r for r in data["tables"]["funding"] if r["line_code"] == "SK 17" and r["year"] == 2026)
     row["realised"] = 700.5
     report = plan_json.load_plan(kanwil_path, data, actor="pemuat")
-    assert report["funding"] == {"inserted": 0, "updated": 1, "unchanged": 9}
+    assert report["funding"] == {"inserted": 0, "updated": 1, "unchanged": 9, "forced": 0}
     store = Store.open(kanwil_path)
     got = store.conn.execute("SELECT realised, row_version, origin FROM funding WHERE id = ?", (row["id"],)).fetchone()
     assert tuple(got) == (700.5, 2, "import")
@@ -130,3 +130,52 @@ def test_dump_refusal_on_the_command_line_writes_no_json(kanwil_path, capsys):
     assert main(["dump", str(kanwil_path)]) == 1
     out, err = capsys.readouterr()
     assert out == "" and "15 nilai" in err and "kolom value" in err and "Traceback" not in err
+
+
+def test_a_json_made_before_an_edit_does_not_revert_it(kanwil_path, kanwil_service, capsys):
+    """issue 8 (HIGH): a row older in the JSON than in the file is a conflict; nothing is written."""
+    from renstra_desktop.cli import main
+    from renstra_desktop.core.audit import audit_entries
+
+    stale = dump(kanwil_path)
+    row_id = stable_id("funding", "KANWIL", "SK 17", 2026)
+    kanwil_service.update("funding", row_id, {"allocation": "800,5"})       # someone edits after the dump
+    other = next(r for r in stale["tables"]["funding"] if r["id"] != row_id)
+    other["realised"] = 12.5                                                  # and the JSON changes another row
+    stale_file = kanwil_path.with_name("lama.json")
+    stale_file.write_text(plan_json.dumps(stale), encoding="utf-8")
+    before = hashlib.sha256(kanwil_path.read_bytes()).digest()
+    with pytest.raises(plan_json.LoadConflict) as info:
+        plan_json.load_plan(kanwil_path, stale, actor="t")
+    message = info.value.message
+    assert "versi JSON 1, versi berkas 2" in message and "allocation di berkas 800.5 | di JSON" in message
+    assert row_id in message and "--force" in message
+    assert hashlib.sha256(kanwil_path.read_bytes()).digest() == before
+    with pytest.raises(plan_json.LoadConflict):
+        plan_json.load_plan(kanwil_path, stale, actor="t", dry_run=True)
+
+    assert main(["load", str(kanwil_path), str(stale_file)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "1 baris di JSON lebih lama" in err
+    assert hashlib.sha256(kanwil_path.read_bytes()).digest() == before
+
+    assert main(["load", str(kanwil_path), str(stale_file), "--force"]) == 0
+    out, _ = capsys.readouterr()
+    assert "2 diubah" in out and "1 di antaranya menimpa" in out
+    store = Store.open(kanwil_path)
+    try:
+        allocation = store.conn.execute("SELECT allocation FROM funding WHERE id = ?", (row_id,)).fetchone()[0]
+        forced = [(a["field"], a["old_value"], a["origin"]) for a in audit_entries(store.conn, row_id)
+                  if a["origin"] != "local"]
+    finally:
+        store.close()
+    assert allocation != 800.5 and forced == [("allocation", "800.5", "import-force")]
+
+
+def test_a_json_edited_from_the_current_dump_loads(kanwil_path, kanwil_service):
+    row_id = stable_id("funding", "KANWIL", "SK 17", 2026)
+    kanwil_service.update("funding", row_id, {"allocation": "800,5"})
+    data = dump(kanwil_path)
+    next(r for r in data["tables"]["funding"] if r["id"] == row_id)["allocation"] = 801.0
+    report = plan_json.load_plan(kanwil_path, data, actor="t")
+    assert report["funding"]["updated"] == 1 and report["funding"]["forced"] == 0
