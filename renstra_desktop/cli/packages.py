@@ -147,6 +147,11 @@ def cmd_merge(args) -> int:
     elif rejected:
         print(f"renstra-desktop: {len(rejected)} paket ditolak, tidak digabungkan: "
               f"{', '.join(r.path.name for r in rejected)}. Alasan tiap paket tertulis di atas.", file=sys.stderr)
+    late = [r for r in report.results if r.needs_attention and r.status != "rejected"]
+    if late:
+        print(f"renstra-desktop: {len(late)} paket datang tidak berurutan dan membawa data "
+              f"({', '.join(r.path.name for r in late)}); barisnya diputuskan menurut versi. Periksa keterangannya "
+              "di atas dan tanyakan kepada satkernya.", file=sys.stderr)
     return 0 if report.ok else 1
 
 

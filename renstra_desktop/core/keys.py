@@ -20,6 +20,7 @@ from pathlib import Path
 from .audit import write_audit
 from .errors import FileError, ValidationError
 from .file_lock import plan_lock
+from .package_format import MAX_SEQUENCE
 from .rows import utc_now
 from .safe_write import publish, remove_temp, temp_path
 
@@ -129,10 +130,34 @@ def next_sequence(plan_path: str | os.PathLike) -> int:
     path = sequence_path(plan_path)
     with plan_lock(path, "nomor urut ekspor"):      # two exports at once never take the same number
         last = _last_sequence(path)
-        tmp = temp_path(path)
-        tmp.write_text(f"{last + 1}\n", encoding="ascii")
-        os.replace(tmp, path)
+        if last >= MAX_SEQUENCE:
+            raise FileError(f"Nomor urut ekspor di {path.name} sudah mencapai batas ({last}). Buat kunci baru "
+                            f"(hapus {key_path(plan_path).name} dan {path.name}) lalu minta Kantor Wilayah "
+                            "menyematkannya ulang.")
+        _write_sequence(path, last + 1)
     return last + 1
+
+
+def resume_sequence_above(plan_path: str | os.PathLike, merged: int) -> bool:
+    """After merging a package saying the other side already merged ``merged`` from this unit: the
+    next export takes a number above it (a counter lost with a laptop, or restored from a backup,
+    would otherwise make every new package look older).  A hint at the very limit is ignored, as
+    no package could follow it.  True when the counter was raised."""
+    path = sequence_path(plan_path)
+    if merged >= MAX_SEQUENCE:
+        return False
+    with plan_lock(path, "nomor urut ekspor"):
+        if _last_sequence(path) >= merged:
+            return False
+        _write_sequence(path, merged)
+    return True
+
+
+def _write_sequence(path: Path, value: int) -> None:
+    """Write the counter under a unique temporary name, then rename it (call under plan_lock)."""
+    tmp = temp_path(path)
+    tmp.write_text(f"{value}\n", encoding="ascii")
+    os.replace(tmp, path)
 
 
 def verify_signature(public_key: bytes, signature: bytes, data: bytes) -> bool:

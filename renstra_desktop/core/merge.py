@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import FileError, RenstraError
-from .keys import current_pin, key_status, pin_key
+from .keys import current_pin, key_status, pin_key, resume_sequence_above
 from .merge_apply import PackageApplier
 from .merge_report import STATUSES, MergeReport, PackageResult
 from .package import PackageReader
@@ -233,11 +233,26 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
     try:
         if (skipped := _skip_reason(store.conn, reader)) is not None:
             result.status, result.message = skipped
-            if result.status == "already_merged":
-                result.tables = {t: Counter({s: 0 for s in STATUSES} | {"unchanged": n})
-                                 for t, n in m["row_counts"].items() if n}
+            result.tables = {t: Counter({s: 0 for s in STATUSES} | {"unchanged": n})
+                             for t, n in m["row_counts"].items() if n}
             return result
         content, invalid = verified()
+        last = _last_sequence(store.conn, reader)
+        if last is not None and reader.sequence <= last:
+            # Out of order (a lost or restored export counter, or a package that arrived late):
+            # its rows are decided by their versions like any other.  One that brings nothing the
+            # file lacks changes nothing; one that does is merged and marked to be acted on.
+            result.out_of_order_after = last
+            probe = PackageResult(reader.path, "older", "")
+            _probe(store, reader, actor, content, invalid, probe)
+            if not _brings_anything(probe):
+                result.status, result.tables, result.notes = "older", probe.tables, probe.notes
+                result.message = (f"Paket urutan {reader.sequence} dari satker {reader.unit} lebih lama daripada paket "
+                                  f"urutan {last} yang sudah digabungkan dan tidak membawa data baru; tidak ada yang "
+                                  "diubah.")
+                if not dry_run:
+                    _resume_own_sequence(store, reader, result)
+                return result
         if not dry_run and report.backup is None:
             # The copy runs inside SQLite without the GIL, like a COMMIT: the helper verifies the
             # next package meanwhile (it reads only that package; nothing here depends on it).
@@ -264,6 +279,15 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
         result.message = (f"{'Akan digabung' if dry_run else 'Digabung'}: {t['new']} baru, {t['updated']} diubah, "
                           f"{t['unchanged']} tetap, {t['conflicts']} konflik, {t['ignored_locked']} diabaikan "
                           f"(periode terkunci), {t['rejected']} ditolak.")
+        if not dry_run:
+            _resume_own_sequence(store, reader, result)
+        if result.out_of_order_after is not None:
+            result.message = (
+                f"PERIKSA: paket urutan {reader.sequence} datang sesudah urutan {result.out_of_order_after} yang sudah "
+                f"digabungkan dari satker {reader.unit} (penghitung ekspor satker itu hilang atau dipulihkan dari "
+                "cadangan?). Barisnya diputuskan menurut versi: " + result.message[0].lower() + result.message[1:]
+                + " Tanyakan kepada satker itu apakah berkasnya dipulihkan; paket berikutnya dari berkas ini "
+                  "memberi tahu satker itu nomor urut terakhir yang diterima.")
     except RenstraError as exc:
         result.status, result.message = "rejected", exc.message
         result.tables, result.notes = {}, []
@@ -272,14 +296,45 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
 
 
 def _skip_reason(conn, reader: PackageReader) -> tuple[str, str] | None:
+    """Only a package already merged (the same digest) is skipped: any other is decided row by row."""
     done = conn.execute("SELECT merged_at, merged_by FROM package_batch WHERE package_digest = ?",
                         (reader.package_digest,)).fetchone()
     if done:
         return ("already_merged", f"Paket ini sudah digabungkan pada {done['merged_at'][:19].replace('T', ' ')} UTC "
                                   f"oleh {done['merged_by']}; tidak ada yang diubah.")
-    last = conn.execute("SELECT max(sequence) FROM package_batch WHERE unit_code = ? AND key_fingerprint = ?",
-                        (reader.unit, reader.fingerprint)).fetchone()[0]
-    if last is not None and reader.sequence <= last:
-        return ("older", f"Paket urutan {reader.sequence} dari satker {reader.unit} lebih lama daripada paket "
-                         f"urutan {last} yang sudah digabungkan; tidak ada yang diubah.")
     return None
+
+
+def _resume_own_sequence(store: Store, reader: PackageReader, result: PackageResult) -> None:
+    """The package says the last sequence its unit merged from this file's unit: resume above it."""
+    merged = reader.manifest["received"].get(store.unit_code)
+    if merged is not None and resume_sequence_above(store.path, merged):
+        result.message += (f" Nomor urut ekspor berkas ini dilanjutkan sesudah {merged}, nomor terakhir yang "
+                           f"diterima satker {reader.unit}.")
+
+
+def _last_sequence(conn, reader: PackageReader) -> int | None:
+    """The highest sequence merged from the package's unit and key."""
+    return conn.execute("SELECT max(sequence) FROM package_batch WHERE unit_code = ? AND key_fingerprint = ?",
+                        (reader.unit, reader.fingerprint)).fetchone()[0]
+
+
+class _Probe(Exception):
+    """Rolls back a classification made only to see what an out-of-order package brings."""
+
+
+def _probe(store: Store, reader: PackageReader, actor: str, content, invalid, result: PackageResult) -> None:
+    """Classify the package's rows into ``result`` inside a savepoint that is rolled back."""
+    try:
+        with store.atomic():
+            PackageApplier(store, reader, actor).run(content, invalid, result)
+            raise _Probe
+    except _Probe:
+        pass
+
+
+def _brings_anything(probe: PackageResult) -> bool:
+    """Whether a classified package holds a row the file lacks, a newer version, a conflict or a
+    row refused (rows equal to the file's or older than them bring nothing)."""
+    t = probe.totals()
+    return any(t[s] for s in ("new", "updated", "conflicts", "ignored_locked", "rejected"))

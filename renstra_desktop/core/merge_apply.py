@@ -6,9 +6,11 @@ numbers and, in ``origin``, the digest of the package each row came from.  A con
 *in the package's history* when it came from an earlier package of the same unit signed by the
 same key (``package_batch``), or is the common seeded row (origin 'seed', version 1).  Then:
 
-- same values → unchanged (when only the version differs, e.g. a value changed and changed back,
-  the row takes the package's version numbers and origin; no value changes, so no audit entry);
+- same values → unchanged (when the package's version is higher, e.g. a value changed and changed
+  back, the row takes the package's version numbers and origin; no value changes, so no audit entry);
 - in the history and ``consolidated.row_version <= package.base_version`` → updated;
+- in the history, a lower version and not changed later than the file's → unchanged, noted as
+  *older* (the file already holds a later version of that unit's row: a late or out-of-order package);
 - otherwise → conflict: the file holds a version the package's unit never saw (a restored old
   unit file, a re-pinned unit, a local change or import).  Both values are listed, the row is
   left as it is, and a user keeps one side later (:func:`.merge_conflicts.resolve_conflict`).
@@ -88,6 +90,7 @@ class PackageApplier:
         key_of = itemgetter(*(ix[c] for c in spec.key)) if spec.key else (lambda r: None)
         meta_of = itemgetter(*(ix[c] for c in _VERSION_COLUMNS))
         i_owner, i_origin, i_rv, i_base = ix["owner_unit"], ix["origin"], ix["row_version"], ix["base_version"]
+        i_updated = ix["updated_at"]
         locked = self._lock_check(table, ix)
         existing = {r[0]: r for r in self.cur.execute(
             f"SELECT {', '.join(cols)} FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
@@ -115,8 +118,8 @@ class PackageApplier:
                 counts["rejected"] += 1
                 continue
             if content_of(c) == content_of(p):
-                if meta_of(c) != meta_of(p):
-                    refreshes.append(p)      # same values, another version: keep the unit's version numbers
+                if meta_of(c) != meta_of(p) and p[i_rv] > c[i_rv]:
+                    refreshes.append(p)      # same values, a newer version: keep the unit's version numbers
                 counts["unchanged"] += 1
                 continue
             if locked(p):
@@ -132,6 +135,13 @@ class PackageApplier:
             in_history = c[i_origin] in self.lineage or (c[i_origin] == "seed" and c[i_rv] == 1)
             if in_history and c[i_rv] <= p[i_base]:
                 updates.append((c, p))
+                continue
+            if in_history and p[i_rv] < c[i_rv] and p[i_updated] <= c[i_updated]:
+                # An earlier version of a row this file already has a later one of, from the same unit
+                # and key (a package that arrived late, or a unit file restored from a backup): kept.
+                notes.append(RowNote(table, rid, "older", _older_reason(c, p, ix),
+                                     _diff(content_cols, content_of(c), content_of(p))))
+                counts["unchanged"] += 1
                 continue
             if (table, rid, row_hash(cols, p)) in self.decided:
                 notes.append(RowNote(table, rid, "unchanged", "Versi paket ini sudah diputuskan sebelumnya: "
@@ -227,6 +237,11 @@ def _diff(cols, old, new) -> dict:
 def _locked_reason(p: tuple, ix: dict) -> str:
     return (f"Diabaikan: periode {p[ix['period']]} satker {p[ix['unit_code']]} sudah disetujui dan dikunci di "
             "berkas ini.")
+
+
+def _older_reason(c: tuple, p: tuple, ix: dict) -> str:
+    return (f"Lebih lama: berkas ini sudah memegang versi {c[ix['row_version']]} baris ini dari satker yang sama "
+            f"(paket membawa versi {p[ix['row_version']]}); nilai berkas ini dipertahankan.")
 
 
 def _conflict_reason(c: tuple, p: tuple, ix: dict, in_history: bool) -> str:

@@ -65,10 +65,13 @@ def resolve_conflict(store: Store, conflict_id: int, keep: str, *, actor: str) -
 
 # -- what came in -------------------------------------------------------------------------------
 def received_packages(conn) -> list[dict]:
-    """The last package merged from each unit: date, sequence, key, counts ("Paket masuk")."""
+    """The last package merged from each unit: date, sequence, key, counts ("Paket masuk"), and
+    ``out_of_order``: its sequence was not above every earlier one of the same unit and key."""
     out = []
     for r in conn.execute(
-            "SELECT b.*, u.name AS unit_name FROM package_batch b LEFT JOIN unit u ON u.code = b.unit_code "
+            "SELECT b.*, u.name AS unit_name, EXISTS (SELECT 1 FROM package_batch e WHERE e.unit_code = b.unit_code "
+            "AND e.key_fingerprint = b.key_fingerprint AND e.seq < b.seq AND e.sequence >= b.sequence) AS out_of_order "
+            "FROM package_batch b LEFT JOIN unit u ON u.code = b.unit_code "
             "WHERE b.seq = (SELECT max(seq) FROM package_batch c WHERE c.unit_code = b.unit_code) "
             "ORDER BY u.seq, b.unit_code"):
         d = dict(r)
@@ -79,3 +82,12 @@ def received_packages(conn) -> list[dict]:
         ).fetchone()[0]
         out.append(d)
     return out
+
+
+def last_merged_sequences(conn) -> dict[str, int]:
+    """unit -> the highest sequence merged from it, signed by its currently pinned key (what this
+    file's own package tells each unit, so a unit that lost its export counter resumes above it)."""
+    return dict(conn.execute(
+        "SELECT b.unit_code, max(b.sequence) FROM package_batch b JOIN unit_key_pin p ON p.unit_code = b.unit_code "
+        "AND p.fingerprint = b.key_fingerprint WHERE p.seq = (SELECT max(seq) FROM unit_key_pin q "
+        "WHERE q.unit_code = p.unit_code) GROUP BY b.unit_code"))

@@ -32,7 +32,7 @@ class RowNote:
 class PackageResult:
     """What one package did (or would do, in a dry run)."""
     path: Path
-    status: str                  # merged | would_merge | already_merged | older | rejected
+    status: str                  # merged | would_merge | already_merged | older (brought nothing new) | rejected
     message: str
     unit: str | None = None
     sequence: int | None = None
@@ -42,6 +42,12 @@ class PackageResult:
     key_status: str | None = None            # pinned | new | mismatch
     tables: dict = field(default_factory=dict)   # table -> Counter of STATUSES
     notes: list = field(default_factory=list)
+    out_of_order_after: int | None = None    # the higher sequence already merged from the unit and key
+
+    @property
+    def needs_attention(self) -> bool:
+        """Refused, or merged out of order with data: something a person must look at."""
+        return self.status == "rejected" or (self.out_of_order_after is not None and self.status != "older")
 
     def totals(self) -> Counter:
         total = Counter({s: 0 for s in STATUSES})
@@ -54,6 +60,7 @@ class PackageResult:
             "file": str(self.path), "status": self.status, "message": self.message, "unit": self.unit,
             "sequence": self.sequence, "created_at": self.created_at, "package_digest": self.package_digest,
             "fingerprint": self.fingerprint, "key_status": self.key_status,
+            "out_of_order_after": self.out_of_order_after, "needs_attention": self.needs_attention,
             "totals": dict(self.totals()),
             "tables": {t: {s: c[s] for s in STATUSES} for t, c in self.tables.items()},
             "rows": [n.as_dict() for n in self.notes],
@@ -69,7 +76,8 @@ class MergeReport:
 
     @property
     def ok(self) -> bool:
-        return all(r.status != "rejected" for r in self.results)
+        """Nothing refused and nothing merged out of order (the CLI exits 1 otherwise)."""
+        return not any(r.needs_attention for r in self.results)
 
     def as_dict(self) -> dict:
         return {"dry_run": self.dry_run, "backup": str(self.backup) if self.backup else None,

@@ -16,6 +16,7 @@ from .. import APP_NAME, __version__
 from . import package_format as fmt
 from .errors import FileError
 from .keys import InstallationKey, installation_key, next_sequence, peek_sequence
+from .merge_conflicts import last_merged_sequences
 from .rows import utc_now
 from .safe_write import already_exists, publish, remove_temp, sweep_stale_temps, temp_path
 from .store import Store
@@ -68,7 +69,7 @@ def export_package(store: Store, target: str | os.PathLike | None = None, *, uni
     if path.exists():
         raise FileError(f"Berkas {path.name} sudah ada. Pilih nama lain agar berkas itu tidak tertimpa.")
     body = write_package(path, unit=own, schema_version=store.schema_version, tables=tables, key=key,
-                         sequence=sequence)
+                         sequence=sequence, received=last_merged_sequences(store.conn))
     manifest = fmt.parse_manifest(body.decode("utf-8"), store.schema_version)
     return ExportResult(path, manifest, fmt.package_digest(body), key.fingerprint)
 
@@ -95,8 +96,11 @@ def _read_own_rows(conn, schema: fmt.PackageSchema, unit: str) -> dict[str, list
 
 def write_package(path: Path, *, unit: str, schema_version: int, tables: dict[str, list[tuple]],
                   key: InstallationKey, sequence: int, created_at: str | None = None,
-                  manifest_overrides: dict | None = None) -> bytes:
+                  received: dict[str, int] | None = None, manifest_overrides: dict | None = None) -> bytes:
     """Build a signed package at ``path`` from rows in package column order; return the manifest body.
+
+    ``received`` tells each unit the last sequence this file merged from it (its current key), so a
+    unit whose export counter was lost resumes above it when it merges this package.
 
     ``manifest_overrides`` replaces manifest fields before signing (tests make inconsistent but
     validly signed packages with it).
@@ -126,6 +130,7 @@ def write_package(path: Path, *, unit: str, schema_version: int, tables: dict[st
             "sequence": sequence, "created_at": created_at or utc_now(),
             "row_counts": {name: len(rows) for name, _, rows in stored},
             "content_digest": fmt.digest_tables(stored), "public_key": key.public_key.hex(),
+            "received": dict(sorted((received or {}).items())),
             **(manifest_overrides or {}),
         }
         body = fmt.manifest_bytes(manifest)

@@ -358,6 +358,9 @@ class MergeDialog(QDialog):
                        "{ignored_locked} diabaikan (periode terkunci), {rejected} baris ditolak; {bad} paket ditolak."
                        ).format(head=head, n=len(report.results), bad=sum(r.status == "rejected" for r in report.results),
                                 **counts)
+        late = sum(r.needs_attention and r.status != "rejected" for r in report.results)
+        if late:
+            text += " " + self.tr("{n} paket tidak berurutan (merah): periksa keterangannya.").format(n=late)
         if counts["conflicts"] and not report.dry_run:
             text += " " + self.tr("Putuskan konflik di tab “Paket masuk”.")
         if report.backup:
