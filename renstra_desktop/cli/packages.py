@@ -52,6 +52,8 @@ def register(sub) -> None:
     k.add_argument("unit", metavar="SATKER")
     k.add_argument("fingerprint", metavar="SIDIK-JARI")
     k.add_argument("--reason", default="", help="alasan (wajib bila mengganti kunci yang sudah disematkan)")
+    k.add_argument("--force", action="store_true",
+                   help="sematkan juga bila kunci itu sudah disematkan untuk satker lain (setelah diperiksa)")
     k.set_defaults(handler=cmd_keys_pin)
 
     p = sub.add_parser("conflicts", help="konflik penggabungan: daftar dan keputusan")
@@ -91,9 +93,24 @@ def cmd_verify(args) -> int:
     plan_path = Path(args.plan) if args.plan else default_plan_path()
     with (Store.open(plan_path, readonly=True) if args.plan or plan_path.exists() else nullcontext()) as plan:
         report = verify_package(args.package, plan)
+    refused = report.key_status == "mismatch"
     if args.json:
         _print_json(report.as_dict())
-        return 0
+    else:
+        _print_verify(report)
+    if report.shared_with:
+        print(f"renstra-desktop: PERINGATAN: kunci paket ini disematkan untuk satker {', '.join(report.shared_with)}, "
+              f"bukan untuk {report.manifest['unit']}: satu kunci untuk dua satker. Periksa sidik jarinya melalui "
+              "telepon sebelum menggabungkan.", file=sys.stderr)
+    if refused:
+        print(f"renstra-desktop: kunci paket {report.path.name} ({report.fingerprint}) BERBEDA dengan kunci yang "
+              f"disematkan untuk satker {report.manifest['unit']} ({report.pinned_fingerprint}); paket ini akan "
+              "ditolak. Bila satker itu memasang ulang aplikasi, konfirmasi sidik jari barunya melalui telepon lalu "
+              "sematkan ulang dengan alasan.", file=sys.stderr)
+    return 1 if refused else 0
+
+
+def _print_verify(report) -> None:
     m = report.manifest
     print(f"Paket utuh dan tanda tangannya sah: {report.path}")
     print(f"  satker {m['unit']}, urutan {m['sequence']}, dibuat {m['created_at']} (aplikasi {m['app_version']}, "
@@ -109,7 +126,6 @@ def cmd_verify(args) -> int:
     print(f"  kunci: {status}")
     for table, bad in report.invalid_rows.items():
         print(f"  {len(bad)} baris {table} akan ditolak saat digabung (nilai tidak sah)")
-    return 0
 
 
 def cmd_merge(args) -> int:
@@ -184,12 +200,17 @@ def cmd_keys_list(args) -> int:
 
 
 def cmd_keys_pin(args) -> int:
-    from ..core.keys import pin_key
+    from ..core.keys import pin_key, units_sharing
     from ..core.newplan import current_user
 
     with Store.open(args.file) as store:
-        pin = pin_key(store, args.unit, args.fingerprint, actor=current_user(), reason=args.reason)
+        pin = pin_key(store, args.unit, args.fingerprint, actor=current_user(), reason=args.reason,
+                      allow_shared=args.force)
+        shared = units_sharing(store.conn, pin["fingerprint"], pin["unit_code"])
     print(f"Kunci satker {pin['unit_code']} disematkan: {pin['fingerprint']}")
+    if shared:
+        print(f"renstra-desktop: PERINGATAN: kunci yang sama disematkan juga untuk satker {', '.join(shared)}.",
+              file=sys.stderr)
     return 0
 
 

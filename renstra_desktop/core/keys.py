@@ -193,9 +193,21 @@ def pins(conn) -> list[dict]:
         "WHERE q.unit_code = p.unit_code) ORDER BY p.unit_code")]
 
 
+def units_sharing(conn, fingerprint_text: str, unit_code: str) -> list[str]:
+    """Other units whose current pin is this fingerprint (one key for two units: a unit could then
+    send data in the other's name)."""
+    return [p["unit_code"] for p in pins(conn) if p["fingerprint"] == fingerprint_text and p["unit_code"] != unit_code]
+
+
+class SharedKey(ValidationError):
+    """The key is already pinned for another unit; pinning it again needs ``allow_shared``."""
+
+
 def pin_key(store, unit_code: str, fingerprint_text: str, *, actor: str, reason: str = "",
-            public_key: bytes | None = None) -> dict:
+            public_key: bytes | None = None, allow_shared: bool = False) -> dict:
     """Pin ``unit_code`` to a key.  A first pin may go without a reason; replacing a pin needs one.
+    A key already pinned for another unit is refused (:class:`SharedKey`) unless ``allow_shared``
+    (a person confirmed it; the CLI's --force).
 
     Returns the new pin.  Pinning the key already pinned changes nothing.
     """
@@ -214,6 +226,12 @@ def pin_key(store, unit_code: str, fingerprint_text: str, *, actor: str, reason:
         old = current_pin(store.conn, unit_code)
         if old and old["fingerprint"] == fp:
             return old
+        shared = units_sharing(store.conn, fp, unit_code)
+        if shared and not allow_shared:
+            raise SharedKey(
+                f"Kunci {fp} sudah disematkan untuk satker {', '.join(shared)}. Satu kunci untuk dua satker berarti "
+                f"satu satker dapat mengirim data atas nama satker lain; kunci {unit_code} tidak disematkan. Periksa "
+                "sidik jarinya lagi melalui telepon; bila memang benar, sematkan dengan --force.", field="fingerprint")
         if old and not reason:
             raise ValidationError(
                 f"Satker {unit_code} sudah memakai kunci {old['fingerprint']}. Menyematkan kunci lain "

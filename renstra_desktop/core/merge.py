@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import FileError, RenstraError
-from .keys import current_pin, key_status, pin_key, resume_sequence_above
+from .keys import current_pin, key_status, pin_key, resume_sequence_above, units_sharing
 from .merge_apply import PackageApplier
 from .merge_report import STATUSES, MergeReport, PackageResult
 from .package import PackageReader
@@ -267,9 +267,10 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
             if result.key_status == "mismatch":
                 raise KeyMismatch(_mismatch_message(store.conn, reader))
             if result.key_status == "new":
-                if trust_new_keys or dry_run:
+                result.key_shared_with = units_sharing(store.conn, reader.fingerprint, reader.unit)
+                if trust_new_keys or dry_run:    # a key of another unit is never trusted by a flag alone
                     pin_key(store, reader.unit, reader.fingerprint, actor=actor, public_key=reader.public_key,
-                            reason=TRUSTED_BY_FLAG if trust_new_keys else "uji coba")
+                            reason=TRUSTED_BY_FLAG if trust_new_keys else "uji coba", allow_shared=dry_run)
                 else:   # pinned by nobody since the first check: refuse rather than trust silently
                     raise PackageError(f"Kunci satker {reader.unit} belum disematkan (sidik jari {reader.fingerprint}).")
             PackageApplier(store, reader, actor).run(content, invalid, result)

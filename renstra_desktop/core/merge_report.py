@@ -43,6 +43,7 @@ class PackageResult:
     tables: dict = field(default_factory=dict)   # table -> Counter of STATUSES
     notes: list = field(default_factory=list)
     out_of_order_after: int | None = None    # the higher sequence already merged from the unit and key
+    key_shared_with: list = field(default_factory=list)   # other units pinned to the same (new) key
 
     @property
     def needs_attention(self) -> bool:
@@ -61,6 +62,7 @@ class PackageResult:
             "sequence": self.sequence, "created_at": self.created_at, "package_digest": self.package_digest,
             "fingerprint": self.fingerprint, "key_status": self.key_status,
             "out_of_order_after": self.out_of_order_after, "needs_attention": self.needs_attention,
+            "key_shared_with": self.key_shared_with,
             "totals": dict(self.totals()),
             "tables": {t: {s: c[s] for s in STATUSES} for t, c in self.tables.items()},
             "rows": [n.as_dict() for n in self.notes],

@@ -18,7 +18,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from . import package_format as fmt
-from .keys import current_pin, fingerprint, key_status, verify_signature
+from .keys import current_pin, fingerprint, key_status, units_sharing, verify_signature
 from .os_errors import SPECIAL_FILE, is_special_file, os_reason
 from .package_format import PackageError
 from .package_rules import invalid_rows
@@ -299,6 +299,7 @@ class VerifyReport:
     key_status: str | None           # pinned | new | mismatch | None (no plan file to compare)
     pinned_fingerprint: str | None = None
     invalid_rows: dict = field(default_factory=dict)   # table -> {id: reason}
+    shared_with: list = field(default_factory=list)    # other units pinned to this key
 
     def as_dict(self) -> dict:
         return {
@@ -308,7 +309,7 @@ class VerifyReport:
             "row_counts": self.manifest["row_counts"], "content_digest": self.manifest["content_digest"],
             "package_digest": self.package_digest, "fingerprint": self.fingerprint,
             "key_status": self.key_status, "pinned_fingerprint": self.pinned_fingerprint,
-            "invalid_rows": self.invalid_rows,
+            "invalid_rows": self.invalid_rows, "key_shared_with": self.shared_with,
         }
 
 
@@ -318,9 +319,11 @@ def verify_package(path: str | os.PathLike, plan: Store | None = None) -> Verify
         content = reader.read_content()
         invalid = {t: bad for t in content.tables if (bad := reader.invalid_rows(t))}
         status = pinned = None
+        shared = []
         if plan is not None:
             status = key_status(plan.conn, reader.unit, reader.public_key)
             pin = current_pin(plan.conn, reader.unit)
             pinned = pin["fingerprint"] if pin else None
+            shared = units_sharing(plan.conn, reader.fingerprint, reader.unit)
         return VerifyReport(reader.path, reader.manifest, reader.package_digest, reader.fingerprint,
-                            status, pinned, invalid)
+                            status, pinned, invalid, shared)

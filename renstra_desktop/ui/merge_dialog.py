@@ -268,6 +268,11 @@ class MergeDialog(QDialog):
                     "Sidik jari kunci:\n{fp}\n\nTelepon satker itu dan minta mereka membacakan sidik jari "
                     "kunci mereka (tertera saat mereka mengekspor paket). Apakah sama persis?").format(
                     unit=self.unit_name(result.unit), fp=result.fingerprint)
+                if result.key_shared_with:
+                    question = self.tr(
+                        "PERHATIAN: kunci ini sudah tercatat untuk {others}. Satu kunci untuk dua satker berarti "
+                        "satu satker dapat mengirim data atas nama satker lain.\n\n").format(
+                        others=", ".join(self.unit_name(u) for u in result.key_shared_with)) + question
                 if not dialogs.ask(self, self.tr("Konfirmasi kunci satker"), question):
                     continue
                 confirmed.append((result.unit, result.fingerprint))
@@ -289,8 +294,8 @@ class MergeDialog(QDialog):
             from ..core.keys import pin_key
             from ..core.merge import merge_packages
             with store.atomic():       # all confirmed keys, or none (a refusal is shown as the error)
-                for unit, fp in pins:
-                    pin_key(store, unit, fp, actor=actor, reason=reason)
+                for unit, fp in pins:       # a key shared with another unit was confirmed with a warning
+                    pin_key(store, unit, fp, actor=actor, reason=reason, allow_shared=True)
             progress(0, self.tr("Memeriksa paket…"))
             shown = [0]
 

@@ -97,3 +97,51 @@ def test_the_installed_command_runs_the_merge(tmp_path):
     done = subprocess.run(cli + ["merge", str(kanwil), str(pkg), "--trust-new-keys"], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0 and "Digabung:" in done.stdout and "RTN-PRAYA" in done.stdout
+
+
+def test_verify_package_exits_1_when_the_key_differs_from_the_pinned_one(capsys, tmp_path):
+    """issue 8: verify-package said the key differs and still exited 0."""
+    upt, kanwil = tmp_path / "upt" / "lobar.renstra", tmp_path / "kanwil" / "kanwil.renstra"
+    run(capsys, "init", upt, "--unit", "LPS-LOBAR")
+    run(capsys, "init", kanwil)
+    pkg = tmp_path / "lobar.rpkg"
+    run(capsys, "export-package", upt, "-o", pkg)
+    other = "0123-4567-89AB-CDEF-0123-4567-89AB-CDEF"
+    assert run(capsys, "keys", "pin", kanwil, "LPS-LOBAR", other)[0] == 0
+    for extra in ((), ("--json",)):
+        code, out, err = run(capsys, "verify-package", pkg, "--plan", kanwil, *extra)
+        assert code == 1 and "BERBEDA" in err and other in err and err.count("\n") == 1
+    report = json.loads(run(capsys, "verify-package", pkg, "--plan", kanwil, "--json")[1])
+    assert report["key_status"] == "mismatch" and report["pinned_fingerprint"] == other
+
+
+def test_one_key_for_two_units_needs_force_and_warns(capsys, tmp_path):
+    kanwil = tmp_path / "kanwil.renstra"
+    run(capsys, "init", kanwil)
+    fp = "0123-4567-89AB-CDEF-0123-4567-89AB-CDEF"
+    assert run(capsys, "keys", "pin", kanwil, "LPS-LOBAR", fp)[0] == 0
+    before = sha(kanwil)
+    code, out, err = run(capsys, "keys", "pin", kanwil, "LPS-SUMBAWA", fp)
+    assert code == 1 and "sudah disematkan untuk satker LPS-LOBAR" in err and "--force" in err
+    assert err.count("\n") == 1 and sha(kanwil) == before
+    code, out, err = run(capsys, "keys", "pin", kanwil, "LPS-SUMBAWA", fp, "--force")
+    assert code == 0 and "PERINGATAN" in err and "LPS-LOBAR" in err
+    listed = json.loads(run(capsys, "keys", "list", kanwil, "--json")[1])
+    assert sorted(p["unit_code"] for p in listed) == ["LPS-LOBAR", "LPS-SUMBAWA"]
+
+
+def test_trust_new_keys_does_not_pin_a_key_of_another_unit(capsys, tmp_path):
+    from renstra_desktop.core.keys import installation_key
+
+    upt, kanwil = tmp_path / "upt" / "lobar.renstra", tmp_path / "kanwil.renstra"
+    run(capsys, "init", upt, "--unit", "LPS-LOBAR")
+    run(capsys, "init", kanwil)
+    pkg = tmp_path / "lobar.rpkg"
+    run(capsys, "export-package", upt, "-o", pkg)
+    fp = installation_key(upt).fingerprint
+    assert run(capsys, "keys", "pin", kanwil, "LPS-SUMBAWA", fp)[0] == 0     # the same key, another unit
+    code, out, err = run(capsys, "verify-package", pkg, "--plan", kanwil)
+    assert code == 0 and "PERINGATAN" in err and "LPS-SUMBAWA" in err
+    before = sha(kanwil)
+    code, out, err = run(capsys, "merge", kanwil, pkg, "--trust-new-keys")
+    assert code == 1 and "sudah disematkan untuk satker LPS-SUMBAWA" in out + err and sha(kanwil) == before

@@ -276,3 +276,23 @@ def test_a_package_out_of_order_with_data_is_a_red_row(qtbot, window, upt_packag
     brush = view.received.index(row, 1).data(Qt.ItemDataRole.ForegroundRole)
     assert brush is not None and brush.color().name() == "#8b0000"
     assert "TIDAK BERURUTAN" in view.received.index(row, 1).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_key_already_pinned_for_another_unit_is_confirmed_with_a_warning(qtbot, window, upt_package,
+                                                                            fake_dialogs):
+    from renstra_desktop.core.keys import pin_key
+
+    _, _, pkg = upt_package
+    pin_key(window.controller.store, "LPS-SUMBAWA", pkg.fingerprint, actor="kanwil")
+    dialog = md.open_merge_dialog(window, [pkg.path])
+    qtbot.addWidget(dialog)
+    wait_for_dialog_report(qtbot, dialog, True)
+    [result] = dialog.report.results
+    assert result.status == "would_merge" and result.key_shared_with == ["LPS-SUMBAWA"]
+    fake_dialogs.answers.append(True)
+    dialog.apply_button.click()
+    wait_for_dialog_report(qtbot, dialog, False)
+    assert fake_dialogs.questions[-1].startswith("PERHATIAN: kunci ini sudah tercatat untuk Lapas Kelas IIA Sumbawa Besar")
+    assert dialog.report.results[0].status == "merged"
+    assert {p["unit_code"]: p["fingerprint"] for p in pins(window.controller.conn)} == {
+        "LPS-SUMBAWA": pkg.fingerprint, UPT: pkg.fingerprint}
