@@ -111,6 +111,40 @@ def installation_key(plan_path: str | os.PathLike, *, create: bool = True) -> In
     return InstallationKey(path, private, public)
 
 
+def save_copy_keeping_key(store, target: str | os.PathLike) -> Path:
+    """Simpan Sebagai: a consistent copy of the plan that keeps the unit's signing key.
+
+    The key (and its export counter) lives next to the plan path; a copy without it would make a
+    new key at its first export, and the Kanwil would refuse its packages.  So the key is copied
+    beside the copy (mode 0600), created first if the unit never exported.  A different key
+    already lying at the target is never overwritten: the copy is refused and nothing written."""
+    target = Path(target)
+    source, dest = key_path(store.path), key_path(target)
+    if dest.exists() and source.exists() and dest.read_bytes() != source.read_bytes():
+        raise FileError(f"Di folder tujuan sudah ada kunci tanda tangan lain ({dest.name}); salinan tidak dibuat agar "
+                        "kunci itu tidak tertimpa. Pilih nama atau folder lain.")
+    saved = store.save_copy(target)
+    if not store.readonly and not source.exists():
+        installation_key(store.path)          # one key for the unit, whichever copy exports first
+    if source.exists() and not dest.exists():
+        _copy_private(source, dest)
+    counter, dest_counter = sequence_path(store.path), sequence_path(target)
+    if counter.exists():
+        _write_sequence(dest_counter, max(_last_sequence(counter), _last_sequence(dest_counter)))
+    return saved
+
+
+def _copy_private(source: Path, dest: Path) -> None:
+    tmp = dest.with_name(dest.name + ".baru")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(source.read_bytes())
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, dest)
+
+
 def _last_sequence(path: Path) -> int:
     if not path.exists():
         return 0

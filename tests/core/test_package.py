@@ -201,3 +201,52 @@ def test_export_into_a_missing_folder_is_refused_in_indonesian(tmp_path):
         with pytest.raises(FileError, match="Folder .* tidak ada"):
             export_package(store, tmp_path / "tidak-ada" / "paket.rpkg")
     assert not (tmp_path / "tidak-ada").exists()
+
+
+def test_simpan_sebagai_keeps_the_units_key_so_the_kanwil_takes_the_copys_packages(upt, tmp_path, kanwil_store):
+    """issue 8: a copy made with Simpan Sebagai got a new key, and the Kanwil refused its packages."""
+    from renstra_desktop.core.keys import save_copy_keeping_key, sequence_path
+
+    add_realisations(upt, months=[1])
+    first = export_package(upt, folder=tmp_path)
+    merge_packages(kanwil_store, [first.path], actor="kanwil", trust_new_keys=True)
+    copy = tmp_path / "usb" / "lobar-salinan.renstra"
+    copy.parent.mkdir()
+    save_copy_keeping_key(upt, copy)
+    assert key_path(copy).read_bytes() == key_path(upt.path).read_bytes()
+    if os.name == "posix":
+        assert key_path(copy).stat().st_mode & 0o777 == 0o600
+    assert sequence_path(copy).read_text().strip() == "1"
+    other = Store.open(copy)
+    try:
+        add_realisations(other, months=[2])
+        pkg = export_package(other, folder=tmp_path / "usb")
+    finally:
+        other.close()
+    assert pkg.fingerprint == first.fingerprint and pkg.manifest["sequence"] == 2
+    result = merge_packages(kanwil_store, [pkg.path], actor="kanwil").results[0]      # no new key to trust
+    assert result.status == "merged" and result.key_status == "pinned"
+
+
+def test_simpan_sebagai_of_a_unit_that_never_exported_shares_one_key(tmp_path):
+    from renstra_desktop.core.keys import save_copy_keeping_key
+
+    store = make_unit_plan(tmp_path / "lobar.renstra")
+    try:
+        save_copy_keeping_key(store, tmp_path / "salinan.renstra")
+    finally:
+        store.close()
+    assert key_path(tmp_path / "salinan.renstra").read_bytes() == key_path(tmp_path / "lobar.renstra").read_bytes()
+
+
+def test_simpan_sebagai_never_overwrites_another_key(upt, tmp_path):
+    from renstra_desktop.core.keys import save_copy_keeping_key
+
+    installation_key(upt.path)
+    foreign = make_unit_plan(tmp_path / "lain" / "lobar.renstra")
+    foreign.close()
+    installation_key(foreign.path)
+    before = {p.name: p.read_bytes() for p in foreign.path.parent.iterdir()}
+    with pytest.raises(FileError, match="kunci tanda tangan lain"):
+        save_copy_keeping_key(upt, foreign.path)
+    assert {p.name: p.read_bytes() for p in foreign.path.parent.iterdir()} == before
