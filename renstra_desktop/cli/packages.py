@@ -20,6 +20,8 @@ def register(sub) -> None:
     p.add_argument("--unit", help="kode satker (harus satker berkas itu; untuk memastikan)")
     p.add_argument("-o", "--output", metavar="PKG", help="berkas paket atau folder (bawaan: folder ini, "
                                                          "nama SATKER_TANGGAL_URUTAN.rpkg)")
+    p.add_argument("--passphrase-file", metavar="BERKAS",
+                   help="kata sandi kunci (bila dilindungi) dari berkas ini; - = masukan standar")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("verify-package", help="periksa paket: struktur, manifest, digest, tanda tangan, kunci")
@@ -43,6 +45,14 @@ def register(sub) -> None:
     k = ks.add_parser("show", help="sidik jari kunci instalasi ini (dibuat bila belum ada)")
     k.add_argument("file")
     k.set_defaults(handler=cmd_keys_show)
+    k = ks.add_parser("protect", help="lindungi kunci instalasi ini dengan kata sandi (atau lepaskan)")
+    k.add_argument("file")
+    k.add_argument("--passphrase-file", metavar="BERKAS", help="kata sandi baru dari berkas ini; - = masukan standar")
+    k.add_argument("--current-passphrase-file", metavar="BERKAS",
+                   help="kata sandi sekarang (bila kunci sudah dilindungi)")
+    k.add_argument("--remove", action="store_true",
+                   help="lepaskan kata sandi: kunci hanya dilindungi izin berkas (0600)")
+    k.set_defaults(handler=cmd_keys_protect)
     k = ks.add_parser("list", help="kunci satker yang disematkan")
     k.add_argument("file")
     k.add_argument("--json", action="store_true")
@@ -74,11 +84,42 @@ def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
 
 
+def read_secret(path: str | None, prompt: str) -> bytes | None:
+    """A passphrase from a file (its first line), standard input (``-``), or typed at a terminal
+    when no file is given; never from the command line itself."""
+    from ..core.errors import FileError
+    from ..core.os_errors import os_reason
+
+    if path == "-":
+        return sys.stdin.readline().rstrip("\r\n").encode("utf-8")
+    if path:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            why = os_reason(exc) if isinstance(exc, OSError) else "bukan teks UTF-8"
+            raise FileError(f"Berkas kata sandi {path} tidak dapat dibaca ({why}).") from None
+        return (text.splitlines() or [""])[0].encode("utf-8")
+    if sys.stdin.isatty():
+        import getpass
+        return getpass.getpass(prompt).encode("utf-8")
+    return None
+
+
 def cmd_export(args) -> int:
+    from ..core.key_protection import KeyLocked
     from ..core.package_export import export_package
 
     with Store.open(args.file, readonly=True) as store:
-        result = export_package(store, args.output, unit=args.unit)
+        secret = read_secret(args.passphrase_file, "") if args.passphrase_file else None
+        try:
+            result = export_package(store, args.output, unit=args.unit, passphrase=secret)
+        except KeyLocked as exc:
+            if secret is not None or args.passphrase_file or not sys.stdin.isatty():
+                raise
+            secret = read_secret(None, "Kata sandi kunci tanda tangan: ") or None
+            if secret is None:
+                raise exc from None
+            result = export_package(store, args.output, unit=args.unit, passphrase=secret)
     m = result.manifest
     print(f"Paket dibuat: {result.path}")
     print(f"  satker {m['unit']}, urutan {m['sequence']}, {result.total_rows} baris, skema {m['schema_version']}")
@@ -172,15 +213,50 @@ def cmd_merge(args) -> int:
 
 
 def cmd_keys_show(args) -> int:
-    from ..core.keys import installation_key, key_path
+    from ..core.key_protection import PROTECTORS
+    from ..core.keys import fingerprint, installation_key, key_path, key_protection_of, public_key_of
 
     with Store.open(args.file, readonly=True) as store:
         unit = store.unit_code
-    existed = key_path(args.file).exists()
-    key = installation_key(args.file)
-    print(f"Kunci instalasi satker {unit}: {key.path}{'' if existed else ' (baru dibuat)'}")
-    print(f"Sidik jari: {key.fingerprint}")
+    path = key_path(args.file)
+    existed = path.exists()
+    if not existed:
+        installation_key(args.file)
+    method = key_protection_of(args.file)
+    guard = ("izin berkas saja (0600): lindungi dengan kata sandi: renstra-desktop keys protect BERKAS"
+             if method == "none" else PROTECTORS[method].label if method in PROTECTORS else method)
+    print(f"Kunci instalasi satker {unit}: {path}{'' if existed else ' (baru dibuat)'}")
+    print(f"Sidik jari: {fingerprint(public_key_of(args.file))}")
+    print(f"Perlindungan: {guard}")
     print("Bacakan sidik jari ini kepada Kantor Wilayah melalui telepon saat paket pertama dikirim.")
+    return 0
+
+
+def cmd_keys_protect(args) -> int:
+    from ..core.errors import FileError
+    from ..core.keys import installation_key, key_path, key_protection_of, protect_key
+
+    with Store.open(args.file, readonly=True):
+        pass                                   # a plan file, not any path
+    if not key_path(args.file).exists():
+        installation_key(args.file)
+    current = None
+    if key_protection_of(args.file) != "none":
+        current = read_secret(args.current_passphrase_file, "Kata sandi kunci sekarang: ")
+    if args.remove:
+        protect_key(args.file, "none", current=current)
+        print("Kata sandi kunci dilepas: kunci kini hanya dilindungi izin berkas (0600).")
+        return 0
+    secret = read_secret(args.passphrase_file, "Kata sandi baru: ")
+    if args.passphrase_file is None and secret is not None:
+        if read_secret(None, "Ulangi kata sandi baru: ") != secret:
+            raise FileError("Kedua kata sandi tidak sama; kunci tidak diubah.")
+    if secret is None:
+        raise FileError("Berikan kata sandi baru dengan --passphrase-file BERKAS (atau - untuk masukan standar); "
+                        "kunci tidak diubah.")
+    protect_key(args.file, "passphrase", secret=secret, current=current)
+    print(f"Kunci {key_path(args.file).name} kini dilindungi kata sandi; ketik kata sandinya setiap mengekspor "
+          "paket. Sidik jari tidak berubah.")
     return 0
 
 

@@ -1,7 +1,8 @@
 """Installation signing keys and the Kanwil's pins of units' public keys (DESIGN.md, principle 4).
 
 Each installation has one Ed25519 key, created lazily at its first export (or when the fingerprint
-is first shown) and kept next to the plan file as ``<plan>.kunci`` (PKCS#8 PEM, mode 0600).  The
+is first shown) and kept next to the plan file as ``<plan>.kunci`` (PKCS#8 PEM, mode 0600, or
+protected further: :mod:`.key_protection`).  The
 export sequence of that key lives beside it in ``<plan>.kunci.urutan``: it belongs to the key, not
 to the plan file, so restoring an old plan file from a backup never rewinds it.
 
@@ -17,6 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import key_protection as protection
 from .audit import write_audit
 from .errors import FileError, ValidationError
 from .file_lock import plan_lock
@@ -26,7 +28,7 @@ from .safe_write import publish, remove_temp, temp_path
 
 KEY_SUFFIX = ".kunci"
 SEQUENCE_SUFFIX = ".kunci.urutan"
-_MAX_KEY_FILE = 4096
+_MAX_KEY_FILE = 16384
 _FINGERPRINT_RE = re.compile(r"^[0-9A-F]{4}(-[0-9A-F]{4}){7}$")
 
 
@@ -72,43 +74,119 @@ class InstallationKey:
         return self.private.sign(data)
 
 
-def installation_key(plan_path: str | os.PathLike, *, create: bool = True) -> InstallationKey:
-    """The key next to ``plan_path``; created (0600) when missing and ``create`` is set."""
-    from cryptography.hazmat.primitives import serialization
+def installation_key(plan_path: str | os.PathLike, *, create: bool = True,
+                     passphrase: bytes | None = None) -> InstallationKey:
+    """The key next to ``plan_path``; created (plain PEM, 0600) when missing and ``create`` is set.
+    A protected key needs its secret (:class:`KeyLocked`, :class:`WrongSecret` otherwise)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     path = key_path(plan_path)
     if not path.exists():
         if not create:
             raise FileError(f"Kunci tanda tangan {path.name} belum ada. Ekspor paket sekali untuk membuatnya.")
-        private = Ed25519PrivateKey.generate()
-        pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
-        tmp = temp_path(path)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-            fh.flush()
-            os.fsync(fh.fileno())
         try:
-            publish(tmp, path, replace=False)
+            _write_private(path, _plain_pem(Ed25519PrivateKey.generate()), replace=False)
         except FileError:           # another process made the key a moment ago: that one is the key
-            remove_temp(tmp)
+            pass
     elif os.name == "posix" and path.stat().st_mode & 0o077:
         os.chmod(path, 0o600)     # a copy made by hand may have lost the restrictive mode
+    envelope, private = _read_key(path)
+    if envelope is not None:
+        raw = protection.protector(envelope.protection).unprotect(envelope.payload, passphrase)
+        private = Ed25519PrivateKey.from_private_bytes(raw)
+        if _raw_public(private) != envelope.public_key:
+            raise _damaged(path)
+    return InstallationKey(path, private, _raw_public(private))
+
+
+def public_key_of(plan_path: str | os.PathLike) -> bytes:
+    """The installation's public key (for its fingerprint) without unlocking the private key."""
+    path = key_path(plan_path)
+    if not path.exists():
+        raise FileError(f"Kunci tanda tangan {path.name} belum ada. Ekspor paket sekali untuk membuatnya.")
+    envelope, private = _read_key(path)
+    return envelope.public_key if envelope is not None else _raw_public(private)
+
+
+def key_protection_of(plan_path: str | os.PathLike) -> str:
+    """``none`` (a plain file, mode 0600) or the name of the key's protector (``passphrase``, ...)."""
+    envelope, _ = _read_key(key_path(plan_path))
+    return "none" if envelope is None else envelope.protection
+
+
+def protect_key(plan_path: str | os.PathLike, method: str, *, secret: bytes | None = None,
+                current: bytes | None = None) -> str:
+    """Protect the key with ``method`` (``passphrase``, another registered protector, or ``none`` to
+    keep only the file mode); ``current`` unlocks it first when it is already protected.  The file
+    is replaced atomically; the key itself (and so its fingerprint and pins) does not change."""
+    from cryptography.hazmat.primitives import serialization
+
+    key = installation_key(plan_path, create=False, passphrase=current)
+    if method == "none":
+        data = _plain_pem(key.private)
+    else:
+        raw = key.private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                        serialization.NoEncryption())
+        payload = protection.protector(method).protect(raw, secret)
+        data = protection.Envelope(method, key.public_key, payload).to_bytes()
+    _write_private(key.path, data, replace=True)
+    return method
+
+
+def _read_key(path: Path):
+    """(envelope, None) for a protected key, (None, private key) for a plain PEM."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     try:
         if path.stat().st_size > _MAX_KEY_FILE:
             raise ValueError("too large")
-        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        data = path.read_bytes()
+        envelope = protection.read_envelope(data)
+        if envelope is not None:
+            return envelope, None
+        private = serialization.load_pem_private_key(data, password=None)
         if not isinstance(private, Ed25519PrivateKey):
             raise ValueError("not Ed25519")
-    except (ValueError, TypeError, OSError):
-        raise FileError(
-            f"Kunci tanda tangan {path.name} rusak atau bukan kunci Ed25519. Pulihkan dari cadangan; bila "
-            "hilang, hapus berkas itu agar kunci baru dibuat, lalu minta Kantor Wilayah menyematkan ulang "
-            "sidik jarinya.") from None
-    public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return InstallationKey(path, private, public)
+    except (ValueError, TypeError, KeyError, OSError, UnicodeDecodeError):
+        raise _damaged(path) from None
+    return None, private
+
+
+def _damaged(path: Path) -> FileError:
+    return FileError(
+        f"Kunci tanda tangan {path.name} rusak atau bukan kunci Ed25519. Pulihkan dari cadangan; bila "
+        "hilang, hapus berkas itu agar kunci baru dibuat, lalu minta Kantor Wilayah menyematkan ulang "
+        "sidik jarinya.")
+
+
+def _plain_pem(private) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption())
+
+
+def _raw_public(private) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def _write_private(path: Path, data: bytes, *, replace: bool) -> None:
+    """Write a key file under a unique temporary name with mode 0600, then publish it (a new key
+    never replaces one that appeared meanwhile: FileError)."""
+    tmp = temp_path(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        publish(tmp, path, replace=replace)
+    except BaseException:
+        remove_temp(tmp)
+        raise
 
 
 def save_copy_keeping_key(store, target: str | os.PathLike) -> Path:
@@ -127,22 +205,11 @@ def save_copy_keeping_key(store, target: str | os.PathLike) -> Path:
     if not store.readonly and not source.exists():
         installation_key(store.path)          # one key for the unit, whichever copy exports first
     if source.exists() and not dest.exists():
-        _copy_private(source, dest)
+        _write_private(dest, source.read_bytes(), replace=False)
     counter, dest_counter = sequence_path(store.path), sequence_path(target)
     if counter.exists():
         _write_sequence(dest_counter, max(_last_sequence(counter), _last_sequence(dest_counter)))
     return saved
-
-
-def _copy_private(source: Path, dest: Path) -> None:
-    tmp = dest.with_name(dest.name + ".baru")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(source.read_bytes())
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, dest)
 
 
 def _last_sequence(path: Path) -> int:

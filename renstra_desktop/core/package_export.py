@@ -36,12 +36,13 @@ class ExportResult:
 
 
 def export_package(store: Store, target: str | os.PathLike | None = None, *, unit: str | None = None,
-                   folder: str | os.PathLike | None = None) -> ExportResult:
+                   folder: str | os.PathLike | None = None, passphrase: bytes | None = None) -> ExportResult:
     """Write the package of this installation's unit to ``target`` (or a default name in ``folder``).
 
     ``unit`` only confirms which unit is meant: a file exports the rows of its own unit, signed by
-    its own key.  Refuses to overwrite a file.  Reads the plan in one snapshot; writes only the
-    package, the key (at the first export) and the key's sequence counter.
+    its own key (unlocked with ``passphrase`` when it is protected).  Refuses to overwrite a file.
+    Reads the plan in one snapshot; writes only the package, the key (at the first export) and the
+    key's sequence counter.
     """
     own = store.unit_code
     if unit and unit.strip().upper() != own:
@@ -56,7 +57,7 @@ def export_package(store: Store, target: str | os.PathLike | None = None, *, uni
         raise FileError(f"Folder {parent} tidak ada. Pilih folder tujuan yang sudah ada untuk menyimpan paket.")
     if target is not None and Path(target).exists():     # refused before a sequence number is taken
         raise already_exists(Path(target))
-    key = installation_key(store.path)
+    key = installation_key(store.path, passphrase=passphrase)
     sequence = next_sequence(store.path)
     if target is None:
         path = Path(folder or ".") / fmt.default_file_name(own, sequence)

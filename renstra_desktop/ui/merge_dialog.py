@@ -73,14 +73,17 @@ class _PackageDrop(QObject):
 
 
 # -- export -----------------------------------------------------------------------------------------
-def export_package_from(window):
-    """Berkas → Ekspor Paket: ask where, write the package in the background, say what was made."""
+def export_package_from(window, target=None, passphrase: bytes | None = None):
+    """Berkas → Ekspor Paket: ask where, write the package in the background, say what was made.
+    A key protected by a passphrase: the worker says so, the passphrase is asked, and it runs again."""
+    from ..core.key_protection import KeyLocked, WrongSecret
     from ..core.package_export import suggested_file_name
     from .worker import run_in_background
 
     controller = window.controller
-    suggested = folders.last_folder(folders.PACKAGES_OUT) / suggested_file_name(controller.store)
-    target = dialogs.choose_package_save(window, window.tr("Ekspor Paket"), str(suggested))
+    if target is None:
+        suggested = folders.last_folder(folders.PACKAGES_OUT) / suggested_file_name(controller.store)
+        target = dialogs.choose_package_save(window, window.tr("Ekspor Paket"), str(suggested))
     if target is None:
         return None
     folders.remember_folder(folders.PACKAGES_OUT, target)
@@ -88,7 +91,16 @@ def export_package_from(window):
     def work(store, progress):
         from ..core.package_export import export_package
         progress(10, window.tr("Membaca data satker dan menandatangani paket…"))
-        return export_package(store, target)
+        return export_package(store, target, passphrase=passphrase)
+
+    def failed(exc):
+        if not isinstance(exc, KeyLocked):
+            return dialogs.warn(window, window.tr("Ekspor Paket"), getattr(exc, "message", str(exc)))
+        label = (window.tr("Kata sandi salah. Ketik lagi kata sandi kunci tanda tangan:") if isinstance(exc, WrongSecret)
+                 else window.tr("Kunci tanda tangan satker ini dilindungi kata sandi. Ketik kata sandinya:"))
+        secret = dialogs.ask_password(window, window.tr("Kata sandi kunci"), label)
+        if secret:
+            export_package_from(window, target, secret)
 
     def done(result):
         m = result.manifest
@@ -104,7 +116,7 @@ def export_package_from(window):
             path=result.path, unit=unit_name, seq=m["sequence"], rows=result.total_rows, fp=result.fingerprint,
             send=send), Path(result.path).parent)
 
-    return run_in_background(window, window.tr("Ekspor paket"), work, done, store_path=controller.path,
+    return run_in_background(window, window.tr("Ekspor paket"), work, done, failed, store_path=controller.path,
                              readonly=True)
 
 

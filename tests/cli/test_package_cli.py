@@ -145,3 +145,42 @@ def test_trust_new_keys_does_not_pin_a_key_of_another_unit(capsys, tmp_path):
     before = sha(kanwil)
     code, out, err = run(capsys, "merge", kanwil, pkg, "--trust-new-keys")
     assert code == 1 and "sudah disematkan untuk satker LPS-SUMBAWA" in out + err and sha(kanwil) == before
+
+
+def test_keys_protect_with_a_passphrase_file_then_export(capsys, tmp_path):
+    """issue 8: the signing key lay unencrypted next to the plan."""
+    upt = tmp_path / "upt" / "lobar.renstra"
+    run(capsys, "init", upt, "--unit", "LPS-LOBAR")
+    secret = tmp_path / "sandi.txt"
+    secret.write_text("sandi rahasia satker\n", encoding="utf-8")
+    code, out, _ = run(capsys, "keys", "show", upt)
+    fp = out.split("Sidik jari: ")[1].split()[0]
+    assert "Perlindungan: izin berkas saja (0600)" in out
+    code, out, err = run(capsys, "keys", "protect", upt, "--passphrase-file", secret)
+    assert code == 0 and "dilindungi kata sandi" in out, err
+    code, out, _ = run(capsys, "keys", "show", upt)
+    assert f"Sidik jari: {fp}" in out and "Perlindungan: kata sandi" in out
+    assert b"PRIVATE KEY-----\n" not in (tmp_path / "upt" / "lobar.renstra.kunci").read_bytes().replace(
+        b"ENCRYPTED PRIVATE KEY-----\n", b"")
+
+    pkg = tmp_path / "lobar.rpkg"
+    code, _, err = run(capsys, "export-package", upt, "-o", pkg)          # no terminal in tests: no prompt
+    assert code == 1 and "dilindungi kata sandi" in err and "--passphrase-file" in err and not pkg.exists()
+    wrong = tmp_path / "salah.txt"
+    wrong.write_text("bukan ini sama sekali", encoding="utf-8")
+    code, _, err = run(capsys, "export-package", upt, "-o", pkg, "--passphrase-file", wrong)
+    assert code == 1 and "salah" in err and err.count("\n") == 1 and not pkg.exists()
+    code, out, _ = run(capsys, "export-package", upt, "-o", pkg, "--passphrase-file", secret)
+    assert code == 0 and fp in out and "urutan 1" in out
+
+
+def test_keys_protect_refuses_a_short_passphrase_and_changes_nothing(capsys, tmp_path):
+    upt = tmp_path / "lobar.renstra"
+    run(capsys, "init", upt, "--unit", "LPS-LOBAR")
+    run(capsys, "keys", "show", upt)
+    key = tmp_path / "lobar.renstra.kunci"
+    before = key.read_bytes()
+    short = tmp_path / "pendek.txt"
+    short.write_text("1234", encoding="utf-8")
+    code, _, err = run(capsys, "keys", "protect", upt, "--passphrase-file", short)
+    assert code == 1 and "minimal 8 karakter" in err and key.read_bytes() == before

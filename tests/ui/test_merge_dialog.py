@@ -296,3 +296,39 @@ def test_a_key_already_pinned_for_another_unit_is_confirmed_with_a_warning(qtbot
     assert dialog.report.results[0].status == "merged"
     assert {p["unit_code"]: p["fingerprint"] for p in pins(window.controller.conn)} == {
         "LPS-SUMBAWA": pkg.fingerprint, UPT: pkg.fingerprint}
+
+
+def test_export_with_a_protected_key_asks_the_passphrase_in_the_real_dialog(qtbot, window, tmp_path, monkeypatch,
+                                                                            fake_dialogs):
+    """The real QInputDialog (password echo) is filled by a timer; a wrong passphrase is asked again."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from renstra_desktop.core.keys import installation_key, protect_key
+
+    plan = window.controller.path
+    fp = installation_key(plan).fingerprint
+    protect_key(plan, "passphrase", secret=b"sandi kanwil ntb")
+    target = tmp_path / "keluar" / "kanwil.rpkg"
+    target.parent.mkdir()
+    monkeypatch.setattr(dialogs, "choose_package_save", lambda parent, title, path: target)
+    typed = ["salah sekali", "sandi kanwil ntb"]
+    labels = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QInputDialog):
+            QTimer.singleShot(50, answer)
+            return
+        labels.append(box.labelText())
+        assert box.textEchoMode() == QLineEdit.EchoMode.Password
+        box.setTextValue(typed.pop(0))
+        box.accept()
+        if typed:
+            QTimer.singleShot(50, answer)
+
+    QTimer.singleShot(50, answer)
+    window.export_package_action.trigger()
+    qtbot.waitUntil(lambda: target.exists() and bool(fake_dialogs.messages), timeout=20000)
+    assert "dilindungi kata sandi" in labels[0] and "Kata sandi salah" in labels[1]
+    assert fp in fake_dialogs.messages[-1][2]
