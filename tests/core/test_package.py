@@ -250,3 +250,53 @@ def test_simpan_sebagai_never_overwrites_another_key(upt, tmp_path):
     with pytest.raises(FileError, match="kunci tanda tangan lain"):
         save_copy_keeping_key(upt, foreign.path)
     assert {p.name: p.read_bytes() for p in foreign.path.parent.iterdir()} == before
+
+
+def _many_roadmap_rows(store, n):
+    import uuid
+    t = "2026-01-01T00:00:00.000000Z"
+    with store.atomic():
+        store.conn.executemany(
+            "INSERT INTO roadmap_item (id, owner_unit, created_at, updated_at, updated_by, row_version, base_version, "
+            "deleted, origin, unit_code, aspect, year, seq, text, status) VALUES (?, ?, ?, ?, 'x', 1, 0, 0, 'local', "
+            "?, 'SDM', 2026, ?, 'Kegiatan yang ditulis dari luar aplikasi', 'rencana')",
+            ((str(uuid.uuid4()), UPT, t, t, UPT, i) for i in range(n)))
+
+
+def test_a_plan_too_large_for_a_package_is_refused_up_front_and_leaves_nothing(upt, tmp_path):
+    """issue 8: a 330 000-row plan could not be exported and the failed export left an 85 MB file."""
+    from package_fixtures import folder_state
+
+    _many_roadmap_rows(upt, 330_000)
+    out = tmp_path / "kirim"
+    out.mkdir()
+    before = folder_state(upt.path.parent), folder_state(out)
+    with pytest.raises(FileError) as info:
+        export_package(upt, folder=out)
+    assert "330.030 baris" in info.value.message and "batas 200.000 per tabel" in info.value.message
+    assert "\n" not in info.value.message
+    after = folder_state(upt.path.parent), folder_state(out)
+    assert after[1] == {} and set(after[0]) - set(before[0]) <= {"lobar.renstra.kunci"}   # no package, no sequence
+
+
+def test_a_package_beyond_the_size_limit_is_removed_before_it_gets_a_name(upt, tmp_path, monkeypatch):
+    from package_fixtures import folder_state
+
+    add_realisations(upt)
+    installation_key(upt.path)
+    before = folder_state(upt.path.parent)
+    monkeypatch.setattr(fmt, "MAX_FILE_BYTES", 2 * fmt.MAX_MANIFEST_BYTES + 8192)
+    with pytest.raises(FileError, match="terlalu besar untuk satu paket"):
+        export_package(upt, folder=tmp_path)
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == [] and folder_state(upt.path.parent) == before
+
+
+def test_rows_stream_through_the_digest_in_chunks(upt, tmp_path, monkeypatch):
+    from renstra_desktop.core import package_export
+
+    add_realisations(upt, months=range(1, 13))
+    monkeypatch.setattr(package_export, "_CHUNK", 7)
+    pkg = export_package(upt, folder=tmp_path)
+    report = verify_package(pkg.path)                 # the reader recomputes the digest in one piece
+    assert report.manifest["content_digest"] == pkg.manifest["content_digest"]
+    assert report.manifest["row_counts"]["realisation"] == 12
