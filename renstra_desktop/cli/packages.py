@@ -195,6 +195,8 @@ def cmd_merge(args) -> int:
             print(f"  - {note.table} {note.label or note.row_id}: {note.reason}")
             for name, (old, new) in note.fields.items():
                 print(f"      {name}: berkas ini {old!r} | paket {new!r}")
+        if r.notes_omitted:
+            print(f"  … dan {r.notes_omitted} baris lain (terhitung di atas, tidak dicantumkan satu per satu)")
     if report.backup:
         print(f"Cadangan sebelum penggabungan: {report.backup}")
     rejected = [r for r in report.results if r.status == "rejected"]

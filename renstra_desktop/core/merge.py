@@ -25,7 +25,9 @@ from .package_format import PackageError
 from .store import Store
 
 TRUSTED_BY_FLAG = "disematkan otomatis (--trust-new-keys)"
-BATCH_MEMORY = 256 * 1024 * 1024     # packages kept in memory between the key check and their merge
+# Package bytes held in memory at once: half for packages kept between the key check and their
+# merge, half for the (at most two) packages being verified and merged; rows stream in chunks.
+BATCH_MEMORY = 256 * 1024 * 1024
 
 
 class KeysNotPinned(RenstraError):
@@ -94,7 +96,7 @@ def _check_keys_first(store: Store, paths: list[Path], readers: list, results: l
         try:
             reader = readers[i] = PackageReader.open(path)
             kept += reader.size
-            reader.suspend(release=kept > BATCH_MEMORY)
+            reader.suspend(release=kept > BATCH_MEMORY // 2)
             if _admit(store, reader) == "new":
                 unknown.append((reader.unit, reader.fingerprint, path.name))
         except RenstraError as exc:
@@ -117,14 +119,14 @@ def _admit(store: Store, reader: PackageReader) -> str:
 class _Prepared:
     """A package opened and verified off the store's thread (it touches no plan file)."""
     reader: PackageReader | None
-    verified: tuple | None = None
+    verified: PackageReader | None = None
     error: RenstraError | None = None
 
 
 def _prepare(path: Path, reader: PackageReader | None) -> _Prepared:
     try:
         reader = reader or PackageReader.open(path)
-        return _Prepared(reader, _verified(reader))
+        return _Prepared(reader, reader.verify())
     except RenstraError as exc:
         return _Prepared(reader, None, exc)
 
@@ -140,7 +142,8 @@ def _merge_all(store, paths, readers, results, actor, dry_run, trust_new_keys, r
 
         def prepare_next(i: int) -> None:
             j = i + 1
-            if j < len(paths) and results[j] is None and j not in ahead:
+            if j < len(paths) and results[j] is None and j not in ahead and \
+                    _nbytes(paths[i], readers[i]) + _nbytes(paths[j], readers[j]) <= BATCH_MEMORY // 2:
                 ahead[j] = pool.submit(_prepare, paths[j], readers[j])
 
         for i, path in enumerate(paths):
@@ -157,7 +160,7 @@ def _merge_all(store, paths, readers, results, actor, dry_run, trust_new_keys, r
                         readers[i] = PackageReader.open(path)
                     if not admitted:
                         _admit(store, readers[i])
-                    verified = (lambda p=prepared: _unwrap(p)) if prepared else (lambda r=readers[i]: _verified(r))
+                    verified = (lambda p=prepared: _unwrap(p)) if prepared else readers[i].verify
                     verify_next = (lambda: None) if dry_run else (lambda i=i: prepare_next(i))
                     results[i] = _merge_one(store, readers[i], actor, dry_run, trust_new_keys, report, verified,
                                             verify_next)
@@ -166,6 +169,16 @@ def _merge_all(store, paths, readers, results, actor, dry_run, trust_new_keys, r
             _close(readers, i)
             if progress is not None:
                 progress(i + 1, len(paths), path.name)
+
+
+def _nbytes(path: Path, reader: PackageReader | None) -> int:
+    """The size of a package, to keep two large ones from being worked on at once."""
+    if reader is not None:
+        return reader.nbytes
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _unwrap(prepared: _Prepared):
@@ -181,12 +194,6 @@ def _rejected(path: Path, reader: PackageReader | None, exc: RenstraError) -> Pa
         result.created_at, result.package_digest = reader.manifest["created_at"], reader.package_digest
         result.fingerprint = reader.fingerprint
     return result
-
-
-def _verified(reader: PackageReader):
-    """The second half of verification: integrity, counts, digest, owners, value rules."""
-    content = reader.read_content()
-    return content, {t: reader.invalid_rows(t) for t in content.tables}
 
 
 def _close(readers, i):
@@ -236,7 +243,7 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
             result.tables = {t: Counter({s: 0 for s in STATUSES} | {"unchanged": n})
                              for t, n in m["row_counts"].items() if n}
             return result
-        content, invalid = verified()
+        verified()
         last = _last_sequence(store.conn, reader)
         if last is not None and reader.sequence <= last:
             # Out of order (a lost or restored export counter, or a package that arrived late):
@@ -244,7 +251,7 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
             # file lacks changes nothing; one that does is merged and marked to be acted on.
             result.out_of_order_after = last
             probe = PackageResult(reader.path, "older", "")
-            _probe(store, reader, actor, content, invalid, probe)
+            _probe(store, reader, actor, probe)
             if not _brings_anything(probe):
                 result.status, result.tables, result.notes = "older", probe.tables, probe.notes
                 result.message = (f"Paket urutan {reader.sequence} dari satker {reader.unit} lebih lama daripada paket "
@@ -273,7 +280,7 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
                             reason=TRUSTED_BY_FLAG if trust_new_keys else "uji coba", allow_shared=dry_run)
                 else:   # pinned by nobody since the first check: refuse rather than trust silently
                     raise PackageError(f"Kunci satker {reader.unit} belum disematkan (sidik jari {reader.fingerprint}).")
-            PackageApplier(store, reader, actor).run(content, invalid, result)
+            PackageApplier(store, reader, actor).run(result)
             verify_next()
         result.status = "would_merge" if dry_run else "merged"
         t = result.totals()
@@ -324,11 +331,11 @@ class _Probe(Exception):
     """Rolls back a classification made only to see what an out-of-order package brings."""
 
 
-def _probe(store: Store, reader: PackageReader, actor: str, content, invalid, result: PackageResult) -> None:
+def _probe(store: Store, reader: PackageReader, actor: str, result: PackageResult) -> None:
     """Classify the package's rows into ``result`` inside a savepoint that is rolled back."""
     try:
         with store.atomic():
-            PackageApplier(store, reader, actor).run(content, invalid, result)
+            PackageApplier(store, reader, actor).run(result)
             raise _Probe
     except _Probe:
         pass

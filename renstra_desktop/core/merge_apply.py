@@ -28,6 +28,7 @@ from operator import itemgetter
 from typing import Callable
 
 from .audit import write_audit_inserted, write_audit_many
+from .package_rules import invalid_rows
 from .merge_report import STATUSES, PackageResult, RowNote, row_label
 from .package import PackageReader
 from .package_format import PackageError
@@ -56,13 +57,28 @@ class PackageApplier:
         self.decided = {(t, r, h) for t, r, h in self.cur.execute(
             "SELECT table_name, row_id, incoming_hash FROM merge_conflict WHERE unit_code = ? "
             "AND status = 'kept_consolidated'", (self.unit,))}
-        self.conflicts: list[tuple[str, RowNote, tuple, tuple, tuple]] = []
-        self.audit: list[tuple] = []      # (table, row_id, action, field, old, new), written at the end
+        self.conflicts: list[tuple] = []   # (table, row_id, reason, consolidated json, incoming json, hash)
+        self.audit: list[tuple] = []      # (table, row_id, action, field, old, new), written chunk by chunk
+        self.at = utc_now()               # one time for every entry of the package
 
-    def run(self, content, invalid: dict, result: PackageResult) -> None:
-        for table, (cols, rows) in content.tables.items():
-            if rows:
-                result.tables[table] = self._table(table, cols, rows, invalid.get(table, {}), result.notes)
+    def run(self, result: PackageResult) -> None:
+        """Classify and apply the verified package's rows table by table, chunk by chunk."""
+        for table, cols in self.reader.tables().items():
+            counts = None
+            for chunk in self.reader.chunks(table):
+                if not chunk:
+                    continue
+                if counts is None:
+                    self._check_columns(table, cols)
+                    counts = Counter({s: 0 for s in STATUSES})
+                notes: list[RowNote] = []
+                self._chunk(table, cols, chunk, invalid_rows(table, cols, chunk), notes, counts)
+                result.add_notes(notes)
+                write_audit_many(self.conn, self.audit, actor=self.actor, unit_code=self.unit, origin=self.digest,
+                                 at=self.at)
+                self.audit.clear()
+            if counts is not None:
+                result.tables[table] = counts
         batch = self.cur.execute(
             "INSERT INTO package_batch (package_digest, content_digest, unit_code, key_fingerprint, sequence, "
             "created_at, schema_version, app_version, file_name, merged_at, merged_by, counts) "
@@ -71,18 +87,16 @@ class PackageApplier:
              self.reader.sequence, self.reader.manifest["created_at"], self.reader.schema_version,
              self.reader.manifest["app_version"], self.reader.path.name, utc_now(), self.actor,
              json.dumps({t: dict(c) for t, c in result.tables.items()}, sort_keys=True))).lastrowid
-        for table, note, cols, old, new in self.conflicts:
+        for table, row_id, reason, old, new, digest in self.conflicts:
             self.cur.execute("UPDATE merge_conflict SET status = 'superseded' WHERE table_name = ? AND row_id = ? "
-                             "AND status = 'open'", (table, note.row_id))
+                             "AND status = 'open'", (table, row_id))
             self.cur.execute(
                 "INSERT INTO merge_conflict (batch_seq, package_digest, unit_code, table_name, row_id, reason, "
                 "consolidated, incoming, incoming_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (batch, self.digest, self.unit, table, note.row_id, note.reason, row_json(cols, old),
-                 row_json(cols, new), row_hash(cols, new)))
-        write_audit_many(self.conn, self.audit, actor=self.actor, unit_code=self.unit, origin=self.digest)
+                (batch, self.digest, self.unit, table, row_id, reason, old, new, digest))
 
-    def _table(self, table: str, cols: tuple, rows: list[tuple], invalid: dict, notes: list) -> Counter:
-        self._check_columns(table, cols)
+    def _chunk(self, table: str, cols: tuple, rows: list[tuple], invalid: dict, notes: list,
+               counts: Counter) -> None:
         spec = TABLES[table]
         ix = {c: i for i, c in enumerate(cols)}
         content_cols = spec.columns + ("deleted",)
@@ -95,8 +109,6 @@ class PackageApplier:
         existing = {r[0]: r for r in self.cur.execute(
             f"SELECT {', '.join(cols)} FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps([r[0] for r in rows]),))}
-        counts = Counter({s: 0 for s in STATUSES})
-        first_note = len(notes)
         inserts, updates, refreshes = [], [], []
         for p in rows:
             rid = p[0]
@@ -151,20 +163,19 @@ class PackageApplier:
             note = RowNote(table, rid, "conflicts", _conflict_reason(c, p, ix, in_history),
                            _diff(content_cols, content_of(c), content_of(p)))
             notes.append(note)
-            self.conflicts.append((table, note, cols, c, p))
+            self.conflicts.append((table, rid, note.reason, row_json(cols, c), row_json(cols, p), row_hash(cols, p)))
             counts["conflicts"] += 1
-        counts["new"] = self._insert(table, cols, inserts, notes, counts)
-        if len(notes) > first_note:
+        counts["new"] += self._insert(table, cols, inserts, notes, counts)
+        if notes:
             by_id = {r[0]: r for r in rows}
-            for note in notes[first_note:]:
+            for note in notes:
                 note.label = row_label(table, dict(zip(cols, by_id[note.row_id])))
         self._update(table, cols, content_cols, updates)
-        counts["updated"] = len(updates)
+        counts["updated"] += len(updates)
         if refreshes:
             self.cur.executemany(
                 f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in _VERSION_COLUMNS)}, origin = ? WHERE id = ?",
                 [meta_of(p) + (self.digest, p[0]) for p in refreshes])
-        return counts
 
     def _check_columns(self, table: str, cols: tuple) -> None:
         key = (table, self.schema_version)
@@ -206,7 +217,7 @@ class PackageApplier:
         # Like the JSON import, an insert entry names the row and its package; the values are the
         # row's own, and every later change records old and new per field.
         write_audit_inserted(self.conn, table, [p[0] for p in accepted], actor=self.actor, unit_code=self.unit,
-                             origin=self.digest)
+                             origin=self.digest, at=self.at)
         return len(accepted)
 
     def _update(self, table: str, cols: tuple, content_cols: tuple, pairs: list) -> None:

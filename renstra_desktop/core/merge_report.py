@@ -9,6 +9,7 @@ from pathlib import Path
 from .schema import TABLES
 
 STATUSES = ("new", "updated", "unchanged", "conflicts", "ignored_locked", "rejected")
+MAX_NOTES = 5000           # row notes kept per package (a hostile package could make 200 000)
 STATUS_LABELS = {"new": "baru", "updated": "diubah", "unchanged": "tetap", "conflicts": "konflik",
                  "ignored_locked": "diabaikan (terkunci)", "rejected": "ditolak"}
 
@@ -43,7 +44,14 @@ class PackageResult:
     tables: dict = field(default_factory=dict)   # table -> Counter of STATUSES
     notes: list = field(default_factory=list)
     out_of_order_after: int | None = None    # the higher sequence already merged from the unit and key
+    notes_omitted: int = 0                   # row notes beyond MAX_NOTES (counted in the tables, not listed)
     key_shared_with: list = field(default_factory=list)   # other units pinned to the same (new) key
+
+    def add_notes(self, notes: list) -> None:
+        """Keep at most MAX_NOTES row notes in memory; the counts per table stay exact."""
+        room = max(MAX_NOTES - len(self.notes), 0)
+        self.notes.extend(notes[:room])
+        self.notes_omitted += max(len(notes) - room, 0)
 
     @property
     def needs_attention(self) -> bool:
@@ -62,7 +70,7 @@ class PackageResult:
             "sequence": self.sequence, "created_at": self.created_at, "package_digest": self.package_digest,
             "fingerprint": self.fingerprint, "key_status": self.key_status,
             "out_of_order_after": self.out_of_order_after, "needs_attention": self.needs_attention,
-            "key_shared_with": self.key_shared_with,
+            "key_shared_with": self.key_shared_with, "rows_not_listed": self.notes_omitted,
             "totals": dict(self.totals()),
             "tables": {t: {s: c[s] for s in STATUSES} for t, c in self.tables.items()},
             "rows": [n.as_dict() for n in self.notes],

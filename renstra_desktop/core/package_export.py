@@ -11,12 +11,10 @@ is :mod:`.package`.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -30,9 +28,6 @@ from .rows import utc_now
 from .safe_write import already_exists, publish, remove_temp, sweep_stale_temps, temp_path
 from .schema import TABLES
 from .store import Store
-
-_CHUNK = 5000          # rows per executemany / digest step
-
 
 @dataclass
 class ExportResult:
@@ -88,7 +83,7 @@ def export_package(store: Store, target: str | os.PathLike | None = None, *, uni
         try:
             for name, cols in schema.tables.items():
                 cur.execute(f"SELECT {', '.join(cols)} FROM {name} WHERE owner_unit = ? ORDER BY id", (own,))
-                builder.add_rows(name, iter(lambda: cur.fetchmany(_CHUNK), []))
+                builder.add_rows(name, iter(lambda: cur.fetchmany(fmt.CHUNK_ROWS), []))
             body = builder.finish(key, sequence, received=last_merged_sequences(store.conn),
                                   target=lambda: taken[0])
         except BaseException:
@@ -162,7 +157,8 @@ class PackageBuilder:
         counts = {}
         for name, cols in self.schema.tables.items():
             # what the file holds (after SQLite's type affinity), exactly as a reader recomputes it
-            counts[name] = _digest_table(h, name, cols, conn.execute(f"SELECT {', '.join(cols)} FROM {name} ORDER BY id"))
+            cur = conn.execute(f"SELECT {', '.join(cols)} FROM {name} ORDER BY id")
+            counts[name] = fmt.feed_digest(h, name, cols, iter(lambda: cur.fetchmany(fmt.CHUNK_ROWS), []))
         placeholder = secrets.token_bytes(fmt.SIGNATURE_BYTES)
         conn.execute("INSERT INTO signature (value) VALUES (?)", (placeholder,))
         size = conn.execute("PRAGMA page_count").fetchone()[0] * fmt.PAGE_SIZE
@@ -229,19 +225,6 @@ def _sign_in_place(path: Path, placeholder: bytes, key: InstallationKey) -> None
         fh.write(signature)
         fh.flush()
         os.fsync(fh.fileno())
-
-
-def _digest_table(h, table: str, cols, cursor) -> int:
-    """Feed ``fmt.canonical_rows(table, cols, rows)`` to ``h`` chunk by chunk (the same bytes)."""
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
-    h.update(dumps([table, list(cols), []])[:-3].encode("utf-8") + b"[")
-    n = 0
-    while chunk := list(islice(cursor, _CHUNK)):
-        text = dumps(chunk)[1:-1]
-        h.update(((b"," if n else b"") + text.encode("utf-8")))
-        n += len(chunk)
-    h.update(b"]]\n")
-    return n
 
 
 def write_package(path: Path, *, unit: str, schema_version: int, tables: dict[str, list[tuple]],

@@ -101,6 +101,23 @@ def digest_tables(tables) -> str:
     return h.hexdigest()
 
 
+CHUNK_ROWS = 5000      # rows per step when a package streams (export, verification, merge)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def feed_digest(h, table: str, columns, chunks) -> int:
+    """Feed ``h`` the bytes of :func:`canonical_rows` for one table whose rows (ordered by id) come
+    in ``chunks`` (lists of rows), without holding them all; returns the number of rows."""
+    h.update(_ENCODE([table, list(columns), []])[:-3].encode("utf-8") + b"[")
+    n = 0
+    for chunk in chunks:
+        if chunk:
+            h.update((b"," if n else b"") + _ENCODE(chunk)[1:-1].encode("utf-8"))
+            n += len(chunk)
+    h.update(b"]]\n")
+    return n
+
+
 def manifest_bytes(manifest: dict) -> bytes:
     return json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 

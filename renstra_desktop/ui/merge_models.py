@@ -176,8 +176,8 @@ def _package_node(root: _Node, result, unit_names: dict, zone) -> None:
             name = note.label or note.row_id
             _Node(child, [name, *[""] * 6, note.reason],
                   f"<b>{_html(spec.label)}: {_html(name)}</b><br>{_html(note.reason)}{values}")
-    if len(result.notes) > listed:
-        _Node(package, [f"… {len(result.notes) - listed} baris lain"], detail)
+    if len(result.notes) + result.notes_omitted > listed:
+        _Node(package, [f"… {len(result.notes) + result.notes_omitted - listed} baris lain"], detail)
 
 
 def _html(value) -> str:

@@ -144,7 +144,7 @@ def test_an_older_package_is_migrated_in_a_temporary_copy(upt, tmp_path, kanwil_
     try:
         with PackageReader.open(pkg) as reader:
             assert reader.schema_version == old
-            cols, rows = reader.read_content().tables["realisation"]
+            cols, rows = reader.tables()["realisation"], reader.rows("realisation")
             assert cols[-1] == "note" and rows[0][-1] == "x"
         kanwil = Store.open(kanwil_path)          # migrated to the new schema too
         try:
@@ -165,7 +165,7 @@ def test_write_package_signs_what_a_reader_verifies(upt, tmp_path):
                          key=key, sequence=7)
     with PackageReader.open(tmp_path / "p.rpkg") as reader:
         assert reader.body == body and reader.sequence == 7 and reader.fingerprint == fingerprint(key.public_key)
-        assert reader.read_content().total == len(rows["risk"])
+        assert sum(len(reader.verify().rows(t)) for t in reader.tables()) == len(rows["risk"])
     assert not list(tmp_path.glob("*.baru"))
 
 
@@ -178,13 +178,13 @@ def test_a_released_package_is_read_again_and_must_be_the_same(upt, tmp_path, ka
     second = export_package(upt, folder=tmp_path)
     reader = PackageReader.open(first.path)
     reader.suspend(release=True)
-    assert reader.size == 0 and reader.read_content().total == first.total_rows
+    assert reader.size == 0 and sum(len(reader.rows(t)) for t in reader.tables()) == first.total_rows
     reader.close()
     reader = PackageReader.open(first.path)
     reader.suspend(release=True)
     first.path.write_bytes(second.path.read_bytes())         # replaced while the batch was waiting
     with pytest.raises(PackageError, match="berubah selama penggabungan"):
-        reader.read_content()
+        reader.verify()
     reader.close()
     # A batch larger than the memory budget reads its packages again when it merges them.
     monkeypatch.setattr(merge_mod, "BATCH_MEMORY", 0)
@@ -253,14 +253,14 @@ def test_simpan_sebagai_never_overwrites_another_key(upt, tmp_path):
 
 
 def _many_roadmap_rows(store, n):
-    import uuid
-    t = "2026-01-01T00:00:00.000000Z"
+    """``n`` roadmap rows written outside the application (generated inside SQLite: fast)."""
     with store.atomic():
-        store.conn.executemany(
+        store.conn.execute(
+            "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?) "
             "INSERT INTO roadmap_item (id, owner_unit, created_at, updated_at, updated_by, row_version, base_version, "
-            "deleted, origin, unit_code, aspect, year, seq, text, status) VALUES (?, ?, ?, ?, 'x', 1, 0, 0, 'local', "
-            "?, 'SDM', 2026, ?, 'Kegiatan yang ditulis dari luar aplikasi', 'rencana')",
-            ((str(uuid.uuid4()), UPT, t, t, UPT, i) for i in range(n)))
+            "deleted, origin, unit_code, aspect, year, seq, text, status) SELECT 'luar-' || i, ?, "
+            "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z', 'x', 1, 0, 0, 'local', ?, 'SDM', 2026, i, "
+            "'Kegiatan yang ditulis dari luar aplikasi', 'rencana' FROM k", (n, UPT, UPT))
 
 
 def test_a_plan_too_large_for_a_package_is_refused_up_front_and_leaves_nothing(upt, tmp_path):
@@ -292,10 +292,8 @@ def test_a_package_beyond_the_size_limit_is_removed_before_it_gets_a_name(upt, t
 
 
 def test_rows_stream_through_the_digest_in_chunks(upt, tmp_path, monkeypatch):
-    from renstra_desktop.core import package_export
-
     add_realisations(upt, months=range(1, 13))
-    monkeypatch.setattr(package_export, "_CHUNK", 7)
+    monkeypatch.setattr(fmt, "CHUNK_ROWS", 7)
     pkg = export_package(upt, folder=tmp_path)
     report = verify_package(pkg.path)                 # the reader recomputes the digest in one piece
     assert report.manifest["content_digest"] == pkg.manifest["content_digest"]
