@@ -19,11 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import key_protection as protection
-from .audit import write_audit
 from .errors import FileError, ValidationError
 from .file_lock import plan_lock
 from .package_format import MAX_SEQUENCE
-from .rows import utc_now
 from .safe_write import publish, remove_temp, temp_path
 
 KEY_SUFFIX = ".kunci"
@@ -274,9 +272,13 @@ def verify_signature(public_key: bytes, signature: bytes, data: bytes) -> bool:
 
 # -- pins (in the merging installation's plan file) -------------------------------------------
 def current_pin(conn, unit_code: str) -> dict | None:
-    row = conn.execute("SELECT * FROM unit_key_pin WHERE unit_code = ? ORDER BY seq DESC LIMIT 1",
-                       (unit_code,)).fetchone()
-    return dict(row) if row else None
+    row = conn.execute("SELECT * FROM unit_key_pin WHERE unit_code = ? AND deleted = 0", (unit_code,)).fetchone()
+    return _pin(row) if row else None
+
+
+def _pin(row) -> dict:
+    """A pin as callers read it: the row, and when and by whom the key was pinned."""
+    return {**dict(row), "pinned_at": row["updated_at"], "pinned_by": row["updated_by"]}
 
 
 def key_status(conn, unit_code: str, public_key: bytes) -> str:
@@ -289,15 +291,14 @@ def key_status(conn, unit_code: str, public_key: bytes) -> str:
 
 def pins(conn) -> list[dict]:
     """The current pin of every unit, in unit order."""
-    return [dict(r) for r in conn.execute(
-        "SELECT p.* FROM unit_key_pin p WHERE p.seq = (SELECT max(seq) FROM unit_key_pin q "
-        "WHERE q.unit_code = p.unit_code) ORDER BY p.unit_code")]
+    return [_pin(r) for r in conn.execute("SELECT * FROM unit_key_pin WHERE deleted = 0 ORDER BY unit_code")]
 
 
 def units_sharing(conn, fingerprint_text: str, unit_code: str) -> list[str]:
     """Other units whose current pin is this fingerprint (one key for two units: a unit could then
     send data in the other's name)."""
-    return [p["unit_code"] for p in pins(conn) if p["fingerprint"] == fingerprint_text and p["unit_code"] != unit_code]
+    return [r[0] for r in conn.execute("SELECT unit_code FROM unit_key_pin WHERE deleted = 0 AND fingerprint = ? "
+                                       "AND unit_code != ? ORDER BY unit_code", (fingerprint_text, unit_code))]
 
 
 class SharedKey(ValidationError):
@@ -306,12 +307,23 @@ class SharedKey(ValidationError):
 
 def pin_key(store, unit_code: str, fingerprint_text: str, *, actor: str, reason: str = "",
             public_key: bytes | None = None, allow_shared: bool = False) -> dict:
+    """Pin ``unit_code`` to a key through the door (:meth:`.service.PlanService.pin_key`); returns the
+    pin.  See :func:`pin_with`."""
+    from .service import PlanService
+
+    PlanService(store, actor).pin_key(unit_code, fingerprint_text, reason=reason, public_key=public_key,
+                                      allow_shared=allow_shared)
+    return current_pin(store.conn, (unit_code or "").strip().upper())
+
+
+def pin_with(service, unit_code: str, fingerprint_text: str, *, reason: str = "", public_key: bytes | None = None,
+             allow_shared: bool = False):
     """Pin ``unit_code`` to a key.  A first pin may go without a reason; replacing a pin needs one.
     A key already pinned for another unit is refused (:class:`SharedKey`) unless ``allow_shared``
-    (a person confirmed it; the CLI's --force).
-
-    Returns the new pin.  Pinning the key already pinned changes nothing.
-    """
+    (a person confirmed it; the CLI's --force).  Pinning the key already pinned changes nothing.
+    The pin is a row of ``unit_key_pin`` written through the door: its versions and the audit trail
+    keep every earlier pin."""
+    store = service.store
     fp = normalise_fingerprint(fingerprint_text)
     if public_key is not None and fingerprint(public_key) != fp:
         raise ValidationError("Sidik jari tidak cocok dengan kunci paket. Periksa kembali angka yang dibacakan.")
@@ -320,29 +332,25 @@ def pin_key(store, unit_code: str, fingerprint_text: str, *, actor: str, reason:
         codes = [r[0] for r in store.conn.execute("SELECT code FROM unit WHERE deleted = 0 ORDER BY seq")]
         raise ValidationError(f"Satker “{unit_code}” tidak ada di direktori satker berkas ini. "
                               f"Pilihan: {', '.join(codes)}.", field="unit_code")
-    if unit_code == store.unit_code:
+    if unit_code == service.unit_code:
         raise ValidationError("Kunci satker berkas ini sendiri tidak perlu disematkan.", field="unit_code")
     reason = (reason or "").strip()
+    writer = service.writer()
     with store.atomic():
         old = current_pin(store.conn, unit_code)
         if old and old["fingerprint"] == fp:
-            return old
+            return writer.changes
+        if old and not reason:
+            raise ValidationError(
+                f"Satker {unit_code} sudah memakai kunci {old['fingerprint']}. Menyematkan kunci lain "
+                "memerlukan alasan (mis. “laptop diganti, dikonfirmasi via telepon”).", field="reason")
         shared = units_sharing(store.conn, fp, unit_code)
         if shared and not allow_shared:
             raise SharedKey(
                 f"Kunci {fp} sudah disematkan untuk satker {', '.join(shared)}. Satu kunci untuk dua satker berarti "
                 f"satu satker dapat mengirim data atas nama satker lain; kunci {unit_code} tidak disematkan. Periksa "
                 "sidik jarinya lagi melalui telepon; bila memang benar, sematkan dengan --force.", field="fingerprint")
-        if old and not reason:
-            raise ValidationError(
-                f"Satker {unit_code} sudah memakai kunci {old['fingerprint']}. Menyematkan kunci lain "
-                "memerlukan alasan (mis. “laptop diganti, dikonfirmasi via telepon”).", field="reason")
-        store.conn.execute(
-            "INSERT INTO unit_key_pin (unit_code, fingerprint, public_key, pinned_at, pinned_by, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (unit_code, fp, public_key.hex() if public_key else None, utc_now(), actor,
-             reason or "sidik jari dikonfirmasi"))
-        write_audit(store.conn, actor=actor, unit_code=store.unit_code, table="unit_key_pin", row_id=unit_code,
-                    action="update" if old else "insert", field="fingerprint",
-                    old=old["fingerprint"] if old else None, new=fp, origin="local")
-    return current_pin(store.conn, unit_code)
+        service.upsert(writer, "unit_key_pin", {
+            "unit_code": unit_code, "fingerprint": fp, "public_key": public_key.hex() if public_key else None,
+            "reason": reason or "sidik jari dikonfirmasi"})
+    return writer.changes

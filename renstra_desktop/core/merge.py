@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import FileError, RenstraError
-from .keys import current_pin, key_status, pin_key, resume_sequence_above, units_sharing
+from .keys import current_pin, key_status, resume_sequence_above, units_sharing
 from .merge_apply import PackageApplier
 from .merge_report import STATUSES, MergeReport, PackageResult
 from .package import PackageReader
 from .package_format import PackageError
+from .row_writer import Changes
 from .store import Store
 
 TRUSTED_BY_FLAG = "disematkan otomatis (--trust-new-keys)"
@@ -54,16 +55,24 @@ class _DryRun(Exception):
 def merge_packages(store: Store, paths: Iterable[str | os.PathLike], *, actor: str, dry_run: bool = False,
                    trust_new_keys: bool = False,
                    progress: Callable[[int, int, str], None] | None = None) -> MergeReport:
-    """Merge packages into ``store`` in the order given.
+    """Merge packages into ``store`` in the order given, through the door
+    (:meth:`.service.PlanService.merge_packages`); see :func:`merge_with`."""
+    from .service import PlanService
+    return PlanService(store, actor).merge_packages(paths, dry_run=dry_run, trust_new_keys=trust_new_keys,
+                                                    progress=progress)
 
-    Unless ``dry_run`` or ``trust_new_keys``, every package is opened and its signature checked
-    first, and a key not yet pinned stops the merge before anything is written
+
+def merge_with(service, paths: Iterable[str | os.PathLike], *, dry_run: bool = False, trust_new_keys: bool = False,
+               progress: Callable[[int, int, str], None] | None = None) -> MergeReport:
+    """The door's merge.  Unless ``dry_run`` or ``trust_new_keys``, every package is opened and its
+    signature checked first, and a key not yet pinned stops the merge before anything is written
     (:class:`KeysNotPinned`).  Each package is then verified completely and applied in its own
-    transaction; the file is copied to a timestamped backup before the first one.  A dry run does
-    the same inside one transaction that is rolled back, so its summary is exactly what would
-    happen.  Runs in the calling thread (the window runs it in a worker with its own Store); a
-    helper thread verifies the next package while the current one commits.
-    """
+    transaction, its rows written by the row-write primitive as the package's unit; the file is
+    copied to a timestamped backup before the first one.  A dry run does the same inside one
+    transaction that is rolled back, so its summary is exactly what would happen.  Runs in the
+    calling thread (the window runs it in a worker with its own Store); a helper thread verifies the
+    next package while the current one commits.  ``report.changes`` says what changed."""
+    store = service.store
     if store.readonly:
         raise FileError(f"Berkas {store.path.name} dibuka hanya-baca; paket tidak dapat digabungkan ke dalamnya.")
     paths = [Path(p) for p in paths]
@@ -76,12 +85,12 @@ def merge_packages(store: Store, paths: Iterable[str | os.PathLike], *, actor: s
         if dry_run:
             try:
                 with store.atomic():
-                    _merge_all(store, paths, readers, results, actor, True, trust_new_keys, report, progress)
+                    _merge_all(service, paths, readers, results, True, trust_new_keys, report, progress)
                     raise _DryRun
             except _DryRun:
-                pass
+                report.changes = Changes()
         else:
-            _merge_all(store, paths, readers, results, actor, False, trust_new_keys, report, progress)
+            _merge_all(service, paths, readers, results, False, trust_new_keys, report, progress)
     finally:
         for reader in readers:
             if reader is not None:
@@ -131,12 +140,13 @@ def _prepare(path: Path, reader: PackageReader | None) -> _Prepared:
         return _Prepared(reader, None, exc)
 
 
-def _merge_all(store, paths, readers, results, actor, dry_run, trust_new_keys, report, progress) -> None:
+def _merge_all(service, paths, readers, results, dry_run, trust_new_keys, report, progress) -> None:
     """Merge the packages in order, freeing each one's memory as soon as it is done.
 
     While a package's COMMIT waits for the disk (the thread holds no GIL then), a helper thread
     opens and verifies the next package; it runs only during commits, so the two threads do not
     compete, and each reader is used by one thread at a time."""
+    store = service.store
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verifikasi-paket") as pool:
         ahead: dict[int, Future] = {}
 
@@ -162,7 +172,7 @@ def _merge_all(store, paths, readers, results, actor, dry_run, trust_new_keys, r
                         _admit(store, readers[i])
                     verified = (lambda p=prepared: _unwrap(p)) if prepared else readers[i].verify
                     verify_next = (lambda: None) if dry_run else (lambda i=i: prepare_next(i))
-                    results[i] = _merge_one(store, readers[i], actor, dry_run, trust_new_keys, report, verified,
+                    results[i] = _merge_one(service, readers[i], dry_run, trust_new_keys, report, verified,
                                             verify_next)
                 except RenstraError as exc:
                     results[i] = _rejected(path, readers[i], exc)
@@ -232,8 +242,9 @@ def _backup(store: Store) -> Path:
     return make_backup(store, "gabung", keep=load_settings(store.conn).backups_kept)
 
 
-def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, trust_new_keys: bool,
+def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bool,
                report: MergeReport, verified: Callable, verify_next: Callable) -> PackageResult:
+    store = service.store
     m = reader.manifest
     result = PackageResult(reader.path, "rejected", "", reader.unit, reader.sequence, m["created_at"],
                            reader.package_digest, reader.fingerprint)
@@ -251,7 +262,7 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
             # file lacks changes nothing; one that does is merged and marked to be acted on.
             result.out_of_order_after = last
             probe = PackageResult(reader.path, "older", "")
-            _probe(store, reader, actor, probe)
+            _probe(service, reader, probe)
             if not _brings_anything(probe):
                 result.status, result.tables, result.notes = "older", probe.tables, probe.notes
                 result.message = (f"Paket urutan {reader.sequence} dari satker {reader.unit} lebih lama daripada paket "
@@ -276,12 +287,15 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
             if result.key_status == "new":
                 result.key_shared_with = units_sharing(store.conn, reader.fingerprint, reader.unit)
                 if trust_new_keys or dry_run:    # a key of another unit is never trusted by a flag alone
-                    pin_key(store, reader.unit, reader.fingerprint, actor=actor, public_key=reader.public_key,
-                            reason=TRUSTED_BY_FLAG if trust_new_keys else "uji coba", allow_shared=dry_run)
+                    report.changes.merge(service.pin_key(
+                        reader.unit, reader.fingerprint, public_key=reader.public_key,
+                        reason=TRUSTED_BY_FLAG if trust_new_keys else "uji coba", allow_shared=dry_run))
                 else:   # pinned by nobody since the first check: refuse rather than trust silently
                     raise PackageError(f"Kunci satker {reader.unit} belum disematkan (sidik jari {reader.fingerprint}).")
-            PackageApplier(store, reader, actor).run(result)
+            applier = PackageApplier(service, reader)
+            applier.run(result)
             verify_next()
+        report.changes.merge(applier.writer.changes)
         result.status = "would_merge" if dry_run else "merged"
         t = result.totals()
         result.message = (f"{'Akan digabung' if dry_run else 'Digabung'}: {t['new']} baru, {t['updated']} diubah, "
@@ -331,11 +345,11 @@ class _Probe(Exception):
     """Rolls back a classification made only to see what an out-of-order package brings."""
 
 
-def _probe(store: Store, reader: PackageReader, actor: str, result: PackageResult) -> None:
+def _probe(service, reader: PackageReader, result: PackageResult) -> None:
     """Classify the package's rows into ``result`` inside a savepoint that is rolled back."""
     try:
-        with store.atomic():
-            PackageApplier(store, reader, actor).run(result)
+        with service.store.atomic():
+            PackageApplier(service, reader).run(result)
             raise _Probe
     except _Probe:
         pass

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .row_writer import Changes
 from .schema import TABLES
 
 STATUSES = ("new", "updated", "unchanged", "conflicts", "ignored_locked", "rejected")
@@ -83,6 +84,7 @@ class MergeReport:
     dry_run: bool
     results: list[PackageResult]
     backup: Path | None = None
+    changes: Changes = field(default_factory=Changes)    # what the merge changed (none for a dry run)
 
     @property
     def ok(self) -> bool:

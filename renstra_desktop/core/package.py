@@ -15,7 +15,6 @@ import hashlib
 import os
 import sqlite3
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 
 from . import package_format as fmt
@@ -25,6 +24,7 @@ from .package_format import PackageError
 from .package_rules import invalid_rows
 from .schema import TABLES
 from .store import Store, latest_schema_version, migrations
+from .write_rules import ownership_refusal
 
 
 class PackageReader:
@@ -324,22 +324,26 @@ def _compare_schema(name: str, found: set, expected: frozenset) -> None:
 
 
 def _check_owners(name: str, table: str, cols, rows: list[tuple], unit: str) -> None:
-    """Every row written by the manifest's unit; a unit's rows only about itself; reference data
-    only from the Kanwil (the service's rules, checked on the fetched rows)."""
+    """Every row written by the manifest's unit, and only what that unit may write (the one
+    ownership rule, write_rules.ownership_refusal, per distinct owner and unit of the rows)."""
     if not rows:
         return
     spec = TABLES[table]
-    if spec.reference and unit != "KANWIL":
-        raise PackageError(f"Paket {name} dari satker {unit} berisi data rujukan ({spec.label}) yang hanya "
-                           "ditetapkan Kantor Wilayah; paket ditolak.")
-    others = set(map(itemgetter(cols.index("owner_unit")), rows)) - {unit}
-    sets_for_units = unit == "KANWIL" and (spec.reference or spec.kanwil_sets or table == "indicator_target")
-    if not others and "unit_code" in cols and not sets_for_units:
-        others = set(map(itemgetter(cols.index("unit_code")), rows)) - {unit}
-    if others:
+    if spec.local:
+        raise PackageError(f"Paket {name} berisi {spec.label}, yang tidak pernah dikirim; paket ditolak.")
+    i_owner = cols.index("owner_unit")
+    i_unit = cols.index("unit_code") if "unit_code" in cols else None
+    pairs = {(r[i_owner], r[i_unit] if i_unit is not None else None) for r in rows}
+    for owner, about in sorted(pairs, key=str):
+        if ownership_refusal(spec, unit, owner, about) is None:
+            continue
+        if owner == unit and spec.reference:
+            raise PackageError(f"Paket {name} dari satker {unit} berisi data rujukan ({spec.label}) yang hanya "
+                               "ditetapkan Kantor Wilayah; paket ditolak.")
         raise PackageError(
-            f"Paket {name} dari satker {unit} berisi baris {spec.label} milik/untuk satker {sorted(map(str, others))[0]}. "
-            f"Paket satu satker hanya boleh berisi baris yang ditulis satker itu; paket ditolak.")
+            f"Paket {name} dari satker {unit} berisi baris {spec.label} milik/untuk satker "
+            f"{owner if owner != unit else about}. Paket satu satker hanya boleh berisi baris yang ditulis satker "
+            "itu; paket ditolak.")
 
 
 # -- verify (the CLI's verify-package and the merge's first step) --------------------------------

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 import tempfile
 import uuid
 from pathlib import Path
 
-from .audit import write_audit
 from .errors import FileError, ValidationError
-from .rows import MAX_ROW_VERSION, META_COLUMNS, utc_now
+from .row_writer import Changes, columns_of
+from .rows import MAX_ROW_VERSION, META_COLUMNS
 from .schema import PLAN_TABLES, TABLES
 from .os_errors import SPECIAL_FILE, is_special_file, os_reason
 from .package_rules import invalid_cells
@@ -154,7 +153,7 @@ def validate_plan(data) -> tuple[dict[str, list[dict]], list[str]]:
     clean: dict[str, list[dict]] = {}
     for name, rows in tables.items():
         path = f"$.tables.{name}"
-        if name not in TABLES:
+        if name not in PLAN_TABLES:
             errors.append(f"{path}: tabel tidak dikenal.")
             continue
         if not isinstance(rows, list):
@@ -250,33 +249,53 @@ def _file_errors(data, clean: dict[str, list[dict]], conn) -> list[str]:
 
 
 # -- apply -------------------------------------------------------------------------------------
-def load_plan(path: str | os.PathLike, data, *, actor: str, dry_run: bool = False, force: bool = False) -> dict:
-    """Validate ``data`` then apply it to the plan file at ``path`` (created when missing).
+class LoadReport(dict):
+    """Counts per table ({"inserted", "updated", "unchanged", "forced"}) and, as ``changes``, what the
+    load changed (empty for a dry run)."""
+    changes: Changes
+
+
+def load_plan(path: str | os.PathLike, data, *, actor: str, dry_run: bool = False,
+              force: bool = False) -> LoadReport:
+    """Validate ``data`` then apply it to the plan file at ``path`` (created when missing) through
+    the door (:meth:`.service.PlanService.load_json`).
 
     Rows are matched by id: new ids are inserted as given; rows whose content differs are
     updated (their version rises, the audit trail records origin 'import'); equal rows are left.
-    A row whose ``row_version`` in the JSON is older than the file's and whose content differs was
-    changed in the file after the JSON was made: a conflict (:class:`LoadConflict`, both values
-    listed, nothing written) unless ``force``, whose overwrites the audit trail records with origin
-    'import-force'.  Returns counts per table.  Raises ValidationError listing every error; nothing
-    is written.
+    Changes the file's unit may not make (rows of another unit, reference data at a UPT, a period
+    the Kanwil approved and locked) are refused like any edit, all listed, nothing written.  A row
+    whose ``row_version`` in the JSON is older than the file's, with other content, was changed in
+    the file after the JSON was made: a conflict (:class:`LoadConflict`, both values listed, nothing
+    written) unless ``force``, whose overwrites the audit trail records with origin 'import-force'.
+    A missing file is created from the JSON as recorded (a restore).  Raises ValidationError listing
+    every error; nothing is written.
     """
-    clean, errors = validate_plan(data)
-    _raise_errors(errors)
     target = Path(path)
     if not target.exists():
+        clean, errors = validate_plan(data)
+        _raise_errors(errors)
         _raise_errors(_file_errors(data, clean, None))
         return _load_into_new(target, data["installation_unit"], clean, actor, dry_run)
     store = Store.open(target)
     try:
-        if store.unit_code != data["installation_unit"]:
-            raise ValidationError(
-                f"JSON ini milik satker {data['installation_unit']}, sedangkan berkas {target.name} milik "
-                f"satker {store.unit_code}. Muat ke berkas satker yang sama atau ke berkas baru.")
-        _raise_errors(_file_errors(data, clean, store.conn))
-        return _apply(store, clean, actor, dry_run, force)
+        from .service import PlanService
+        return PlanService(store, actor).load_json(data, dry_run=dry_run, force=force)
     finally:
         store.close()
+
+
+def apply_plan(service, data, *, dry_run: bool = False, force: bool = False) -> LoadReport:
+    """The door's load (:meth:`.service.PlanService.load_json`): validate, then write every row
+    through the row-write primitive in one transaction (rolled back for a dry run)."""
+    clean, errors = validate_plan(data)
+    _raise_errors(errors)
+    store = service.store
+    if store.unit_code != data["installation_unit"]:
+        raise ValidationError(
+            f"JSON ini milik satker {data['installation_unit']}, sedangkan berkas {store.path.name} milik "
+            f"satker {store.unit_code}. Muat ke berkas satker yang sama atau ke berkas baru.")
+    _raise_errors(_file_errors(data, clean, store.conn))
+    return _apply(service, clean, dry_run, force)
 
 
 def _raise_errors(errors: list[str]) -> None:
@@ -286,13 +305,15 @@ def _raise_errors(errors: list[str]) -> None:
         raise ValidationError(f"{len(errors)} kesalahan di berkas JSON:\n" + "\n".join(errors), path="$")
 
 
-def _load_into_new(target: Path, unit: str, clean, actor: str, dry_run: bool) -> dict:
+def _load_into_new(target: Path, unit: str, clean, actor: str, dry_run: bool) -> LoadReport:
+    from .service import PlanService
+
     folder = Path(tempfile.mkdtemp(prefix="renstra-load-")) if dry_run else target.parent
     tmp = temp_path(folder / target.name)      # unique: two loads into new files never share it
     store = Store.create_empty(tmp)
     try:
         store.set_meta("installation_unit", unit)
-        report = _apply(store, clean, actor, dry_run=False)
+        report = _apply(PlanService(store, actor), clean, dry_run=False, restore=True)
     except BaseException:
         store.close()
         tmp.unlink(missing_ok=True)
@@ -301,6 +322,7 @@ def _load_into_new(target: Path, unit: str, clean, actor: str, dry_run: bool) ->
     if dry_run:
         tmp.unlink(missing_ok=True)
         folder.rmdir()
+        report.changes = Changes()
     else:
         publish(tmp, target, replace=False)
     return report
@@ -325,58 +347,73 @@ def _shown(value) -> str:
     return "kosong" if value is None else repr(value)
 
 
-def _apply(store: Store, clean: dict[str, list[dict]], actor: str, dry_run: bool, force: bool = False) -> dict:
+def _apply(service, clean: dict[str, list[dict]], dry_run: bool, force: bool = False,
+           restore: bool = False) -> LoadReport:
+    """Classify every row of the JSON against the file (new, changed, unchanged, older) and write
+    through one RowWriter: new rows as recorded, changed rows as an import (version + 1)."""
     from .merge_report import row_label
 
-    report = {name: {"inserted": 0, "updated": 0, "unchanged": 0, "forced": 0} for name in clean}
-    conn = store.conn
-    conflicts = []
+    store, conn = service.store, service.store.conn
+    writer = service.writer(origin="import", restore=restore)
+    report = LoadReport({name: {"inserted": 0, "updated": 0, "unchanged": 0, "forced": 0} for name in clean})
+    conflicts, refused = [], []
     try:
         with store.atomic():
             for name, rows in clean.items():
+                cols = columns_of(conn, name)
+                at = {c: i for i, c in enumerate(cols)}
+                content = [at[c] for c in TABLES[name].columns + ("deleted", "owner_unit")]
+                old = writer.existing(name, cols, (r["id"] for r in rows))
+                position = {r["id"]: i for i, r in enumerate(rows)}
+                inserts, updates, forced, based_on = [], [], [], {}
                 for row in rows:
-                    old = conn.execute(f"SELECT * FROM {name} WHERE id = ?", (row["id"],)).fetchone()
-                    if old is None:
-                        conn.execute(f"INSERT INTO {name} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                                     tuple(row.values()))
-                        write_audit(conn, actor=actor, unit_code=row["owner_unit"], table=name, row_id=row["id"],
-                                    action="insert", origin="import")
-                        report[name]["inserted"] += 1
-                        continue
-                    content = [c for c in TABLES[name].columns + ("deleted", "owner_unit") if old[c] != row[c]]
-                    if not content:
+                    new = tuple(row[c] for c in cols)
+                    c = old.get(row["id"])
+                    if c is None:
+                        inserts.append(new)
+                    elif all(c[i] == new[i] for i in content):
                         report[name]["unchanged"] += 1
-                        continue
-                    older = row["row_version"] < old["row_version"]
-                    if older:
-                        conflicts.append((name, row["id"], row_label(name, row), row["row_version"],
-                                          old["row_version"], content, dict(old), row))
-                        if not force:
-                            continue
-                    origin = "import-force" if older else "import"
-                    updates = {c: row[c] for c in content}
-                    conn.execute(
-                        f"UPDATE {name} SET {', '.join(f'{c} = ?' for c in updates)}, "
-                        "row_version = row_version + 1, base_version = row_version, updated_at = ?, "
-                        "updated_by = ?, origin = 'import' WHERE id = ?",
-                        (*updates.values(), utc_now(), actor, row["id"]))
-                    for c in content:
-                        write_audit(conn, actor=actor, unit_code=row["owner_unit"], table=name, row_id=row["id"],
-                                    action="update", field=c, old=old[c], new=row[c], origin=origin)
-                    report[name]["updated"] += 1
-                    report[name]["forced"] += older
+                    elif force and row["row_version"] < c[at["row_version"]]:
+                        forced.append(new)
+                        conflicts.append(_conflict(name, row, c, cols, content, row_label))
+                    else:
+                        updates.append(new)
+                        based_on[row["id"]] = row["row_version"]
+                refusals = writer.write(name, cols, inserts, old=old, versions="carry", keep_origin=True,
+                                        audit_origin="import", partial=True)
+                refusals += writer.write(name, cols, updates, old=old, based_on=based_on, partial=True)
+                refusals += writer.write(name, cols, forced, old=old, audit_origin="import-force", partial=True)
+                for r in refusals:
+                    if r.kind == "version":
+                        row = rows[position[r.row_id]]
+                        conflicts.append(_conflict(name, row, old[r.row_id], cols, content, row_label))
+                    else:
+                        refused.append(f"$.tables.{name}[{position[r.row_id]}]: {r.reason}")
+                done = {r.row_id for r in refusals}
+                report[name]["inserted"] += sum(r[0] not in done for r in inserts)
+                report[name]["updated"] += sum(r[0] not in done for r in updates + forced)
+                report[name]["forced"] += len(forced)
+            if refused:
+                raise ValidationError(
+                    f"{len(refused)} baris JSON mengubah data yang tidak boleh diubah berkas ini (juga dengan --force); "
+                    "tidak ada yang disimpan:\n" + "\n".join(refused[:20])
+                    + (f"\n… dan {len(refused) - 20} baris lain." if len(refused) > 20 else ""), path="$")
             if conflicts and not force:
                 raise LoadConflict(conflicts)
             if dry_run:
                 raise _DryRun
     except _DryRun:
-        pass
-    except sqlite3.IntegrityError:
-        # the checks before cover the usual cases; sqlite's English text would only confuse
-        raise ValidationError(
-            "Data JSON bertentangan dengan isi berkas: dua baris memakai kunci yang sama (satker, IKK, "
-            "tahun/periode). Tidak ada yang disimpan; periksa baris yang kuncinya diubah.") from None
+        writer.changes = Changes()
+    report.changes = writer.changes
     return report
+
+
+def _conflict(name: str, row: dict, c: tuple, cols, content, row_label) -> tuple:
+    """(table, id, label, JSON version, file version, differing columns, file values, JSON values)."""
+    file_values = dict(zip(cols, c))
+    differing = [cols[i] for i in content if c[i] != row[cols[i]]]
+    return (name, row["id"], row_label(name, row), row["row_version"], file_values["row_version"], differing,
+            file_values, row)
 
 
 class _DryRun(Exception):

@@ -64,6 +64,7 @@ class TableSpec:
     key: tuple[str, ...] = ()          # natural key (unique among rows), empty when rows are free
     reference: bool = False            # written by the Kanwil only (reference data)
     kanwil_sets: bool = False          # the Kanwil may also write rows for any unit (they cascade)
+    local: bool = False                # this installation's own rows: never in packages or the plan JSON
     field_map: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
@@ -73,9 +74,14 @@ class TableSpec:
     def columns(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
+    @property
+    def period_field(self) -> str | None:
+        """The field naming the period a row reports on (a period lock or status applies to it)."""
+        return next((f.name for f in self.fields if f.kind == "period"), None)
 
-def _t(name, label, fields, key=(), reference=False, kanwil_sets=False):
-    return TableSpec(name, label, tuple(fields), tuple(key), reference, kanwil_sets)
+
+def _t(name, label, fields, key=(), reference=False, kanwil_sets=False, local=False):
+    return TableSpec(name, label, tuple(fields), tuple(key), reference, kanwil_sets, local)
 
 
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
@@ -237,6 +243,18 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Field("description", "text", True, label="Kejadian"), Field("impact", "text", label="Dampak"),
         Field("response", "text", label="Respons"),
     ]),
+    # The installation's own rows (db/0004_local_rows.sql): written through the same door, never sent.
+    _t("unit_key_pin", "Kunci satker yang tercatat", [
+        Field("unit_code", "text", True, label="Satker"), Field("fingerprint", "text", True, label="Sidik jari"),
+        Field("public_key", "text", label="Kunci publik"), Field("reason", "text", True, label="Alasan"),
+    ], key=("unit_code",), local=True),
+    _t("report_signatory", "Penanda tangan laporan", [
+        Field("unit_code", "text", True, label="Satker"), Field("place", "text", label="Tempat"),
+        Field("sign_date", "text", label="Tanggal"), Field("on_behalf", "text", label="a.n."),
+        Field("jabatan", "text", label="Jabatan"), Field("name", "text", label="Nama"), Field("nip", "text", label="NIP"),
+        Field("paraf_enabled", "int", True, label="Tabel paraf", bounds=(0, 1)),
+        Field("paraf", "json", True, label="Paraf"),
+    ], key=("unit_code",), local=True),
 )}
 
-PLAN_TABLES = tuple(TABLES)
+PLAN_TABLES = tuple(name for name, spec in TABLES.items() if not spec.local)

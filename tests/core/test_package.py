@@ -110,14 +110,16 @@ def test_verify_reads_the_manifest_and_compares_the_key_with_the_pin(upt, tmp_pa
     assert verify_package(pkg, kanwil_store).key_status == "mismatch"
     assert key_status(kanwil_store.conn, UPT, other.public_key) == "pinned"
     assert [p["reason"] for p in pins(kanwil_store.conn)] == ["laptop diganti, dikonfirmasi telepon"]
-    history = kanwil_store.conn.execute("SELECT count(*) FROM unit_key_pin WHERE unit_code = ?", (UPT,)).fetchone()
-    assert history[0] == 2
-    audit = kanwil_store.conn.execute("SELECT action, old_value, new_value FROM audit_log "
+    # One row per unit, written through the door: its version counts the pins, the audit trail keeps them.
+    pin = kanwil_store.conn.execute("SELECT row_version, base_version, updated_by FROM unit_key_pin "
+                                    "WHERE unit_code = ?", (UPT,)).fetchone()
+    assert tuple(pin) == (2, 1, "kanwil")
+    audit = kanwil_store.conn.execute("SELECT action, field, old_value, new_value FROM audit_log "
                                       "WHERE table_name = 'unit_key_pin' ORDER BY seq").fetchall()
-    assert [tuple(a) for a in audit] == [("insert", None, report.fingerprint),
-                                         ("update", report.fingerprint, other.fingerprint)]
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        kanwil_store.conn.execute("DELETE FROM unit_key_pin")
+    assert audit[0]["action"] == "insert" and report.fingerprint in audit[0]["new_value"]
+    assert [tuple(a) for a in audit[1:]] == [("update", "fingerprint", report.fingerprint, other.fingerprint),
+                                             ("update", "reason", "sidik jari dikonfirmasi",
+                                              "laptop diganti, dikonfirmasi telepon")]
 
 
 def test_package_schema_is_the_plan_tables_and_the_manifest_only():
