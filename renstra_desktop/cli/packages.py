@@ -52,6 +52,8 @@ def register(sub) -> None:
                    help="kata sandi sekarang (bila kunci sudah dilindungi)")
     k.add_argument("--remove", action="store_true",
                    help="lepaskan kata sandi: kunci hanya dilindungi izin berkas (0600)")
+    k.add_argument("--os", action="store_true",
+                   help="lindungi dengan penyimpanan kunci sistem operasi (akun Windows, DPAPI) bila ada")
     k.set_defaults(handler=cmd_keys_protect)
     k = ks.add_parser("list", help="kunci satker yang disematkan")
     k.add_argument("file")
@@ -236,6 +238,7 @@ def cmd_keys_show(args) -> int:
 
 def cmd_keys_protect(args) -> int:
     from ..core.errors import FileError
+    from ..core.key_protection import os_store
     from ..core.keys import installation_key, key_path, key_protection_of, protect_key
 
     with Store.open(args.file, readonly=True):
@@ -248,6 +251,14 @@ def cmd_keys_protect(args) -> int:
     if args.remove:
         protect_key(args.file, "none", current=current)
         print("Kata sandi kunci dilepas: kunci kini hanya dilindungi izin berkas (0600).")
+        return 0
+    if args.os:
+        store = os_store()
+        if store is None:
+            raise FileError("Komputer ini tidak memiliki penyimpanan kunci sistem operasi yang dikenal aplikasi "
+                            "(di Windows: akun Windows/DPAPI). Lindungi kunci dengan kata sandi; kunci tidak diubah.")
+        protect_key(args.file, store.name, current=current)
+        print(f"Kunci {key_path(args.file).name} kini dilindungi oleh {store.label}. Sidik jari tidak berubah.")
         return 0
     secret = read_secret(args.passphrase_file, "Kata sandi baru: ")
     if args.passphrase_file is None and secret is not None:

@@ -92,6 +92,21 @@ def register(protector: KeyProtector) -> None:
 register(Passphrase())
 
 
+def os_store() -> KeyProtector | None:
+    """A protection by the operating system's key store that needs no typing (Windows DPAPI), when
+    this computer has one."""
+    return next((p for p in PROTECTORS.values() if not p.needs_secret and p.available()), None)
+
+
+def _register_os_stores() -> None:
+    from . import dpapi          # registers itself on Windows with pywin32; nothing elsewhere
+
+    dpapi.register()
+
+
+_register_os_stores()
+
+
 def check_new_passphrase(secret: bytes | None) -> None:
     if not secret or len(secret.decode("utf-8", "replace")) < MIN_PASSPHRASE:
         raise FileError(f"Kata sandi kunci minimal {MIN_PASSPHRASE} karakter; kunci tidak diubah.")

@@ -65,9 +65,7 @@ def decide(service, conflict_id: int, keep: str) -> Changes:
         conn.execute("UPDATE merge_conflict SET status = ?, decided_at = ?, decided_by = ? WHERE id = ?",
                      ("kept_package" if keep == "package" else "kept_consolidated", utc_now(), service.actor,
                       conflict_id))
-    changes = writer.changes
-    changes.add("merge_conflict", str(conflict_id))
-    return changes
+    return writer.changes
 
 
 # -- what came in -------------------------------------------------------------------------------

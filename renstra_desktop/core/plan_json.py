@@ -394,10 +394,11 @@ def _apply(service, clean: dict[str, list[dict]], dry_run: bool, force: bool = F
                 report[name]["updated"] += sum(r[0] not in done for r in updates + forced)
                 report[name]["forced"] += len(forced)
             if refused:
-                raise ValidationError(
-                    f"{len(refused)} baris JSON mengubah data yang tidak boleh diubah berkas ini (juga dengan --force); "
-                    "tidak ada yang disimpan:\n" + "\n".join(refused[:20])
-                    + (f"\n… dan {len(refused) - 20} baris lain." if len(refused) > 20 else ""), path="$")
+                head = (f"{len(refused)} baris JSON mengubah data yang tidak boleh diubah berkas ini (juga dengan "
+                        "--force); tidak ada yang disimpan:")
+                listed = refused[0] if len(refused) == 1 else "\n" + "\n".join(refused[:20]) + (
+                    f"\n… dan {len(refused) - 20} baris lain." if len(refused) > 20 else "")
+                raise ValidationError(f"{head} {listed}" if len(refused) == 1 else head + listed, path="$")
             if conflicts and not force:
                 raise LoadConflict(conflicts)
             if dry_run:

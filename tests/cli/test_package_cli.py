@@ -184,3 +184,37 @@ def test_keys_protect_refuses_a_short_passphrase_and_changes_nothing(capsys, tmp
     short.write_text("1234", encoding="utf-8")
     code, _, err = run(capsys, "keys", "protect", upt, "--passphrase-file", short)
     assert code == 1 and "minimal 8 karakter" in err and key.read_bytes() == before
+
+
+def test_keys_protect_with_the_os_store(capsys, tmp_path, monkeypatch):
+    """--os uses the OS key store where there is one (DPAPI on Windows); here: a clear refusal, and a
+    stand-in store registered through the protection layer works the same way."""
+    import base64
+
+    from renstra_desktop.core import key_protection
+
+    upt = tmp_path / "lobar.renstra"
+    run(capsys, "init", upt, "--unit", "LPS-LOBAR")
+    run(capsys, "keys", "show", upt)
+    key = tmp_path / "lobar.renstra.kunci"
+    before = key.read_bytes()
+    if key_protection.os_store() is None:
+        code, _, err = run(capsys, "keys", "protect", upt, "--os")
+        assert code == 1 and "penyimpanan kunci sistem operasi" in err and key.read_bytes() == before
+
+    class StandIn:
+        name, label, needs_secret = "uji-os", "penyimpanan kunci OS (uji)", False
+
+        def available(self):
+            return True
+
+        def protect(self, raw, secret):
+            return base64.b64encode(raw[::-1]).decode()
+
+        def unprotect(self, payload, secret):
+            return base64.b64decode(payload)[::-1]
+
+    monkeypatch.setitem(key_protection.PROTECTORS, "uji-os", StandIn())
+    code, out, _ = run(capsys, "keys", "protect", upt, "--os")
+    assert code == 0 and "penyimpanan kunci OS (uji)" in out
+    assert run(capsys, "export-package", upt, "-o", tmp_path / "p.rpkg")[0] == 0      # nothing typed
