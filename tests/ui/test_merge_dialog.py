@@ -301,9 +301,9 @@ def test_a_key_already_pinned_for_another_unit_is_confirmed_with_a_warning(qtbot
 def test_export_with_a_protected_key_asks_the_passphrase_in_the_real_dialog(qtbot, window, tmp_path, monkeypatch,
                                                                             fake_dialogs):
     """The real QInputDialog (password echo) is filled by a timer; a wrong passphrase is asked again."""
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QInputDialog, QLineEdit
 
+    from conftest_ui import drive_modal
     from renstra_desktop.core.keys import installation_key, protect_key
 
     plan = window.controller.path
@@ -312,23 +312,23 @@ def test_export_with_a_protected_key_asks_the_passphrase_in_the_real_dialog(qtbo
     target = tmp_path / "keluar" / "kanwil.rpkg"
     target.parent.mkdir()
     monkeypatch.setattr(dialogs, "choose_package_save", lambda parent, title, path: target)
-    typed = ["salah sekali", "sandi kanwil ntb"]
+    fake_dialogs.use_real("ask_password")
     labels = []
 
-    def answer():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QInputDialog):
-            QTimer.singleShot(50, answer)
-            return
-        labels.append(box.labelText())
-        assert box.textEchoMode() == QLineEdit.EchoMode.Password
-        box.setTextValue(typed.pop(0))
-        box.accept()
-        if typed:
-            QTimer.singleShot(50, answer)
+    def typed(text):
+        def answer(box):
+            labels.append(box.labelText())
+            assert box.textEchoMode() == QLineEdit.EchoMode.Password
+            box.setTextValue(text)
+            box.accept()
+        return answer
 
-    QTimer.singleShot(50, answer)
+    first = drive_modal(QInputDialog, typed("salah sekali"))
     window.export_package_action.trigger()
+    qtbot.waitUntil(lambda: first.done, timeout=20000)
+    second = drive_modal(QInputDialog, typed("sandi kanwil ntb"))
     qtbot.waitUntil(lambda: target.exists() and bool(fake_dialogs.messages), timeout=20000)
+    for driver in (first, second):
+        assert driver.error is None, driver.error
     assert "dilindungi kata sandi" in labels[0] and "Kata sandi salah" in labels[1]
     assert fp in fake_dialogs.messages[-1][2]
