@@ -139,7 +139,7 @@ def cmd_verify(args) -> int:
     refused = report.key_status == "mismatch"
     if args.json:
         _print_json(report.as_dict())
-    else:
+    elif not refused:             # a refusal is one line on stderr (below), as for every command
         _print_verify(report)
     if report.shared_with:
         print(f"renstra-desktop: PERINGATAN: kunci paket ini disematkan untuk satker {', '.join(report.shared_with)}, "

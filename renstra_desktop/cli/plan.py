@@ -83,9 +83,11 @@ def cmd_dump(args) -> int:
 def cmd_load(args) -> int:
     data = plan_json.read_json_file(args.plan_json)
     report = plan_json.load_plan(args.file, data, actor=current_user(), dry_run=args.dry_run, force=args.force)
-    total = {k: sum(r[k] for r in report.values()) for k in ("inserted", "updated", "unchanged", "forced")}
+    total = {k: sum(r[k] for r in report.values()) for k in ("inserted", "updated", "unchanged", "older", "forced")}
     prefix = "Uji coba (tidak disimpan)" if args.dry_run else "Dimuat"
     forced = (f" {total['forced']} di antaranya menimpa nilai berkas yang lebih baru (--force, dicatat di jejak "
               "audit).") if total["forced"] else ""
-    print(f"{prefix}: {total['inserted']} baru, {total['updated']} diubah, {total['unchanged']} tetap.{forced}")
+    older = (f" {total['older']} baris JSON lebih lama dan tidak diubah di JSON: nilai berkas yang lebih baru "
+             "dipertahankan.") if total["older"] else ""
+    print(f"{prefix}: {total['inserted']} baru, {total['updated']} diubah, {total['unchanged']} tetap.{older}{forced}")
     return 0

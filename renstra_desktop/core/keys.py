@@ -206,7 +206,8 @@ def save_copy_keeping_key(store, target: str | os.PathLike) -> Path:
         _write_private(dest, source.read_bytes(), replace=False)
     counter, dest_counter = sequence_path(store.path), sequence_path(target)
     if counter.exists():
-        _write_sequence(dest_counter, max(_last_sequence(counter), _last_sequence(dest_counter)))
+        with plan_lock(dest_counter, "nomor urut ekspor"):
+            _write_sequence(dest_counter, max(_last_sequence(counter), _last_sequence(dest_counter)))
     return saved
 
 

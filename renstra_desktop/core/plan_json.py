@@ -42,14 +42,8 @@ def dump_plan(store: Store) -> dict:
     number beyond its bounds, ...) is not dumped: ValidationError names each such cell (table, row
     id, column), so a dump can always be loaded back."""
     tables, bad = {}, []
-    cur = store.conn.cursor()
-    cur.row_factory = None
-    for name in PLAN_TABLES:
+    for name, cols, raw, cells in _checked_tables(store.conn):
         spec = TABLES[name]
-        cur.execute(f"SELECT * FROM {name} ORDER BY id")
-        cols = [d[0] for d in cur.description]
-        raw = cur.fetchall()
-        cells = invalid_cells(name, cols, raw)
         if cells:
             bad.extend((name, *cell) for cell in cells)
             continue
@@ -66,14 +60,31 @@ def dump_plan(store: Store) -> dict:
     }
 
 
-def _bad_cells_message(bad: list[tuple[str, str, str, str]]) -> str:
-    lines = [f"tabel {t}, baris {rid}, kolom {col}: {reason}" for t, rid, col, reason in bad[:20]]
-    more = f"\n… dan {len(bad) - 20} nilai lain." if len(bad) > 20 else ""
-    what = ("Berkas ini memuat nilai yang tidak dapat dimuat kembali (diubah di luar aplikasi?); JSON tidak ditulis. "
-            "Perbaiki nilainya di aplikasi (ketik ulang) atau hapus barisnya, lalu ulangi dump.")
-    if len(bad) == 1:
-        return f"{what} {lines[0]}"
-    return f"{what}\n{len(bad)} nilai:\n" + "\n".join(lines) + more
+def _bad_cells_message(bad: list[tuple[str, str, str, str]], then: str = "ulangi dump") -> str:
+    """One line: how many values the plan would refuse, the first three (table, row id, column,
+    reason), and what to do."""
+    first = "; ".join(f"tabel {t}, baris {rid}, kolom {col}: {reason}" for t, rid, col, reason in bad[:3])
+    more = f" (dan {len(bad) - 3} nilai lain)" if len(bad) > 3 else ""
+    return (f"Berkas ini memuat {len(bad)} nilai yang tidak dapat dimuat kembali (diubah di luar aplikasi?): "
+            f"{first}{more}. Tidak ada yang ditulis. Perbaiki nilainya di aplikasi (ketik ulang) atau hapus "
+            f"barisnya, lalu {then}.")
+
+
+def invalid_file_cells(conn) -> list[tuple[str, str, str, str]]:
+    """(table, row id, column, reason) for every value of the file the plan would refuse (a file
+    changed with another SQLite tool)."""
+    return [(name, *cell) for name, _cols, _raw, cells in _checked_tables(conn) for cell in cells]
+
+
+def _checked_tables(conn):
+    """Each plan table's columns and rows (tuples, by id), with the cells load would refuse."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    for name in PLAN_TABLES:
+        cur.execute(f"SELECT * FROM {name} ORDER BY id")
+        cols = [d[0] for d in cur.description]
+        raw = cur.fetchall()
+        yield name, cols, raw, invalid_cells(name, cols, raw)
 
 
 def dumps(data: dict) -> str:
@@ -290,6 +301,9 @@ def apply_plan(service, data, *, dry_run: bool = False, force: bool = False) -> 
     clean, errors = validate_plan(data)
     _raise_errors(errors)
     store = service.store
+    bad = invalid_file_cells(store.conn)
+    if bad:
+        raise ValidationError(_bad_cells_message(bad, "muat lagi"), path="$")
     if store.unit_code != data["installation_unit"]:
         raise ValidationError(
             f"JSON ini milik satker {data['installation_unit']}, sedangkan berkas {store.path.name} milik "
@@ -355,7 +369,8 @@ def _apply(service, clean: dict[str, list[dict]], dry_run: bool, force: bool = F
 
     store, conn = service.store, service.store.conn
     writer = service.writer(origin="import", restore=restore)
-    report = LoadReport({name: {"inserted": 0, "updated": 0, "unchanged": 0, "forced": 0} for name in clean})
+    report = LoadReport({name: {"inserted": 0, "updated": 0, "unchanged": 0, "older": 0, "forced": 0}
+                         for name in clean})
     conflicts, refused = [], []
     try:
         with store.atomic():
@@ -373,6 +388,8 @@ def _apply(service, clean: dict[str, list[dict]], dry_run: bool, force: bool = F
                         inserts.append(new)
                     elif all(c[i] == new[i] for i in content):
                         report[name]["unchanged"] += 1
+                    elif row["row_version"] < c[at["row_version"]] and _earlier_content(conn, name, cols, c, row):
+                        report[name]["older"] += 1      # carried along unedited from an older dump: kept
                     elif force and row["row_version"] < c[at["row_version"]]:
                         forced.append(new)
                         conflicts.append(_conflict(name, row, c, cols, content, row_label))
@@ -401,12 +418,46 @@ def _apply(service, clean: dict[str, list[dict]], dry_run: bool, force: bool = F
                 raise ValidationError(f"{head} {listed}" if len(refused) == 1 else head + listed, path="$")
             if conflicts and not force:
                 raise LoadConflict(conflicts)
+            totals = {k: sum(r[k] for r in report.values()) for k in ("inserted", "updated", "older")}
+            if totals["older"] and not (totals["inserted"] or totals["updated"]):
+                raise ValidationError(
+                    f"JSON ini lebih lama daripada berkas: {totals['older']} barisnya sudah diubah di berkas sesudah JSON "
+                    "dibuat, dan tidak ada perubahan lain yang dapat dimuat. Tidak ada yang disimpan. Buat dump baru "
+                    "dari berkas ini lalu ulangi perubahan Anda.", path="$")
             if dry_run:
                 raise _DryRun
     except _DryRun:
         writer.changes = Changes()
     report.changes = writer.changes
     return report
+
+
+def _earlier_content(conn, table: str, cols, current: tuple, row: dict) -> bool:
+    """Whether the JSON's row holds a content this row had before: the audit trail undone write by
+    write (its field entries' old values) from the file's row back to its insert.  Then the JSON
+    carries the row along unedited from an older dump (another row was its change), and the file's
+    newer version is kept; otherwise the JSON changed a row the file has changed since: a conflict."""
+    from .row_writer import audit_value
+
+    spec = TABLES[table]
+    shown = audit_value(spec)
+    names = [f.name for f in spec.fields] + ["deleted"]
+    text = lambda name, value: None if value is None else str(shown(name, value))   # noqa: E731
+    state = {n: text(n, current[cols.index(n)]) for n in names}
+    wanted = {n: text(n, row[n]) for n in names}
+    write = None
+    for at, origin, action, name, old in conn.execute(
+            "SELECT at, origin, action, field, old_value FROM audit_log WHERE table_name = ? AND row_id = ? "
+            "ORDER BY seq DESC", (table, row["id"])):
+        if (at, origin) != write:          # one write's entries share their time and origin
+            if write is not None and state == wanted:
+                return True
+            write = (at, origin)
+        if action == "insert" or name is None:
+            break
+        if name in state:
+            state[name] = old
+    return state == wanted
 
 
 def _conflict(name: str, row: dict, c: tuple, cols, content, row_label) -> tuple:

@@ -38,20 +38,42 @@ from .write_rules import PeriodStatus, ownership_refusal
 @dataclass
 class Changes:
     """What a write changed: table -> row ids, and each row's version afterwards (the window's undo
-    stack checks a step still applies by it).  Views refresh the tables named here."""
+    stack checks a step still applies by it).  Views refresh the tables named here.
+
+    An empty set means the whole table (as the window's "everything changed" does): past
+    ``MAX_ROWS`` rows of one table (a merge of hundreds of packages) the ids are dropped, so what
+    changed never holds a million ids in memory."""
     rows: dict[str, set[str]] = field(default_factory=dict)
     versions: dict[str, dict[str, int]] = field(default_factory=dict)
+    MAX_ROWS = 10_000
 
     def add(self, table: str, row_id: str, version: int | None = None) -> None:
-        self.rows.setdefault(table, set()).add(row_id)
+        ids = self.rows.get(table)
+        if ids is None:
+            ids = self.rows[table] = set()
+        elif not ids:
+            return                               # already the whole table
+        ids.add(row_id)
         if version is not None:
             self.versions.setdefault(table, {})[row_id] = version
+        if len(ids) > self.MAX_ROWS:
+            self.whole(table)
+
+    def whole(self, table: str) -> None:
+        """Mark ``table`` as changed as a whole (no row ids kept)."""
+        self.rows[table] = set()
+        self.versions.pop(table, None)
 
     def merge(self, other: "Changes") -> "Changes":
         for table, ids in other.rows.items():
-            self.rows.setdefault(table, set()).update(ids)
-        for table, versions in other.versions.items():
-            self.versions.setdefault(table, {}).update(versions)
+            if not ids or (table in self.rows and not self.rows[table]):
+                self.whole(table)
+                continue
+            mine = self.rows.setdefault(table, set())
+            mine.update(ids)
+            self.versions.setdefault(table, {}).update(other.versions.get(table, {}))
+            if len(mine) > self.MAX_ROWS:
+                self.whole(table)
         return self
 
     @property
@@ -253,7 +275,7 @@ class RowWriter:
     def _audit(self, spec, table: str, ix: dict, inserted: list[tuple], updates: list, origin: str | None,
                with_values: bool) -> None:
         i_origin = ix["origin"]
-        shown = _audit_value(spec)
+        shown = audit_value(spec)
         if inserted:
             if with_values:
                 fields = [(f.name, ix[f.name]) for f in spec.fields]
@@ -281,7 +303,7 @@ class RowWriter:
                 write_audit_many(self.conn, entries, actor=self.actor, unit_code=self.unit, origin=o, at=self.at)
 
 
-def _audit_value(spec):
+def audit_value(spec):
     """How the audit trail keeps a value: a file's content (a ``base64`` field) by its SHA-256, not
     a second copy; everything else as it is."""
     files = {f.name for f in spec.fields if f.kind == "base64"}

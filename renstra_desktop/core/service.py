@@ -16,7 +16,6 @@ for an approved (locked) period and for another unit's rows.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from .errors import NotFound, ValidationError
@@ -211,7 +210,3 @@ class PlanService:
             writer.write(table, cols, [tuple(row[c] for c in cols)], old={}, audit_values=True)
         else:
             self._write_fields(writer, table, {found[0]: values}, edit_tombstones=True)
-
-
-def json_text(value) -> str:
-    return json.dumps(value, ensure_ascii=False)

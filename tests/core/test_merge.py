@@ -3,7 +3,7 @@ audit and origin, the batch log, and the Kanwil's package merged by a unit (issu
 import shutil
 
 import pytest
-from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan, sha
+from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan, merge_trusting, sha
 
 from renstra_desktop.core.errors import PermissionDenied, ValidationError
 from renstra_desktop.core.keys import installation_key, pin_key
@@ -15,23 +15,8 @@ from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
 
 
-@pytest.fixture
-def upt(tmp_path):
-    store = make_unit_plan(tmp_path / "upt" / "lobar.renstra")
-    yield store
-    store.close()
 
-
-@pytest.fixture
-def out(tmp_path):
-    folder = tmp_path / "kiriman"
-    folder.mkdir()
-    return folder
-
-
-def merge(store, *paths, **kw):
-    kw.setdefault("trust_new_keys", True)
-    return merge_packages(store, paths, actor="kanwil", **kw)
+merge = merge_trusting
 
 
 def value_of(store, table, row_id, column="value"):

@@ -5,35 +5,18 @@ nothing; the merging file's own package tells the unit the last sequence it merg
 import json
 
 import pytest
-from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan, rows_of
+from package_fixtures import UPT, add_realisations, folder_state, merge_trusting, rows_of
 
 from renstra_desktop.cli import main
 from renstra_desktop.core import package_format as fmt
 from renstra_desktop.core.keys import installation_key, peek_sequence, sequence_path
-from renstra_desktop.core.merge import merge_packages
 from renstra_desktop.core.merge_conflicts import received_packages
 from renstra_desktop.core.package_export import export_package, write_package
 from renstra_desktop.core.service import PlanService
-from renstra_desktop.core.store import Store
 
 
-@pytest.fixture
-def upt(tmp_path):
-    store = make_unit_plan(tmp_path / "upt" / "lobar.renstra")
-    yield store
-    store.close()
 
-
-@pytest.fixture
-def out(tmp_path):
-    folder = tmp_path / "kiriman"
-    folder.mkdir()
-    return folder
-
-
-def merge(store, *paths, **kw):
-    kw.setdefault("trust_new_keys", True)
-    return merge_packages(store, paths, actor="kanwil", **kw)
+merge = merge_trusting
 
 
 def count(store, table="realisation", unit=UPT):

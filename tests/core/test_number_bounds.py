@@ -5,7 +5,7 @@ import copy
 import json
 
 import pytest
-from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan, rows_of, sha
+from package_fixtures import UPT, add_realisations, make_unit_plan, rows_of, sha
 
 from renstra_desktop.core import plan_json
 from renstra_desktop.core.errors import ValidationError
@@ -13,7 +13,6 @@ from renstra_desktop.core.keys import installation_key
 from renstra_desktop.core.merge import merge_packages
 from renstra_desktop.core.package_export import write_package
 from renstra_desktop.core.reports.build import ReportOptions, build_report
-from renstra_desktop.core.rows import stable_id
 from renstra_desktop.core.schema import TABLES
 from renstra_desktop.core.store import Store, latest_schema_version
 from renstra_desktop.core.validation import clean_value

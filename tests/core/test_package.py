@@ -19,12 +19,6 @@ from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store, latest_schema_version
 
 
-@pytest.fixture
-def upt(tmp_path):
-    store = make_unit_plan(tmp_path / "upt" / "lobar.renstra")
-    yield store
-    store.close()
-
 
 def test_key_is_created_once_next_to_the_plan_with_private_permissions(tmp_path):
     plan = tmp_path / "rencana.renstra"

@@ -6,7 +6,6 @@ reason, and the file byte for byte as it was (or, for a merge, the row listed an
 import ast
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,10 @@ from package_fixtures import UPT, add_realisations, make_unit_plan, sha
 
 from renstra_desktop.core import plan_json
 from renstra_desktop.core.errors import PermissionDenied, RenstraError
-from renstra_desktop.core.keys import installation_key, pin_key
 from renstra_desktop.core.merge import merge_packages
-from renstra_desktop.core.merge_conflicts import open_conflicts, resolve_conflict
+from renstra_desktop.core.merge_conflicts import open_conflicts
 from renstra_desktop.core.package_export import export_package
-from renstra_desktop.core.reports.signature_block import Signatory, save_signatory
+from renstra_desktop.core.reports.signature_block import Signatory
 from renstra_desktop.core.rows import stable_id
 from renstra_desktop.core.schema import TABLES
 from renstra_desktop.core.service import WRITERS, Edit, PlanService
@@ -313,3 +311,16 @@ def test_every_write_returns_what_changed_with_versions(province):
     data = plan_json.dump_plan(kanwil)
     next(r for r in data["tables"]["funding"] if r["owner_unit"] == "KANWIL")["realised"] = 12.5
     assert PlanService(kanwil, "k").load_json(data).changes.tables == {"funding"}
+
+
+def test_what_changed_stays_small_for_a_large_write():
+    from renstra_desktop.core.row_writer import Changes
+
+    changes = Changes()
+    for i in range(Changes.MAX_ROWS + 1):
+        changes.add("realisation", f"id-{i}", 1)
+    changes.add("risk", "r1", 2)
+    assert changes.rows == {"realisation": set(), "risk": {"r1"}} and "realisation" not in changes.versions
+    other = Changes()
+    other.add("realisation", "x", 3)
+    assert other.merge(changes).rows["realisation"] == set() and changes.tables == {"realisation", "risk"}
