@@ -243,7 +243,7 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Field("description", "text", True, label="Kejadian"), Field("impact", "text", label="Dampak"),
         Field("response", "text", label="Respons"),
     ]),
-    # The installation's own rows (db/0004_local_rows.sql): written through the same door, never sent.
+    # The installation's own rows (db/0008_local_rows.sql): written through the same door, never sent.
     _t("unit_key_pin", "Kunci satker yang tercatat", [
         Field("unit_code", "text", True, label="Satker"), Field("fingerprint", "text", True, label="Sidik jari"),
         Field("public_key", "text", label="Kunci publik"), Field("reason", "text", True, label="Alasan"),

@@ -278,6 +278,7 @@ def _migrated_copy(source: sqlite3.Connection, version: int) -> sqlite3.Connecti
         for number, script in migrations():
             if number > version:
                 _execute_script(conn, script.read_text(encoding="utf-8"))
+                conn.execute(f"PRAGMA user_version = {number}")
         conn.execute("COMMIT")
         conn.execute("PRAGMA query_only = ON")
     except BaseException:

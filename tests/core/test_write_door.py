@@ -6,6 +6,7 @@ reason, and the file byte for byte as it was (or, for a merge, the row listed an
 import ast
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -324,3 +325,59 @@ def test_what_changed_stays_small_for_a_large_write():
     other = Changes()
     other.add("realisation", "x", 3)
     assert other.merge(changes).rows["realisation"] == set() and changes.tables == {"realisation", "risk"}
+
+
+def _file_at_version_6(tmp_path, monkeypatch):
+    """A Kanwil file as the application made it before the door (schema 6: key pins as an
+    append-only log, signature blocks without row metadata), with two pins of one unit and a block."""
+    from renstra_desktop.core import store as store_mod
+    from renstra_desktop.core.newplan import create_plan_file
+
+    old = tmp_path / "mig6"
+    old.mkdir()
+    for number, script in store_mod.migrations():
+        if number <= 6:
+            shutil.copy(script, old / script.name)
+    real = store_mod.migrations_dir
+    monkeypatch.setattr(store_mod, "migrations_dir", lambda: old)
+    path = tmp_path / "lama.renstra"
+    store = create_plan_file(path, "KANWIL")
+    with store.atomic():
+        for seq, fp, reason in ((1, "0123-4567-89AB-CDEF-0123-4567-89AB-CDEF", "sidik jari dikonfirmasi"),
+                                (2, "FEDC-BA98-7654-3210-FEDC-BA98-7654-3210", "laptop diganti")):
+            store.conn.execute("INSERT INTO unit_key_pin (seq, unit_code, fingerprint, public_key, pinned_at, "
+                               "pinned_by, reason) VALUES (?, 'LPS-LOBAR', ?, NULL, ?, 'kanwil', ?)",
+                               (seq, fp, f"2026-0{seq}-01T00:00:00.000000Z", reason))
+        store.conn.execute("INSERT INTO report_signatory (unit_code, place, jabatan, name, nip, paraf_enabled, paraf, "
+                           "updated_at, updated_by) VALUES ('KANWIL', 'Mataram', 'Kepala Kantor Wilayah', 'Contoh', "
+                           "'196610181992031001', 0, '[]', '2026-03-01T00:00:00.000000Z', 'kanwil')")
+    assert store.schema_version == 6
+    store.close()
+    monkeypatch.setattr(store_mod, "migrations_dir", real)
+    return path
+
+
+def test_a_file_of_schema_6_is_read_in_the_current_schema_and_migrated_on_write(tmp_path, monkeypatch):
+    from renstra_desktop.core.keys import pins
+    from renstra_desktop.core.reports.build import ReportOptions, build_report
+    from renstra_desktop.core.reports.signature_block import load_signatory
+    from renstra_desktop.core.store import latest_schema_version
+
+    path = _file_at_version_6(tmp_path, monkeypatch)
+    before = sha(path)
+    # read-only: a migrated copy in memory, the file untouched (no except-Exception patches)
+    with Store.open(path, readonly=True) as view:
+        assert view.schema_version == latest_schema_version()
+        assert load_signatory(view.conn, "KANWIL").name == "Contoh"
+        assert [p["fingerprint"] for p in pins(view.conn)] == ["FEDC-BA98-7654-3210-FEDC-BA98-7654-3210"]
+        assert build_report(view.conn, ReportOptions("roadmap", unit="KANWIL")).page_count >= 1
+    assert sha(path) == before
+    # opened to write: migrated after a backup; the pin keeps its history as its version
+    with Store.open(path) as store:
+        assert store.schema_version == latest_schema_version()
+        [pin] = pins(store.conn)
+        assert (pin["fingerprint"], pin["reason"], pin["row_version"], pin["pinned_by"]) == (
+            "FEDC-BA98-7654-3210-FEDC-BA98-7654-3210", "laptop diganti", 2, "kanwil")
+        assert load_signatory(store.conn, "KANWIL").nip == "196610181992031001"
+        PlanService(store, "kanwil").save_signatory(Signatory("KANWIL", place="Mataram", name="Baru"))
+        assert load_signatory(store.conn, "KANWIL").name == "Baru"

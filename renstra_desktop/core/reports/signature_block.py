@@ -1,5 +1,5 @@
 """The signature block of a unit's reports: stored settings (table ``report_signatory``,
-db/0004_local_rows.sql: one versioned local row per unit, written through the one write door).
+db/0008_local_rows.sql: one versioned local row per unit, written through the one write door).
 :mod:`.signature_area` prints it."""
 from __future__ import annotations
 

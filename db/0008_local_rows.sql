@@ -1,4 +1,5 @@
--- Renstra Desktop schema, version 4: one write door (issue 9, section 1).
+-- Renstra Desktop schema, version 8: one write door (issue 9, section 1).  Numbered after the
+-- yearly cycle's 0006 (and its reserved 0007) so that a file made at version 6 gets it too.
 -- The installation's own bookkeeping tables become rows like every plan table (id, owner unit,
 -- times, who, row version, base version, tombstone, origin), so the one row-write primitive gives
 -- them ownership, versions and the audit trail.  They stay local: they never travel in packages or
