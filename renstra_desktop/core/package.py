@@ -187,8 +187,9 @@ class PackageReader:
             if check != [("ok",)]:
                 raise PackageError(f"Berkas {name} rusak (pemeriksaan integritas: {check[0][0]}). "
                                    "Minta satker mengirim ulang paketnya.")
+            migrate = fmt.needs_migration(self.schema_version)
             for table, cols in schema.tables.items():
-                chunks = self._stream(conn, table, cols, cache=self.schema_version == schema.latest)
+                chunks = self._stream(conn, table, cols, cache=not migrate)
                 n = fmt.feed_digest(h, table, cols, (_owned(name, table, cols, c, unit) for c in chunks))
                 if n != counts[table]:
                     raise PackageError(
@@ -205,7 +206,7 @@ class PackageReader:
             self._cache.clear()
             raise PackageError(f"Isi paket {name} tidak cocok dengan ringkasan (digest) di manifestnya. "
                                "Paket ditolak; minta satker mengekspor ulang.")
-        if self.schema_version < schema.latest:
+        if migrate:
             self._migrate()
         self._verified = True
         return self

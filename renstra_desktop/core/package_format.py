@@ -87,6 +87,22 @@ def package_schema(version: int) -> PackageSchema:
     return PackageSchema(version, tables, tuple(ddl), master, latest_schema_version())
 
 
+@functools.lru_cache(maxsize=None)
+def needs_migration(version: int) -> bool:
+    """Whether a package of schema ``version`` must be migrated to be read in the current schema:
+    some later migration names a plan table (changes its shape or its rows).  A migration of the
+    installation's local tables only (key pins, signature blocks) leaves packages as they are."""
+    latest = latest_schema_version()
+    if version >= latest:
+        return False
+    for number, script in migrations():
+        if version < number <= latest:
+            code = "\n".join(line.split("--", 1)[0] for line in script.read_text(encoding="utf-8").splitlines())
+            if set(re.findall(r"\w+", code)) & set(PLAN_TABLES):
+                return True
+    return package_schema(version).tables != package_schema(latest).tables
+
+
 def canonical_rows(table: str, columns, rows) -> bytes:
     """One table's rows as canonical bytes: JSON of [table, columns, rows sorted by id]."""
     return json.dumps([table, list(columns), rows], ensure_ascii=False, separators=(",", ":"),

@@ -137,6 +137,7 @@ def test_an_older_package_is_migrated_in_a_temporary_copy(upt, tmp_path, kanwil_
     (mig / f"{old + 1:04d}_test.sql").write_text("ALTER TABLE realisation ADD COLUMN note TEXT DEFAULT 'x';\n")
     monkeypatch.setattr(store_mod, "migrations_dir", lambda: mig)
     fmt.package_schema.cache_clear()
+    fmt.needs_migration.cache_clear()
     try:
         with PackageReader.open(pkg) as reader:
             assert reader.schema_version == old
@@ -151,7 +152,23 @@ def test_an_older_package_is_migrated_in_a_temporary_copy(upt, tmp_path, kanwil_
             kanwil.close()
     finally:
         fmt.package_schema.cache_clear()
+        fmt.needs_migration.cache_clear()
     assert pkg.read_bytes() == before
+
+
+def test_a_package_of_an_older_schema_whose_plan_tables_did_not_change_is_read_as_it_is(upt, tmp_path, kanwil_store):
+    """Schema 8 changed only the installation's local tables: a package of schema 6 (a unit not yet
+    updated) needs no private migrated copy (that copy cost as much as the rest of the merge)."""
+    ids = add_realisations(upt, months=[2])
+    rows = {t: rows_of(upt, t, UPT) for t in ("realisation",)}
+    pkg = tmp_path / "skema6.rpkg"
+    write_package(pkg, unit=UPT, schema_version=6, tables=rows, key=installation_key(upt.path), sequence=1)
+    assert not fmt.needs_migration(6) and fmt.needs_migration(2)
+    with PackageReader.open(pkg) as reader:
+        reader.verify()
+        assert reader.schema_version == 6 and not reader._migrated and reader.rows("realisation")[0][0] == ids[0]
+    result = merge_packages(kanwil_store, [pkg], actor="kanwil", trust_new_keys=True).results[0]
+    assert result.status == "merged" and result.tables["realisation"]["new"] == 1
 
 
 def test_write_package_signs_what_a_reader_verifies(upt, tmp_path):
