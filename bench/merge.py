@@ -17,6 +17,15 @@ digest, owners, value rules, classification, one transaction per package, audit 
 backup copy) and by the baseline (ATTACH each package, INSERT ... SELECT ... ON CONFLICT (id) DO
 UPDATE for every table, one transaction per package, DETACH) into copies of the same file.
 Finally everything is merged a second time (nothing changes).  Prints rows/s and ratios.
+
+    /tmp/venv/bin/python bench/merge.py --memory [--memory-packages 12] [--memory-rows 100000]
+
+measures memory instead (issue 8: "with keys pinned, a batch of 200 large packages peaks at 1.36 GB
+instead of the intended 256 MB"): large packages (risk rows with realistic text, ~57 MB each at
+100 000 rows, near the 64 MB limit), every key pinned first so the merge takes the path that opens
+every package before writing; each run in a fresh process: the peak resident size (ru_maxrss) of a
+merge, and of the same process before merging (imports, open file: the baseline); then, in another
+process, tracemalloc's peak of Python allocations and where the largest ones were made.
 """
 from __future__ import annotations
 
@@ -199,13 +208,127 @@ def run(template: Path, folder: Path, name: str, packages: list[Path], rows: int
                 base_again=t_base_again)
 
 
+def build_large(folder: Path, packages: int, rows: int) -> tuple[Path, list[Path]]:
+    """A Kanwil file with ``packages`` units, each unit's key pinned, and one large package each."""
+    from renstra_desktop.core.keys import pin_key
+
+    template = folder / "kanwil.renstra"
+    store = create_plan_file(template)
+    service = PlanService(store, "bench")
+    codes = [f"BESAR-{i:03d}" for i in range(packages)]
+    with store.atomic():
+        for i, code in enumerate(codes):
+            service.insert("unit", {"code": code, "seq": 100 + i, "name": f"Lapas Besar {i + 1}", "unit_type": "lapas"})
+    schema = fmt.package_schema(store.schema_version)
+    cols = schema.tables["risk"]
+    out = folder / "besar"
+    out.mkdir()
+    paths = []
+    for code in codes:
+        key = _key()
+        data = []
+        for k in range(rows):
+            values = dict(id=stable_id("risk", code, k), owner_unit=code, created_at=T0, updated_at=T0,
+                          updated_by="admin", row_version=1, base_version=0, deleted=0, origin="local",
+                          unit_code=code, program_code="PPH", area="Pelayanan", seq=k + 1,
+                          risk=f"Risiko pelayanan nomor {k} di {code}: antrean kunjungan panjang pada hari libur",
+                          cause="Keterbatasan petugas dan sarana ruang kunjungan",
+                          current_control="SOP kunjungan dan pengawasan berjenjang",
+                          treatments='["Pelatihan petugas", "Pengawasan melekat", "Jadwal kunjungan daring"]',
+                          responsible="Kepala Seksi Pelayanan",
+                          success_indicators='["Nihil kejadian", "Laporan bulanan tepat waktu"]',
+                          inherent_likelihood=3, inherent_impact=4, residual_likelihood=2, residual_impact=3)
+            data.append(tuple(values[c] for c in cols))
+        path = out / fmt.default_file_name(code, 1)
+        write_package(path, unit=code, schema_version=store.schema_version, tables={"risk": data}, key=key,
+                      sequence=1)
+        pin_key(store, code, key.fingerprint, actor="bench")
+        paths.append(path)
+    store.close()
+    return template, paths
+
+
+# Each measurement in a fresh process.  The peak is the kernel's VmHWM of that process (ru_maxrss on
+# Linux keeps the parent's peak across fork and exec, and the parent holds the rows it built).
+_CHILD = """
+import json, shutil, sys, time, tracemalloc
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from renstra_desktop.core.merge import merge_packages
+from renstra_desktop.core.store import Store
+
+def hwm():
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+
+target, paths, trace = Path({target!r}), [Path(p) for p in {paths!r}], {trace!r}
+shutil.copy({template!r}, target)
+store = Store.open(target)
+before = hwm()
+if trace:
+    tracemalloc.start(4)
+started = time.perf_counter()
+report = merge_packages(store, paths, actor="bench")
+elapsed = time.perf_counter() - started
+out = dict(ok=report.ok, seconds=elapsed, before_kib=before, peak_kib=hwm())
+if trace:
+    out["traced_peak"] = tracemalloc.get_traced_memory()[1]
+    out["top"] = [str(s) for s in tracemalloc.take_snapshot().statistics("lineno")[:3]]
+store.close()
+print(json.dumps(out))
+"""
+
+
+def memory(folder: Path, packages: int, rows: int) -> None:
+    import json
+    import subprocess
+
+    from renstra_desktop.core.merge import BATCH_MEMORY
+
+    started = time.perf_counter()
+    template, paths = build_large(folder, packages, rows)
+    total = sum(p.stat().st_size for p in paths)
+    print(f"built {packages} packages of {rows} rows in {time.perf_counter() - started:.0f} s: "
+          f"{total / packages / 1048576:.1f} MiB each, {total / 1048576:.0f} MiB in all; every key pinned")
+
+    def child(trace: bool) -> dict:
+        code = _CHILD.format(root=str(Path(__file__).resolve().parents[1]), target=str(folder / "gabung.renstra"),
+                             paths=[str(p) for p in paths], trace=trace, template=str(template))
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        for backup in folder.glob("gabung.renstra.cadangan-*"):
+            backup.unlink()
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    plain = child(False)
+    traced = child(True)
+    assert plain["ok"] and traced["ok"]
+    grew = (plain["peak_kib"] - plain["before_kib"]) / 1024
+    print(f"merge of {packages} pinned packages: {plain['seconds']:.1f} s; peak resident (VmHWM) "
+          f"{plain['peak_kib'] / 1024:.0f} MiB "
+          f"(process before the merge: {plain['before_kib'] / 1024:.0f} MiB, grew {grew:.0f} MiB); "
+          f"budget BATCH_MEMORY {BATCH_MEMORY / 1048576:.0f} MiB: growth / budget = {grew * 1048576 / BATCH_MEMORY:.2f}")
+    print(f"tracemalloc peak of Python allocations: {traced['traced_peak'] / 1048576:.0f} MiB; largest at the end:")
+    for line in traced["top"]:
+        print(f"  {line}")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=530)
     parser.add_argument("--keep", metavar="DIR", help="build in DIR and keep the files")
+    parser.add_argument("--memory", action="store_true", help="measure the memory of a batch of large packages")
+    parser.add_argument("--memory-packages", type=int, default=12)
+    parser.add_argument("--memory-rows", type=int, default=100_000)
     args = parser.parse_args(argv)
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="renstra-bench-merge-"))
     folder.mkdir(parents=True, exist_ok=True)
+    if args.memory:
+        try:
+            memory(folder, args.memory_packages, args.memory_rows)
+        finally:
+            if not args.keep:
+                shutil.rmtree(folder, ignore_errors=True)
+        return 0
     try:
         started = time.perf_counter()
         template, province, nationwide, n_prov, n_nat = build(folder, args.units)

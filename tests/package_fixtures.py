@@ -17,6 +17,14 @@ def make_unit_plan(path: Path, unit: str = UPT) -> Store:
     return create_plan_file(path, unit)
 
 
+def merge_trusting(store: Store, *paths, **kw):
+    """Merge packages as the Kanwil, new keys trusted (the tests that are not about keys)."""
+    from renstra_desktop.core.merge import merge_packages
+
+    kw.setdefault("trust_new_keys", True)
+    return merge_packages(store, paths, actor="kanwil", **kw)
+
+
 def add_realisations(store: Store, months=range(1, 4), year=2026, indicator="IKK 17.1", base=3.0) -> list[str]:
     service = PlanService(store, actor="admin-upt")
     ids = []

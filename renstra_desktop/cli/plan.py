@@ -30,6 +30,8 @@ def register(sub) -> None:
     p.add_argument("file")
     p.add_argument("plan_json", metavar="PLAN.json")
     p.add_argument("--dry-run", action="store_true", help="periksa saja, jangan simpan")
+    p.add_argument("--force", action="store_true",
+                   help="timpa juga baris yang di berkas lebih baru daripada di JSON (dicatat di jejak audit)")
     p.set_defaults(handler=cmd_load)
 
 
@@ -80,8 +82,12 @@ def cmd_dump(args) -> int:
 
 def cmd_load(args) -> int:
     data = plan_json.read_json_file(args.plan_json)
-    report = plan_json.load_plan(args.file, data, actor=current_user(), dry_run=args.dry_run)
-    total = {k: sum(r[k] for r in report.values()) for k in ("inserted", "updated", "unchanged")}
+    report = plan_json.load_plan(args.file, data, actor=current_user(), dry_run=args.dry_run, force=args.force)
+    total = {k: sum(r[k] for r in report.values()) for k in ("inserted", "updated", "unchanged", "older", "forced")}
     prefix = "Uji coba (tidak disimpan)" if args.dry_run else "Dimuat"
-    print(f"{prefix}: {total['inserted']} baru, {total['updated']} diubah, {total['unchanged']} tetap.")
+    forced = (f" {total['forced']} di antaranya menimpa nilai berkas yang lebih baru (--force, dicatat di jejak "
+              "audit).") if total["forced"] else ""
+    older = (f" {total['older']} baris JSON lebih lama dan tidak diubah di JSON: nilai berkas yang lebih baru "
+             "dipertahankan.") if total["older"] else ""
+    print(f"{prefix}: {total['inserted']} baru, {total['updated']} diubah, {total['unchanged']} tetap.{older}{forced}")
     return 0

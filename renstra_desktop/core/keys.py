@@ -1,7 +1,8 @@
 """Installation signing keys and the Kanwil's pins of units' public keys (DESIGN.md, principle 4).
 
 Each installation has one Ed25519 key, created lazily at its first export (or when the fingerprint
-is first shown) and kept next to the plan file as ``<plan>.kunci`` (PKCS#8 PEM, mode 0600).  The
+is first shown) and kept next to the plan file as ``<plan>.kunci`` (PKCS#8 PEM, mode 0600, or
+protected further: :mod:`.key_protection`).  The
 export sequence of that key lives beside it in ``<plan>.kunci.urutan``: it belongs to the key, not
 to the plan file, so restoring an old plan file from a backup never rewinds it.
 
@@ -17,15 +18,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .audit import write_audit
+from . import key_protection as protection
 from .errors import FileError, ValidationError
 from .file_lock import plan_lock
-from .rows import utc_now
+from .package_format import MAX_SEQUENCE
 from .safe_write import publish, remove_temp, temp_path
 
 KEY_SUFFIX = ".kunci"
 SEQUENCE_SUFFIX = ".kunci.urutan"
-_MAX_KEY_FILE = 4096
+_MAX_KEY_FILE = 16384
 _FINGERPRINT_RE = re.compile(r"^[0-9A-F]{4}(-[0-9A-F]{4}){7}$")
 
 
@@ -71,43 +72,143 @@ class InstallationKey:
         return self.private.sign(data)
 
 
-def installation_key(plan_path: str | os.PathLike, *, create: bool = True) -> InstallationKey:
-    """The key next to ``plan_path``; created (0600) when missing and ``create`` is set."""
-    from cryptography.hazmat.primitives import serialization
+def installation_key(plan_path: str | os.PathLike, *, create: bool = True,
+                     passphrase: bytes | None = None) -> InstallationKey:
+    """The key next to ``plan_path``; created (plain PEM, 0600) when missing and ``create`` is set.
+    A protected key needs its secret (:class:`KeyLocked`, :class:`WrongSecret` otherwise)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     path = key_path(plan_path)
     if not path.exists():
         if not create:
             raise FileError(f"Kunci tanda tangan {path.name} belum ada. Ekspor paket sekali untuk membuatnya.")
-        private = Ed25519PrivateKey.generate()
-        pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
-        tmp = temp_path(path)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pem)
-            fh.flush()
-            os.fsync(fh.fileno())
         try:
-            publish(tmp, path, replace=False)
+            _write_private(path, _plain_pem(Ed25519PrivateKey.generate()), replace=False)
         except FileError:           # another process made the key a moment ago: that one is the key
-            remove_temp(tmp)
+            pass
     elif os.name == "posix" and path.stat().st_mode & 0o077:
         os.chmod(path, 0o600)     # a copy made by hand may have lost the restrictive mode
+    envelope, private = _read_key(path)
+    if envelope is not None:
+        raw = protection.protector(envelope.protection).unprotect(envelope.payload, passphrase)
+        private = Ed25519PrivateKey.from_private_bytes(raw)
+        if _raw_public(private) != envelope.public_key:
+            raise _damaged(path)
+    return InstallationKey(path, private, _raw_public(private))
+
+
+def public_key_of(plan_path: str | os.PathLike) -> bytes:
+    """The installation's public key (for its fingerprint) without unlocking the private key."""
+    path = key_path(plan_path)
+    if not path.exists():
+        raise FileError(f"Kunci tanda tangan {path.name} belum ada. Ekspor paket sekali untuk membuatnya.")
+    envelope, private = _read_key(path)
+    return envelope.public_key if envelope is not None else _raw_public(private)
+
+
+def key_protection_of(plan_path: str | os.PathLike) -> str:
+    """``none`` (a plain file, mode 0600) or the name of the key's protector (``passphrase``, ...)."""
+    envelope, _ = _read_key(key_path(plan_path))
+    return "none" if envelope is None else envelope.protection
+
+
+def protect_key(plan_path: str | os.PathLike, method: str, *, secret: bytes | None = None,
+                current: bytes | None = None) -> str:
+    """Protect the key with ``method`` (``passphrase``, another registered protector, or ``none`` to
+    keep only the file mode); ``current`` unlocks it first when it is already protected.  The file
+    is replaced atomically; the key itself (and so its fingerprint and pins) does not change."""
+    from cryptography.hazmat.primitives import serialization
+
+    key = installation_key(plan_path, create=False, passphrase=current)
+    if method == "none":
+        data = _plain_pem(key.private)
+    else:
+        raw = key.private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                        serialization.NoEncryption())
+        payload = protection.protector(method).protect(raw, secret)
+        data = protection.Envelope(method, key.public_key, payload).to_bytes()
+    _write_private(key.path, data, replace=True)
+    return method
+
+
+def _read_key(path: Path):
+    """(envelope, None) for a protected key, (None, private key) for a plain PEM."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     try:
         if path.stat().st_size > _MAX_KEY_FILE:
             raise ValueError("too large")
-        private = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        data = path.read_bytes()
+        envelope = protection.read_envelope(data)
+        if envelope is not None:
+            return envelope, None
+        private = serialization.load_pem_private_key(data, password=None)
         if not isinstance(private, Ed25519PrivateKey):
             raise ValueError("not Ed25519")
-    except (ValueError, TypeError, OSError):
-        raise FileError(
-            f"Kunci tanda tangan {path.name} rusak atau bukan kunci Ed25519. Pulihkan dari cadangan; bila "
-            "hilang, hapus berkas itu agar kunci baru dibuat, lalu minta Kantor Wilayah menyematkan ulang "
-            "sidik jarinya.") from None
-    public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return InstallationKey(path, private, public)
+    except (ValueError, TypeError, KeyError, OSError, UnicodeDecodeError):
+        raise _damaged(path) from None
+    return None, private
+
+
+def _damaged(path: Path) -> FileError:
+    return FileError(
+        f"Kunci tanda tangan {path.name} rusak atau bukan kunci Ed25519. Pulihkan dari cadangan; bila "
+        "hilang, hapus berkas itu agar kunci baru dibuat, lalu minta Kantor Wilayah menyematkan ulang "
+        "sidik jarinya.")
+
+
+def _plain_pem(private) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption())
+
+
+def _raw_public(private) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def _write_private(path: Path, data: bytes, *, replace: bool) -> None:
+    """Write a key file under a unique temporary name with mode 0600, then publish it (a new key
+    never replaces one that appeared meanwhile: FileError)."""
+    tmp = temp_path(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        publish(tmp, path, replace=replace)
+    except BaseException:
+        remove_temp(tmp)
+        raise
+
+
+def save_copy_keeping_key(store, target: str | os.PathLike) -> Path:
+    """Simpan Sebagai: a consistent copy of the plan that keeps the unit's signing key.
+
+    The key (and its export counter) lives next to the plan path; a copy without it would make a
+    new key at its first export, and the Kanwil would refuse its packages.  So the key is copied
+    beside the copy (mode 0600), created first if the unit never exported.  A different key
+    already lying at the target is never overwritten: the copy is refused and nothing written."""
+    target = Path(target)
+    source, dest = key_path(store.path), key_path(target)
+    if dest.exists() and source.exists() and dest.read_bytes() != source.read_bytes():
+        raise FileError(f"Di folder tujuan sudah ada kunci tanda tangan lain ({dest.name}); salinan tidak dibuat agar "
+                        "kunci itu tidak tertimpa. Pilih nama atau folder lain.")
+    saved = store.save_copy(target)
+    if not store.readonly and not source.exists():
+        installation_key(store.path)          # one key for the unit, whichever copy exports first
+    if source.exists() and not dest.exists():
+        _write_private(dest, source.read_bytes(), replace=False)
+    counter, dest_counter = sequence_path(store.path), sequence_path(target)
+    if counter.exists():
+        with plan_lock(dest_counter, "nomor urut ekspor"):
+            _write_sequence(dest_counter, max(_last_sequence(counter), _last_sequence(dest_counter)))
+    return saved
 
 
 def _last_sequence(path: Path) -> int:
@@ -129,10 +230,34 @@ def next_sequence(plan_path: str | os.PathLike) -> int:
     path = sequence_path(plan_path)
     with plan_lock(path, "nomor urut ekspor"):      # two exports at once never take the same number
         last = _last_sequence(path)
-        tmp = temp_path(path)
-        tmp.write_text(f"{last + 1}\n", encoding="ascii")
-        os.replace(tmp, path)
+        if last >= MAX_SEQUENCE:
+            raise FileError(f"Nomor urut ekspor di {path.name} sudah mencapai batas ({last}). Buat kunci baru "
+                            f"(hapus {key_path(plan_path).name} dan {path.name}) lalu minta Kantor Wilayah "
+                            "menyematkannya ulang.")
+        _write_sequence(path, last + 1)
     return last + 1
+
+
+def resume_sequence_above(plan_path: str | os.PathLike, merged: int) -> bool:
+    """After merging a package saying the other side already merged ``merged`` from this unit: the
+    next export takes a number above it (a counter lost with a laptop, or restored from a backup,
+    would otherwise make every new package look older).  A hint at the very limit is ignored, as
+    no package could follow it.  True when the counter was raised."""
+    path = sequence_path(plan_path)
+    if merged >= MAX_SEQUENCE:
+        return False
+    with plan_lock(path, "nomor urut ekspor"):
+        if _last_sequence(path) >= merged:
+            return False
+        _write_sequence(path, merged)
+    return True
+
+
+def _write_sequence(path: Path, value: int) -> None:
+    """Write the counter under a unique temporary name, then rename it (call under plan_lock)."""
+    tmp = temp_path(path)
+    tmp.write_text(f"{value}\n", encoding="ascii")
+    os.replace(tmp, path)
 
 
 def verify_signature(public_key: bytes, signature: bytes, data: bytes) -> bool:
@@ -148,9 +273,13 @@ def verify_signature(public_key: bytes, signature: bytes, data: bytes) -> bool:
 
 # -- pins (in the merging installation's plan file) -------------------------------------------
 def current_pin(conn, unit_code: str) -> dict | None:
-    row = conn.execute("SELECT * FROM unit_key_pin WHERE unit_code = ? ORDER BY seq DESC LIMIT 1",
-                       (unit_code,)).fetchone()
-    return dict(row) if row else None
+    row = conn.execute("SELECT * FROM unit_key_pin WHERE unit_code = ? AND deleted = 0", (unit_code,)).fetchone()
+    return _pin(row) if row else None
+
+
+def _pin(row) -> dict:
+    """A pin as callers read it: the row, and when and by whom the key was pinned."""
+    return {**dict(row), "pinned_at": row["updated_at"], "pinned_by": row["updated_by"]}
 
 
 def key_status(conn, unit_code: str, public_key: bytes) -> str:
@@ -163,17 +292,39 @@ def key_status(conn, unit_code: str, public_key: bytes) -> str:
 
 def pins(conn) -> list[dict]:
     """The current pin of every unit, in unit order."""
-    return [dict(r) for r in conn.execute(
-        "SELECT p.* FROM unit_key_pin p WHERE p.seq = (SELECT max(seq) FROM unit_key_pin q "
-        "WHERE q.unit_code = p.unit_code) ORDER BY p.unit_code")]
+    return [_pin(r) for r in conn.execute("SELECT * FROM unit_key_pin WHERE deleted = 0 ORDER BY unit_code")]
+
+
+def units_sharing(conn, fingerprint_text: str, unit_code: str) -> list[str]:
+    """Other units whose current pin is this fingerprint (one key for two units: a unit could then
+    send data in the other's name)."""
+    return [r[0] for r in conn.execute("SELECT unit_code FROM unit_key_pin WHERE deleted = 0 AND fingerprint = ? "
+                                       "AND unit_code != ? ORDER BY unit_code", (fingerprint_text, unit_code))]
+
+
+class SharedKey(ValidationError):
+    """The key is already pinned for another unit; pinning it again needs ``allow_shared``."""
 
 
 def pin_key(store, unit_code: str, fingerprint_text: str, *, actor: str, reason: str = "",
-            public_key: bytes | None = None) -> dict:
-    """Pin ``unit_code`` to a key.  A first pin may go without a reason; replacing a pin needs one.
+            public_key: bytes | None = None, allow_shared: bool = False) -> dict:
+    """Pin ``unit_code`` to a key through the door (:meth:`.service.PlanService.pin_key`); returns the
+    pin.  See :func:`pin_with`."""
+    from .service import PlanService
 
-    Returns the new pin.  Pinning the key already pinned changes nothing.
-    """
+    PlanService(store, actor).pin_key(unit_code, fingerprint_text, reason=reason, public_key=public_key,
+                                      allow_shared=allow_shared)
+    return current_pin(store.conn, (unit_code or "").strip().upper())
+
+
+def pin_with(service, unit_code: str, fingerprint_text: str, *, reason: str = "", public_key: bytes | None = None,
+             allow_shared: bool = False):
+    """Pin ``unit_code`` to a key.  A first pin may go without a reason; replacing a pin needs one.
+    A key already pinned for another unit is refused (:class:`SharedKey`) unless ``allow_shared``
+    (a person confirmed it; the CLI's --force).  Pinning the key already pinned changes nothing.
+    The pin is a row of ``unit_key_pin`` written through the door: its versions and the audit trail
+    keep every earlier pin."""
+    store = service.store
     fp = normalise_fingerprint(fingerprint_text)
     if public_key is not None and fingerprint(public_key) != fp:
         raise ValidationError("Sidik jari tidak cocok dengan kunci paket. Periksa kembali angka yang dibacakan.")
@@ -182,23 +333,25 @@ def pin_key(store, unit_code: str, fingerprint_text: str, *, actor: str, reason:
         codes = [r[0] for r in store.conn.execute("SELECT code FROM unit WHERE deleted = 0 ORDER BY seq")]
         raise ValidationError(f"Satker “{unit_code}” tidak ada di direktori satker berkas ini. "
                               f"Pilihan: {', '.join(codes)}.", field="unit_code")
-    if unit_code == store.unit_code:
+    if unit_code == service.unit_code:
         raise ValidationError("Kunci satker berkas ini sendiri tidak perlu disematkan.", field="unit_code")
     reason = (reason or "").strip()
+    writer = service.writer()
     with store.atomic():
         old = current_pin(store.conn, unit_code)
         if old and old["fingerprint"] == fp:
-            return old
+            return writer.changes
         if old and not reason:
             raise ValidationError(
                 f"Satker {unit_code} sudah memakai kunci {old['fingerprint']}. Menyematkan kunci lain "
                 "memerlukan alasan (mis. “laptop diganti, dikonfirmasi via telepon”).", field="reason")
-        store.conn.execute(
-            "INSERT INTO unit_key_pin (unit_code, fingerprint, public_key, pinned_at, pinned_by, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (unit_code, fp, public_key.hex() if public_key else None, utc_now(), actor,
-             reason or "sidik jari dikonfirmasi"))
-        write_audit(store.conn, actor=actor, unit_code=store.unit_code, table="unit_key_pin", row_id=unit_code,
-                    action="update" if old else "insert", field="fingerprint",
-                    old=old["fingerprint"] if old else None, new=fp, origin="local")
-    return current_pin(store.conn, unit_code)
+        shared = units_sharing(store.conn, fp, unit_code)
+        if shared and not allow_shared:
+            raise SharedKey(
+                f"Kunci {fp} sudah disematkan untuk satker {', '.join(shared)}. Satu kunci untuk dua satker berarti "
+                f"satu satker dapat mengirim data atas nama satker lain; kunci {unit_code} tidak disematkan. Periksa "
+                "sidik jarinya lagi melalui telepon; bila memang benar, sematkan dengan --force.", field="fingerprint")
+        service.upsert(writer, "unit_key_pin", {
+            "unit_code": unit_code, "fingerprint": fp, "public_key": public_key.hex() if public_key else None,
+            "reason": reason or "sidik jari dikonfirmasi"})
+    return writer.changes

@@ -17,15 +17,18 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import FileError, RenstraError
-from .keys import current_pin, key_status, pin_key
+from .keys import current_pin, key_status, resume_sequence_above, units_sharing
 from .merge_apply import PackageApplier
 from .merge_report import STATUSES, MergeReport, PackageResult
 from .package import PackageReader
 from .package_format import PackageError
+from .row_writer import Changes
 from .store import Store
 
 TRUSTED_BY_FLAG = "disematkan otomatis (--trust-new-keys)"
-BATCH_MEMORY = 256 * 1024 * 1024     # packages kept in memory between the key check and their merge
+# Package bytes held in memory at once: half for packages kept between the key check and their
+# merge, half for the (at most two) packages being verified and merged; rows stream in chunks.
+BATCH_MEMORY = 256 * 1024 * 1024
 
 
 class KeysNotPinned(RenstraError):
@@ -52,16 +55,24 @@ class _DryRun(Exception):
 def merge_packages(store: Store, paths: Iterable[str | os.PathLike], *, actor: str, dry_run: bool = False,
                    trust_new_keys: bool = False,
                    progress: Callable[[int, int, str], None] | None = None) -> MergeReport:
-    """Merge packages into ``store`` in the order given.
+    """Merge packages into ``store`` in the order given, through the door
+    (:meth:`.service.PlanService.merge_packages`); see :func:`merge_with`."""
+    from .service import PlanService
+    return PlanService(store, actor).merge_packages(paths, dry_run=dry_run, trust_new_keys=trust_new_keys,
+                                                    progress=progress)
 
-    Unless ``dry_run`` or ``trust_new_keys``, every package is opened and its signature checked
-    first, and a key not yet pinned stops the merge before anything is written
+
+def merge_with(service, paths: Iterable[str | os.PathLike], *, dry_run: bool = False, trust_new_keys: bool = False,
+               progress: Callable[[int, int, str], None] | None = None) -> MergeReport:
+    """The door's merge.  Unless ``dry_run`` or ``trust_new_keys``, every package is opened and its
+    signature checked first, and a key not yet pinned stops the merge before anything is written
     (:class:`KeysNotPinned`).  Each package is then verified completely and applied in its own
-    transaction; the file is copied to a timestamped backup before the first one.  A dry run does
-    the same inside one transaction that is rolled back, so its summary is exactly what would
-    happen.  Runs in the calling thread (the window runs it in a worker with its own Store); a
-    helper thread verifies the next package while the current one commits.
-    """
+    transaction, its rows written by the row-write primitive as the package's unit; the file is
+    copied to a timestamped backup before the first one.  A dry run does the same inside one
+    transaction that is rolled back, so its summary is exactly what would happen.  Runs in the
+    calling thread (the window runs it in a worker with its own Store); a helper thread verifies the
+    next package while the current one commits.  ``report.changes`` says what changed."""
+    store = service.store
     if store.readonly:
         raise FileError(f"Berkas {store.path.name} dibuka hanya-baca; paket tidak dapat digabungkan ke dalamnya.")
     paths = [Path(p) for p in paths]
@@ -74,12 +85,12 @@ def merge_packages(store: Store, paths: Iterable[str | os.PathLike], *, actor: s
         if dry_run:
             try:
                 with store.atomic():
-                    _merge_all(store, paths, readers, results, actor, True, trust_new_keys, report, progress)
+                    _merge_all(service, paths, readers, results, True, trust_new_keys, report, progress)
                     raise _DryRun
             except _DryRun:
-                pass
+                report.changes = Changes()
         else:
-            _merge_all(store, paths, readers, results, actor, False, trust_new_keys, report, progress)
+            _merge_all(service, paths, readers, results, False, trust_new_keys, report, progress)
     finally:
         for reader in readers:
             if reader is not None:
@@ -94,7 +105,7 @@ def _check_keys_first(store: Store, paths: list[Path], readers: list, results: l
         try:
             reader = readers[i] = PackageReader.open(path)
             kept += reader.size
-            reader.suspend(release=kept > BATCH_MEMORY)
+            reader.suspend(release=kept > BATCH_MEMORY // 2)
             if _admit(store, reader) == "new":
                 unknown.append((reader.unit, reader.fingerprint, path.name))
         except RenstraError as exc:
@@ -117,30 +128,32 @@ def _admit(store: Store, reader: PackageReader) -> str:
 class _Prepared:
     """A package opened and verified off the store's thread (it touches no plan file)."""
     reader: PackageReader | None
-    verified: tuple | None = None
+    verified: PackageReader | None = None
     error: RenstraError | None = None
 
 
 def _prepare(path: Path, reader: PackageReader | None) -> _Prepared:
     try:
         reader = reader or PackageReader.open(path)
-        return _Prepared(reader, _verified(reader))
+        return _Prepared(reader, reader.verify())
     except RenstraError as exc:
         return _Prepared(reader, None, exc)
 
 
-def _merge_all(store, paths, readers, results, actor, dry_run, trust_new_keys, report, progress) -> None:
+def _merge_all(service, paths, readers, results, dry_run, trust_new_keys, report, progress) -> None:
     """Merge the packages in order, freeing each one's memory as soon as it is done.
 
     While a package's COMMIT waits for the disk (the thread holds no GIL then), a helper thread
     opens and verifies the next package; it runs only during commits, so the two threads do not
     compete, and each reader is used by one thread at a time."""
+    store = service.store
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verifikasi-paket") as pool:
         ahead: dict[int, Future] = {}
 
         def prepare_next(i: int) -> None:
             j = i + 1
-            if j < len(paths) and results[j] is None and j not in ahead:
+            if j < len(paths) and results[j] is None and j not in ahead and \
+                    _nbytes(paths[i], readers[i]) + _nbytes(paths[j], readers[j]) <= BATCH_MEMORY // 2:
                 ahead[j] = pool.submit(_prepare, paths[j], readers[j])
 
         for i, path in enumerate(paths):
@@ -157,15 +170,25 @@ def _merge_all(store, paths, readers, results, actor, dry_run, trust_new_keys, r
                         readers[i] = PackageReader.open(path)
                     if not admitted:
                         _admit(store, readers[i])
-                    verified = (lambda p=prepared: _unwrap(p)) if prepared else (lambda r=readers[i]: _verified(r))
+                    verified = (lambda p=prepared: _unwrap(p)) if prepared else readers[i].verify
                     verify_next = (lambda: None) if dry_run else (lambda i=i: prepare_next(i))
-                    results[i] = _merge_one(store, readers[i], actor, dry_run, trust_new_keys, report, verified,
+                    results[i] = _merge_one(service, readers[i], dry_run, trust_new_keys, report, verified,
                                             verify_next)
                 except RenstraError as exc:
                     results[i] = _rejected(path, readers[i], exc)
             _close(readers, i)
             if progress is not None:
                 progress(i + 1, len(paths), path.name)
+
+
+def _nbytes(path: Path, reader: PackageReader | None) -> int:
+    """The size of a package, to keep two large ones from being worked on at once."""
+    if reader is not None:
+        return reader.nbytes
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _unwrap(prepared: _Prepared):
@@ -181,12 +204,6 @@ def _rejected(path: Path, reader: PackageReader | None, exc: RenstraError) -> Pa
         result.created_at, result.package_digest = reader.manifest["created_at"], reader.package_digest
         result.fingerprint = reader.fingerprint
     return result
-
-
-def _verified(reader: PackageReader):
-    """The second half of verification: integrity, counts, digest, owners, value rules."""
-    content = reader.read_content()
-    return content, {t: reader.invalid_rows(t) for t in content.tables}
 
 
 def _close(readers, i):
@@ -225,19 +242,35 @@ def _backup(store: Store) -> Path:
     return make_backup(store, "gabung", keep=load_settings(store.conn).backups_kept)
 
 
-def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, trust_new_keys: bool,
+def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bool,
                report: MergeReport, verified: Callable, verify_next: Callable) -> PackageResult:
+    store = service.store
     m = reader.manifest
     result = PackageResult(reader.path, "rejected", "", reader.unit, reader.sequence, m["created_at"],
                            reader.package_digest, reader.fingerprint)
     try:
         if (skipped := _skip_reason(store.conn, reader)) is not None:
             result.status, result.message = skipped
-            if result.status == "already_merged":
-                result.tables = {t: Counter({s: 0 for s in STATUSES} | {"unchanged": n})
-                                 for t, n in m["row_counts"].items() if n}
+            result.tables = {t: Counter({s: 0 for s in STATUSES} | {"unchanged": n})
+                             for t, n in m["row_counts"].items() if n}
             return result
-        content, invalid = verified()
+        verified()
+        last = _last_sequence(store.conn, reader)
+        if last is not None and reader.sequence <= last:
+            # Out of order (a lost or restored export counter, or a package that arrived late):
+            # its rows are decided by their versions like any other.  One that brings nothing the
+            # file lacks changes nothing; one that does is merged and marked to be acted on.
+            result.out_of_order_after = last
+            probe = PackageResult(reader.path, "older", "")
+            _probe(service, reader, probe)
+            if not _brings_anything(probe):
+                result.status, result.tables, result.notes = "older", probe.tables, probe.notes
+                result.message = (f"Paket urutan {reader.sequence} dari satker {reader.unit} lebih lama daripada paket "
+                                  f"urutan {last} yang sudah digabungkan dan tidak membawa data baru; tidak ada yang "
+                                  "diubah.")
+                if not dry_run:
+                    _resume_own_sequence(store, reader, result)
+                return result
         if not dry_run and report.backup is None:
             # The copy runs inside SQLite without the GIL, like a COMMIT: the helper verifies the
             # next package meanwhile (it reads only that package; nothing here depends on it).
@@ -252,18 +285,31 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
             if result.key_status == "mismatch":
                 raise KeyMismatch(_mismatch_message(store.conn, reader))
             if result.key_status == "new":
-                if trust_new_keys or dry_run:
-                    pin_key(store, reader.unit, reader.fingerprint, actor=actor, public_key=reader.public_key,
-                            reason=TRUSTED_BY_FLAG if trust_new_keys else "uji coba")
+                result.key_shared_with = units_sharing(store.conn, reader.fingerprint, reader.unit)
+                if trust_new_keys or dry_run:    # a key of another unit is never trusted by a flag alone
+                    report.changes.merge(service.pin_key(
+                        reader.unit, reader.fingerprint, public_key=reader.public_key,
+                        reason=TRUSTED_BY_FLAG if trust_new_keys else "uji coba", allow_shared=dry_run))
                 else:   # pinned by nobody since the first check: refuse rather than trust silently
                     raise PackageError(f"Kunci satker {reader.unit} belum disematkan (sidik jari {reader.fingerprint}).")
-            PackageApplier(store, reader, actor).run(content, invalid, result)
+            applier = PackageApplier(service, reader)
+            applier.run(result)
             verify_next()
+        report.changes.merge(applier.writer.changes)
         result.status = "would_merge" if dry_run else "merged"
         t = result.totals()
         result.message = (f"{'Akan digabung' if dry_run else 'Digabung'}: {t['new']} baru, {t['updated']} diubah, "
                           f"{t['unchanged']} tetap, {t['conflicts']} konflik, {t['ignored_locked']} diabaikan "
                           f"(periode terkunci), {t['rejected']} ditolak.")
+        if not dry_run:
+            _resume_own_sequence(store, reader, result)
+        if result.out_of_order_after is not None:
+            result.message = (
+                f"PERIKSA: paket urutan {reader.sequence} datang sesudah urutan {result.out_of_order_after} yang sudah "
+                f"digabungkan dari satker {reader.unit} (penghitung ekspor satker itu hilang atau dipulihkan dari "
+                "cadangan?). Barisnya diputuskan menurut versi: " + result.message[0].lower() + result.message[1:]
+                + " Tanyakan kepada satker itu apakah berkasnya dipulihkan; paket berikutnya dari berkas ini "
+                  "memberi tahu satker itu nomor urut terakhir yang diterima.")
     except RenstraError as exc:
         result.status, result.message = "rejected", exc.message
         result.tables, result.notes = {}, []
@@ -272,14 +318,45 @@ def _merge_one(store: Store, reader: PackageReader, actor: str, dry_run: bool, t
 
 
 def _skip_reason(conn, reader: PackageReader) -> tuple[str, str] | None:
+    """Only a package already merged (the same digest) is skipped: any other is decided row by row."""
     done = conn.execute("SELECT merged_at, merged_by FROM package_batch WHERE package_digest = ?",
                         (reader.package_digest,)).fetchone()
     if done:
         return ("already_merged", f"Paket ini sudah digabungkan pada {done['merged_at'][:19].replace('T', ' ')} UTC "
                                   f"oleh {done['merged_by']}; tidak ada yang diubah.")
-    last = conn.execute("SELECT max(sequence) FROM package_batch WHERE unit_code = ? AND key_fingerprint = ?",
-                        (reader.unit, reader.fingerprint)).fetchone()[0]
-    if last is not None and reader.sequence <= last:
-        return ("older", f"Paket urutan {reader.sequence} dari satker {reader.unit} lebih lama daripada paket "
-                         f"urutan {last} yang sudah digabungkan; tidak ada yang diubah.")
     return None
+
+
+def _resume_own_sequence(store: Store, reader: PackageReader, result: PackageResult) -> None:
+    """The package says the last sequence its unit merged from this file's unit: resume above it."""
+    merged = reader.manifest["received"].get(store.unit_code)
+    if merged is not None and resume_sequence_above(store.path, merged):
+        result.message += (f" Nomor urut ekspor berkas ini dilanjutkan sesudah {merged}, nomor terakhir yang "
+                           f"diterima satker {reader.unit}.")
+
+
+def _last_sequence(conn, reader: PackageReader) -> int | None:
+    """The highest sequence merged from the package's unit and key."""
+    return conn.execute("SELECT max(sequence) FROM package_batch WHERE unit_code = ? AND key_fingerprint = ?",
+                        (reader.unit, reader.fingerprint)).fetchone()[0]
+
+
+class _Probe(Exception):
+    """Rolls back a classification made only to see what an out-of-order package brings."""
+
+
+def _probe(service, reader: PackageReader, result: PackageResult) -> None:
+    """Classify the package's rows into ``result`` inside a savepoint that is rolled back."""
+    try:
+        with service.store.atomic():
+            PackageApplier(service, reader).run(result)
+            raise _Probe
+    except _Probe:
+        pass
+
+
+def _brings_anything(probe: PackageResult) -> bool:
+    """Whether a classified package holds a row the file lacks, a newer version, a conflict or a
+    row refused (rows equal to the file's or older than them bring nothing)."""
+    t = probe.totals()
+    return any(t[s] for s in ("new", "updated", "conflicts", "ignored_locked", "rejected"))

@@ -6,55 +6,51 @@ limit, its header checked, and that copy deserialized into a private in-memory d
 ``trusted_schema=OFF`` and ``query_only``; sqlite_master must equal the expected schema exactly
 (no trigger, view, extra table, column or index); ``integrity_check`` must pass; then the manifest,
 the whole-file signature, row counts, the content digest and the owner of every row.  A package of
-an older schema is migrated in a private in-memory copy; a newer one is refused.  Nothing here
-writes to a plan file.
+an older schema is migrated in a private in-memory copy; a newer one is refused.  Rows stream out
+in chunks, so memory stays bounded by the package's size.  Nothing here writes to a plan file.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 
 from . import package_format as fmt
-from .keys import current_pin, fingerprint, key_status, verify_signature
+from .keys import current_pin, fingerprint, key_status, units_sharing, verify_signature
 from .os_errors import SPECIAL_FILE, is_special_file, os_reason
 from .package_format import PackageError
 from .package_rules import invalid_rows
 from .schema import TABLES
 from .store import Store, latest_schema_version, migrations
-
-
-@dataclass
-class PackageContent:
-    """The verified rows of a package in the current schema: table -> (columns, rows sorted by id)."""
-    tables: dict[str, tuple[tuple, list[tuple]]]
-
-    @property
-    def total(self) -> int:
-        return sum(len(rows) for _, rows in self.tables.values())
+from .write_rules import ownership_refusal
 
 
 class PackageReader:
-    """One package opened defensively.  Use :meth:`open`; then :meth:`read_content`; then :meth:`close`
-    (or use it as a context manager).
+    """One package opened defensively: :meth:`open` (header, schema, manifest, signature), then
+    :meth:`verify` (integrity, counts, digest, owners), then its rows table by table in chunks
+    (:meth:`chunks`), then :meth:`close` (or use it as a context manager).
 
-    The file is read once into memory (within the size limit) and every check runs on that copy,
-    deserialized into a private in-memory database: what is verified is exactly what is merged,
-    whatever happens to the file meanwhile, and no temporary file is written.
+    The file is read once into memory (within the size limit) and deserialized into a private
+    in-memory database; every check runs on that copy: what is verified is exactly what is merged,
+    whatever happens to the file meanwhile, and no temporary file is written.  Rows stream out in
+    chunks of ``package_format.CHUNK_ROWS``, so a package's rows are never all held as Python objects
+    at once (a table that fits in one chunk is kept from verification to the merge).
     """
 
-    def __init__(self, path: Path, data: bytes, schema_version: int):
+    def __init__(self, path: Path, nbytes: int, schema_version: int):
         self.path = path
-        self._bytes: bytes | None = data
+        self.nbytes = nbytes                             # size of the file
         self.schema_version = schema_version
-        self._conn: sqlite3.Connection | None = None   # opened on demand, closed by suspend()/close()
+        self._conn: sqlite3.Connection | None = None     # the package, deserialized in memory
+        self._bytes: bytes | None = None                 # or its bytes, while suspended
         self._migrated = False
+        self._verified = False
+        self._cache: dict[str, list[tuple]] = {}         # tables that fit in one chunk
         self.manifest: dict = {}
         self.body = b""
         self.public_key = b""
-        self._content: PackageContent | None = None
 
     # identity --------------------------------------------------------------------------------
     @property
@@ -75,7 +71,12 @@ class PackageReader:
 
     @property
     def size(self) -> int:
-        return len(self._bytes or b"")
+        """Bytes of the package this reader holds in memory now (0 once released)."""
+        return self.nbytes if self._conn is not None or self._bytes is not None else 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.manifest["row_counts"].values())
 
     # opening ---------------------------------------------------------------------------------
     @classmethod
@@ -84,51 +85,57 @@ class PackageReader:
         Raises PackageError."""
         path = Path(path)
         data = _read_limited(path)
-        reader = cls(path, data, fmt.check_header(path.name, data[:100], len(data)))
+        reader = cls(path, len(data), fmt.check_header(path.name, data[:100], len(data)))
         try:
+            reader._connect(data)
             reader._check_structure_and_signature(data)
         except BaseException:
             reader.close()
             raise
         return reader
 
+    def _connect(self, data: bytes) -> None:
+        # One thread at a time, not always the same: the merge verifies the next package in a
+        # helper thread while the current one commits.
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        try:
+            conn.deserialize(data)           # SQLite's own copy: the bytes are not kept
+            conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("PRAGMA cell_size_check = ON")
+            conn.execute("PRAGMA query_only = ON")
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
             if self._bytes is None:
                 self._reload()
-            # One thread at a time, not always the same: the merge verifies the next package in a
-            # helper thread while the current one commits.
-            conn = sqlite3.connect(":memory:", check_same_thread=False)
-            try:
-                conn.deserialize(self._bytes)
-                conn.execute("PRAGMA trusted_schema = OFF")
-                conn.execute("PRAGMA cell_size_check = ON")
-                conn.execute("PRAGMA query_only = ON")
-            except BaseException:
-                conn.close()
-                raise
-            self._conn = conn
+            else:
+                data, self._bytes = self._bytes, None
+                self._connect(data)
         return self._conn
-
-    def _disconnect(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
 
     def suspend(self, *, release: bool = False) -> None:
         """Close the in-memory database until it is needed again (a batch holds hundreds of
-        packages); with ``release`` free the bytes too: they are then read and checked again from
-        the file, which must still hold the same package."""
-        if self._content is None and not self._migrated:
-            self._disconnect()
-            if release:
-                self._bytes = None
+        packages), keeping its bytes; with ``release`` keep nothing: the package is then read and
+        checked again from the file, which must still hold the same package."""
+        if self._conn is None or self._migrated:
+            return
+        if not release:
+            self._bytes = self._conn.serialize()
+        self._cache.clear()
+        self._verified = False
+        self._conn.close()
+        self._conn = None
 
     def _reload(self) -> None:
         again = PackageReader.open(self.path)
         if again.body != self.body:
+            again.close()
             raise PackageError(f"Berkas {self.path.name} berubah selama penggabungan. Gabungkan lagi.")
-        self._bytes = again._bytes
+        self._conn, again._conn = again._conn, None
 
     def _check_structure_and_signature(self, data: bytes) -> None:
         name = self.path.name
@@ -154,62 +161,100 @@ class PackageReader:
         at = data.find(signature)
         valid = at >= 0 and data.find(signature, at + 1) < 0
         if valid:
-            zeroed = data[:at] + bytes(fmt.SIGNATURE_BYTES) + data[at + fmt.SIGNATURE_BYTES:]
-            valid = verify_signature(self.public_key, signature, fmt.signed_message(zeroed))
+            view = memoryview(data)          # hashed in place: no copy of a package of tens of MB
+            h = hashlib.sha256(view[:at])
+            h.update(bytes(fmt.SIGNATURE_BYTES))
+            h.update(view[at + fmt.SIGNATURE_BYTES:])
+            valid = verify_signature(self.public_key, signature, fmt.SIGNED_CONTEXT + h.digest())
         if not valid:
             raise PackageError(
                 f"Tanda tangan paket {name} tidak sah: isi berkas telah berubah setelah ditandatangani "
                 "(rusak dalam pengiriman atau diubah). Minta satker mengirim ulang paketnya.")
 
     # content ---------------------------------------------------------------------------------
-    def read_content(self) -> PackageContent:
-        """Integrity, row counts, content digest and owners checked; rows in the current schema."""
-        if self._content is not None:
-            return self._content
+    def verify(self) -> "PackageReader":
+        """Integrity, row counts, content digest and owners, the rows streamed table by table; a
+        package of an older schema is then migrated in a private copy.  Raises PackageError."""
+        if self._verified:
+            return self
         name, unit = self.path.name, self.unit
         schema = fmt.package_schema(self.schema_version)
         counts = self.manifest["row_counts"]
+        h = hashlib.sha256()
         try:
             conn = self._db()
             check = conn.execute("PRAGMA integrity_check").fetchall()
             if check != [("ok",)]:
                 raise PackageError(f"Berkas {name} rusak (pemeriksaan integritas: {check[0][0]}). "
                                    "Minta satker mengirim ulang paketnya.")
-            tables = []
+            migrate = fmt.needs_migration(self.schema_version)
             for table, cols in schema.tables.items():
-                rows = conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY id").fetchall()
-                if len(rows) != counts[table]:
+                chunks = self._stream(conn, table, cols, cache=not migrate)
+                n = fmt.feed_digest(h, table, cols, (_owned(name, table, cols, c, unit) for c in chunks))
+                if n != counts[table]:
                     raise PackageError(
-                        f"Paket {name} tidak utuh: tabel {TABLES[table].label} berisi {len(rows)} baris, "
+                        f"Paket {name} tidak utuh: tabel {TABLES[table].label} berisi {n} baris, "
                         f"manifest menyebut {counts[table]}. Minta satker mengekspor ulang paketnya.")
-                _check_owners(name, table, cols, rows, unit)
-                tables.append((table, cols, rows))
-            digest = fmt.digest_tables(tables)
         except PackageError:
+            self._cache.clear()
             raise
         except (sqlite3.DatabaseError, UnicodeDecodeError, TypeError, ValueError):
+            self._cache.clear()
             raise PackageError(f"Paket {name} berisi nilai yang tidak dapat dibaca (bukan teks/angka). "
                                "Minta satker mengekspor ulang paketnya.") from None
-        if digest != self.manifest["content_digest"]:
+        if h.hexdigest() != self.manifest["content_digest"]:
+            self._cache.clear()
             raise PackageError(f"Isi paket {name} tidak cocok dengan ringkasan (digest) di manifestnya. "
                                "Paket ditolak; minta satker mengekspor ulang.")
-        if self.schema_version < schema.latest:
-            tables = self._migrate(tables)
-        self._content = PackageContent({t: (tuple(c), rows) for t, c, rows in tables})
-        return self._content
+        if migrate:
+            self._migrate()
+        self._verified = True
+        return self
 
-    def _migrate(self, tables) -> list:
+    def _stream(self, conn, table: str, cols, *, cache: bool):
+        """The rows of ``table`` in id order, chunk by chunk; a table that fits in one chunk is
+        kept for :meth:`chunks` (a typical unit package: every table)."""
+        cur = conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY id")
+        chunk = cur.fetchmany(fmt.CHUNK_ROWS)
+        if cache and len(chunk) < fmt.CHUNK_ROWS:
+            self._cache[table] = chunk
+        while chunk:
+            yield chunk
+            chunk = cur.fetchmany(fmt.CHUNK_ROWS)
+
+    def tables(self) -> dict[str, tuple]:
+        """Every plan table of the current schema -> its columns (after :meth:`verify`)."""
+        return fmt.package_schema(latest_schema_version()).tables
+
+    def chunks(self, table: str):
+        """The verified rows of ``table`` in the current schema, in id order, as lists of tuples."""
+        if not self._verified:
+            self.verify()
+        if table in self._cache:
+            yield self._cache.pop(table)
+            return
+        if self.manifest["row_counts"].get(table, 1) == 0 and not self._migrated:
+            return
+        yield from self._stream(self._db(), table, self.tables()[table], cache=False)
+
+    def rows(self, table: str) -> list[tuple]:
+        """All rows of ``table`` (for small uses and tests; the merge takes them in chunks)."""
+        return [r for chunk in self.chunks(table) for r in chunk]
+
+    def _migrate(self) -> None:
         """Put the rows of an older schema into a private database of that schema, run the newer
-        migrations on it, and read the rows back in the current schema."""
+        migrations on it, and read the rows from there in the current schema."""
         conn = sqlite3.connect(":memory:", check_same_thread=False)
         try:
             for number, script in migrations():
                 if number <= self.schema_version:
                     conn.executescript(script.read_text(encoding="utf-8"))
+            source = self._db()
             with conn:
-                for table, cols, rows in tables:
-                    conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES "
-                                     f"({', '.join('?' * len(cols))})", rows)
+                for table, cols in fmt.package_schema(self.schema_version).tables.items():
+                    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+                    for chunk in self._stream(source, table, cols, cache=False):
+                        conn.executemany(sql, chunk)
             for number, script in migrations():
                 if number > self.schema_version:
                     conn.executescript(script.read_text(encoding="utf-8"))
@@ -218,26 +263,34 @@ class PackageReader:
         except BaseException:
             conn.close()
             raise
-        self._disconnect()
+        self._conn.close()
         self._conn, self._migrated = conn, True
-        current = fmt.package_schema(latest_schema_version())
-        return [(t, cols, conn.execute(f"SELECT {', '.join(cols)} FROM {t} ORDER BY id").fetchall())
-                for t, cols in current.tables.items()]
+        self._cache.clear()
 
     def invalid_rows(self, table: str) -> dict[str, str]:
         """Rows of ``table`` whose values the plan would refuse: id -> Indonesian reason."""
-        cols, rows = self.read_content().tables[table]
-        return invalid_rows(table, cols, rows)
+        cols, found = self.tables()[table], {}
+        for chunk in self.chunks(table):
+            found.update(invalid_rows(table, cols, chunk))
+        return found
 
     def close(self) -> None:
-        self._disconnect()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
         self._bytes = None
+        self._cache.clear()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _owned(name: str, table: str, cols, rows: list[tuple], unit: str) -> list[tuple]:
+    _check_owners(name, table, cols, rows, unit)
+    return rows
 
 
 def _read_limited(path: Path) -> bytes:
@@ -249,7 +302,8 @@ def _read_limited(path: Path) -> bytes:
         raise PackageError(f"{path} {SPECIAL_FILE}. Pilih berkas {fmt.EXTENSION} yang diekspor aplikasi ini.")
     try:
         with path.open("rb") as fh:
-            return fh.read(fmt.MAX_FILE_BYTES + 1)
+            # read(n) allocates n bytes at once: ask for the file's size, not the 64 MB limit
+            return fh.read(min(os.fstat(fh.fileno()).st_size, fmt.MAX_FILE_BYTES) + 1)
     except OSError as exc:
         raise PackageError(f"Berkas {path.name} tidak dapat dibaca ({os_reason(exc)}). "
                            "Salin paketnya ke folder lokal lalu coba lagi.") from None
@@ -271,22 +325,26 @@ def _compare_schema(name: str, found: set, expected: frozenset) -> None:
 
 
 def _check_owners(name: str, table: str, cols, rows: list[tuple], unit: str) -> None:
-    """Every row written by the manifest's unit; a unit's rows only about itself; reference data
-    only from the Kanwil (the service's rules, checked on the fetched rows)."""
+    """Every row written by the manifest's unit, and only what that unit may write (the one
+    ownership rule, write_rules.ownership_refusal, per distinct owner and unit of the rows)."""
     if not rows:
         return
     spec = TABLES[table]
-    if spec.reference and unit != "KANWIL":
-        raise PackageError(f"Paket {name} dari satker {unit} berisi data rujukan ({spec.label}) yang hanya "
-                           "ditetapkan Kantor Wilayah; paket ditolak.")
-    others = set(map(itemgetter(cols.index("owner_unit")), rows)) - {unit}
-    sets_for_units = unit == "KANWIL" and (spec.reference or spec.kanwil_sets or table == "indicator_target")
-    if not others and "unit_code" in cols and not sets_for_units:
-        others = set(map(itemgetter(cols.index("unit_code")), rows)) - {unit}
-    if others:
+    if spec.local:
+        raise PackageError(f"Paket {name} berisi {spec.label}, yang tidak pernah dikirim; paket ditolak.")
+    i_owner = cols.index("owner_unit")
+    i_unit = cols.index("unit_code") if "unit_code" in cols else None
+    pairs = {(r[i_owner], r[i_unit] if i_unit is not None else None) for r in rows}
+    for owner, about in sorted(pairs, key=str):
+        if ownership_refusal(spec, unit, owner, about) is None:
+            continue
+        if owner == unit and spec.reference:
+            raise PackageError(f"Paket {name} dari satker {unit} berisi data rujukan ({spec.label}) yang hanya "
+                               "ditetapkan Kantor Wilayah; paket ditolak.")
         raise PackageError(
-            f"Paket {name} dari satker {unit} berisi baris {spec.label} milik/untuk satker {sorted(map(str, others))[0]}. "
-            f"Paket satu satker hanya boleh berisi baris yang ditulis satker itu; paket ditolak.")
+            f"Paket {name} dari satker {unit} berisi baris {spec.label} milik/untuk satker "
+            f"{owner if owner != unit else about}. Paket satu satker hanya boleh berisi baris yang ditulis satker "
+            "itu; paket ditolak.")
 
 
 # -- verify (the CLI's verify-package and the merge's first step) --------------------------------
@@ -299,6 +357,7 @@ class VerifyReport:
     key_status: str | None           # pinned | new | mismatch | None (no plan file to compare)
     pinned_fingerprint: str | None = None
     invalid_rows: dict = field(default_factory=dict)   # table -> {id: reason}
+    shared_with: list = field(default_factory=list)    # other units pinned to this key
 
     def as_dict(self) -> dict:
         return {
@@ -308,19 +367,21 @@ class VerifyReport:
             "row_counts": self.manifest["row_counts"], "content_digest": self.manifest["content_digest"],
             "package_digest": self.package_digest, "fingerprint": self.fingerprint,
             "key_status": self.key_status, "pinned_fingerprint": self.pinned_fingerprint,
-            "invalid_rows": self.invalid_rows,
+            "invalid_rows": self.invalid_rows, "key_shared_with": self.shared_with,
         }
 
 
 def verify_package(path: str | os.PathLike, plan: Store | None = None) -> VerifyReport:
     """Check a package completely; compare its key with the pin in ``plan`` when given."""
     with PackageReader.open(path) as reader:
-        content = reader.read_content()
-        invalid = {t: bad for t in content.tables if (bad := reader.invalid_rows(t))}
+        reader.verify()
+        invalid = {t: bad for t in reader.tables() if (bad := reader.invalid_rows(t))}
         status = pinned = None
+        shared = []
         if plan is not None:
             status = key_status(plan.conn, reader.unit, reader.public_key)
             pin = current_pin(plan.conn, reader.unit)
             pinned = pin["fingerprint"] if pin else None
+            shared = units_sharing(plan.conn, reader.fingerprint, reader.unit)
         return VerifyReport(reader.path, reader.manifest, reader.package_digest, reader.fingerprint,
-                            status, pinned, invalid)
+                            status, pinned, invalid, shared)

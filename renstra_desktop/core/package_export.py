@@ -1,25 +1,33 @@
 """Export this installation's unit as a signed package (docs/packages.md).
 
 The package holds the rows the installation's unit writes, tombstones included, in a new SQLite
-file with a manifest, signed with the installation's key (:mod:`.keys`).  The file is built under
-a temporary name and renamed when complete.  Reading one back is :mod:`.package`.
+file with a manifest, signed with the installation's key (:mod:`.keys`).  Rows stream from the plan
+into the package and through the content digest, so memory stays bounded whatever the size; what a
+reader would refuse (more rows per table, or more bytes, than a package may hold) is refused before
+anything is written or while the file is still under its temporary name, which is removed: no
+partial package is ever left, and no sequence number is taken by a refused export.  Reading one back
+is :mod:`.package`.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
 from .. import APP_NAME, __version__
 from . import package_format as fmt
 from .errors import FileError
 from .keys import InstallationKey, installation_key, next_sequence, peek_sequence
+from .merge_conflicts import last_merged_sequences
+from .numbers import format_number
 from .rows import utc_now
 from .safe_write import already_exists, publish, remove_temp, sweep_stale_temps, temp_path
+from .schema import TABLES
 from .store import Store
-
 
 @dataclass
 class ExportResult:
@@ -35,19 +43,19 @@ class ExportResult:
 
 
 def export_package(store: Store, target: str | os.PathLike | None = None, *, unit: str | None = None,
-                   folder: str | os.PathLike | None = None) -> ExportResult:
+                   folder: str | os.PathLike | None = None, passphrase: bytes | None = None) -> ExportResult:
     """Write the package of this installation's unit to ``target`` (or a default name in ``folder``).
 
     ``unit`` only confirms which unit is meant: a file exports the rows of its own unit, signed by
-    its own key.  Refuses to overwrite a file.  Reads the plan in one snapshot; writes only the
-    package, the key (at the first export) and the key's sequence counter.
+    its own key (unlocked with ``passphrase`` when it is protected).  Refuses to overwrite a file.
+    Reads the plan in one snapshot; writes only the package, the key (at the first export) and the
+    key's sequence counter.
     """
     own = store.unit_code
     if unit and unit.strip().upper() != own:
         raise FileError(f"Berkas {store.path.name} milik satker {own}; paket hanya dapat dibuat untuk satker "
                         f"berkas itu sendiri, bukan {unit}. Buka berkas satker {unit} di komputernya.")
     schema = fmt.package_schema(store.schema_version)
-    tables = _read_own_rows(store.conn, schema, own)
     if target is not None and Path(target).is_dir():
         folder, target = target, None
     parent = Path(target).parent if target is not None else Path(folder or ".")
@@ -55,22 +63,37 @@ def export_package(store: Store, target: str | os.PathLike | None = None, *, uni
         raise FileError(f"Folder {parent} tidak ada. Pilih folder tujuan yang sudah ada untuk menyimpan paket.")
     if target is not None and Path(target).exists():     # refused before a sequence number is taken
         raise already_exists(Path(target))
-    key = installation_key(store.path)
-    sequence = next_sequence(store.path)
-    if target is None:
-        path = Path(folder or ".") / fmt.default_file_name(own, sequence)
-        n = 1
-        while path.exists():     # a new key restarts the sequence: never overwrite an older package
-            n += 1
-            path = path.with_name(f"{fmt.default_file_name(own, sequence)[:-len(fmt.EXTENSION)]}-{n}{fmt.EXTENSION}")
-    else:
-        path = Path(target)
-    if path.exists():
-        raise FileError(f"Berkas {path.name} sudah ada. Pilih nama lain agar berkas itu tidak tertimpa.")
-    body = write_package(path, unit=own, schema_version=store.schema_version, tables=tables, key=key,
-                         sequence=sequence)
+    key = installation_key(store.path, passphrase=passphrase)
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    began = not store.conn.in_transaction
+    if began:
+        cur.execute("BEGIN")      # one snapshot of every table
+    try:
+        _check_row_limits(cur, schema, own)
+        taken: list[Path] = []
+
+        def sequence() -> int:     # taken only once the rows fit in a package
+            number = next_sequence(store.path)
+            taken.append(Path(target) if target is not None else _free_name(Path(folder or "."), own, number))
+            return number
+
+        builder = PackageBuilder(Path(target) if target is not None else parent / f"{own}{fmt.EXTENSION}", unit=own,
+                                 schema_version=store.schema_version)
+        try:
+            for name, cols in schema.tables.items():
+                cur.execute(f"SELECT {', '.join(cols)} FROM {name} WHERE owner_unit = ? ORDER BY id", (own,))
+                builder.add_rows(name, iter(lambda: cur.fetchmany(fmt.CHUNK_ROWS), []))
+            body = builder.finish(key, sequence, received=last_merged_sequences(store.conn),
+                                  target=lambda: taken[0])
+        except BaseException:
+            builder.abort()
+            raise
+    finally:
+        if began:
+            cur.execute("COMMIT")
     manifest = fmt.parse_manifest(body.decode("utf-8"), store.schema_version)
-    return ExportResult(path, manifest, fmt.package_digest(body), key.fingerprint)
+    return ExportResult(taken[0], manifest, fmt.package_digest(body), key.fingerprint)
 
 
 def suggested_file_name(store: Store) -> str:
@@ -78,75 +101,148 @@ def suggested_file_name(store: Store) -> str:
     return fmt.default_file_name(store.unit_code, peek_sequence(store.path))
 
 
-def _read_own_rows(conn, schema: fmt.PackageSchema, unit: str) -> dict[str, list[tuple]]:
-    cur = conn.cursor()
-    cur.row_factory = None
-    began = not conn.in_transaction
-    if began:
-        cur.execute("BEGIN")      # one snapshot of every table
-    try:
-        return {name: cur.execute(f"SELECT {', '.join(cols)} FROM {name} WHERE owner_unit = ? ORDER BY id",
-                                  (unit,)).fetchall()
-                for name, cols in schema.tables.items()}
-    finally:
-        if began:
-            cur.execute("COMMIT")
+def _free_name(folder: Path, unit: str, sequence: int) -> Path:
+    """The default name, with -2, -3 … when taken (a new key restarts the sequence)."""
+    path = folder / fmt.default_file_name(unit, sequence)
+    n = 1
+    while path.exists():
+        n += 1
+        path = path.with_name(f"{fmt.default_file_name(unit, sequence)[:-len(fmt.EXTENSION)]}-{n}{fmt.EXTENSION}")
+    return path
 
 
-def write_package(path: Path, *, unit: str, schema_version: int, tables: dict[str, list[tuple]],
-                  key: InstallationKey, sequence: int, created_at: str | None = None,
-                  manifest_overrides: dict | None = None) -> bytes:
-    """Build a signed package at ``path`` from rows in package column order; return the manifest body.
+def _check_row_limits(cur, schema: fmt.PackageSchema, unit: str) -> None:
+    """Refuse, before writing anything, rows a reader would refuse to take in one package."""
+    for name in schema.tables:
+        n = cur.execute(f"SELECT count(*) FROM {name} WHERE owner_unit = ?", (unit,)).fetchone()[0]
+        if n > fmt.MAX_ROWS_PER_TABLE:
+            raise FileError(
+                f"Data satker {unit} terlalu besar untuk satu paket: tabel {TABLES[name].label} berisi "
+                f"{format_number(n)} baris (batas {format_number(fmt.MAX_ROWS_PER_TABLE)} per tabel). Tidak ada "
+                "paket yang dibuat. Baris sebanyak itu biasanya masuk dari luar aplikasi: periksa tabel itu "
+                "(renstra-desktop info BERKAS).")
 
-    ``manifest_overrides`` replaces manifest fields before signing (tests make inconsistent but
-    validly signed packages with it).
-    """
-    schema = fmt.package_schema(schema_version)
-    sweep_stale_temps(path)
-    tmp = temp_path(path)      # unique: two exports in one folder never share it
-    placeholder = secrets.token_bytes(fmt.SIGNATURE_BYTES)
-    conn = sqlite3.connect(tmp, isolation_level=None)
-    try:
-        conn.execute(f"PRAGMA page_size = {fmt.PAGE_SIZE}")
-        conn.execute(f"PRAGMA application_id = {fmt.PACKAGE_APPLICATION_ID}")
-        conn.execute(f"PRAGMA user_version = {schema_version}")
-        conn.execute("BEGIN")
-        for statement in schema.ddl:
-            conn.execute(statement)
-        for name, cols in schema.tables.items():
-            conn.executemany(f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                             tables.get(name, ()))
-        # The digest is computed from what the file holds (after SQLite's type affinity), exactly
-        # as a reader will recompute it.
-        stored = [(name, cols, conn.execute(f"SELECT {', '.join(cols)} FROM {name} ORDER BY id").fetchall())
-                  for name, cols in schema.tables.items()]
+
+class PackageBuilder:
+    """A package being written under a temporary name: rows streamed in (bounded memory), then
+    :meth:`finish` signs it and renames it into place, or :meth:`abort` removes it."""
+
+    def __init__(self, near: Path, *, unit: str, schema_version: int):
+        """``near``: the package's name (or a name in its folder): the temporary file is a unique
+        name beside it (safe_write), and what a killed export left there is swept first."""
+        sweep_stale_temps(near)
+        self.tmp, self.unit, self.schema_version = temp_path(near), unit, schema_version
+        self.schema = fmt.package_schema(schema_version)
+        self.conn = sqlite3.connect(self.tmp, isolation_level=None)
+        self.conn.execute(f"PRAGMA page_size = {fmt.PAGE_SIZE}")
+        self.conn.execute(f"PRAGMA application_id = {fmt.PACKAGE_APPLICATION_ID}")
+        self.conn.execute(f"PRAGMA user_version = {schema_version}")
+        self.conn.execute("BEGIN")
+        for statement in self.schema.ddl:
+            self.conn.execute(statement)
+
+    def add_rows(self, table: str, chunks: Iterable[list[tuple]]) -> None:
+        cols = self.schema.tables[table]
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        for chunk in chunks:
+            self.conn.executemany(sql, chunk)
+
+    def finish(self, key: InstallationKey, sequence: int | Callable[[], int], *, target: Path | Callable[[], Path],
+               received: dict[str, int] | None = None, created_at: str | None = None,
+               manifest_overrides: dict | None = None) -> bytes:
+        """Digest, manifest and signature; the file renamed to ``target``.  Returns the manifest body.
+        ``sequence`` and ``target`` may be callables: taken only when the package is known to fit."""
+        conn = self.conn
+        h = hashlib.sha256()
+        counts = {}
+        for name, cols in self.schema.tables.items():
+            # what the file holds (after SQLite's type affinity), exactly as a reader recomputes it
+            cur = conn.execute(f"SELECT {', '.join(cols)} FROM {name} ORDER BY id")
+            counts[name] = fmt.feed_digest(h, name, cols, iter(lambda: cur.fetchmany(fmt.CHUNK_ROWS), []))
+        placeholder = secrets.token_bytes(fmt.SIGNATURE_BYTES)
+        conn.execute("INSERT INTO signature (value) VALUES (?)", (placeholder,))
+        size = conn.execute("PRAGMA page_count").fetchone()[0] * fmt.PAGE_SIZE
+        if size + 2 * fmt.MAX_MANIFEST_BYTES > fmt.MAX_FILE_BYTES:
+            raise FileError(f"Data satker {self.unit} terlalu besar untuk satu paket (lebih dari "
+                            f"{fmt.MAX_FILE_BYTES // 1048576} MB). Tidak ada paket yang dibuat; periksa tabel yang "
+                            "barisnya sangat banyak atau teksnya sangat panjang (renstra-desktop info BERKAS).")
         manifest = {
             "format": fmt.FORMAT, "format_version": fmt.FORMAT_VERSION, "application": APP_NAME,
-            "schema_version": schema_version, "app_version": __version__, "unit": unit,
-            "sequence": sequence, "created_at": created_at or utc_now(),
-            "row_counts": {name: len(rows) for name, _, rows in stored},
-            "content_digest": fmt.digest_tables(stored), "public_key": key.public_key.hex(),
+            "schema_version": self.schema_version, "app_version": __version__, "unit": self.unit,
+            "sequence": sequence() if callable(sequence) else sequence, "created_at": created_at or utc_now(),
+            "row_counts": counts, "content_digest": h.hexdigest(), "public_key": key.public_key.hex(),
+            "received": dict(sorted((received or {}).items())),
             **(manifest_overrides or {}),
         }
         body = fmt.manifest_bytes(manifest)
         conn.execute("INSERT INTO manifest (body) VALUES (?)", (body.decode("utf-8"),))
-        conn.execute("INSERT INTO signature (value) VALUES (?)", (placeholder,))
         conn.execute("COMMIT")
-    finally:
         conn.close()
+        _sign_in_place(self.tmp, placeholder, key)
+        publish(self.tmp, target() if callable(target) else target, replace=False)    # never over a file
+        return body
+
+    def abort(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            remove_temp(self.tmp)
+
+
+def _sign_in_place(path: Path, placeholder: bytes, key: InstallationKey) -> None:
+    """Replace the placeholder with the signature over the file with those bytes zeroed, reading the
+    file in blocks (a package may be tens of megabytes)."""
+    width, block = len(placeholder), 1 << 20
+    found, base, tail = set(), 0, b""
+    with open(path, "rb") as fh:
+        while data := fh.read(block):
+            window = tail + data
+            i = window.find(placeholder)
+            while i >= 0:
+                found.add(base + i)
+                i = window.find(placeholder, i + 1)
+            keep = min(len(window), width - 1)
+            base += len(window) - keep
+            tail = window[len(window) - keep:]
+    if len(found) != 1:
+        raise FileError("Paket tidak dapat ditandatangani (tempat tanda tangan tidak ditemukan). Coba lagi.")
+    at = found.pop()
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        done = 0
+        while data := fh.read(block):
+            start, end = done, done + len(data)
+            if start < at + width and at < end:
+                chunk = bytearray(data)
+                lo, hi = max(at, start) - start, min(at + width, end) - start
+                chunk[lo:hi] = bytes(hi - lo)
+                data = bytes(chunk)
+            h.update(data)
+            done = end
+    signature = key.sign(fmt.SIGNED_CONTEXT + h.digest())
+    with open(path, "r+b") as fh:
+        fh.seek(at)
+        fh.write(signature)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def write_package(path: Path, *, unit: str, schema_version: int, tables: dict[str, list[tuple]],
+                  key: InstallationKey, sequence: int, created_at: str | None = None,
+                  received: dict[str, int] | None = None, manifest_overrides: dict | None = None) -> bytes:
+    """Build a signed package at ``path`` from rows in package column order; return the manifest body.
+
+    ``received`` tells each unit the last sequence this file merged from it (its current key), so a
+    unit whose export counter was lost resumes above it when it merges this package.
+    ``manifest_overrides`` replaces manifest fields before signing (tests make inconsistent but
+    validly signed packages with it).
+    """
+    builder = PackageBuilder(path, unit=unit, schema_version=schema_version)
     try:
-        data = bytearray(tmp.read_bytes())
-        at = data.find(placeholder)
-        if at < 0 or data.find(placeholder, at + 1) >= 0:
-            raise FileError("Paket tidak dapat ditandatangani (tempat tanda tangan tidak ditemukan). Coba lagi.")
-        data[at:at + fmt.SIGNATURE_BYTES] = bytes(fmt.SIGNATURE_BYTES)
-        data[at:at + fmt.SIGNATURE_BYTES] = key.sign(fmt.signed_message(bytes(data)))
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        publish(tmp, path, replace=False)
+        for name in builder.schema.tables:
+            builder.add_rows(name, [tables.get(name, [])])
+        return builder.finish(key, sequence, target=path, received=received, created_at=created_at,
+                              manifest_overrides=manifest_overrides)
     except BaseException:
-        remove_temp(tmp)
+        builder.abort()
         raise
-    return body

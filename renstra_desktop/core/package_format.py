@@ -24,7 +24,8 @@ from .store import latest_schema_version, migrations
 EXTENSION = ".rpkg"
 PACKAGE_APPLICATION_ID = 0x5253504B          # "RSPK": Renstra Desktop package
 FORMAT = "renstra-desktop/package"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2              # 2 adds "received" to the manifest; version 1 packages are still read
+MAX_SEQUENCE = 2 ** 53 - 1      # the largest export sequence: exact in every JSON reader
 SIGNED_CONTEXT = b"renstra-desktop/package/1\n"
 SIGNATURE_BYTES = 64
 PAGE_SIZE = 1024                             # small pages: a unit package is ~140 KB instead of ~250 KB
@@ -32,7 +33,8 @@ PAGE_SIZE = 1024                             # small pages: a unit package is ~1
 # Limits on untrusted input (a realistic unit package has a few hundred rows and ~150 KB).
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_ROWS_PER_TABLE = 200_000
-MAX_MANIFEST_BYTES = 64 * 1024
+MAX_MANIFEST_BYTES = 512 * 1024        # "received" lists up to a few thousand units
+MAX_RECEIVED = 10_000
 
 MANIFEST_DDL = ("CREATE TABLE manifest (body TEXT NOT NULL)",
                 "CREATE TABLE signature (value BLOB NOT NULL)")
@@ -85,6 +87,22 @@ def package_schema(version: int) -> PackageSchema:
     return PackageSchema(version, tables, tuple(ddl), master, latest_schema_version())
 
 
+@functools.lru_cache(maxsize=None)
+def needs_migration(version: int) -> bool:
+    """Whether a package of schema ``version`` must be migrated to be read in the current schema:
+    some later migration names a plan table (changes its shape or its rows).  A migration of the
+    installation's local tables only (key pins, signature blocks) leaves packages as they are."""
+    latest = latest_schema_version()
+    if version >= latest:
+        return False
+    for number, script in migrations():
+        if version < number <= latest:
+            code = "\n".join(line.split("--", 1)[0] for line in script.read_text(encoding="utf-8").splitlines())
+            if set(re.findall(r"\w+", code)) & set(PLAN_TABLES):
+                return True
+    return package_schema(version).tables != package_schema(latest).tables
+
+
 def canonical_rows(table: str, columns, rows) -> bytes:
     """One table's rows as canonical bytes: JSON of [table, columns, rows sorted by id]."""
     return json.dumps([table, list(columns), rows], ensure_ascii=False, separators=(",", ":"),
@@ -97,6 +115,23 @@ def digest_tables(tables) -> str:
     for table, columns, rows in tables:
         h.update(canonical_rows(table, columns, rows))
     return h.hexdigest()
+
+
+CHUNK_ROWS = 5000      # rows per step when a package streams (export, verification, merge)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def feed_digest(h, table: str, columns, chunks) -> int:
+    """Feed ``h`` the bytes of :func:`canonical_rows` for one table whose rows (ordered by id) come
+    in ``chunks`` (lists of rows), without holding them all; returns the number of rows."""
+    h.update(_ENCODE([table, list(columns), []])[:-3].encode("utf-8") + b"[")
+    n = 0
+    for chunk in chunks:
+        if chunk:
+            h.update((b"," if n else b"") + _ENCODE(chunk)[1:-1].encode("utf-8"))
+            n += len(chunk)
+    h.update(b"]]\n")
+    return n
 
 
 def manifest_bytes(manifest: dict) -> bytes:
@@ -130,22 +165,28 @@ def parse_manifest(body: str, schema_version: int) -> dict:
         raise bad("bukan JSON") from None
     expected = {"format", "format_version", "application", "schema_version", "app_version", "unit",
                 "sequence", "created_at", "row_counts", "content_digest", "public_key"}
-    if not isinstance(data, dict) or set(data) != expected:
+    if not isinstance(data, dict):
+        raise bad("kolom manifest tidak lengkap atau berlebih")
+    version = data.get("format_version")
+    if isinstance(version, bool) or version not in (1, FORMAT_VERSION):
+        raise PackageError(f"Format paket versi {version!r} tidak dikenal. "
+                           "Perbarui aplikasi Renstra Desktop untuk membacanya.")
+    if set(data) != (expected if version == 1 else expected | {"received"}):
         raise bad("kolom manifest tidak lengkap atau berlebih")
     if data["format"] != FORMAT or data["application"] != APP_NAME:
         raise bad("bukan paket Renstra Desktop")
-    if data["format_version"] != FORMAT_VERSION or isinstance(data["format_version"], bool):
-        raise PackageError(f"Format paket versi {data['format_version']!r} tidak dikenal. "
-                           "Perbarui aplikasi Renstra Desktop untuk membacanya.")
     if data["schema_version"] != schema_version:
         raise bad("versi skema manifest berbeda dengan berkasnya")
     if not isinstance(data["app_version"], str) or len(data["app_version"]) > 40:
         raise bad("versi aplikasi")
     if not isinstance(data["unit"], str) or not UNIT_CODE_RE.match(data["unit"]):
         raise bad("kode satker")
-    seq = data["sequence"]
-    if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq < 2 ** 53:
+    if not _is_sequence(data["sequence"]):
         raise bad("nomor urut")
+    received = data.setdefault("received", {})
+    if not isinstance(received, dict) or len(received) > MAX_RECEIVED or not all(
+            isinstance(u, str) and UNIT_CODE_RE.match(u) and _is_sequence(n) for u, n in received.items()):
+        raise bad("nomor urut paket yang diterima")
     if not isinstance(data["created_at"], str) or not _TIME_RE.match(data["created_at"]):
         raise bad("waktu pembuatan")
     for key in ("content_digest", "public_key"):
@@ -158,6 +199,10 @@ def parse_manifest(body: str, schema_version: int) -> dict:
             for n in counts.values()):
         raise bad("jumlah baris per tabel")
     return data
+
+
+def _is_sequence(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_SEQUENCE
 
 
 def check_header(name: str, header: bytes, size: int) -> int:

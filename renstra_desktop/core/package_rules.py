@@ -11,10 +11,10 @@ import re
 from operator import itemgetter, lt
 
 from .errors import ValidationError
+from .rows import MAX_ROW_VERSION
 from .schema import PLAN_YEARS, TABLES
 from .validation import BASE64_RE, clean_value
 
-_Y0, _Y1 = PLAN_YEARS[0], PLAN_YEARS[-1]
 _YEARS = "|".join(str(y) for y in PLAN_YEARS)
 _PERIOD = rf"(?:{_YEARS})(?:-(?:S[12]|TW[1-4]|0[1-9]|1[0-2]))?"
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -45,17 +45,16 @@ def _is_json(value) -> bool:
     return True
 
 
-def _value_ok(kind: str, required: bool, choices, v) -> bool:
+def _value_ok(kind: str, required: bool, choices, bounds, v) -> bool:
     """The rule for one value (used to find the rows of a column that broke its rule)."""
     if v is None:
         return not required
     if kind == "text":
         return isinstance(v, str) and (not required or v.strip() != "")
     if kind == "number":
-        return isinstance(v, (int, float))
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and bounds[0] <= v <= bounds[1]
     if kind in ("int", "score", "year"):
-        low, high = {"int": (0, None), "score": (1, 5), "year": (_Y0, _Y1)}[kind]
-        return isinstance(v, int) and v >= low and (high is None or v <= high)
+        return isinstance(v, int) and not isinstance(v, bool) and bounds[0] <= v <= bounds[1]
     if kind == "period":
         return isinstance(v, str) and re.fullmatch(_PERIOD, v) is not None
     if kind == "enum":
@@ -69,7 +68,7 @@ def _value_ok(kind: str, required: bool, choices, v) -> bool:
     raise ValueError(kind)   # a new kind needs its rule here before packages can carry it
 
 
-def _column_ok(kind: str, required: bool, choices, col: list) -> bool:
+def _column_ok(kind: str, required: bool, choices, bounds, col: list) -> bool:
     """The same rule for a whole column at once."""
     types = set(map(type, col))
     if _NONE in types:
@@ -82,50 +81,57 @@ def _column_ok(kind: str, required: bool, choices, col: list) -> bool:
     if kind == "text":
         return types == {str} and (not required or "" not in map(str.strip, col))
     if kind == "number":
-        return types <= {int, float}
+        return types <= {int, float} and bounds[0] <= min(col) and max(col) <= bounds[1]
     if kind in ("int", "score", "year"):
-        low, high = {"int": (0, None), "score": (1, 5), "year": (_Y0, _Y1)}[kind]
-        return types == {int} and min(col) >= low and (high is None or max(col) <= high)
+        return types == {int} and bounds[0] <= min(col) and max(col) <= bounds[1]
     if kind == "period":
         return types == {str} and _PERIODS.fullmatch("\n".join(col) + "\n") is not None
     if kind == "enum":
         return set(col) <= set(choices)
-    return all(_value_ok(kind, required, choices, v) for v in col)
+    return all(_value_ok(kind, required, choices, bounds, v) for v in col)
 
 
-# Row metadata: (column, kind, required).
-_META = (("owner_unit", "text", True), ("created_at", "text", True), ("updated_at", "text", True),
-         ("updated_by", "text", False), ("origin", "text", False), ("row_version", "int", True),
-         ("base_version", "int", True), ("deleted", "enum", True))
+# Row metadata: (column, kind, required, bounds).
+_VERSIONS = (0, MAX_ROW_VERSION)
+_META = (("owner_unit", "text", True, None), ("created_at", "text", True, None), ("updated_at", "text", True, None),
+         ("updated_by", "text", False, None), ("origin", "text", False, None), ("row_version", "int", True, _VERSIONS),
+         ("base_version", "int", True, _VERSIONS), ("deleted", "enum", True, None))
 
 
 def invalid_rows(table: str, cols, rows: list[tuple]) -> dict[str, str]:
     """id -> reason for every row of ``table`` holding a value the plan would refuse."""
+    found: dict[str, str] = {}
+    for row_id, _column, reason in invalid_cells(table, cols, rows):
+        found.setdefault(row_id, f"Ditolak: {reason}")
+    return found
+
+
+def invalid_cells(table: str, cols, rows: list[tuple]) -> list[tuple[str, str, str]]:
+    """(row id, column, reason) for every value of ``table``'s rows the plan would refuse."""
     if not rows:
-        return {}
+        return []
     spec = TABLES[table]
     ix = {c: i for i, c in enumerate(cols)}
-    found: dict[str, str] = {}
+    found: list[tuple[str, str, str]] = []
 
-    def flag(pred, reason_of):
-        for r in rows:
-            if not pred(r):
-                found.setdefault(str(r[0]), f"Ditolak: {reason_of(r)}")
+    def flag(column, pred, reason_of):
+        found.extend((str(r[0]), column, reason_of(r)) for r in rows if not pred(r))
 
     ids = list(map(itemgetter(0), rows))
     if set(map(type, ids)) != {str} or _UUIDS.fullmatch("\n".join(ids) + "\n") is None:
-        flag(lambda r: isinstance(r[0], str) and re.fullmatch(_UUID, r[0]) is not None,
+        flag("id", lambda r: isinstance(r[0], str) and re.fullmatch(_UUID, r[0]) is not None,
              lambda r: f"id baris {r[0]!r} bukan UUID yang sah.")
-    rules = [(name, kind, required, (0, 1) if name == "deleted" else (), None) for name, kind, required in _META]
-    rules += [(f.name, f.kind, f.required, f.choices, f) for f in spec.fields]
-    for name, kind, required, choices, f in rules:
+    rules = [(name, kind, required, (0, 1) if name == "deleted" else (), bounds, None)
+             for name, kind, required, bounds in _META]
+    rules += [(f.name, f.kind, f.required, f.choices, f.limits, f) for f in spec.fields]
+    for name, kind, required, choices, bounds, f in rules:
         i = ix[name]
-        if _column_ok(kind, required, choices, list(map(itemgetter(i), rows))):
+        if _column_ok(kind, required, choices, bounds, list(map(itemgetter(i), rows))):
             continue
-        flag(lambda r: _value_ok(kind, required, choices, r[i]), lambda r: _reason(f, name, r[i]))
+        flag(name, lambda r: _value_ok(kind, required, choices, bounds, r[i]), lambda r: _reason(f, name, r[i]))
     versions, bases = list(map(itemgetter(ix["row_version"]), rows)), list(map(itemgetter(ix["base_version"]), rows))
     if set(map(type, versions + bases)) == {int} and not all(map(lt, bases, versions)):
-        flag(lambda r: r[ix["base_version"]] < r[ix["row_version"]],
+        flag("base_version", lambda r: r[ix["base_version"]] < r[ix["row_version"]],
              lambda r: "versi dasar baris tidak lebih kecil dari versi barisnya.")
     return found
 

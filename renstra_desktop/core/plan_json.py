@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
+import re
 import tempfile
 import uuid
 from pathlib import Path
 
-from .audit import write_audit
 from .errors import FileError, ValidationError
-from .rows import META_COLUMNS, utc_now
+from .row_writer import Changes, columns_of
+from .rows import MAX_ROW_VERSION, META_COLUMNS
 from .schema import PLAN_TABLES, TABLES
 from .os_errors import SPECIAL_FILE, is_special_file, os_reason
+from .package_rules import invalid_cells
 from .safe_write import publish, temp_path
 from .store import APPLICATION_ID, PACKAGE_APPLICATION_ID, SQLITE_HEADER, Store
 from .validation import clean_value
@@ -35,21 +36,55 @@ def _to_json_value(kind: str, value):
 
 
 def dump_plan(store: Store) -> dict:
-    """Every row of every plan table, tombstones included, sorted by id."""
-    tables = {}
-    for name in PLAN_TABLES:
+    """Every row of every plan table, tombstones included, sorted by id.
+
+    A value ``load`` would refuse (text in a number column written with another SQLite tool, a
+    number beyond its bounds, ...) is not dumped: ValidationError names each such cell (table, row
+    id, column), so a dump can always be loaded back."""
+    tables, bad = {}, []
+    for name, cols, raw, cells in _checked_tables(store.conn):
         spec = TABLES[name]
-        rows = []
-        for r in store.conn.execute(f"SELECT * FROM {name} ORDER BY id"):
-            row = {c: r[c] for c in META_COLUMNS}
-            for f in spec.fields:
-                row[f.name] = _to_json_value(f.kind, r[f.name])
-            rows.append(row)
-        tables[name] = rows
+        if cells:
+            bad.extend((name, *cell) for cell in cells)
+            continue
+        at = {c: i for i, c in enumerate(cols)}
+        meta = [(c, at[c]) for c in META_COLUMNS]
+        fields = [(f.name, f.kind, at[f.name]) for f in spec.fields]
+        tables[name] = [{**{c: r[i] for c, i in meta}, **{n: _to_json_value(k, r[i]) for n, k, i in fields}}
+                        for r in raw]
+    if bad:
+        raise ValidationError(_bad_cells_message(bad), path="$")
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "schema_version": store.schema_version, "installation_unit": store.unit_code, "tables": tables,
     }
+
+
+def _bad_cells_message(bad: list[tuple[str, str, str, str]], then: str = "ulangi dump") -> str:
+    """One line: how many values the plan would refuse, the first three (table, row id, column,
+    reason), and what to do."""
+    first = "; ".join(f"tabel {t}, baris {rid}, kolom {col}: {reason}" for t, rid, col, reason in bad[:3])
+    more = f" (dan {len(bad) - 3} nilai lain)" if len(bad) > 3 else ""
+    return (f"Berkas ini memuat {len(bad)} nilai yang tidak dapat dimuat kembali (diubah di luar aplikasi?): "
+            f"{first}{more}. Tidak ada yang ditulis. Perbaiki nilainya di aplikasi (ketik ulang) atau hapus "
+            f"barisnya, lalu {then}.")
+
+
+def invalid_file_cells(conn) -> list[tuple[str, str, str, str]]:
+    """(table, row id, column, reason) for every value of the file the plan would refuse (a file
+    changed with another SQLite tool)."""
+    return [(name, *cell) for name, _cols, _raw, cells in _checked_tables(conn) for cell in cells]
+
+
+def _checked_tables(conn):
+    """Each plan table's columns and rows (tuples, by id), with the cells load would refuse."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    for name in PLAN_TABLES:
+        cur.execute(f"SELECT * FROM {name} ORDER BY id")
+        cols = [d[0] for d in cur.description]
+        raw = cur.fetchall()
+        yield name, cols, raw, invalid_cells(name, cols, raw)
 
 
 def dumps(data: dict) -> str:
@@ -63,8 +98,8 @@ _META_CHECKS = {
     "created_at": lambda v: isinstance(v, str) and v != "",
     "updated_at": lambda v: isinstance(v, str) and v != "",
     "updated_by": lambda v: isinstance(v, str),
-    "row_version": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
-    "base_version": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+    "row_version": lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_ROW_VERSION,
+    "base_version": lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_ROW_VERSION,
     "deleted": lambda v: v in (0, 1) and not isinstance(v, bool),
     "origin": lambda v: isinstance(v, str),
 }
@@ -78,11 +113,45 @@ def _is_uuid(text: str) -> bool:
         return False
 
 
+MAX_DEPTH = 32          # the plan JSON nests 5 deep; a setting value a few more
+
+
+def _shape_errors(data) -> list[str]:
+    """Nesting beyond MAX_DEPTH and text that is not Unicode (a lone surrogate such as \\ud800 that
+    JSON allows but no file can store), found without recursion: one line each, the first ten."""
+    errors, stack = [], [(data, "$", 1)]
+    while stack and len(errors) < 10:
+        value, path, depth = stack.pop()
+        if depth > MAX_DEPTH and isinstance(value, (dict, list)):
+            errors.append(f"{path}: bersarang lebih dari {MAX_DEPTH} tingkat; dokumen rencana tidak sedalam ini.")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    errors.append(f"{path}: nama kolom memuat karakter yang tidak sah ({_codepoints(key)}).")
+                stack.append((item, f"{path}.{key}", depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            errors.append(f"{path}: teks memuat karakter yang tidak sah ({_codepoints(value)}, separuh pasangan "
+                          "surrogate UTF-16). Ketik ulang teks itu.")
+    return sorted(errors)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _codepoints(text: str) -> str:
+    return ", ".join(f"U+{ord(c):04X}" for c in _SURROGATE.findall(text)[:3])
+
+
 def validate_plan(data) -> tuple[dict[str, list[dict]], list[str]]:
     """Clean rows per table and a list of errors ``$.path: message`` (empty when valid)."""
     errors: list[str] = []
     if not isinstance(data, dict):
         return {}, ["$: dokumen JSON harus berupa objek."]
+    shape = _shape_errors(data)
+    if shape:
+        return {}, shape
     if data.get("format") != FORMAT:
         errors.append(f"$.format: harus \"{FORMAT}\".")
     if data.get("format_version") != FORMAT_VERSION:
@@ -95,7 +164,7 @@ def validate_plan(data) -> tuple[dict[str, list[dict]], list[str]]:
     clean: dict[str, list[dict]] = {}
     for name, rows in tables.items():
         path = f"$.tables.{name}"
-        if name not in TABLES:
+        if name not in PLAN_TABLES:
             errors.append(f"{path}: tabel tidak dikenal.")
             continue
         if not isinstance(rows, list):
@@ -191,43 +260,74 @@ def _file_errors(data, clean: dict[str, list[dict]], conn) -> list[str]:
 
 
 # -- apply -------------------------------------------------------------------------------------
-def load_plan(path: str | os.PathLike, data, *, actor: str, dry_run: bool = False) -> dict:
-    """Validate ``data`` then apply it to the plan file at ``path`` (created when missing).
+class LoadReport(dict):
+    """Counts per table ({"inserted", "updated", "unchanged", "forced"}) and, as ``changes``, what the
+    load changed (empty for a dry run)."""
+    changes: Changes
+
+
+def load_plan(path: str | os.PathLike, data, *, actor: str, dry_run: bool = False,
+              force: bool = False) -> LoadReport:
+    """Validate ``data`` then apply it to the plan file at ``path`` (created when missing) through
+    the door (:meth:`.service.PlanService.load_json`).
 
     Rows are matched by id: new ids are inserted as given; rows whose content differs are
     updated (their version rises, the audit trail records origin 'import'); equal rows are left.
-    Returns counts per table.  Raises ValidationError listing every error; nothing is written.
+    Changes the file's unit may not make (rows of another unit, reference data at a UPT, a period
+    the Kanwil approved and locked) are refused like any edit, all listed, nothing written.  A row
+    whose ``row_version`` in the JSON is older than the file's, with other content, was changed in
+    the file after the JSON was made: a conflict (:class:`LoadConflict`, both values listed, nothing
+    written) unless ``force``, whose overwrites the audit trail records with origin 'import-force'.
+    A missing file is created from the JSON as recorded (a restore).  Raises ValidationError listing
+    every error; nothing is written.
     """
-    clean, errors = validate_plan(data)
-    _raise_errors(errors)
     target = Path(path)
     if not target.exists():
+        clean, errors = validate_plan(data)
+        _raise_errors(errors)
         _raise_errors(_file_errors(data, clean, None))
         return _load_into_new(target, data["installation_unit"], clean, actor, dry_run)
     store = Store.open(target)
     try:
-        if store.unit_code != data["installation_unit"]:
-            raise ValidationError(
-                f"JSON ini milik satker {data['installation_unit']}, sedangkan berkas {target.name} milik "
-                f"satker {store.unit_code}. Muat ke berkas satker yang sama atau ke berkas baru.")
-        _raise_errors(_file_errors(data, clean, store.conn))
-        return _apply(store, clean, actor, dry_run)
+        from .service import PlanService
+        return PlanService(store, actor).load_json(data, dry_run=dry_run, force=force)
     finally:
         store.close()
 
 
+def apply_plan(service, data, *, dry_run: bool = False, force: bool = False) -> LoadReport:
+    """The door's load (:meth:`.service.PlanService.load_json`): validate, then write every row
+    through the row-write primitive in one transaction (rolled back for a dry run)."""
+    clean, errors = validate_plan(data)
+    _raise_errors(errors)
+    store = service.store
+    bad = invalid_file_cells(store.conn)
+    if bad:
+        raise ValidationError(_bad_cells_message(bad, "muat lagi"), path="$")
+    if store.unit_code != data["installation_unit"]:
+        raise ValidationError(
+            f"JSON ini milik satker {data['installation_unit']}, sedangkan berkas {store.path.name} milik "
+            f"satker {store.unit_code}. Muat ke berkas satker yang sama atau ke berkas baru.")
+    _raise_errors(_file_errors(data, clean, store.conn))
+    return _apply(service, clean, dry_run, force)
+
+
 def _raise_errors(errors: list[str]) -> None:
+    if len(errors) == 1:
+        raise ValidationError(f"1 kesalahan di berkas JSON: {errors[0]}", path="$")
     if errors:
         raise ValidationError(f"{len(errors)} kesalahan di berkas JSON:\n" + "\n".join(errors), path="$")
 
 
-def _load_into_new(target: Path, unit: str, clean, actor: str, dry_run: bool) -> dict:
+def _load_into_new(target: Path, unit: str, clean, actor: str, dry_run: bool) -> LoadReport:
+    from .service import PlanService
+
     folder = Path(tempfile.mkdtemp(prefix="renstra-load-")) if dry_run else target.parent
     tmp = temp_path(folder / target.name)      # unique: two loads into new files never share it
     store = Store.create_empty(tmp)
     try:
         store.set_meta("installation_unit", unit)
-        report = _apply(store, clean, actor, dry_run=False)
+        report = _apply(PlanService(store, actor), clean, dry_run=False, restore=True)
     except BaseException:
         store.close()
         tmp.unlink(missing_ok=True)
@@ -236,50 +336,136 @@ def _load_into_new(target: Path, unit: str, clean, actor: str, dry_run: bool) ->
     if dry_run:
         tmp.unlink(missing_ok=True)
         folder.rmdir()
+        report.changes = Changes()
     else:
         publish(tmp, target, replace=False)
     return report
 
 
-def _apply(store: Store, clean: dict[str, list[dict]], actor: str, dry_run: bool) -> dict:
-    report = {name: {"inserted": 0, "updated": 0, "unchanged": 0} for name in clean}
-    conn = store.conn
+class LoadConflict(ValidationError):
+    """Rows of the JSON are older than the file's: changed in the file after the JSON was made."""
+
+    def __init__(self, conflicts: list[tuple]):
+        lines = [f"{TABLES[t].label} {label} (id {rid}): versi JSON {jv}, versi berkas {fv}; "
+                 + "; ".join(f"{c} di berkas {_shown(fvals[c])} | di JSON {_shown(jvals[c])}" for c in cols)
+                 for t, rid, label, jv, fv, cols, fvals, jvals in conflicts[:20]]
+        more = [f"… dan {len(conflicts) - 20} baris lain."] if len(conflicts) > 20 else []
+        super().__init__(
+            f"{len(conflicts)} baris di JSON lebih lama daripada di berkas (diubah di berkas sesudah JSON dibuat); "
+            "tidak ada yang disimpan. Buat dump baru lalu ulangi perubahan Anda, atau muat dengan --force untuk "
+            "menimpa nilai berkas (dicatat di jejak audit):\n" + "\n".join(lines + more), path="$")
+        self.conflicts = conflicts
+
+
+def _shown(value) -> str:
+    return "kosong" if value is None else repr(value)
+
+
+def _apply(service, clean: dict[str, list[dict]], dry_run: bool, force: bool = False,
+           restore: bool = False) -> LoadReport:
+    """Classify every row of the JSON against the file (new, changed, unchanged, older) and write
+    through one RowWriter: new rows as recorded, changed rows as an import (version + 1)."""
+    from .merge_report import row_label
+
+    store, conn = service.store, service.store.conn
+    writer = service.writer(origin="import", restore=restore)
+    report = LoadReport({name: {"inserted": 0, "updated": 0, "unchanged": 0, "older": 0, "forced": 0}
+                         for name in clean})
+    conflicts, refused = [], []
     try:
         with store.atomic():
             for name, rows in clean.items():
+                cols = columns_of(conn, name)
+                at = {c: i for i, c in enumerate(cols)}
+                content = [at[c] for c in TABLES[name].columns + ("deleted", "owner_unit")]
+                old = writer.existing(name, cols, (r["id"] for r in rows))
+                position = {r["id"]: i for i, r in enumerate(rows)}
+                inserts, updates, forced, based_on = [], [], [], {}
                 for row in rows:
-                    old = conn.execute(f"SELECT * FROM {name} WHERE id = ?", (row["id"],)).fetchone()
-                    if old is None:
-                        conn.execute(f"INSERT INTO {name} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                                     tuple(row.values()))
-                        write_audit(conn, actor=actor, unit_code=row["owner_unit"], table=name, row_id=row["id"],
-                                    action="insert", origin="import")
-                        report[name]["inserted"] += 1
-                        continue
-                    content = [c for c in TABLES[name].columns + ("deleted", "owner_unit") if old[c] != row[c]]
-                    if not content:
+                    new = tuple(row[c] for c in cols)
+                    c = old.get(row["id"])
+                    if c is None:
+                        inserts.append(new)
+                    elif all(c[i] == new[i] for i in content):
                         report[name]["unchanged"] += 1
-                        continue
-                    updates = {c: row[c] for c in content}
-                    conn.execute(
-                        f"UPDATE {name} SET {', '.join(f'{c} = ?' for c in updates)}, "
-                        "row_version = row_version + 1, base_version = row_version, updated_at = ?, "
-                        "updated_by = ?, origin = 'import' WHERE id = ?",
-                        (*updates.values(), utc_now(), actor, row["id"]))
-                    for c in content:
-                        write_audit(conn, actor=actor, unit_code=row["owner_unit"], table=name, row_id=row["id"],
-                                    action="update", field=c, old=old[c], new=row[c], origin="import")
-                    report[name]["updated"] += 1
+                    elif row["row_version"] < c[at["row_version"]] and _earlier_content(conn, name, cols, c, row):
+                        report[name]["older"] += 1      # carried along unedited from an older dump: kept
+                    elif force and row["row_version"] < c[at["row_version"]]:
+                        forced.append(new)
+                        conflicts.append(_conflict(name, row, c, cols, content, row_label))
+                    else:
+                        updates.append(new)
+                        based_on[row["id"]] = row["row_version"]
+                refusals = writer.write(name, cols, inserts, old=old, versions="carry", keep_origin=True,
+                                        audit_origin="import", partial=True)
+                refusals += writer.write(name, cols, updates, old=old, based_on=based_on, partial=True)
+                refusals += writer.write(name, cols, forced, old=old, audit_origin="import-force", partial=True)
+                for r in refusals:
+                    if r.kind == "version":
+                        row = rows[position[r.row_id]]
+                        conflicts.append(_conflict(name, row, old[r.row_id], cols, content, row_label))
+                    else:
+                        refused.append(f"$.tables.{name}[{position[r.row_id]}]: {r.reason}")
+                done = {r.row_id for r in refusals}
+                report[name]["inserted"] += sum(r[0] not in done for r in inserts)
+                report[name]["updated"] += sum(r[0] not in done for r in updates + forced)
+                report[name]["forced"] += len(forced)
+            if refused:
+                head = (f"{len(refused)} baris JSON mengubah data yang tidak boleh diubah berkas ini (juga dengan "
+                        "--force); tidak ada yang disimpan:")
+                listed = refused[0] if len(refused) == 1 else "\n" + "\n".join(refused[:20]) + (
+                    f"\n… dan {len(refused) - 20} baris lain." if len(refused) > 20 else "")
+                raise ValidationError(f"{head} {listed}" if len(refused) == 1 else head + listed, path="$")
+            if conflicts and not force:
+                raise LoadConflict(conflicts)
+            totals = {k: sum(r[k] for r in report.values()) for k in ("inserted", "updated", "older")}
+            if totals["older"] and not (totals["inserted"] or totals["updated"]):
+                raise ValidationError(
+                    f"JSON ini lebih lama daripada berkas: {totals['older']} barisnya sudah diubah di berkas sesudah JSON "
+                    "dibuat, dan tidak ada perubahan lain yang dapat dimuat. Tidak ada yang disimpan. Buat dump baru "
+                    "dari berkas ini lalu ulangi perubahan Anda.", path="$")
             if dry_run:
                 raise _DryRun
     except _DryRun:
-        pass
-    except sqlite3.IntegrityError:
-        # the checks before cover the usual cases; sqlite's English text would only confuse
-        raise ValidationError(
-            "Data JSON bertentangan dengan isi berkas: dua baris memakai kunci yang sama (satker, IKK, "
-            "tahun/periode). Tidak ada yang disimpan; periksa baris yang kuncinya diubah.") from None
+        writer.changes = Changes()
+    report.changes = writer.changes
     return report
+
+
+def _earlier_content(conn, table: str, cols, current: tuple, row: dict) -> bool:
+    """Whether the JSON's row holds a content this row had before: the audit trail undone write by
+    write (its field entries' old values) from the file's row back to its insert.  Then the JSON
+    carries the row along unedited from an older dump (another row was its change), and the file's
+    newer version is kept; otherwise the JSON changed a row the file has changed since: a conflict."""
+    from .row_writer import audit_value
+
+    spec = TABLES[table]
+    shown = audit_value(spec)
+    names = [f.name for f in spec.fields] + ["deleted"]
+    text = lambda name, value: None if value is None else str(shown(name, value))   # noqa: E731
+    state = {n: text(n, current[cols.index(n)]) for n in names}
+    wanted = {n: text(n, row[n]) for n in names}
+    write = None
+    for at, origin, action, name, old in conn.execute(
+            "SELECT at, origin, action, field, old_value FROM audit_log WHERE table_name = ? AND row_id = ? "
+            "ORDER BY seq DESC", (table, row["id"])):
+        if (at, origin) != write:          # one write's entries share their time and origin
+            if write is not None and state == wanted:
+                return True
+            write = (at, origin)
+        if action == "insert" or name is None:
+            break
+        if name in state:
+            state[name] = old
+    return state == wanted
+
+
+def _conflict(name: str, row: dict, c: tuple, cols, content, row_label) -> tuple:
+    """(table, id, label, JSON version, file version, differing columns, file values, JSON values)."""
+    file_values = dict(zip(cols, c))
+    differing = [cols[i] for i in content if c[i] != row[cols[i]]]
+    return (name, row["id"], row_label(name, row), row["row_version"], file_values["row_version"], differing,
+            file_values, row)
 
 
 class _DryRun(Exception):
@@ -321,6 +507,9 @@ def read_json_file(path: str | os.PathLike):
         raise ValidationError(
             f"Berkas {name} bukan JSON yang sah: terpotong atau rusak di baris {exc.lineno}, kolom {exc.colno}. "
             f"Periksa berkasnya, atau buat ulang dengan renstra-desktop dump.", path="$") from None
+    except RecursionError:
+        raise ValidationError(f"Berkas {name} bersarang terlalu dalam (ratusan tingkat [ atau {{ atau lebih); ini bukan berkas "
+                              f"rencana. {_DUMP_HINT}", path="$") from None
     except ValueError:   # an integer with thousands of digits (Python's limit on int conversion)
         raise ValidationError(f"Berkas {name} memuat angka yang terlalu panjang. Periksa angkanya; {_DUMP_HINT}",
                               path="$") from None

@@ -9,6 +9,10 @@ META_COLUMNS = (
     "row_version", "base_version", "deleted", "origin",
 )
 
+# The highest row version a file takes (JSON, packages): a version rises by one per change, and
+# 2^53 - 1 is the largest integer every JSON reader keeps exact (2^63 did not fit SQLite).
+MAX_ROW_VERSION = 2 ** 53 - 1
+
 # uuid5 namespace of Renstra Desktop: ids of cells and seeded rows are derived from their
 # natural key, so every installation made from the embedded plan agrees on them.
 NAMESPACE = uuid.UUID("6f3c1b52-9a0e-4a4c-8f5e-2d1e7b9c4a10")

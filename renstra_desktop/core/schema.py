@@ -30,6 +30,16 @@ RISK_AREAS = {
 }
 
 
+# What a number of each kind can mean and print, unless its Field says more precisely (issue 8:
+# 1e308 passed load, export and merge, then reports crashed).  Validation, JSON load and the
+# package reader all take a field's bounds from Field.limits.
+KIND_BOUNDS = {"number": (-1e12, 1e12), "int": (0, 10 ** 9), "score": (1, 5), "year": (PLAN_YEARS[0], PLAN_YEARS[-1])}
+INDICATOR_VALUE = (0, 1e6)        # an index (1-5) or a percentage; room for counts, never 1e308
+MONEY_JUTA = (0, 1e9)             # juta rupiah: 10^15 rupiah, far above any unit's budget
+MONEY_RUPIAH = (0, 1e15)          # the budget history is printed in rupiah
+HISTORY_YEAR = (2000, 2100)
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -38,6 +48,12 @@ class Field:
     choices: tuple = ()
     label: str = ""           # Indonesian column label
     money: bool = False       # an amount in juta rupiah: "2.500" reads as thousands (numbers.parse_number)
+    bounds: tuple | None = None   # (lowest, highest) for number kinds; None: KIND_BOUNDS of the kind
+
+    @property
+    def limits(self) -> tuple | None:
+        """The lowest and highest value of a number field (None for other kinds)."""
+        return self.bounds or KIND_BOUNDS.get(self.kind)
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,7 @@ class TableSpec:
     key: tuple[str, ...] = ()          # natural key (unique among rows), empty when rows are free
     reference: bool = False            # written by the Kanwil only (reference data)
     kanwil_sets: bool = False          # the Kanwil may also write rows for any unit (they cascade)
+    local: bool = False                # this installation's own rows: never in packages or the plan JSON
     field_map: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
@@ -57,9 +74,14 @@ class TableSpec:
     def columns(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
+    @property
+    def period_field(self) -> str | None:
+        """The field naming the period a row reports on (a period lock or status applies to it)."""
+        return next((f.name for f in self.fields if f.kind == "period"), None)
 
-def _t(name, label, fields, key=(), reference=False, kanwil_sets=False):
-    return TableSpec(name, label, tuple(fields), tuple(key), reference, kanwil_sets)
+
+def _t(name, label, fields, key=(), reference=False, kanwil_sets=False, local=False):
+    return TableSpec(name, label, tuple(fields), tuple(key), reference, kanwil_sets, local)
 
 
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
@@ -87,23 +109,26 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     ], key=("code",), reference=True),
     _t("indicator_target", "Target", [
         Field("unit_code", "text", True, label="Satker"), Field("indicator_code", "text", True, label="IKK"),
-        Field("year", "year", True, label="Tahun"), Field("value", "number", label="Target"),
-        Field("upper", "number", label="Batas atas"),
+        Field("year", "year", True, label="Tahun"), Field("value", "number", label="Target", bounds=INDICATOR_VALUE),
+        Field("upper", "number", label="Batas atas", bounds=INDICATOR_VALUE),
     ], key=("unit_code", "indicator_code", "year"), reference=True),   # the Kanwil cascades targets
     _t("realisation", "Realisasi", [
         Field("unit_code", "text", True, label="Satker"), Field("indicator_code", "text", True, label="IKK"),
-        Field("period", "period", True, label="Periode"), Field("value", "number", label="Realisasi"),
+        Field("period", "period", True, label="Periode"),
+        Field("value", "number", label="Realisasi", bounds=INDICATOR_VALUE),
         Field("evidence", "text", label="Data dukung"),
     ], key=("unit_code", "indicator_code", "period")),
     _t("performance_history", "Capaian kinerja 2020-2024", [
         Field("table_ref", "text", True), Field("seq", "int", True), Field("group_label", "text"),
         Field("objective_name", "text"), Field("indicator_name", "text", True),
-        Field("year", "int", True), Field("measure", "enum", True, ("target", "realisation", "achievement")),
-        Field("value", "number"), Field("suffix", "text"), Field("printed", "text"),
+        Field("year", "int", True, bounds=HISTORY_YEAR),
+        Field("measure", "enum", True, ("target", "realisation", "achievement")),
+        Field("value", "number", bounds=INDICATOR_VALUE), Field("suffix", "text"), Field("printed", "text"),
     ], reference=True),
     _t("budget_history", "Kinerja anggaran 2020-2024", [
         Field("table_ref", "text", True), Field("seq", "int", True), Field("line", "text", True),
-        Field("year", "int", True), Field("value", "number"), Field("printed", "text"),
+        Field("year", "int", True, bounds=HISTORY_YEAR), Field("value", "number", bounds=MONEY_RUPIAH),
+        Field("printed", "text"),
     ], reference=True),
     _t("risk", "Register risiko", [
         Field("unit_code", "text", True, label="Satker"),
@@ -125,8 +150,10 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     ]),
     _t("funding", "Kerangka pendanaan", [
         Field("unit_code", "text", True, label="Satker"), Field("line_code", "text", True, label="SK/IKK"),
-        Field("year", "year", True, label="Tahun"), Field("allocation", "number", label="Alokasi", money=True),
-        Field("realised", "number", label="Realisasi", money=True), Field("executing_unit", "text", label="Pelaksana"),
+        Field("year", "year", True, label="Tahun"),
+        Field("allocation", "number", label="Alokasi", money=True, bounds=MONEY_JUTA),
+        Field("realised", "number", label="Realisasi", money=True, bounds=MONEY_JUTA),
+        Field("executing_unit", "text", label="Pelaksana"),
     ], key=("unit_code", "line_code", "year")),
     _t("setting", "Pengaturan", [
         Field("key", "text", True), Field("value", "json", True),
@@ -216,6 +243,18 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Field("description", "text", True, label="Kejadian"), Field("impact", "text", label="Dampak"),
         Field("response", "text", label="Respons"),
     ]),
+    # The installation's own rows (db/0008_local_rows.sql): written through the same door, never sent.
+    _t("unit_key_pin", "Kunci satker yang tercatat", [
+        Field("unit_code", "text", True, label="Satker"), Field("fingerprint", "text", True, label="Sidik jari"),
+        Field("public_key", "text", label="Kunci publik"), Field("reason", "text", True, label="Alasan"),
+    ], key=("unit_code",), local=True),
+    _t("report_signatory", "Penanda tangan laporan", [
+        Field("unit_code", "text", True, label="Satker"), Field("place", "text", label="Tempat"),
+        Field("sign_date", "text", label="Tanggal"), Field("on_behalf", "text", label="a.n."),
+        Field("jabatan", "text", label="Jabatan"), Field("name", "text", label="Nama"), Field("nip", "text", label="NIP"),
+        Field("paraf_enabled", "int", True, label="Tabel paraf", bounds=(0, 1)),
+        Field("paraf", "json", True, label="Paraf"),
+    ], key=("unit_code",), local=True),
 )}
 
-PLAN_TABLES = tuple(TABLES)
+PLAN_TABLES = tuple(name for name, spec in TABLES.items() if not spec.local)

@@ -1,42 +1,39 @@
-"""The one door every change goes through.
+"""The one door every change goes through (DESIGN.md principle 6; issue 9 section 1).
 
-It validates, enforces ownership and period locks, bumps row versions, writes the audit trail
-and returns a :class:`Changes` saying what changed.  Each call is one transaction: a refused
-value leaves the file untouched.
+:class:`PlanService` is the core object every mutation of a plan file is a method of: cell edits,
+pastes, inserts and deletes, loading the plan JSON, merging packages, deciding a merge conflict,
+pinning a unit's key, the signature block of reports, locking a period.  Each method validates what
+is its own to validate and writes its rows through the one row-write primitive
+(:class:`.row_writer.RowWriter`), which enforces ownership and the period status, sets the row
+versions, appends the audit trail and returns what changed (:class:`Changes`).  Each call is one
+transaction: a refusal leaves the file untouched.  A table declared in schema.py gets all of this
+without code here: its rows are written by the same primitive.
+
+The module functions other code has long called (``plan_json.load_plan``, ``merge.merge_packages``,
+``merge_conflicts.resolve_conflict``, ``keys.pin_key``, ``signature_block.save_signatory``) are thin
+wrappers that open this door.  ``WRITERS`` names every writing method; a test shows each one refused
+for an approved (locked) period and for another unit's rows.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .audit import write_audit
-from .errors import NotFound, PermissionDenied, ValidationError
-from .rows import new_id, new_meta, stable_id, utc_now
+from .errors import NotFound, ValidationError
+from .row_writer import Changes, RowWriter, columns_of, spec_of
+from .rows import new_id, new_meta, stable_id
 from .schema import TABLES
 from .store import Store
 from .validation import clean_value
 
+__all__ = ["Changes", "Edit", "PlanService", "WRITERS"]
 
-@dataclass
-class Changes:
-    """What a call changed: table -> row ids.  Views refresh the tables named here."""
-    rows: dict[str, set[str]] = field(default_factory=dict)
+WRITERS: list[str] = []
 
-    def add(self, table: str, row_id: str) -> None:
-        self.rows.setdefault(table, set()).add(row_id)
 
-    def merge(self, other: "Changes") -> "Changes":
-        for table, ids in other.rows.items():
-            self.rows.setdefault(table, set()).update(ids)
-        return self
-
-    @property
-    def tables(self) -> set[str]:
-        return set(self.rows)
-
-    def __bool__(self) -> bool:
-        return bool(self.rows)
+def writes(method):
+    """Mark a PlanService method as a write (the enumeration test walks WRITERS)."""
+    WRITERS.append(method.__name__)
+    return method
 
 
 @dataclass(frozen=True)
@@ -56,153 +53,160 @@ class PlanService:
         self.actor = actor
         self.unit_code = unit_code or store.unit_code
 
+    def writer(self, *, unit: str | None = None, origin: str = "local", restore: bool = False) -> RowWriter:
+        """The row-write primitive for one operation of this door: as this installation's unit, or as
+        ``unit`` whose verified package is being merged."""
+        return RowWriter(self.store, actor=self.actor, unit=unit or self.unit_code, origin=origin, restore=restore)
+
     # -- reads used by writers -------------------------------------------------------------
     def row(self, table: str, row_id: str) -> dict:
-        _spec(table)
+        spec_of(table)
         found = self.store.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
         if found is None:
             raise NotFound(f"Baris {row_id} tidak ditemukan di tabel {TABLES[table].label}.")
         return dict(found)
 
-    # -- mutations -------------------------------------------------------------------------
+    # -- plan rows ---------------------------------------------------------------------------
+    @writes
     def insert(self, table: str, values: dict, *, row_id: str | None = None) -> tuple[str, Changes]:
-        """Add a row owned by this installation's unit; returns its id and the changes."""
-        spec = _spec(table)
-        clean = {}
-        for f in spec.fields:
-            clean[f.name] = clean_value(f, values.get(f.name))
+        """Add a row owned by this installation's unit; returns its id and the changes.  A tombstoned
+        row with the same natural key comes back (restored, then updated)."""
+        spec = spec_of(table)
         unknown = set(values) - set(spec.columns)
+        clean = {f.name: clean_value(f, values.get(f.name)) for f in spec.fields}
         if unknown:
             raise ValidationError(f"Kolom tidak dikenal: {', '.join(sorted(unknown))}.")
-        self._check_writable_values(table, clean)
         if row_id is None:
             row_id = stable_id(table, *(clean[k] for k in spec.key)) if spec.key else new_id()
-        conn = self.store.conn
         with self.store.atomic():
-            existing = conn.execute(f"SELECT deleted FROM {table} WHERE id = ?", (row_id,)).fetchone()
+            existing = self.store.conn.execute(f"SELECT deleted FROM {table} WHERE id = ?", (row_id,)).fetchone()
             if existing is not None:
                 if existing["deleted"]:
                     changes = self.restore(table, row_id)
                     return row_id, changes.merge(self.update(table, row_id, values))
                 raise ValidationError(f"{spec.label} dengan kunci yang sama sudah ada.")
+            cols = columns_of(self.store.conn, table)
             row = {**new_meta(row_id, self.unit_code, self.actor, "local"), **clean}
-            cols = ", ".join(row)
-            conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(row))})",
-                         tuple(row.values()))
-            self._audit(table, row_id, "insert", None, None, json.dumps(_audited(spec, clean), ensure_ascii=False))
-        changes = Changes()
-        changes.add(table, row_id)
-        return row_id, changes
+            writer = self.writer()
+            writer.write(table, cols, [tuple(row[c] for c in cols)], old={}, audit_values=True)
+        return row_id, writer.changes
 
+    @writes
     def update(self, table: str, row_id: str, values: dict) -> Changes:
         """Change fields of one row.  Values may be typed text ("3,2"); unchanged fields are skipped."""
         return self.apply([Edit(table, row_id, k, v) for k, v in values.items()])
 
+    @writes
     def apply(self, edits: list[Edit]) -> Changes:
         """Apply many field edits all or nothing (a paste, an undo step)."""
-        changes = Changes()
+        pending: dict[tuple[str, str], dict] = {}
+        for edit in edits:
+            spec = spec_of(edit.table)
+            f = spec.field_map.get(edit.field)
+            if f is None:
+                raise ValidationError(f"Kolom “{edit.field}” tidak dikenal di {spec.label}.")
+            pending.setdefault((edit.table, edit.row_id), {})[edit.field] = clean_value(f, edit.value)
+        by_table: dict[str, dict[str, dict]] = {}
+        for (table, row_id), values in pending.items():
+            by_table.setdefault(table, {})[row_id] = values
+        writer = self.writer()
         with self.store.atomic():
-            pending: dict[tuple[str, str], dict] = {}
-            for edit in edits:
-                spec = _spec(edit.table)
-                f = spec.field_map.get(edit.field)
-                if f is None:
-                    raise ValidationError(f"Kolom “{edit.field}” tidak dikenal di {spec.label}.")
-                pending.setdefault((edit.table, edit.row_id), {})[edit.field] = clean_value(f, edit.value)
-            for (table, row_id), values in pending.items():
-                if self._write(table, row_id, values):
-                    changes.add(table, row_id)
-        return changes
+            for table, edited in by_table.items():
+                self._write_fields(writer, table, edited)
+        return writer.changes
 
+    @writes
     def delete(self, table: str, row_id: str) -> Changes:
         """Mark a row deleted (a tombstone); it stays in the file and travels in packages."""
         return self._set_deleted(table, row_id, 1)
 
+    @writes
     def restore(self, table: str, row_id: str) -> Changes:
         """Undo a delete."""
         return self._set_deleted(table, row_id, 0)
 
-    # -- internals -------------------------------------------------------------------------
-    def _write(self, table: str, row_id: str, values: dict) -> bool:
-        old = self.row(table, row_id)
-        self._check_row_writable(table, old)
-        if old["deleted"]:
-            raise PermissionDenied("Baris ini sudah dihapus. Pulihkan dulu (Urungkan) sebelum mengubahnya.")
-        changed = {k: v for k, v in values.items() if old[k] != v}
-        if not changed:
-            return False
-        spec = TABLES[table]
-        if set(changed) & set(spec.key):
-            raise ValidationError("Kunci baris (satker, indikator, periode/tahun) tidak dapat diubah; "
-                                  "hapus baris lalu tambahkan yang baru.")
-        self._check_writable_values(table, {**old, **changed})
-        sets = ", ".join(f"{k} = ?" for k in changed)
-        self.store.conn.execute(
-            f"UPDATE {table} SET {sets}, row_version = row_version + 1, base_version = row_version, "
-            f"updated_at = ?, updated_by = ?, origin = 'local' WHERE id = ?",
-            (*changed.values(), utc_now(), self.actor, row_id))
-        for k, v in changed.items():
-            self._audit(table, row_id, "update", k, old[k], v)
-        return True
+    def _write_fields(self, writer: RowWriter, table: str, edited: dict[str, dict], *,
+                      edit_tombstones: bool = False) -> None:
+        """Apply ``{row_id: {field: clean value}}`` to rows of ``table`` (unchanged ones skipped)."""
+        cols = columns_of(self.store.conn, table)
+        old = writer.existing(table, cols, edited)
+        for row_id in edited:
+            if row_id not in old:
+                raise NotFound(f"Baris {row_id} tidak ditemukan di tabel {TABLES[table].label}.")
+        ix = {c: i for i, c in enumerate(cols)}
+        rows = []
+        for row_id, values in edited.items():
+            row = list(old[row_id])
+            for name, value in values.items():
+                row[ix[name]] = value
+            if tuple(row) != old[row_id]:
+                rows.append(tuple(row))
+        writer.write(table, cols, rows, old=old, edit_tombstones=edit_tombstones)
 
     def _set_deleted(self, table: str, row_id: str, flag: int) -> Changes:
-        changes = Changes()
+        writer = self.writer()
         with self.store.atomic():
-            old = self.row(table, row_id)
-            self._check_row_writable(table, old)
-            if old["deleted"] == flag:
-                return changes
-            self.store.conn.execute(
-                f"UPDATE {table} SET deleted = ?, row_version = row_version + 1, base_version = row_version, "
-                f"updated_at = ?, updated_by = ?, origin = 'local' WHERE id = ?",
-                (flag, utc_now(), self.actor, row_id))
-            self._audit(table, row_id, "delete" if flag else "restore", "deleted", old["deleted"], flag)
-            changes.add(table, row_id)
-        return changes
+            self._write_fields(writer, table, {row_id: {"deleted": flag}}, edit_tombstones=True)
+        return writer.changes
 
-    def _check_row_writable(self, table: str, row: dict) -> None:
-        if row["owner_unit"] != self.unit_code:
-            raise PermissionDenied(
-                f"Baris ini milik satker {row['owner_unit']} dan hanya dapat diubah oleh satker tersebut. "
-                "Perubahan dari satker itu masuk melalui paket yang digabungkan.")
-        self._check_period_lock(table, row)
+    # -- whole-plan and package writes: the logic lives in the named modules, their rows come here --
+    @writes
+    def load_json(self, data, *, dry_run: bool = False, force: bool = False):
+        """Load the plan JSON (docs/json-format.md) into this file: :func:`.plan_json.apply_plan`."""
+        from .plan_json import apply_plan
+        return apply_plan(self, data, dry_run=dry_run, force=force)
 
-    def _check_writable_values(self, table: str, row: dict) -> None:
-        if TABLES[table].reference and self.unit_code != "KANWIL":
-            raise PermissionDenied(f"{TABLES[table].label} adalah data rujukan yang ditetapkan Kantor Wilayah.")
-        unit = row.get("unit_code")
-        sets_for_units = self.unit_code == "KANWIL" and (TABLES[table].reference or TABLES[table].kanwil_sets)
-        if unit is not None and unit != self.unit_code and not sets_for_units:
-            raise PermissionDenied(
-                f"Berkas ini milik satker {self.unit_code}; data satker {unit} tidak dapat diisi di sini.")
-        self._check_period_lock(table, row)
+    @writes
+    def merge_packages(self, paths, *, dry_run: bool = False, trust_new_keys: bool = False, progress=None):
+        """Merge unit packages (docs/packages.md): :func:`.merge.merge_with`."""
+        from .merge import merge_with
+        return merge_with(self, paths, dry_run=dry_run, trust_new_keys=trust_new_keys, progress=progress)
 
-    def _check_period_lock(self, table: str, row: dict) -> None:
-        if table != "realisation":
-            return
-        period = row.get("period") or ""
-        candidates = {period, period[:4]}
-        locked = self.store.conn.execute(
-            f"SELECT period FROM period_lock WHERE deleted = 0 AND unit_code = ? AND period IN "
-            f"({', '.join('?' * len(candidates))})", (row["unit_code"], *candidates)).fetchone()
-        if locked:
-            raise PermissionDenied(
-                f"Periode {locked['period']} sudah disetujui dan dikunci; realisasinya tidak dapat diubah. "
-                "Minta Kantor Wilayah membuka kunci bila perlu koreksi.")
+    @writes
+    def resolve_conflict(self, conflict_id: int, keep: str) -> Changes:
+        """Keep the package's or this file's side of a merge conflict: :func:`.merge_conflicts.decide`."""
+        from .merge_conflicts import decide
+        return decide(self, conflict_id, keep)
 
-    def _audit(self, table, row_id, action, fld, old, new) -> None:
-        write_audit(self.store.conn, actor=self.actor, unit_code=self.unit_code, table=table,
-                    row_id=row_id, action=action, field=fld, old=old, new=new)
+    @writes
+    def pin_key(self, unit_code: str, fingerprint: str, *, reason: str = "", public_key: bytes | None = None,
+                allow_shared: bool = False) -> Changes:
+        """Pin a unit's key by its fingerprint: :func:`.keys.pin_with`."""
+        from .keys import pin_with
+        return pin_with(self, unit_code, fingerprint, reason=reason, public_key=public_key, allow_shared=allow_shared)
 
+    @writes
+    def save_signatory(self, sig) -> Changes:
+        """Store a unit's signature block of reports: :func:`.reports.signature_block.save_with`."""
+        from .reports.signature_block import save_with
+        return save_with(self, sig)
 
-def _audited(spec, values: dict) -> dict:
-    """Values as the audit trail keeps them: a file's content by its digest, not a second copy."""
-    return {k: (f"sha256:{hashlib.sha256(v.encode('ascii')).hexdigest()}"
-                if v is not None and spec.field_map[k].kind == "base64" else v) for k, v in values.items()}
+    @writes
+    def set_period_lock(self, unit_code: str, period: str, *, locked: bool = True) -> Changes:
+        """Close (approve) or reopen a period of a unit: its rows of that period, or of that year for a
+        year, can no longer change (Kanwil only: period locks are reference data)."""
+        spec = TABLES["period_lock"]
+        values = {"unit_code": clean_value(spec.field_map["unit_code"], unit_code),
+                  "period": clean_value(spec.field_map["period"], period)}
+        if not self.store.conn.execute("SELECT 1 FROM unit WHERE code = ? AND deleted = 0",
+                                       (values["unit_code"],)).fetchone():
+            raise ValidationError(f"Satker “{unit_code}” tidak ada di direktori satker berkas ini.", field="unit_code")
+        row_id = stable_id("period_lock", values["unit_code"], values["period"])
+        found = self.store.conn.execute("SELECT deleted FROM period_lock WHERE id = ?", (row_id,)).fetchone()
+        if found is None:
+            return self.insert("period_lock", values, row_id=row_id)[1] if locked else Changes()
+        return self._set_deleted("period_lock", row_id, 0 if locked else 1)
 
-
-def _spec(table: str):
-    try:
-        return TABLES[table]
-    except KeyError:
-        raise ValidationError(f"Tabel “{table}” tidak dikenal.") from None
+    def upsert(self, writer: RowWriter, table: str, values: dict) -> None:
+        """Insert or change the one row of ``table`` with ``values``' natural key (a key pin, a
+        signature block): the door's own helper for rows identified by their key."""
+        spec = spec_of(table)
+        cols = columns_of(self.store.conn, table)
+        found = self.store.conn.execute(f"SELECT id FROM {table} WHERE " + " AND ".join(f"{k} = ?" for k in spec.key),
+                                        tuple(values[k] for k in spec.key)).fetchone()
+        if found is None:
+            row = {**new_meta(stable_id(table, *(values[k] for k in spec.key)), writer.unit, self.actor, writer.origin),
+                   **{f.name: values.get(f.name) for f in spec.fields}}
+            writer.write(table, cols, [tuple(row[c] for c in cols)], old={}, audit_values=True)
+        else:
+            self._write_fields(writer, table, {found[0]: values}, edit_tombstones=True)

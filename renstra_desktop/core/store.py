@@ -91,6 +91,8 @@ class Store:
                 release = file_lock.acquire(path, _writer_purpose)
         try:
             conn, version, recovered = open_checked(path, readonly)
+            if readonly and version < latest_schema_version():
+                conn = _migrated_copy(conn, version)          # readers see one schema, the current
             store = cls(path, conn, readonly=readonly)
             store._release_lock, store.recovered = release, recovered
             if not readonly and version < latest_schema_version():
@@ -260,6 +262,28 @@ def connect(target: str, uri: bool = False) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA trusted_schema = OFF")
+    return conn
+
+
+def _migrated_copy(source: sqlite3.Connection, version: int) -> sqlite3.Connection:
+    """A read-only view of an older file in the current schema: the file copied into memory (SQLite's
+    backup API) and the newer migrations run on that copy.  The file itself is not touched."""
+    conn = connect(":memory:")
+    try:
+        try:
+            source.backup(conn)
+        finally:
+            source.close()
+        conn.execute("BEGIN")
+        for number, script in migrations():
+            if number > version:
+                _execute_script(conn, script.read_text(encoding="utf-8"))
+                conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA query_only = ON")
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 

@@ -10,7 +10,7 @@ import json
 import re
 
 from .errors import ValidationError
-from .numbers import parse_number
+from .numbers import format_number, parse_number
 from .schema import PERIOD_RE, PLAN_YEARS, Field
 
 BASE64_RE = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
@@ -32,19 +32,23 @@ def clean_value(f: Field, value, *, strict_json: bool = False):
             if f.required:
                 raise ValidationError(f"Kolom “{label}” wajib diisi.", field=f.name)
             return None
-        if kind == "number":
+        if kind != "number":
+            if number != int(number):
+                raise ValidationError(f"Kolom “{label}” harus bilangan bulat, bukan {value!r}.", field=f.name)
+            number = int(number)
+        low, high = f.limits
+        if low <= number <= high:
             return number
-        if number != int(number):
-            raise ValidationError(f"Kolom “{label}” harus bilangan bulat, bukan {value!r}.", field=f.name)
-        number = int(number)
-        if kind == "int" and number < 0:
-            raise ValidationError(f"Kolom “{label}” tidak boleh negatif.", field=f.name)
-        if kind == "score" and not 1 <= number <= 5:
+        if kind == "score":
             raise ValidationError(f"Kolom “{label}” harus 1 sampai 5, bukan {number}.", field=f.name)
-        if kind == "year" and number not in PLAN_YEARS:
+        if kind == "year":
             raise ValidationError(
                 f"Tahun {number} di luar periode Renstra {PLAN_YEARS[0]}–{PLAN_YEARS[-1]}.", field=f.name)
-        return number
+        if kind == "int" and low == 0 and number < 0:
+            raise ValidationError(f"Kolom “{label}” tidak boleh negatif.", field=f.name)
+        raise ValidationError(
+            f"Kolom “{label}”: {_shown(number)} di luar batas yang dapat dimaknai dan dicetak "
+            f"({format_number(low)} sampai {format_number(high)}). Periksa angkanya.", field=f.name)
     if kind == "period":
         text = str(value).strip().upper()
         match = PERIOD_RE.match(text)
@@ -86,3 +90,8 @@ def clean_value(f: Field, value, *, strict_json: bool = False):
     if f.required and not text:
         raise ValidationError(f"Kolom “{label}” wajib diisi.", field=f.name)
     return text
+
+
+def _shown(number) -> str:
+    """A refused number as people read it: Indonesian digits, or the exponent form when huge."""
+    return format_number(number) if abs(number) < 1e15 else f"{number:.3g}".replace(".", ",")

@@ -390,8 +390,10 @@ class MainWindow(QMainWindow):
         if path is None:
             return False
         folders.remember_folder(folders.PLANS, path)
+        from ..core.keys import save_copy_keeping_key
+
         try:
-            saved = self.controller.store.save_copy(path)
+            saved = save_copy_keeping_key(self.controller.store, path)     # the copy signs as this unit
         except RenstraError as exc:
             dialogs.warn(self, self.tr("Simpan Sebagai"), exc.message)
             return False

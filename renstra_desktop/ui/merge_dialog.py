@@ -73,14 +73,17 @@ class _PackageDrop(QObject):
 
 
 # -- export -----------------------------------------------------------------------------------------
-def export_package_from(window):
-    """Berkas → Ekspor Paket: ask where, write the package in the background, say what was made."""
+def export_package_from(window, target=None, passphrase: bytes | None = None):
+    """Berkas → Ekspor Paket: ask where, write the package in the background, say what was made.
+    A key protected by a passphrase: the worker says so, the passphrase is asked, and it runs again."""
+    from ..core.key_protection import KeyLocked, WrongSecret
     from ..core.package_export import suggested_file_name
     from .worker import run_in_background
 
     controller = window.controller
-    suggested = folders.last_folder(folders.PACKAGES_OUT) / suggested_file_name(controller.store)
-    target = dialogs.choose_package_save(window, window.tr("Ekspor Paket"), str(suggested))
+    if target is None:
+        suggested = folders.last_folder(folders.PACKAGES_OUT) / suggested_file_name(controller.store)
+        target = dialogs.choose_package_save(window, window.tr("Ekspor Paket"), str(suggested))
     if target is None:
         return None
     folders.remember_folder(folders.PACKAGES_OUT, target)
@@ -88,7 +91,16 @@ def export_package_from(window):
     def work(store, progress):
         from ..core.package_export import export_package
         progress(10, window.tr("Membaca data satker dan menandatangani paket…"))
-        return export_package(store, target)
+        return export_package(store, target, passphrase=passphrase)
+
+    def failed(exc):
+        if not isinstance(exc, KeyLocked):
+            return dialogs.warn(window, window.tr("Ekspor Paket"), getattr(exc, "message", str(exc)))
+        label = (window.tr("Kata sandi salah. Ketik lagi kata sandi kunci tanda tangan:") if isinstance(exc, WrongSecret)
+                 else window.tr("Kunci tanda tangan satker ini dilindungi kata sandi. Ketik kata sandinya:"))
+        secret = dialogs.ask_password(window, window.tr("Kata sandi kunci"), label)
+        if secret:
+            export_package_from(window, target, secret)
 
     def done(result):
         m = result.manifest
@@ -104,7 +116,7 @@ def export_package_from(window):
             path=result.path, unit=unit_name, seq=m["sequence"], rows=result.total_rows, fp=result.fingerprint,
             send=send), Path(result.path).parent)
 
-    return run_in_background(window, window.tr("Ekspor paket"), work, done, store_path=controller.path,
+    return run_in_background(window, window.tr("Ekspor paket"), work, done, failed, store_path=controller.path,
                              readonly=True)
 
 
@@ -268,6 +280,11 @@ class MergeDialog(QDialog):
                     "Sidik jari kunci:\n{fp}\n\nTelepon satker itu dan minta mereka membacakan sidik jari "
                     "kunci mereka (tertera saat mereka mengekspor paket). Apakah sama persis?").format(
                     unit=self.unit_name(result.unit), fp=result.fingerprint)
+                if result.key_shared_with:
+                    question = self.tr(
+                        "PERHATIAN: kunci ini sudah tercatat untuk {others}. Satu kunci untuk dua satker berarti "
+                        "satu satker dapat mengirim data atas nama satker lain.\n\n").format(
+                        others=", ".join(self.unit_name(u) for u in result.key_shared_with)) + question
                 if not dialogs.ask(self, self.tr("Konfirmasi kunci satker"), question):
                     continue
                 confirmed.append((result.unit, result.fingerprint))
@@ -289,8 +306,8 @@ class MergeDialog(QDialog):
             from ..core.keys import pin_key
             from ..core.merge import merge_packages
             with store.atomic():       # all confirmed keys, or none (a refusal is shown as the error)
-                for unit, fp in pins:
-                    pin_key(store, unit, fp, actor=actor, reason=reason)
+                for unit, fp in pins:       # a key shared with another unit was confirmed with a warning
+                    pin_key(store, unit, fp, actor=actor, reason=reason, allow_shared=True)
             progress(0, self.tr("Memeriksa paket…"))
             shown = [0]
 
@@ -358,6 +375,9 @@ class MergeDialog(QDialog):
                        "{ignored_locked} diabaikan (periode terkunci), {rejected} baris ditolak; {bad} paket ditolak."
                        ).format(head=head, n=len(report.results), bad=sum(r.status == "rejected" for r in report.results),
                                 **counts)
+        late = sum(r.needs_attention and r.status != "rejected" for r in report.results)
+        if late:
+            text += " " + self.tr("{n} paket tidak berurutan (merah): periksa keterangannya.").format(n=late)
         if counts["conflicts"] and not report.dry_run:
             text += " " + self.tr("Putuskan konflik di tab “Paket masuk”.")
         if report.backup:

@@ -11,7 +11,7 @@ from ..core.merge_report import STATUSES
 
 MAX_ROWS_SHOWN = 200          # row notes listed per package; the rest are counted
 STATUS_TEXT = {"merged": "digabung", "would_merge": "akan digabung", "already_merged": "sudah pernah digabung",
-               "older": "lebih lama, dilewati", "rejected": "DITOLAK"}
+               "older": "lebih lama, tanpa data baru", "rejected": "DITOLAK"}
 
 
 class FileListModel(QAbstractListModel):
@@ -127,7 +127,7 @@ class MergeReportModel(QAbstractItemModel):
             return node.detail
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= col <= 6:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 7 and node.rejected:
+        if role == Qt.ItemDataRole.ForegroundRole and node.rejected:     # the whole line: act on it
             return QBrush(QColor("#8b0000"))
         return None
 
@@ -144,6 +144,8 @@ def _package_node(root: _Node, result, unit_names: dict, zone) -> None:
     status = STATUS_TEXT.get(result.status, result.status)
     if result.key_status == "new":
         status += f"; kunci baru {result.fingerprint}"
+    if result.needs_attention and result.status != "rejected":
+        status += f"; TIDAK BERURUTAN (sesudah urutan {result.out_of_order_after}): periksa"
     if result.status == "rejected":
         status += f": {result.message}"
     detail = [f"<b>{_html(result.path)}</b>", _html(result.message)]
@@ -156,7 +158,7 @@ def _package_node(root: _Node, result, unit_names: dict, zone) -> None:
     detail = "<br>".join(detail)
     totals = result.totals()
     counts = [str(totals[s]) if result.tables else "" for s in STATUSES]
-    package = _Node(root, [title, *counts, status], detail, rejected=result.status == "rejected", result=result)
+    package = _Node(root, [title, *counts, status], detail, rejected=result.needs_attention, result=result)
 
     notes_by_table: dict[str, list] = {}
     for note in result.notes:
@@ -174,8 +176,8 @@ def _package_node(root: _Node, result, unit_names: dict, zone) -> None:
             name = note.label or note.row_id
             _Node(child, [name, *[""] * 6, note.reason],
                   f"<b>{_html(spec.label)}: {_html(name)}</b><br>{_html(note.reason)}{values}")
-    if len(result.notes) > listed:
-        _Node(package, [f"… {len(result.notes) - listed} baris lain"], detail)
+    if len(result.notes) + result.notes_omitted > listed:
+        _Node(package, [f"… {len(result.notes) + result.notes_omitted - listed} baris lain"], detail)
 
 
 def _html(value) -> str:

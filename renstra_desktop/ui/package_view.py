@@ -8,6 +8,7 @@ store (a single small transaction), then the controller tells every view.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -91,15 +92,20 @@ class ReceivedPackagesModel(_ListModel):
             if "sequence" not in row:
                 return self.tr("belum ada paket") if col == 1 else ""
             totals = row["totals"]
-            return [None, row["sequence"], format_datetime(row["created_at"], self._zone),
+            sequence = self.tr("{n}, tidak berurutan").format(n=row["sequence"]) if row["out_of_order"] else row["sequence"]
+            return [None, sequence, format_datetime(row["created_at"], self._zone),
                     format_datetime(row["merged_at"], self._zone),
                     row["merged_by"], totals["new"], totals["updated"], totals["conflicts"], totals["rejected"],
                     row["open_conflicts"], row["key_fingerprint"]][col]
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= col <= 9 and col not in (2, 3, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and row.get("out_of_order"):
+            return QBrush(QColor("#8b0000"))          # merged out of order: ask the unit
         if role == Qt.ItemDataRole.ToolTipRole and "sequence" in row:
+            late = self.tr("\nTIDAK BERURUTAN: nomor urutnya tidak lebih tinggi daripada paket sebelumnya dari "
+                           "satker ini. Tanyakan apakah berkasnya dipulihkan dari cadangan.") if row["out_of_order"] else ""
             return self.tr("Berkas {file}\nDigest paket {digest}").format(
-                file=row["file_name"], digest=row["package_digest"])
+                file=row["file_name"], digest=row["package_digest"]) + late
         return None
 
 

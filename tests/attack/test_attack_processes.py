@@ -25,7 +25,6 @@ def test_simultaneous_writers_lose_nothing(desk):
         assert (scenario.lost, scenario.tracebacks) == (0, 0), scenario
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8: write-path fix pending")
-def test_pending_two_loads_from_one_dump_lose_nothing(desk):
+def test_two_loads_from_one_dump_lose_nothing(desk):
     scenario = together.loads(desk)
     assert (scenario.lost, scenario.tracebacks) == (0, 0), scenario

@@ -3,7 +3,7 @@ audit and origin, the batch log, and the Kanwil's package merged by a unit (issu
 import shutil
 
 import pytest
-from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan, sha
+from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan, merge_trusting, sha
 
 from renstra_desktop.core.errors import PermissionDenied, ValidationError
 from renstra_desktop.core.keys import installation_key, pin_key
@@ -15,23 +15,8 @@ from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
 
 
-@pytest.fixture
-def upt(tmp_path):
-    store = make_unit_plan(tmp_path / "upt" / "lobar.renstra")
-    yield store
-    store.close()
 
-
-@pytest.fixture
-def out(tmp_path):
-    folder = tmp_path / "kiriman"
-    folder.mkdir()
-    return folder
-
-
-def merge(store, *paths, **kw):
-    kw.setdefault("trust_new_keys", True)
-    return merge_packages(store, paths, actor="kanwil", **kw)
+merge = merge_trusting
 
 
 def value_of(store, table, row_id, column="value"):
@@ -108,34 +93,56 @@ def test_restored_unit_file_gives_conflicts_listed_with_both_values(upt, out, ka
     restored.close()
     result = merge(kanwil_store, pkg.path).results[0]
     assert result.status == "merged"
-    conflicts = {n.row_id: n for n in result.notes if n.status == "conflicts"}
-    assert set(conflicts) == {ids[0], ids[1]} and result.tables["realisation"]["conflicts"] == 2
-    assert conflicts[ids[0]].fields["value"] == (5.0, 6.0)
-    assert conflicts[ids[1]].fields["deleted"] == (1, 0)
-    assert "riwayat paket" in conflicts[ids[0]].reason
+    # The row edited again after the restore is a conflict; the row the restore merely took back to
+    # an earlier version (its delete lost) is older than the file's: kept, and listed.
+    notes = {n.row_id: n for n in result.notes}
+    assert {r: n.status for r, n in notes.items()} == {ids[0]: "conflicts", ids[1]: "older"}
+    assert result.tables["realisation"]["conflicts"] == 1
+    assert notes[ids[0]].fields["value"] == (5.0, 6.0)
+    assert notes[ids[1]].fields["deleted"] == (1, 0) and "Lebih lama" in notes[ids[1]].reason
+    assert "riwayat paket" in notes[ids[0]].reason
     # Nothing overwritten, and the deleted row did not come back.
     assert value_of(kanwil_store, "realisation", ids[0]) == 5.0
     assert value_of(kanwil_store, "realisation", ids[1], "deleted") == 1
     listed = {c["row_id"]: c for c in open_conflicts(kanwil_store.conn)}
-    assert listed[ids[0]]["fields"]["value"] == (5.0, 6.0)
+    assert set(listed) == {ids[0]} and listed[ids[0]]["fields"]["value"] == (5.0, 6.0)
     resolve_conflict(kanwil_store, listed[ids[0]]["id"], "package", actor="kepala")
-    resolve_conflict(kanwil_store, listed[ids[1]]["id"], "consolidated", actor="kepala")
     assert value_of(kanwil_store, "realisation", ids[0]) == 6.0
     assert value_of(kanwil_store, "realisation", ids[0], "origin") == pkg.package_digest
     assert value_of(kanwil_store, "realisation", ids[1], "deleted") == 1
     decided = dict(kanwil_store.conn.execute("SELECT row_id, status FROM merge_conflict WHERE decided_by = 'kepala'"))
-    assert decided == {ids[0]: "kept_package", ids[1]: "kept_consolidated"}
+    assert decided == {ids[0]: "kept_package"}
     audit = kanwil_store.conn.execute("SELECT row_id, field, actor FROM audit_log WHERE actor = 'kepala' ORDER BY seq")
-    assert [tuple(a) for a in audit] == [(ids[0], "value", "kepala"), (ids[1], "konflik", "kepala")]
+    assert [tuple(a) for a in audit] == [(ids[0], "value", "kepala")]
     with pytest.raises(ValidationError, match="sudah diputuskan"):
         resolve_conflict(kanwil_store, listed[ids[0]]["id"], "consolidated", actor="kepala")
-    # The same package version is not asked about again; a newer version of the row is.
+    # A newer version of a row is applied; the older row is still listed as older.
     restored = Store.open(upt.path)
     PlanService(restored, "admin-upt").update("realisation", ids[2], {"value": "7"})
     again = merge(kanwil_store, export_package(restored, folder=out).path).results[0]
     restored.close()
     assert again.tables["realisation"]["conflicts"] == 0 and again.tables["realisation"]["updated"] == 1
-    assert [n.row_id for n in again.notes] == [ids[1]] and "sudah diputuskan" in again.notes[0].reason
+    assert [(n.row_id, n.status) for n in again.notes] == [(ids[1], "older")]
+
+
+def test_a_version_decided_against_is_not_asked_again(upt, out, kanwil_store, tmp_path):
+    ids = add_realisations(upt, months=[1])
+    backup = upt.save_copy(tmp_path / "lama.renstra")
+    PlanService(upt, "admin-upt").update("realisation", ids[0], {"value": "5"})
+    merge(kanwil_store, export_package(upt, folder=out).path)
+    upt.close()
+    shutil.copy(backup, upt.path)
+    restored = Store.open(upt.path)
+    PlanService(restored, "admin-upt").update("realisation", ids[0], {"value": "6"})
+    first = merge(kanwil_store, export_package(restored, folder=out).path).results[0]
+    [conflict] = open_conflicts(kanwil_store.conn)
+    resolve_conflict(kanwil_store, conflict["id"], "consolidated", actor="kepala")
+    again = merge(kanwil_store, export_package(restored, folder=out).path).results[0]
+    restored.close()
+    assert first.tables["realisation"]["conflicts"] == 1 and again.tables["realisation"]["conflicts"] == 0
+    assert [n.reason for n in again.notes] == ["Versi paket ini sudah diputuskan sebelumnya: nilai di berkas ini "
+                                               "dipertahankan."]
+    assert value_of(kanwil_store, "realisation", ids[0]) == 5.0
 
 
 def test_repinned_unit_conflicts_with_rows_from_the_old_key(upt, out, kanwil_store, tmp_path):

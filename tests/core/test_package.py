@@ -19,12 +19,6 @@ from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store, latest_schema_version
 
 
-@pytest.fixture
-def upt(tmp_path):
-    store = make_unit_plan(tmp_path / "upt" / "lobar.renstra")
-    yield store
-    store.close()
-
 
 def test_key_is_created_once_next_to_the_plan_with_private_permissions(tmp_path):
     plan = tmp_path / "rencana.renstra"
@@ -110,14 +104,16 @@ def test_verify_reads_the_manifest_and_compares_the_key_with_the_pin(upt, tmp_pa
     assert verify_package(pkg, kanwil_store).key_status == "mismatch"
     assert key_status(kanwil_store.conn, UPT, other.public_key) == "pinned"
     assert [p["reason"] for p in pins(kanwil_store.conn)] == ["laptop diganti, dikonfirmasi telepon"]
-    history = kanwil_store.conn.execute("SELECT count(*) FROM unit_key_pin WHERE unit_code = ?", (UPT,)).fetchone()
-    assert history[0] == 2
-    audit = kanwil_store.conn.execute("SELECT action, old_value, new_value FROM audit_log "
+    # One row per unit, written through the door: its version counts the pins, the audit trail keeps them.
+    pin = kanwil_store.conn.execute("SELECT row_version, base_version, updated_by FROM unit_key_pin "
+                                    "WHERE unit_code = ?", (UPT,)).fetchone()
+    assert tuple(pin) == (2, 1, "kanwil")
+    audit = kanwil_store.conn.execute("SELECT action, field, old_value, new_value FROM audit_log "
                                       "WHERE table_name = 'unit_key_pin' ORDER BY seq").fetchall()
-    assert [tuple(a) for a in audit] == [("insert", None, report.fingerprint),
-                                         ("update", report.fingerprint, other.fingerprint)]
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        kanwil_store.conn.execute("DELETE FROM unit_key_pin")
+    assert audit[0]["action"] == "insert" and report.fingerprint in audit[0]["new_value"]
+    assert [tuple(a) for a in audit[1:]] == [("update", "fingerprint", report.fingerprint, other.fingerprint),
+                                             ("update", "reason", "sidik jari dikonfirmasi",
+                                              "laptop diganti, dikonfirmasi telepon")]
 
 
 def test_package_schema_is_the_plan_tables_and_the_manifest_only():
@@ -141,10 +137,11 @@ def test_an_older_package_is_migrated_in_a_temporary_copy(upt, tmp_path, kanwil_
     (mig / f"{old + 1:04d}_test.sql").write_text("ALTER TABLE realisation ADD COLUMN note TEXT DEFAULT 'x';\n")
     monkeypatch.setattr(store_mod, "migrations_dir", lambda: mig)
     fmt.package_schema.cache_clear()
+    fmt.needs_migration.cache_clear()
     try:
         with PackageReader.open(pkg) as reader:
             assert reader.schema_version == old
-            cols, rows = reader.read_content().tables["realisation"]
+            cols, rows = reader.tables()["realisation"], reader.rows("realisation")
             assert cols[-1] == "note" and rows[0][-1] == "x"
         kanwil = Store.open(kanwil_path)          # migrated to the new schema too
         try:
@@ -155,7 +152,23 @@ def test_an_older_package_is_migrated_in_a_temporary_copy(upt, tmp_path, kanwil_
             kanwil.close()
     finally:
         fmt.package_schema.cache_clear()
+        fmt.needs_migration.cache_clear()
     assert pkg.read_bytes() == before
+
+
+def test_a_package_of_an_older_schema_whose_plan_tables_did_not_change_is_read_as_it_is(upt, tmp_path, kanwil_store):
+    """Schema 8 changed only the installation's local tables: a package of schema 6 (a unit not yet
+    updated) needs no private migrated copy (that copy cost as much as the rest of the merge)."""
+    ids = add_realisations(upt, months=[2])
+    rows = {t: rows_of(upt, t, UPT) for t in ("realisation",)}
+    pkg = tmp_path / "skema6.rpkg"
+    write_package(pkg, unit=UPT, schema_version=6, tables=rows, key=installation_key(upt.path), sequence=1)
+    assert not fmt.needs_migration(6) and fmt.needs_migration(2)
+    with PackageReader.open(pkg) as reader:
+        reader.verify()
+        assert reader.schema_version == 6 and not reader._migrated and reader.rows("realisation")[0][0] == ids[0]
+    result = merge_packages(kanwil_store, [pkg], actor="kanwil", trust_new_keys=True).results[0]
+    assert result.status == "merged" and result.tables["realisation"]["new"] == 1
 
 
 def test_write_package_signs_what_a_reader_verifies(upt, tmp_path):
@@ -165,7 +178,7 @@ def test_write_package_signs_what_a_reader_verifies(upt, tmp_path):
                          key=key, sequence=7)
     with PackageReader.open(tmp_path / "p.rpkg") as reader:
         assert reader.body == body and reader.sequence == 7 and reader.fingerprint == fingerprint(key.public_key)
-        assert reader.read_content().total == len(rows["risk"])
+        assert sum(len(reader.verify().rows(t)) for t in reader.tables()) == len(rows["risk"])
     assert not list(tmp_path.glob("*.baru"))
 
 
@@ -178,13 +191,13 @@ def test_a_released_package_is_read_again_and_must_be_the_same(upt, tmp_path, ka
     second = export_package(upt, folder=tmp_path)
     reader = PackageReader.open(first.path)
     reader.suspend(release=True)
-    assert reader.size == 0 and reader.read_content().total == first.total_rows
+    assert reader.size == 0 and sum(len(reader.rows(t)) for t in reader.tables()) == first.total_rows
     reader.close()
     reader = PackageReader.open(first.path)
     reader.suspend(release=True)
     first.path.write_bytes(second.path.read_bytes())         # replaced while the batch was waiting
     with pytest.raises(PackageError, match="berubah selama penggabungan"):
-        reader.read_content()
+        reader.verify()
     reader.close()
     # A batch larger than the memory budget reads its packages again when it merges them.
     monkeypatch.setattr(merge_mod, "BATCH_MEMORY", 0)
@@ -201,3 +214,100 @@ def test_export_into_a_missing_folder_is_refused_in_indonesian(tmp_path):
         with pytest.raises(FileError, match="Folder .* tidak ada"):
             export_package(store, tmp_path / "tidak-ada" / "paket.rpkg")
     assert not (tmp_path / "tidak-ada").exists()
+
+
+def test_simpan_sebagai_keeps_the_units_key_so_the_kanwil_takes_the_copys_packages(upt, tmp_path, kanwil_store):
+    """issue 8: a copy made with Simpan Sebagai got a new key, and the Kanwil refused its packages."""
+    from renstra_desktop.core.keys import save_copy_keeping_key, sequence_path
+
+    add_realisations(upt, months=[1])
+    first = export_package(upt, folder=tmp_path)
+    merge_packages(kanwil_store, [first.path], actor="kanwil", trust_new_keys=True)
+    copy = tmp_path / "usb" / "lobar-salinan.renstra"
+    copy.parent.mkdir()
+    save_copy_keeping_key(upt, copy)
+    assert key_path(copy).read_bytes() == key_path(upt.path).read_bytes()
+    if os.name == "posix":
+        assert key_path(copy).stat().st_mode & 0o777 == 0o600
+    assert sequence_path(copy).read_text().strip() == "1"
+    other = Store.open(copy)
+    try:
+        add_realisations(other, months=[2])
+        pkg = export_package(other, folder=tmp_path / "usb")
+    finally:
+        other.close()
+    assert pkg.fingerprint == first.fingerprint and pkg.manifest["sequence"] == 2
+    result = merge_packages(kanwil_store, [pkg.path], actor="kanwil").results[0]      # no new key to trust
+    assert result.status == "merged" and result.key_status == "pinned"
+
+
+def test_simpan_sebagai_of_a_unit_that_never_exported_shares_one_key(tmp_path):
+    from renstra_desktop.core.keys import save_copy_keeping_key
+
+    store = make_unit_plan(tmp_path / "lobar.renstra")
+    try:
+        save_copy_keeping_key(store, tmp_path / "salinan.renstra")
+    finally:
+        store.close()
+    assert key_path(tmp_path / "salinan.renstra").read_bytes() == key_path(tmp_path / "lobar.renstra").read_bytes()
+
+
+def test_simpan_sebagai_never_overwrites_another_key(upt, tmp_path):
+    from renstra_desktop.core.keys import save_copy_keeping_key
+
+    installation_key(upt.path)
+    foreign = make_unit_plan(tmp_path / "lain" / "lobar.renstra")
+    foreign.close()
+    installation_key(foreign.path)
+    before = {p.name: p.read_bytes() for p in foreign.path.parent.iterdir()}
+    with pytest.raises(FileError, match="kunci tanda tangan lain"):
+        save_copy_keeping_key(upt, foreign.path)
+    assert {p.name: p.read_bytes() for p in foreign.path.parent.iterdir()} == before
+
+
+def _many_roadmap_rows(store, n):
+    """``n`` roadmap rows written outside the application (generated inside SQLite: fast)."""
+    with store.atomic():
+        store.conn.execute(
+            "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?) "
+            "INSERT INTO roadmap_item (id, owner_unit, created_at, updated_at, updated_by, row_version, base_version, "
+            "deleted, origin, unit_code, aspect, year, seq, text, status) SELECT 'luar-' || i, ?, "
+            "'2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z', 'x', 1, 0, 0, 'local', ?, 'SDM', 2026, i, "
+            "'Kegiatan yang ditulis dari luar aplikasi', 'rencana' FROM k", (n, UPT, UPT))
+
+
+def test_a_plan_too_large_for_a_package_is_refused_up_front_and_leaves_nothing(upt, tmp_path):
+    """issue 8: a 330 000-row plan could not be exported and the failed export left an 85 MB file."""
+    from package_fixtures import folder_state
+
+    _many_roadmap_rows(upt, 330_000)
+    out = tmp_path / "kirim"
+    out.mkdir()
+    before = folder_state(upt.path.parent), folder_state(out)
+    with pytest.raises(FileError) as info:
+        export_package(upt, folder=out)
+    assert "330.030 baris" in info.value.message and "batas 200.000 per tabel" in info.value.message
+    assert "\n" not in info.value.message
+    after = folder_state(upt.path.parent), folder_state(out)
+    assert after[1] == {} and set(after[0]) - set(before[0]) <= {"lobar.renstra.kunci"}   # no package, no sequence
+
+
+def test_a_package_beyond_the_size_limit_is_removed_before_it_gets_a_name(upt, tmp_path, monkeypatch):
+    from package_fixtures import folder_state
+
+    add_realisations(upt)
+    installation_key(upt.path)
+    before = folder_state(upt.path.parent)
+    monkeypatch.setattr(fmt, "MAX_FILE_BYTES", 2 * fmt.MAX_MANIFEST_BYTES + 8192)
+    with pytest.raises(FileError, match="terlalu besar untuk satu paket"):
+        export_package(upt, folder=tmp_path)
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == [] and folder_state(upt.path.parent) == before
+
+
+def test_rows_stream_through_the_digest_in_chunks(upt, tmp_path, monkeypatch):
+    add_realisations(upt, months=range(1, 13))
+    monkeypatch.setattr(fmt, "CHUNK_ROWS", 7)
+    pkg = export_package(upt, folder=tmp_path)
+    report = verify_package(pkg.path)                 # the reader recomputes the digest in one piece
+    assert report.manifest["content_digest"] == pkg.manifest["content_digest"]
+    assert report.manifest["row_counts"]["realisation"] == 12

@@ -71,7 +71,7 @@ def test_load_updates_changed_rows_with_audit(kanwil_path):
     row = next(r for r in data["tables"]["funding"] if r["line_code"] == "SK 17" and r["year"] == 2026)
     row["realised"] = 700.5
     report = plan_json.load_plan(kanwil_path, data, actor="pemuat")
-    assert report["funding"] == {"inserted": 0, "updated": 1, "unchanged": 9}
+    assert report["funding"] == {"inserted": 0, "updated": 1, "unchanged": 9, "older": 0, "forced": 0}
     store = Store.open(kanwil_path)
     got = store.conn.execute("SELECT realised, row_version, origin FROM funding WHERE id = ?", (row["id"],)).fetchone()
     assert tuple(got) == (700.5, 2, "import")
@@ -94,3 +94,120 @@ def test_load_refuses_another_units_json(kanwil_path, tmp_path):
     data["installation_unit"] = "RTN-BIMA"
     with pytest.raises(ValidationError, match="RTN-BIMA"):
         plan_json.load_plan(kanwil_path, data, actor="t")
+
+
+@pytest.mark.parametrize("sql,column,expected", [
+    ("UPDATE funding SET allocation = 'tiga ratus' WHERE id = ?", "allocation", "harus berupa angka JSON"),
+    ("UPDATE funding SET allocation = 1e308 WHERE id = ?", "allocation", "di luar batas"),
+    ("UPDATE funding SET year = 'dua ribu' WHERE id = ?", "year", "harus berupa angka JSON"),
+])
+def test_dump_names_a_cell_load_would_refuse_instead_of_writing_it(kanwil_path, sql, column, expected):
+    """Text in a number column written outside the app: dump names table, row id and column (issue 8)."""
+    import sqlite3
+
+    row_id = stable_id("funding", "KANWIL", "SK 17", 2026)
+    conn = sqlite3.connect(kanwil_path)
+    with conn:
+        conn.execute(sql, (row_id,))
+    conn.close()
+    with pytest.raises(ValidationError) as info:
+        dump(kanwil_path)
+    message = info.value.message
+    assert f"tabel funding, baris {row_id}, kolom {column}" in message and expected in message
+    assert "\n" not in message and "ulangi dump" in message
+
+
+def test_dump_refusal_on_the_command_line_writes_no_json(kanwil_path, capsys):
+    import sqlite3
+    from renstra_desktop.cli import main
+
+    conn = sqlite3.connect(kanwil_path)
+    with conn:
+        conn.execute("UPDATE realisation SET value = 'x'")        # no realisation yet: nothing happens
+        conn.execute("UPDATE indicator_target SET value = 'tinggi' WHERE unit_code = 'KANWIL'")
+    conn.close()
+    assert main(["dump", str(kanwil_path)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "15 nilai" in err and "kolom value" in err and "Traceback" not in err
+
+
+def test_a_json_made_before_an_edit_does_not_revert_it(kanwil_path, kanwil_service, capsys):
+    """issue 8 (HIGH): a row older in the JSON than in the file is a conflict; nothing is written."""
+    from renstra_desktop.cli import main
+    from renstra_desktop.core.audit import audit_entries
+
+    stale = dump(kanwil_path)
+    row_id = stable_id("funding", "KANWIL", "SK 17", 2026)
+    kanwil_service.update("funding", row_id, {"allocation": "800,5"})       # someone edits after the dump
+    next(r for r in stale["tables"]["funding"] if r["id"] == row_id)["allocation"] = 790.0   # the JSON too
+    other = next(r for r in stale["tables"]["funding"] if r["id"] != row_id)
+    other["realised"] = 12.5                                                  # and another row
+    stale_file = kanwil_path.with_name("lama.json")
+    stale_file.write_text(plan_json.dumps(stale), encoding="utf-8")
+    before = hashlib.sha256(kanwil_path.read_bytes()).digest()
+    with pytest.raises(plan_json.LoadConflict) as info:
+        plan_json.load_plan(kanwil_path, stale, actor="t")
+    message = info.value.message
+    assert "versi JSON 1, versi berkas 2" in message and "allocation di berkas 800.5 | di JSON 790.0" in message
+    assert row_id in message and "--force" in message
+    assert hashlib.sha256(kanwil_path.read_bytes()).digest() == before
+    with pytest.raises(plan_json.LoadConflict):
+        plan_json.load_plan(kanwil_path, stale, actor="t", dry_run=True)
+
+    assert main(["load", str(kanwil_path), str(stale_file)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "1 baris di JSON lebih lama" in err
+    assert hashlib.sha256(kanwil_path.read_bytes()).digest() == before
+
+    assert main(["load", str(kanwil_path), str(stale_file), "--force"]) == 0
+    out, _ = capsys.readouterr()
+    assert "2 diubah" in out and "1 di antaranya menimpa" in out
+    store = Store.open(kanwil_path)
+    try:
+        allocation = store.conn.execute("SELECT allocation FROM funding WHERE id = ?", (row_id,)).fetchone()[0]
+        forced = [(a["field"], a["old_value"], a["origin"]) for a in audit_entries(store.conn, row_id)
+                  if a["origin"] != "local"]
+    finally:
+        store.close()
+    assert allocation == 790.0 and forced == [("allocation", "800.5", "import-force")]
+
+
+def test_a_json_edited_from_the_current_dump_loads(kanwil_path, kanwil_service):
+    row_id = stable_id("funding", "KANWIL", "SK 17", 2026)
+    kanwil_service.update("funding", row_id, {"allocation": "800,5"})
+    data = dump(kanwil_path)
+    next(r for r in data["tables"]["funding"] if r["id"] == row_id)["allocation"] = 801.0
+    report = plan_json.load_plan(kanwil_path, data, actor="t")
+    assert report["funding"]["updated"] == 1 and report["funding"]["forced"] == 0
+
+
+def test_two_jsons_from_one_dump_each_changing_another_row_both_land(kanwil_path):
+    """A row the JSON carries along unedited from an older dump is kept at the file's newer version
+    (it is found among the row's earlier contents in the audit trail): not a conflict."""
+    base = dump(kanwil_path)
+    first_id, second_id = (stable_id("funding", "KANWIL", "SK 17", y) for y in (2026, 2027))
+    one, two = copy.deepcopy(base), copy.deepcopy(base)
+    next(r for r in one["tables"]["funding"] if r["id"] == first_id)["realised"] = 11.0
+    next(r for r in two["tables"]["funding"] if r["id"] == second_id)["realised"] = 22.0
+    assert plan_json.load_plan(kanwil_path, one, actor="a")["funding"]["updated"] == 1
+    report = plan_json.load_plan(kanwil_path, two, actor="b")
+    assert report["funding"]["updated"] == 1 and report["funding"]["older"] == 1
+    store = Store.open(kanwil_path, readonly=True)
+    try:
+        got = dict(store.conn.execute("SELECT id, realised FROM funding WHERE id IN (?, ?)", (first_id, second_id)))
+    finally:
+        store.close()
+    assert got == {first_id: 11.0, second_id: 22.0}
+    # the same stale JSON editing the first row too is a conflict again
+    next(r for r in two["tables"]["funding"] if r["id"] == first_id)["realised"] = 33.0
+    with pytest.raises(plan_json.LoadConflict):
+        plan_json.load_plan(kanwil_path, two, actor="b")
+
+
+def test_a_stale_json_that_changes_nothing_else_is_refused(kanwil_path, kanwil_service):
+    stale = dump(kanwil_path)
+    kanwil_service.update("funding", stable_id("funding", "KANWIL", "SK 17", 2026), {"allocation": "800,5"})
+    before = hashlib.sha256(kanwil_path.read_bytes()).digest()
+    with pytest.raises(ValidationError, match="JSON ini lebih lama daripada berkas"):
+        plan_json.load_plan(kanwil_path, stale, actor="t")
+    assert hashlib.sha256(kanwil_path.read_bytes()).digest() == before

@@ -42,8 +42,13 @@ def test_stored_block_is_printed_with_nip_groups_and_paraf(kanwil_store):
     assert "NIP 19661018 199203 1 001" in text and "I Made Contoh" in text
     for word in ("Pemroses", "Konseptor", "Pemeriksa", "Baiq Uji", "Paraf"):
         assert word in text
-    fields = {e["field"] for e in audit_entries(kanwil_store.conn, "KANWIL") if e["table_name"] == "report_signatory"}
-    assert {"nip", "name", "paraf", "sign_date"} <= fields
+    # a row written through the door: inserted with its values, then an audit entry per changed field
+    row_id = kanwil_store.conn.execute("SELECT id FROM report_signatory WHERE unit_code = 'KANWIL'").fetchone()[0]
+    save_signatory(kanwil_store, Signatory("KANWIL", place="Mataram", jabatan="Kepala Kantor Wilayah",
+                                           name="I Made Contoh", nip="196610181992031001"), actor="penguji")
+    entries = audit_entries(kanwil_store.conn, row_id)
+    assert entries[0]["action"] == "insert" and "196610181992031001" in entries[0]["new_value"]
+    assert {"on_behalf", "jabatan", "paraf", "sign_date"} <= {e["field"] for e in entries[1:]}
 
 
 @pytest.mark.parametrize("nip", ["123", "19661018 199203 1 00X", "1966101819920310011"])

@@ -121,6 +121,8 @@ def test_simpan_sebagai_writes_a_copy_store_open_accepts(window, tmp_path, kanwi
         store.close()
     assert window.controller.path == kanwil_path            # work continues in the open file
     assert str(copy.resolve()) in window.recent_files()
+    key = kanwil_path.with_name(kanwil_path.name + ".kunci")
+    assert copy.with_name(copy.name + ".kunci").read_bytes() == key.read_bytes()   # the copy signs as this unit
     # the open file itself cannot be the target
     fake_dialogs.save_paths.append(kanwil_path)
     assert not window.save_as()

@@ -238,3 +238,97 @@ def test_a_new_key_of_a_known_unit_is_repinned_with_a_reason(qtbot, window, upt_
     qtbot.waitUntil(lambda: dialog.report.results[0].status == "would_merge", timeout=10000)
     [pin] = pins(window.controller.conn)
     assert pin["fingerprint"] == pkg.fingerprint and pin["reason"] == "laptop diganti, dikonfirmasi via telepon"
+
+
+def test_a_package_out_of_order_with_data_is_a_red_row(qtbot, window, upt_package, tmp_path, kanwil_path):
+    """issue 8: a lost export counter no longer hides new data; the window shows the package in red
+    in the merge summary and in Paket masuk."""
+    from renstra_desktop.core.keys import sequence_path
+    from renstra_desktop.core.merge import merge_packages
+
+    store, ids, pkg = upt_package
+    second = export_package(store, folder=tmp_path / "upt")
+    merge_packages(window.controller.store, [pkg.path, second.path], actor="kanwil", trust_new_keys=True)
+    window.controller.external_change()
+    sequence_path(store.path).unlink()                      # the unit's export counter is lost
+    add_realisations(store, months=[9])
+    (tmp_path / "upt2").mkdir()
+    lost = export_package(store, folder=tmp_path / "upt2")
+    assert lost.manifest["sequence"] == 1
+
+    dialog = md.open_merge_dialog(window, [lost.path])
+    qtbot.addWidget(dialog)
+    wait_for_dialog_report(qtbot, dialog, True)
+    [result] = dialog.report.results
+    assert result.status == "would_merge" and result.needs_attention
+    red = dialog.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole)
+    assert red is not None and red.color().name() == "#8b0000"
+    assert "TIDAK BERURUTAN" in dialog.model.index(0, 7).data()
+    dialog.apply_button.click()
+    wait_for_dialog_report(qtbot, dialog, False)
+    assert dialog.report.results[0].status == "merged"
+    assert row_count(kanwil_path, "SELECT count(*) FROM realisation WHERE owner_unit = ? AND period = '2026-09'",
+                     (UPT,)) == 1
+
+    view = window.built_tab(window.package_view_placeholder)
+    window.tabs.setCurrentWidget(view)
+    row = next(i for i, r in enumerate(view.received.rows) if r["unit_code"] == UPT)
+    brush = view.received.index(row, 1).data(Qt.ItemDataRole.ForegroundRole)
+    assert brush is not None and brush.color().name() == "#8b0000"
+    assert "TIDAK BERURUTAN" in view.received.index(row, 1).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_key_already_pinned_for_another_unit_is_confirmed_with_a_warning(qtbot, window, upt_package,
+                                                                            fake_dialogs):
+    from renstra_desktop.core.keys import pin_key
+
+    _, _, pkg = upt_package
+    pin_key(window.controller.store, "LPS-SUMBAWA", pkg.fingerprint, actor="kanwil")
+    dialog = md.open_merge_dialog(window, [pkg.path])
+    qtbot.addWidget(dialog)
+    wait_for_dialog_report(qtbot, dialog, True)
+    [result] = dialog.report.results
+    assert result.status == "would_merge" and result.key_shared_with == ["LPS-SUMBAWA"]
+    fake_dialogs.answers.append(True)
+    dialog.apply_button.click()
+    wait_for_dialog_report(qtbot, dialog, False)
+    assert fake_dialogs.questions[-1].startswith("PERHATIAN: kunci ini sudah tercatat untuk Lapas Kelas IIA Sumbawa Besar")
+    assert dialog.report.results[0].status == "merged"
+    assert {p["unit_code"]: p["fingerprint"] for p in pins(window.controller.conn)} == {
+        "LPS-SUMBAWA": pkg.fingerprint, UPT: pkg.fingerprint}
+
+
+def test_export_with_a_protected_key_asks_the_passphrase_in_the_real_dialog(qtbot, window, tmp_path, monkeypatch,
+                                                                            fake_dialogs):
+    """The real QInputDialog (password echo) is filled by a timer; a wrong passphrase is asked again."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from conftest_ui import drive_modal
+    from renstra_desktop.core.keys import installation_key, protect_key
+
+    plan = window.controller.path
+    fp = installation_key(plan).fingerprint
+    protect_key(plan, "passphrase", secret=b"sandi kanwil ntb")
+    target = tmp_path / "keluar" / "kanwil.rpkg"
+    target.parent.mkdir()
+    monkeypatch.setattr(dialogs, "choose_package_save", lambda parent, title, path: target)
+    fake_dialogs.use_real("ask_password")
+    labels = []
+
+    def typed(text):
+        def answer(box):
+            labels.append(box.labelText())
+            assert box.textEchoMode() == QLineEdit.EchoMode.Password
+            box.setTextValue(text)
+            box.accept()
+        return answer
+
+    first = drive_modal(QInputDialog, typed("salah sekali"))
+    window.export_package_action.trigger()
+    qtbot.waitUntil(lambda: first.done, timeout=20000)
+    second = drive_modal(QInputDialog, typed("sandi kanwil ntb"))
+    qtbot.waitUntil(lambda: target.exists() and bool(fake_dialogs.messages), timeout=20000)
+    for driver in (first, second):
+        assert driver.error is None, driver.error
+    assert "dilindungi kata sandi" in labels[0] and "Kata sandi salah" in labels[1]
+    assert fp in fake_dialogs.messages[-1][2]

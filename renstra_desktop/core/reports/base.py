@@ -141,12 +141,9 @@ def data_time(conn) -> _dt.datetime:
         row = conn.execute(f"SELECT max(updated_at) FROM {table}").fetchone()
         if row and row[0] and row[0] > latest:
             latest = row[0]
-    try:
-        row = conn.execute("SELECT max(updated_at) FROM report_signatory").fetchone()
-        if row and row[0] and row[0] > latest:
-            latest = row[0]
-    except Exception:   # file without the reports migration (read-only)
-        pass
+    row = conn.execute("SELECT max(updated_at) FROM report_signatory").fetchone()
+    if row and row[0] and row[0] > latest:
+        latest = row[0]
     if not latest:
         return _dt.datetime(2025, 12, 22, tzinfo=_dt.timezone.utc)
     moment = _dt.datetime.fromisoformat(latest.replace("Z", "+00:00"))

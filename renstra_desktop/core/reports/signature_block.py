@@ -1,14 +1,14 @@
 """The signature block of a unit's reports: stored settings (table ``report_signatory``,
-db/0003_reports.sql).  :mod:`.signature_area` prints it."""
+db/0008_local_rows.sql: one versioned local row per unit, written through the one write door).
+:mod:`.signature_area` prints it."""
 from __future__ import annotations
 
 import datetime as _dt
 import functools
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-from ..audit import write_audit
 from ..errors import ValidationError
 from ..numbers import MONTHS, format_date, format_nip, parse_nip
 
@@ -59,10 +59,7 @@ def default_signatory(conn, unit_code: str) -> Signatory:
 
 
 def load_signatory(conn, unit_code: str) -> Signatory:
-    try:
-        row = conn.execute("SELECT * FROM report_signatory WHERE unit_code = ?", (unit_code,)).fetchone()
-    except Exception:   # a file not migrated yet (opened read-only): use the defaults
-        row = None
+    row = conn.execute("SELECT * FROM report_signatory WHERE unit_code = ? AND deleted = 0", (unit_code,)).fetchone()
     if row is None:
         return default_signatory(conn, unit_code)
     return Signatory(unit_code, row["place"] or "",
@@ -109,28 +106,26 @@ def clean_signatory(sig: Signatory) -> Signatory:
 
 
 def save_signatory(store, sig: Signatory, actor: str) -> Signatory:
-    """Store the block of ``sig.unit_code`` in one transaction with an audit entry per changed field."""
+    """Store the block of ``sig.unit_code`` through the door (:meth:`..service.PlanService.save_signatory`);
+    returns it as stored."""
+    from ..service import PlanService
+
+    PlanService(store, actor).save_signatory(sig)
+    return clean_signatory(sig)
+
+
+def save_with(service, sig: Signatory):
+    """The door's signature block: validated, then one ``report_signatory`` row per unit written by
+    the row-write primitive (versions, audit entry per changed field).  Returns the Changes."""
     sig = clean_signatory(sig)
-    if store.conn.execute("SELECT 1 FROM unit WHERE code = ? AND deleted = 0", (sig.unit_code,)).fetchone() is None:
+    conn = service.store.conn
+    if conn.execute("SELECT 1 FROM unit WHERE code = ? AND deleted = 0", (sig.unit_code,)).fetchone() is None:
         raise ValidationError(f"Kode satker “{sig.unit_code}” tidak dikenal.", field="unit_code")
-    old = load_signatory(store.conn, sig.unit_code)
-    row = {"place": sig.place, "sign_date": sig.sign_date.isoformat() if sig.sign_date else None,
-           "on_behalf": sig.on_behalf, "jabatan": sig.jabatan, "name": sig.name, "nip": sig.nip,
-           "paraf_enabled": int(sig.paraf_enabled), "paraf": json.dumps(sig.paraf, ensure_ascii=False)}
-    before = {**asdict(old), "sign_date": old.sign_date.isoformat() if old.sign_date else None,
-              "paraf_enabled": int(old.paraf_enabled), "paraf": json.dumps(old.paraf, ensure_ascii=False)}
-    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    with store.atomic():
-        store.conn.execute(
-            "INSERT INTO report_signatory (unit_code, place, sign_date, on_behalf, jabatan, name, nip, "
-            "paraf_enabled, paraf, updated_at, updated_by) VALUES (:unit, :place, :sign_date, :on_behalf, "
-            ":jabatan, :name, :nip, :paraf_enabled, :paraf, :at, :actor) ON CONFLICT (unit_code) DO UPDATE SET "
-            "place = excluded.place, sign_date = excluded.sign_date, on_behalf = excluded.on_behalf, "
-            "jabatan = excluded.jabatan, name = excluded.name, nip = excluded.nip, "
-            "paraf_enabled = excluded.paraf_enabled, paraf = excluded.paraf, updated_at = excluded.updated_at, "
-            "updated_by = excluded.updated_by", {**row, "unit": sig.unit_code, "at": now, "actor": actor})
-        for key, value in row.items():
-            if before.get(key) != value:
-                write_audit(store.conn, actor=actor, unit_code=store.unit_code, table="report_signatory",
-                            row_id=sig.unit_code, action="update", field=key, old=before.get(key), new=value)
-    return sig
+    writer = service.writer()
+    with service.store.atomic():
+        service.upsert(writer, "report_signatory", {
+            "unit_code": sig.unit_code, "place": sig.place,
+            "sign_date": sig.sign_date.isoformat() if sig.sign_date else None, "on_behalf": sig.on_behalf,
+            "jabatan": sig.jabatan, "name": sig.name, "nip": sig.nip, "paraf_enabled": int(sig.paraf_enabled),
+            "paraf": json.dumps(sig.paraf, ensure_ascii=False)})
+    return writer.changes

@@ -1,0 +1,325 @@
+"""The one row-write primitive: every change to a row of a table declared in :mod:`.schema` goes
+through :meth:`RowWriter.write`, whoever makes it (a cell edit, a paste, an insert or delete, a JSON
+load, a merged package, a conflict decision, a key pin, a signature block, a period lock).
+
+For a batch of rows of one table it
+
+1. reads the rows they replace (one query) unless the caller already has them;
+2. checks every row against the rules of :mod:`.write_rules`: the writer unit owns the row (before
+   and after) and may write about its unit; the period it reports on is open (before and after);
+   its natural key does not change; and, when the caller says which version a change started from,
+   that the file has not moved on since (a newer version is a conflict, never overwritten);
+3. sets the version columns: ``bump`` (a change made here: version + 1, base = the version it
+   replaced, time, who, origin) or ``carry`` (rows that carry their writer's own versions: a package,
+   a restored JSON);
+4. writes them with one ``executemany`` per statement (the merge's batch form), a natural key taken
+   by another row refused per row;
+5. appends the audit trail (one entry per inserted row, one per changed field) and records what
+   changed in :class:`Changes`.
+
+Refused rows are returned (``partial=True``: the merge lists them) or raised before anything is
+written (``partial=False``: an edit is all or nothing).  Call inside the caller's transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from operator import itemgetter
+
+from .audit import write_audit_inserted, write_audit_many
+from .errors import PermissionDenied, ValidationError
+from .rows import META_COLUMNS, utc_now
+from .schema import TABLES
+from .write_rules import PeriodStatus, ownership_refusal
+
+
+@dataclass
+class Changes:
+    """What a write changed: table -> row ids, and each row's version afterwards (the window's undo
+    stack checks a step still applies by it).  Views refresh the tables named here.
+
+    An empty set means the whole table (as the window's "everything changed" does): past
+    ``MAX_ROWS`` rows of one table (a merge of hundreds of packages) the ids are dropped, so what
+    changed never holds a million ids in memory."""
+    rows: dict[str, set[str]] = field(default_factory=dict)
+    versions: dict[str, dict[str, int]] = field(default_factory=dict)
+    MAX_ROWS = 10_000
+
+    def add(self, table: str, row_id: str, version: int | None = None) -> None:
+        ids = self.rows.get(table)
+        if ids is None:
+            ids = self.rows[table] = set()
+        elif not ids:
+            return                               # already the whole table
+        ids.add(row_id)
+        if version is not None:
+            self.versions.setdefault(table, {})[row_id] = version
+        if len(ids) > self.MAX_ROWS:
+            self.whole(table)
+
+    def whole(self, table: str) -> None:
+        """Mark ``table`` as changed as a whole (no row ids kept)."""
+        self.rows[table] = set()
+        self.versions.pop(table, None)
+
+    def merge(self, other: "Changes") -> "Changes":
+        for table, ids in other.rows.items():
+            if not ids or (table in self.rows and not self.rows[table]):
+                self.whole(table)
+                continue
+            mine = self.rows.setdefault(table, set())
+            mine.update(ids)
+            self.versions.setdefault(table, {}).update(other.versions.get(table, {}))
+            if len(mine) > self.MAX_ROWS:
+                self.whole(table)
+        return self
+
+    @property
+    def tables(self) -> set[str]:
+        return set(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+
+@dataclass
+class Refusal:
+    """A row the write did not make, and why (Indonesian)."""
+    row_id: str
+    kind: str                  # owner | period | key | version | tombstone | taken
+    reason: str
+    detail: tuple = ()         # period: (period,); version: (based on, in the file)
+
+
+class RowsRefused(PermissionDenied):
+    """``partial=False`` and a row was refused: nothing of the batch was written."""
+
+    def __init__(self, refusals: list[Refusal]):
+        super().__init__(refusals[0].reason)
+        self.refusals = refusals
+
+
+class KeyTaken(ValidationError):
+    """A row's natural key (or id) is already used by another row; nothing of the batch was written."""
+
+
+def spec_of(table: str):
+    try:
+        return TABLES[table]
+    except KeyError:
+        raise ValidationError(f"Tabel “{table}” tidak dikenal.") from None
+
+
+class RowWriter:
+    """Writes rows as ``unit`` (the installation's unit, or the unit whose verified package is being
+    merged), by ``actor``, with ``origin`` recorded on rows it changes ('local', 'import', a package
+    digest).  ``restore``: a new file being rebuilt from the plan JSON takes rows as recorded
+    (ownership and period checks apply to changes of an existing file, not to its creation)."""
+
+    def __init__(self, store, *, actor: str, unit: str, origin: str = "local", restore: bool = False):
+        self.store, self.conn = store, store.conn
+        self.actor, self.unit, self.origin, self.restore = actor, unit, origin, restore
+        self.at = utc_now()
+        self.changes = Changes()
+        self._status: PeriodStatus | None = None
+        self._cur = self.conn.cursor()
+        self._cur.row_factory = None
+
+    @property
+    def status(self) -> PeriodStatus:
+        """The periods closed to changes, read once per writer (callers classify with it too)."""
+        if self._status is None:
+            self._status = PeriodStatus(self.conn)
+        return self._status
+
+    def existing(self, table: str, cols, ids) -> dict[str, tuple]:
+        """The rows of ``table`` with these ids, as tuples in ``cols`` order (one query)."""
+        return {r[0]: r for r in self._cur.execute(
+            f"SELECT {', '.join(cols)} FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(ids)),))}
+
+    def write(self, table: str, cols, rows: list[tuple], *, old: dict[str, tuple] | None = None,
+              versions: str = "bump", keep_origin: bool = False, audit_origin: str | None = None,
+              based_on: dict[str, int] | None = None, audit_values: bool = False, edit_tombstones: bool = True,
+              partial: bool = False) -> list[Refusal]:
+        """Insert or replace ``rows`` (tuples in ``cols`` order, ``id`` first, every column of the table)
+        of ``table``.  Rows take this writer's origin unless ``keep_origin`` (a file restored from
+        its JSON keeps each row's recorded origin); the audit entries name ``audit_origin`` when given.
+        See the module docstring; returns the refused rows (``partial``) or raises."""
+        spec = spec_of(table)
+        cols = tuple(cols)
+        if not rows:
+            return []
+        ix = {c: i for i, c in enumerate(cols)}
+        if old is None:
+            old = self.existing(table, cols, (r[0] for r in rows))
+        refusals = [] if self.restore else self._check(spec, ix, rows, old, based_on, edit_tombstones)
+        if refusals and not partial:
+            raise RowsRefused(refusals)
+        refused = {r.row_id for r in refusals}
+        origin = None if keep_origin else self.origin
+        inserts, updates = [], []
+        for p in rows:
+            if p[0] in refused:
+                continue
+            c = old.get(p[0])
+            row = self._versioned(p, c, ix, versions, origin)
+            (inserts if c is None else updates).append((c, row))
+        taken = self._insert(table, cols, [r for _, r in inserts], partial)
+        refusals += taken
+        skip = {r.row_id for r in taken}
+        inserted = [r for _, r in inserts if r[0] not in skip]
+        if updates:
+            self._cur.executemany(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols[1:])} WHERE id = ?",
+                                  [r[1:] + (r[0],) for _, r in updates])
+        self._audit(spec, table, ix, inserted, updates, audit_origin or origin, audit_values)
+        i_rv = ix["row_version"]
+        for r in inserted:
+            self.changes.add(table, r[0], r[i_rv])
+        for c, r in updates:
+            self.changes.add(table, r[0], r[i_rv])
+        return refusals
+
+    # -- checks --------------------------------------------------------------------------------------
+    def _check(self, spec, ix, rows, old, based_on, edit_tombstones) -> list[Refusal]:
+        """The refused rows of a batch.  Each rule runs column-wise first (one check per distinct
+        owner and unit, none when no period is closed) and looks at single rows only where needed."""
+        found: dict[str, Refusal] = {}
+        i_owner = ix["owner_unit"]
+        i_unit = ix.get("unit_code")
+        unit_of = itemgetter(i_unit) if i_unit is not None else (lambda r: None)
+        # ownership per distinct (owner, unit) pair: a package of thousands of rows has one
+        pairs = {(r[i_owner], unit_of(r)) for r in rows} | {(c[i_owner], unit_of(c)) for c in old.values()}
+        denied = {pair: why for pair in pairs if (why := ownership_refusal(spec, self.unit, *pair))}
+        if denied:
+            for p in rows:
+                c = old.get(p[0])
+                for row in (p, c) if c is not None else (p,):
+                    why = denied.get((row[i_owner], unit_of(row)))
+                    if why:
+                        found.setdefault(p[0], Refusal(p[0], "owner", why))
+        i_period = ix.get(spec.period_field) if spec.period_field else None
+        if i_period is not None and self.status.locks:
+            closed_period = self.status.closed_period
+            for p in rows:
+                if p[0] in found:
+                    continue
+                c = old.get(p[0])
+                closed = closed_period(unit_of(p), p[i_period]) or (
+                    c is not None and closed_period(unit_of(c), c[i_period]))
+                if closed:
+                    found[p[0]] = Refusal(p[0], "period", PeriodStatus.refusal(closed), (closed,))
+        if old:
+            key_of = itemgetter(*(ix[k] for k in spec.key)) if spec.key else None
+            i_rv, i_deleted = ix["row_version"], ix["deleted"]
+            content = [ix[f.name] for f in spec.fields] + [i_deleted]
+            for p in rows:
+                rid = p[0]
+                c = old.get(rid)
+                if c is None or rid in found:
+                    continue
+                if key_of is not None and key_of(c) != key_of(p):
+                    found[rid] = Refusal(rid, "key", "Kunci baris (satker, indikator, periode/tahun) tidak dapat "
+                                                     "diubah; hapus baris lalu tambahkan yang baru.")
+                elif not edit_tombstones and c[i_deleted] and p[i_deleted] and any(c[i] != p[i] for i in content):
+                    found[rid] = Refusal(rid, "tombstone", "Baris ini sudah dihapus. Pulihkan dulu (Urungkan) sebelum "
+                                                           "mengubahnya.")
+                elif based_on is not None and rid in based_on and based_on[rid] < c[i_rv]:
+                    found[rid] = Refusal(rid, "version", f"Baris ini sudah diubah (versi {c[i_rv]}) sesudah perubahan "
+                                                         f"ini dimulai dari versi {based_on[rid]}; tidak ditimpa.",
+                                         (based_on[rid], c[i_rv]))
+        return list(found.values())
+
+    # -- versions ------------------------------------------------------------------------------------
+    def _versioned(self, p: tuple, c: tuple | None, ix: dict, versions: str, origin: str | None) -> tuple:
+        row = list(p)
+        if versions == "bump":
+            if c is None:
+                row[ix["created_at"]], row[ix["row_version"]], row[ix["base_version"]] = self.at, 1, 0
+            else:
+                row[ix["created_at"]] = c[ix["created_at"]]
+                row[ix["row_version"]], row[ix["base_version"]] = c[ix["row_version"]] + 1, c[ix["row_version"]]
+            row[ix["updated_at"]], row[ix["updated_by"]] = self.at, self.actor
+        elif versions != "carry":
+            raise ValueError(versions)
+        if origin is not None:
+            row[ix["origin"]] = origin
+        return tuple(row)
+
+    # -- writing -------------------------------------------------------------------------------------
+    def _insert(self, table: str, cols, rows: list[tuple], partial: bool) -> list[Refusal]:
+        if not rows:
+            return []
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        try:
+            with self.store.atomic():
+                self._cur.executemany(sql, rows)
+            return []
+        except sqlite3.IntegrityError:
+            pass
+        # A natural key (or id) already used by another row: find which rows, write the others.
+        spec, taken = TABLES[table], []
+        for row in rows:
+            try:
+                with self.store.atomic():
+                    self._cur.execute(sql, row)
+            except sqlite3.IntegrityError:
+                if not partial:
+                    raise KeyTaken(f"{spec.label} dengan kunci yang sama sudah ada.") from None
+                taken.append(Refusal(row[0], "taken", "Ditolak: bertabrakan dengan baris lain di berkas ini "
+                                                      "(kunci yang sama)."))
+        return taken
+
+    def _audit(self, spec, table: str, ix: dict, inserted: list[tuple], updates: list, origin: str | None,
+               with_values: bool) -> None:
+        i_origin = ix["origin"]
+        shown = audit_value(spec)
+        if inserted:
+            if with_values:
+                fields = [(f.name, ix[f.name]) for f in spec.fields]
+                write_audit_many(self.conn, ((table, r[0], "delete" if r[ix["deleted"]] else "insert", None, None,
+                                              json.dumps({n: shown(n, r[i]) for n, i in fields}, ensure_ascii=False))
+                                             for r in inserted),
+                                 actor=self.actor, unit_code=self.unit, origin=origin or inserted[0][i_origin],
+                                 at=self.at)
+            else:
+                by_origin: dict[str, list[str]] = {}
+                for r in inserted:
+                    by_origin.setdefault(origin or r[i_origin], []).append(r[0])
+                for o, ids in by_origin.items():
+                    write_audit_inserted(self.conn, table, ids, actor=self.actor, unit_code=self.unit, origin=o,
+                                         at=self.at)
+        if updates:
+            content = [(f.name, ix[f.name]) for f in spec.fields] + [("deleted", ix["deleted"])]
+            by_origin: dict[str, list[tuple]] = {}
+            for c, r in updates:
+                for name, i in content:
+                    if c[i] != r[i]:
+                        by_origin.setdefault(origin or r[i_origin], []).append(
+                            (table, r[0], change_action(name, r[i]), name, shown(name, c[i]), shown(name, r[i])))
+            for o, entries in by_origin.items():
+                write_audit_many(self.conn, entries, actor=self.actor, unit_code=self.unit, origin=o, at=self.at)
+
+
+def audit_value(spec):
+    """How the audit trail keeps a value: a file's content (a ``base64`` field) by its SHA-256, not
+    a second copy; everything else as it is."""
+    files = {f.name for f in spec.fields if f.kind == "base64"}
+    if not files:
+        return lambda name, value: value
+    return lambda name, value: (f"sha256:{hashlib.sha256(value.encode('ascii')).hexdigest()}"
+                                if name in files and value is not None else value)
+
+
+def change_action(field: str, new) -> str:
+    """The audit action of a field change: the tombstone flag records a delete or a restore."""
+    return ("delete" if new else "restore") if field == "deleted" else "update"
+
+
+def columns_of(conn, table: str) -> tuple[str, ...]:
+    """The columns of a plan table in this file, in table order (META_COLUMNS first)."""
+    cols = tuple(r[1] for r in conn.execute(f"PRAGMA table_info({table})"))
+    assert cols[:len(META_COLUMNS)] == META_COLUMNS, (table, cols)
+    return cols
