@@ -319,28 +319,32 @@ def test_narrative_html_is_searched_as_its_words():
     assert plain_text("") == "" and plain_text(None) == ""
 
 
-def test_a_file_of_an_older_schema_is_searched_with_the_tables_it_has(tmp_path):
-    """A read-only open does not migrate: a plan of schema 3 (before the yearly cycle) is searched."""
-    from renstra_desktop.core.store import migrations
+def test_a_file_of_an_older_schema_is_searched_and_left_untouched(tmp_path, monkeypatch):
+    """A read-only open does not write: a plan of schema 3 (before the yearly cycle) is searched
+    through the in-memory migrated copy, and the file keeps its bytes and its schema."""
+    import hashlib
+    import shutil
 
+    from renstra_desktop.core import store as store_mod
+
+    old = tmp_path / "mig3"
+    old.mkdir()
+    for number, script in store_mod.migrations():
+        if number <= 3:
+            shutil.copy(script, old / script.name)
+    real = store_mod.migrations_dir
+    monkeypatch.setattr(store_mod, "migrations_dir", lambda: old)
     path = tmp_path / "skema3.renstra"
     create_plan_file(path, "KANWIL").close()
-    old = sqlite3.connect(":memory:")
-    for number, script in migrations():
-        if number <= 3:
-            old.executescript(script.read_text(encoding="utf-8"))
-    keep = {r[0] for r in old.execute("SELECT name FROM sqlite_master")}
-    conn = sqlite3.connect(path)
-    for kind, name in conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall():
-        if name not in keep and kind == "table":
-            conn.execute(f"DROP TABLE {name}")
-    conn.execute("PRAGMA user_version = 3")
-    conn.commit()
-    conn.close()
+    monkeypatch.setattr(store_mod, "migrations_dir", real)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
     with Store.open(path, readonly=True) as store:
-        assert store.schema_version == 3
         result = search_plan(store, "Mataram")
     assert result.hits and {h.table for h in result.hits} <= {"unit", "risk", "roadmap_item", "funding"}
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    conn.close()
 
 
 def test_a_busy_or_damaged_plan_is_one_indonesian_line(kanwil_path, tmp_path):

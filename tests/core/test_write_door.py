@@ -263,7 +263,8 @@ def test_a_file_field_is_audited_by_its_digest(kanwil_store):
 # into a private memory database, and a new plan file being seeded before it exists.
 NOT_A_PLAN = {"package_export.py": "builds a package file", "package.py": "migrates a package in memory",
               "newplan.py": "seeds a new file from the embedded plan before it is a plan file",
-              "store.py": "the file's meta table and migrations"}
+              "store.py": "the file's meta table and migrations",
+              "search.py": "fills its own in-memory full-text index (the plan is attached read-only)"}
 LOGS = {"audit_log", "package_batch", "merge_conflict", "meta", "manifest", "signature"}
 WRITE_SQL = re.compile(r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|DELETE\s+FROM)\s+(\{?\w+\}?)|"
                        r"\bUPDATE\s+(\{?\w+\}?)\s+SET\b")
