@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 from .audit import write_audit
+from .backups import LOAD, backup_before_step
 from .errors import FileError, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import PLAN_TABLES, TABLES
@@ -211,6 +212,8 @@ def load_plan(path: str | os.PathLike, data, *, actor: str, dry_run: bool = Fals
                 f"JSON ini milik satker {data['installation_unit']}, sedangkan berkas {target.name} milik "
                 f"satker {store.unit_code}. Muat ke berkas satker yang sama atau ke berkas baru.")
         _raise_errors(_file_errors(data, clean, store.conn))
+        if not dry_run:
+            backup_before_step(store, LOAD)        # a risky step: the file as it was, beside it
         return _apply(store, clean, actor, dry_run)
     finally:
         store.close()

@@ -175,6 +175,8 @@ def _after_show(window, packages: list[Path]) -> None:
     setup_logging()
     install_exception_dialog(window)
     attach_instance_server(window, InstanceServer(window))
+    from .daily_backup import start_daily_backups     # the day's backup, off the GUI thread
+    start_daily_backups(window)
     if packages:
         receive_launch(window, {"packages": [str(p) for p in packages]})
 

@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         install_package_features(self)
         from .problem_report import install_problem_report_action   # issue 13: Bantuan → Kirim laporan masalah
         install_problem_report_action(self)
+        from .restore_dialog import install_backup_features   # issue 9: Pulihkan dari cadangan, Cadangan
+        install_backup_features(self)
         from .accessibility import install_accessible_names   # issue 13: names for screen readers
         install_accessible_names(self)
         self.controller.file_opened.connect(self._on_file_opened)
