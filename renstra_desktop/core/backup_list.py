@@ -79,8 +79,16 @@ def find_backups(plan_path: str | os.PathLike, folder: str | os.PathLike | None 
         for name in names:
             parsed = parse_name(name)
             if parsed is not None and parsed.plan_name == plan_path.name and (where / name).is_file():
-                found.append((where / name, parsed))
-    return sorted(found, key=lambda item: (item[1].made, item[1].n), reverse=True)
+                found.append((where / name, parsed, _mtime(where / name)))
+    found.sort(key=lambda item: (item[1].made, item[1].n, item[2]), reverse=True)   # names tie within a second
+    return [(path, parsed) for path, parsed, _ in found]
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _same_folder(a: Path, b: Path) -> bool:
