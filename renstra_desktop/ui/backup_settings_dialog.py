@@ -25,7 +25,7 @@ class BackupSettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Cadangan"))
         self.setModal(True)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         self.saved: BackupSettings | None = None
         current = self.current = load_backup_settings()
         self.folder = QLineEdit(current.folder or "")
@@ -56,6 +56,7 @@ class BackupSettingsDialog(QDialog):
             for widget in (self.folder, choose, default):
                 widget.setEnabled(False)
             self.folder.setText(override)
+            form.addRow("", QLabel(self.tr("(ditetapkan oleh {name} saat aplikasi dijalankan)").format(name=FOLDER_ENV)))
         note = QLabel(self.tr(
             "Cadangan harian dibuat saat berkas rencana pertama kali dibuka setiap hari. Folder ini boleh berada di "
             "flashdisk; bila flashdisk tidak terpasang, cadangan hari itu tidak dibuat dan Anda diberi tahu. "

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
 from ..core.backup_list import BackupInfo, format_size, kind_label
 from ..core.localtime import format_datetime
 from ..core.numbers import format_number
+from ..core.schema import TABLES
 from . import dialogs
 from .worker import run_in_background
 
@@ -104,7 +105,8 @@ class BackupListModel(QAbstractTableModel):
         if info.problem:
             lines.append(info.problem)
         if info.row_counts:
-            lines.append(", ".join(f"{table} {format_number(n, 0)}" for table, n in info.row_counts.items() if n))
+            lines.append(", ".join(f"{TABLES[table].label} {format_number(n, 0)}"
+                                   for table, n in info.row_counts.items() if n))
         return "\n".join(lines)
 
 
@@ -144,11 +146,9 @@ class RestoreDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((250, 200, 80, 190, 70)):
-            header.resizeSection(column, width)
+        header = self.table.horizontalHeader()    # the unit's name gives way; the rest fit their text
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._chosen)
         self.table.doubleClicked.connect(lambda index: self.restore_chosen())
 
@@ -197,7 +197,7 @@ class RestoreDialog(QDialog):
         usable = sum(1 for b in backups if not b.problem)
         self.status.setText(self.tr("{n} cadangan, {usable} dapat dipulihkan.").format(n=len(backups), usable=usable)
                             if backups else self.tr("Belum ada cadangan berkas ini."))
-        first = next((i for i, b in enumerate(backups) if not b.problem), None)
+        first = next((i for i, b in enumerate(backups) if not b.problem and not self.model.other_unit(b)), None)
         if first is not None:
             self.table.selectRow(first)
 
