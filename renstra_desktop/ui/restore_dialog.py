@@ -32,7 +32,8 @@ def install_backup_features(window) -> None:
     tr = window.tr
     window.restore_action = QAction(tr("Pulih&kan dari cadangan…"), window)
     window.restore_action.triggered.connect(lambda checked=False: open_restore_dialog(window))
-    window.add_file_actions([window.restore_action])
+    actions = window.file_menu.actions()           # right after Simpan Sebagai: both are about the file itself
+    window.file_menu.insertAction(actions[actions.index(window.save_as_action) + 1], window.restore_action)
     window.backup_settings_action = QAction(tr("&Cadangan…"), window)
     window.backup_settings_action.triggered.connect(lambda checked=False: open_backup_settings(window))
     window.settings_menu.addAction(window.backup_settings_action)
