@@ -12,7 +12,9 @@ Two files: the embedded Kanwil plan (~0.6 MB) and the same plan grown with audit
 - VACUUM INTO (then one fsync): the alternative the issue names;
 - restore: ``restore_backup`` (full check of the backup, the current file backed up, copy, quick_check,
   one rename) against the bytes of the backup copied over the plan (copy, fsync, rename: no checks);
-- the day's check on a writing open (nothing due): Store.open of the command line with and without it.
+- the day's check on a writing open (nothing due): Store.open of the command line with and without it;
+- an edit during the window's day's backup: the longest commit of a small edit made over and over by
+  another connection while the copy runs, in steps (as the window does) and in one step.
 """
 from __future__ import annotations
 
@@ -97,6 +99,41 @@ def writing_open(plan: Path, hook: bool) -> None:
         backups.daily_backup_on_open = saved
 
 
+def longest_edit_during_backup(plan: Path, out: Path, pages: int) -> tuple[float, int]:
+    """(the longest commit of an edit made while the day's backup copies ``plan``, how many edits)."""
+    import threading
+
+    from renstra_desktop.core.backup_settings import BackupSettings
+    from renstra_desktop.core.store import connect, readonly_uri
+
+    _empty(out)
+    done = threading.Event()
+
+    def copy() -> None:
+        store = Store(plan, connect(readonly_uri(plan), uri=True), readonly=True)
+        try:
+            backups.make_daily_backup(store, BackupSettings(str(out)), pages=pages)
+        finally:
+            store.conn.close()
+            done.set()
+
+    editor = sqlite3.connect(plan, isolation_level=None, timeout=30)
+    worker = threading.Thread(target=copy)
+    worker.start()
+    longest, edits = 0.0, 0
+    while not done.is_set():
+        started = time.perf_counter()
+        editor.execute("BEGIN IMMEDIATE")
+        editor.execute("UPDATE meta SET value = ? WHERE key = 'app_version'", (str(edits),))
+        editor.execute("COMMIT")
+        longest = max(longest, time.perf_counter() - started)
+        edits += 1
+        time.sleep(0.005)
+    worker.join()
+    editor.close()
+    return longest, edits
+
+
 def _empty(folder: Path) -> None:
     for path in folder.iterdir():
         path.unlink()
@@ -143,6 +180,10 @@ def measure(plan: Path, work: Path, repeat: int) -> dict:
             otimes[hook].append(time.perf_counter() - started)
     result["writing open"] = statistics.median(otimes[False])
     result["writing open + day's check"] = statistics.median(otimes[True])
+    os.environ.pop("RENSTRA_DESKTOP_BACKUP_DIR")
+    from renstra_desktop.ui.daily_backup import STEP_PAGES
+    for pages, name in ((STEP_PAGES, "edit during the day's backup, in steps"), (-1, "edit during it, one step")):
+        result[name] = max(longest_edit_during_backup(plan, out, pages) for _ in range(3))
     return result, sizes
 
 
@@ -174,6 +215,9 @@ def main() -> int:
             obase = result["writing open"]
             for name in ("writing open", "writing open + day's check"):
                 print(f"  {name:<28} {result[name] * 1000:9.2f} ms  {result[name] / obase:5.2f}x")
+            for name in ("edit during the day's backup, in steps", "edit during it, one step"):
+                longest, edits = result[name]
+                print(f"  {name:<40} longest commit {longest * 1000:7.1f} ms (worst of 3 runs; {edits} edits)")
     return 0
 
 

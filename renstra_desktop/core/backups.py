@@ -89,12 +89,12 @@ def free_backup_path(plan_path: str | Path, kind: str, folder: str | Path | None
 
 
 def make_backup(store, kind: str, *, keep: int | None = None, exact: bool = False,
-                folder: str | Path | None = None, check: bool = False) -> Path:
+                folder: str | Path | None = None, check: bool = False, pages: int = -1) -> Path:
     """Copy ``store``'s file to a new backup in ``folder`` (default: beside the plan) and keep the
     newest ``keep`` of ``kind``.  Through SQLite's backup API, or byte for byte under a read lock when
     ``exact`` (before a migration).  ``check`` runs PRAGMA quick_check on the copy before it is
     published: a damaged plan gives no backup (FileError) instead of one that would push a sound one
-    out of the rotation."""
+    out of the rotation.  ``pages``: see :func:`.store.copy_database`."""
     from .safe_write import new_file, sweep_stale_temps
     from .store import copy_database
 
@@ -109,7 +109,7 @@ def make_backup(store, kind: str, *, keep: int | None = None, exact: bool = Fals
             else:
                 with new_file(target, replace=False, private=True,
                               hint="Pilih folder cadangan lain atau kosongkan ruang disk.") as tmp:
-                    copy_database(store.conn, tmp, store.path)
+                    copy_database(store.conn, tmp, store.path, pages)
                     if check:
                         _check_copy(tmp, store.path)
             break
@@ -236,7 +236,7 @@ def rotate_daily(plan_path: str | Path, folder: str | Path, daily: int, weekly: 
     return old
 
 
-def make_daily_backup(store, settings=None, *, today: _dt.date | None = None) -> Path | None:
+def make_daily_backup(store, settings=None, *, today: _dt.date | None = None, pages: int = -1) -> Path | None:
     """The day's backup of ``store``'s plan if none was made today (None otherwise), then the rotation.
     FileError when the folder is missing or read-only or the plan is damaged; nothing is written then."""
     from .backup_settings import backup_folder, check_folder, is_default_folder, load_backup_settings
@@ -249,7 +249,7 @@ def make_daily_backup(store, settings=None, *, today: _dt.date | None = None) ->
         with contextlib.suppress(OSError):
             folder.mkdir(parents=True, exist_ok=True)
     check_folder(folder)                              # a chosen folder (a USB stick) is never created
-    made = make_backup(store, DAILY, folder=folder, check=True)
+    made = make_backup(store, DAILY, folder=folder, check=True, pages=pages)
     rotate_daily(store.path, folder, settings.daily, settings.weekly)
     log.info("day's backup of %s: %s", store.path, made)
     return made

@@ -248,12 +248,14 @@ class Store:
         self.close()
 
 
-def copy_database(conn: sqlite3.Connection, tmp: Path, source: Path) -> None:
+def copy_database(conn: sqlite3.Connection, tmp: Path, source: Path, pages: int = -1) -> None:
     """Copy the database of ``conn`` (the plan ``source``) into the new file ``tmp`` through SQLite's
     online backup API: a consistent snapshot under SQLite's own read lock.  ``tmp`` is an unpublished
     temporary file, so it needs no journal and one fsync at the end (2.4x a raw byte copy instead of
     4.3x: bench/backup.py).  A writer of another process is waited for (FileBusy after the wait);
-    Python's own loop would wait for ever, and a transaction of ``conn`` itself would never end."""
+    Python's own loop would wait for ever, and a transaction of ``conn`` itself would never end.
+    ``pages`` > 0 copies in steps that each hold the read lock only that long (the window's day's
+    backup: an edit waits for one step, not the whole copy; a write between steps restarts the copy)."""
     if conn.in_transaction:
         raise RuntimeError("copy_database inside a transaction of the same connection")
     waited = {}
@@ -272,7 +274,7 @@ def copy_database(conn: sqlite3.Connection, tmp: Path, source: Path) -> None:
     try:
         dest.execute("PRAGMA journal_mode = OFF")
         dest.execute("PRAGMA synchronous = OFF")
-        conn.backup(dest, progress=progress, sleep=0.05)
+        conn.backup(dest, pages=pages, progress=progress, sleep=0.05)
     finally:
         dest.close()
     fd = os.open(tmp, os.O_RDWR)      # Windows' fsync needs a handle open for writing

@@ -12,6 +12,7 @@ from . import dialogs
 from .worker import run_in_background
 
 HOUR_MS = 60 * 60 * 1000
+STEP_PAGES = 2048       # ~8 MB per step: an edit made meanwhile waits for one step, not the whole copy
 
 
 def start_daily_backups(window) -> None:
@@ -33,7 +34,7 @@ def backup_plan(plan_path: Path) -> Path | None:
 
     store = Store(plan_path, connect(readonly_uri(plan_path), uri=True), readonly=True)
     try:
-        return make_daily_backup(store)
+        return make_daily_backup(store, pages=STEP_PAGES)
     finally:
         store.conn.close()
 
