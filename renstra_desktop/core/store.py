@@ -261,14 +261,18 @@ def copy_database(conn: sqlite3.Connection, tmp: Path, source: Path, pages: int 
     waited = {}
 
     def progress(status: int, remaining: int, total: int) -> None:
-        if status in (SQLITE_BUSY, SQLITE_LOCKED):
-            now = time.monotonic()
-            if not waited:
-                waited["since"] = now
+        if status not in (SQLITE_BUSY, SQLITE_LOCKED):
+            waited.pop("since", None)           # a step went through: only an unbroken wait counts
+            return
+        now = time.monotonic()
+        if "since" not in waited:
+            waited["since"] = now
+            if not waited.get("told"):
+                waited["told"] = True
                 file_lock.notify_wait(f"Berkas {source.name} sedang dipakai oleh {file_lock.who_holds(source)}, "
                                       "menunggu…")
-            elif now - waited["since"] > file_lock.wait_seconds():
-                raise FileBusy(file_lock.busy_message(source, now - waited["since"]))
+        elif now - waited["since"] > file_lock.wait_seconds():
+            raise FileBusy(file_lock.busy_message(source, now - waited["since"]))
 
     dest = sqlite3.connect(str(tmp), isolation_level=None)
     try:
