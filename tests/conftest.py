@@ -1,14 +1,21 @@
 """Shared fixtures: real plan files in tmp_path (no mocked database)."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The day's backup of every writing command goes to a folder of this test session, never to the
+# Documents folder of whoever runs the tests (core/backup_settings.py); child processes inherit it.
+_BACKUPS = tempfile.mkdtemp(prefix="renstra-uji-cadangan-")
+os.environ.setdefault("RENSTRA_DESKTOP_BACKUP_DIR", _BACKUPS)
+atexit.register(shutil.rmtree, _BACKUPS, True)
 sys.path.insert(0, str(Path(__file__).parent))   # tests/pki.py and friends
 
 

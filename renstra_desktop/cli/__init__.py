@@ -18,7 +18,7 @@ from ..core.errors import RenstraError
 from .console import make_streams_safe
 
 # Feature modules that add subcommands; each has register(subparsers).
-COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export", "cycle", "support", "check", "search"]
+COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export", "cycle", "support", "check", "search", "backup"]
 
 
 # argparse's complaints (Python 3.11 wording) in Indonesian; anything else is shown as argparse says it.
@@ -124,16 +124,18 @@ def _unexpected(exc: BaseException) -> int:
 def _one_writer_per_command(on: bool, args=None) -> None:
     """While a command runs, a plan it opens for writing stays locked from open to exit (another
     writer waits, with a notice on stderr), so two commands never interleave a read-modify-write."""
-    from ..core import file_lock, store
+    from ..core import backups, file_lock, store
 
     if not on:
         store.hold_writer_lock_while_open(None)
         file_lock.set_wait_notice(None)
+        backups.set_notice(None)
         return
     words = [args.command] + [getattr(args, k) for k in ("keys_command", "conflicts_command", "action")
                               if isinstance(getattr(args, k, None), str)]
     store.hold_writer_lock_while_open("renstra-desktop " + " ".join(words))
     file_lock.set_wait_notice(lambda text: print(f"renstra-desktop: {text}", file=sys.stderr, flush=True))
+    backups.set_notice(lambda text: print(f"renstra-desktop: {text}", file=sys.stderr, flush=True))  # day's backup
 
 
 def main(argv: list[str] | None = None) -> int:

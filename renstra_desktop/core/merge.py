@@ -236,10 +236,9 @@ def _mismatch_message(conn, reader: PackageReader) -> str:
 
 def _backup(store: Store) -> Path:
     """A copy of the file before the first package is applied; only the newest few are kept."""
-    from .backups import make_backup
-    from .settings import load_settings
+    from .backups import MERGE, backup_before_step
 
-    return make_backup(store, "gabung", keep=load_settings(store.conn).backups_kept)
+    return backup_before_step(store, MERGE)
 
 
 def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bool,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from .audit import write_audit
+from .backups import CONFLICT, backup_before_step
 from .errors import ValidationError
 from .merge_apply import row_json
 from .row_writer import Changes
@@ -43,6 +44,8 @@ def decide(service, conflict_id: int, keep: str) -> Changes:
     if keep not in ("package", "consolidated"):
         raise ValidationError("Pilihan harus “package” (nilai paket) atau “consolidated” (nilai berkas ini).")
     store, conn = service.store, service.store.conn
+    if conn.execute("SELECT 1 FROM merge_conflict WHERE id = ? AND status = 'open'", (conflict_id,)).fetchone():
+        backup_before_step(store, CONFLICT, series_minutes=10)   # one backup before a series of decisions
     with store.atomic():
         row = conn.execute("SELECT * FROM merge_conflict WHERE id = ?", (conflict_id,)).fetchone()
         if row is None or row["status"] != "open":

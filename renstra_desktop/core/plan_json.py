@@ -13,6 +13,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from .backups import LOAD, backup_before_step
 from .errors import FileError, ValidationError
 from .row_writer import Changes, columns_of
 from .rows import MAX_ROW_VERSION, META_COLUMNS
@@ -309,6 +310,8 @@ def apply_plan(service, data, *, dry_run: bool = False, force: bool = False) -> 
             f"JSON ini milik satker {data['installation_unit']}, sedangkan berkas {store.path.name} milik "
             f"satker {store.unit_code}. Muat ke berkas satker yang sama atau ke berkas baru.")
     _raise_errors(_file_errors(data, clean, store.conn))
+    if not dry_run:
+        backup_before_step(store, LOAD)        # a risky step: the file as it was, beside it
     return _apply(service, clean, dry_run, force)
 
 

@@ -26,16 +26,15 @@ def primary_code(exc: BaseException) -> int | None:
 
 
 def damaged_message(path: str | os.PathLike | None, detail: str = "") -> str:
-    """The file is damaged: restore a backup — and move a journal next to it away first, or SQLite
-    would replay that journal into the restored copy."""
+    """The file is damaged: restore a backup.  The restore first keeps the damaged file, and a journal
+    beside it, as a copy of their own, so SQLite never replays that journal into the restored file."""
     if path is None:
-        return (f"Berkas rencana rusak{detail}. Gunakan salinan cadangan (berkas .cadangan-… di folder yang sama); "
-                "tidak ada yang diubah.")
-    path = Path(path)
-    moved = f"{path.name} dan {path.name}-journal" if journal_path(path).exists() else path.name
-    return (f"Berkas {path.name} rusak{detail}; tidak ada yang diubah. Gunakan salinan cadangan: tutup "
-            f"aplikasi, pindahkan {moved} ke folder lain, lalu salin cadangan terbaru "
-            f"({path.name}.cadangan-…) menjadi {path.name}.")
+        return (f"Berkas rencana rusak{detail}; tidak ada yang diubah. Gunakan salinan cadangan: Berkas → Pulihkan "
+                "dari cadangan… atau renstra-desktop restore.")
+    name = Path(path).name
+    kept = f" ({name} dan {name}-journal disimpan dulu sebagai salinan)" if journal_path(path).exists() else ""
+    return (f"Berkas {name} rusak{detail}; tidak ada yang diubah. Gunakan salinan cadangan: Berkas → Pulihkan dari "
+            f"cadangan…, atau renstra-desktop backup list {name} lalu renstra-desktop restore CADANGAN {name}{kept}.")
 
 
 def database_error_message(exc: sqlite3.Error, path: str | os.PathLike | None = None) -> str:

@@ -177,6 +177,8 @@ def _after_show(window, packages: list[Path]) -> None:
     attach_instance_server(window, InstanceServer(window))
     if window.controller.is_kanwil:
         window.show_summary_after_paint()    # issue 14: the Kanwil opens on its Ringkasan, built after the first paint
+    from .daily_backup import start_daily_backups     # the day's backup, off the GUI thread
+    start_daily_backups(window)
     if packages:
         receive_launch(window, {"packages": [str(p) for p in packages]})
 

@@ -101,6 +101,14 @@ def choose_open_file(parent: QWidget | None, title: str, directory: str = "") ->
     return Path(path) if path else None
 
 
+def choose_folder(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
+    """A folder (the backup folder: often a USB stick), or None when cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path = QFileDialog.getExistingDirectory(parent, title, directory)
+    return Path(path) if path else None
+
+
 def choose_evidence_file(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
     """A data-dukung file to attach: PDF, image or spreadsheet (core.cycle.evidence checks it)."""
     from PySide6.QtWidgets import QFileDialog

@@ -104,6 +104,8 @@ class MainWindow(QMainWindow):
         install_problem_report_action(self)
         from .search_panel import install_search   # issue 12: Sunting → Cari di rencana (Ctrl+F), F3
         install_search(self)
+        from .restore_dialog import install_backup_features   # issue 9: Pulihkan dari cadangan, Cadangan
+        install_backup_features(self)
         from .accessibility import install_accessible_names   # issue 13: names for screen readers
         install_accessible_names(self)
         self.controller.file_opened.connect(self._on_file_opened)

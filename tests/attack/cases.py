@@ -89,7 +89,7 @@ def tree_state(root: Path) -> dict:
 @dataclass(frozen=True)
 class Kind:
     name: str
-    slot: str                         # plan | package | json | pdf | p12 | password | output | target
+    slot: str                         # plan | package | json | pdf | p12 | password | output | target | backup
     make: Callable[[Path], Path]      # builds the bad file in the desk, returns its path
     pending: str | None = None        # reason when the fix belongs to another part of issue 8
     skip: frozenset = field(default_factory=frozenset)   # entry points where this is not bad input
@@ -314,7 +314,7 @@ PLAN_KINDS = [
     Kind("text that is not UTF-8", "plan", _tampered(
         "utf8.renstra", "UPDATE unit SET name = CAST(X'4C6170617320FF' AS TEXT), address = CAST(X'FF' AS TEXT)"),
         skip=frozenset({"verify-package", "merge", "keys show", "keys list", "keys pin", "conflicts list",
-                        "conflicts resolve", "signatory show", "signatory set"})),
+                        "conflicts resolve", "signatory show", "signatory set", "backup"})),
     Kind("WAL mode file", "plan", _wal, says="WAL"),
     Kind("journal of another plan beside it", "plan", _foreign_journal, says="bukan miliknya"),
     Kind("held by another process", "plan", _busy, says="dipakai"),
@@ -391,7 +391,7 @@ KEY_KINDS = [
 
 OUTPUT_KINDS = [
     Kind("output into a missing folder", "output", lambda d: d / "tidak-ada" / "keluar.out"),
-    Kind("output is a folder", "output", _folder, skip=frozenset({"export-package"})),
+    Kind("output is a folder", "output", _folder, skip=frozenset({"export-package", "backup"})),
     Kind("output is the plan itself", "output", lambda d: d / "kanwil.renstra"),
     Kind("output is an existing package", "output", lambda d: d / "lobar.rpkg",
          skip=frozenset({"report", "export-xlsx", "sign-pdf"})),
@@ -400,7 +400,11 @@ OUTPUT_KINDS = [
     Kind("new plan at a named pipe", "target", _fifo),
 ]
 
-KINDS = PLAN_KINDS + PACKAGE_KINDS + JSON_KINDS + PDF_KINDS + KEY_KINDS + OUTPUT_KINDS
+BACKUP_KINDS = [    # restore's BACKUP also meets every plan kind
+    Kind("another unit's backup", "backup", lambda d: d / "lobar.renstra", says="satker LPS-LOBAR"),
+]
+
+KINDS = PLAN_KINDS + PACKAGE_KINDS + JSON_KINDS + PDF_KINDS + KEY_KINDS + OUTPUT_KINDS + BACKUP_KINDS
 
 
 # -- entry points --------------------------------------------------------------------------------
@@ -464,6 +468,9 @@ ENTRIES = [
                                     s.get("password", d / "sandi.txt")]),
     Entry("verify-pdf", lambda d, s: ["verify-pdf", s.get("pdf", d / "laporan.pdf")]),
     Entry("check", lambda d, s: ["check", s.get("plan", d / "kanwil.renstra")]),
+    Entry("backup", lambda d, s: ["backup", s.get("plan", d / "kanwil.renstra"), "-o", s.get("output", d)]),
+    Entry("restore", lambda d, s: ["restore", s.get("backup", s.get("plan", d / "kanwil.renstra")),
+                                   s.get("target", d / "kanwil.renstra")]),
 ]
 
 

@@ -106,7 +106,24 @@ WRITERS = [
            plans=("kanwil.renstra",)),
     Writer("check (after a crash)", lambda d: ["check", d / "kanwil.renstra"], plans=("kanwil.renstra",),
            prepare=lambda d: _crash(d / "kanwil.renstra")),
+    Writer("backup", lambda d: ["backup", d / "kanwil.renstra", "-o", d], plans=("kanwil.renstra",)),
+    Writer("restore", lambda d: ["restore", d / EARLIER_BACKUP, d / "kanwil.renstra"], plans=("kanwil.renstra",),
+           prepare=lambda d: _backed_up_then_changed(d / "kanwil.renstra")),
 ]
+EARLIER_BACKUP = "kanwil.renstra.cadangan-manual-20261101-090000"
+
+
+def _backed_up_then_changed(plan: Path) -> None:
+    """A backup of ``plan`` (named as the application names them), then a change to the plan."""
+    import shutil
+
+    from renstra_desktop.core.rows import stable_id
+    from renstra_desktop.core.service import PlanService
+    from renstra_desktop.core.store import Store
+    shutil.copy(plan, plan.with_name(EARLIER_BACKUP))
+    with Store.open(plan) as store:
+        PlanService(store, "admin").update(
+            "indicator_target", stable_id("indicator_target", "KANWIL", "IKK 17.1", 2026), {"value": "4,5"})
 
 
 def _crash(plan: Path) -> None:
@@ -170,7 +187,8 @@ class Tally:
 
 
 def _start(argv: list, desk: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RENSTRA_DESKTOP_WAIT_SECONDS": "5"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RENSTRA_DESKTOP_WAIT_SECONDS": "5",
+           "RENSTRA_DESKTOP_BACKUP_DIR": str(desk)}        # the day's backups too are checked after a kill
     proc = subprocess.Popen([sys.executable, "-c", RUN, *map(str, argv)], cwd=desk, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "go"
