@@ -310,9 +310,13 @@ def apply_plan(service, data, *, dry_run: bool = False, force: bool = False) -> 
             f"JSON ini milik satker {data['installation_unit']}, sedangkan berkas {store.path.name} milik "
             f"satker {store.unit_code}. Muat ke berkas satker yang sama atau ke berkas baru.")
     _raise_errors(_file_errors(data, clean, store.conn))
-    if not dry_run:
-        backup_before_step(store, LOAD)        # a risky step: the file as it was, beside it
-    return _apply(service, clean, dry_run, force)
+    if dry_run:
+        return _apply(service, clean, True, force)
+    # a risky step: the file as it was goes beside it, but only for a load that will write: a
+    # refused load (a conflict, a locked period) leaves the folder as it was too
+    _apply(service, clean, True, force)
+    backup_before_step(store, LOAD)
+    return _apply(service, clean, False, force)
 
 
 def _raise_errors(errors: list[str]) -> None:
