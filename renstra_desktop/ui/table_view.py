@@ -128,7 +128,10 @@ class PlanTableView(QTableView):
             super().scrollTo(index, hint)
             bar.setValue(keep)
             return
-        super().scrollTo(index, hint)
+        for _ in range(4):              # rows fitted on the way in may push the cell out again
+            super().scrollTo(index, hint)
+            if not index.isValid() or self.viewport().rect().contains(self.visualRect(index).topLeft()):
+                break
         self.frozen.reveal(index)
 
     # -- rows fitted as they come into view ----------------------------------------------------
@@ -157,6 +160,7 @@ class PlanTableView(QTableView):
             return
         bar = self.verticalScrollBar()
         at_end = bar.value() == bar.maximum() and bar.maximum() > 0
+        resized = False
         for _ in range(8):
             first = max(self.rowAt(0), 0)
             last = self.rowAt(self.viewport().height() - 1)
@@ -170,6 +174,9 @@ class PlanTableView(QTableView):
                 if height != self.rowHeight(row):
                     self._sized.add(row)
                     self.setRowHeight(row, height)
+                    resized = True
+            if resized:
+                self.updateGeometries()  # the scroll range now (Qt would on a timer): scrollTo needs it
             if at_end:                   # scrolled to the end: stay there although the rows grew
                 bar.setValue(bar.maximum())
 
