@@ -24,6 +24,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..core.errors import RenstraError
+from ..core.gc_pause import full_collections_paused
 from ..core.numbers import format_number
 from ..core.service import Edit
 from .row_set import RowSet
@@ -415,7 +416,8 @@ class PlanTableModel(QAbstractTableModel):
                 text = (value if isinstance(value, str) else self.cell_text(row, column)).casefold()
             return (1, text) if text else None
 
-        return self._set.arrange(sort_value, lambda row: self._row_text(row, columns), self.kept_last)
+        with full_collections_paused():         # a sort makes a tuple per row: no full collection for them
+            return self._set.arrange(sort_value, lambda row: self._row_text(row, columns), self.kept_last)
 
     def _row_text(self, row: dict, columns: list[Column]) -> str:
         """What the Saring box searches in a row: every cell's text."""
