@@ -211,7 +211,11 @@ def tab_index(window, title: str) -> int:
 
 
 def report_done(tab, before) -> bool:
-    return tab.pdf is not None and tab.result is not before and tab.build_button.isEnabled()
+    """Built, placed, and the pages in view drawn (the preview draws them as they come into view)."""
+    if not (tab.pdf is not None and tab.result is not before and tab.build_button.isEnabled()):
+        return False
+    preview = tab.preview
+    return not hasattr(preview, "visible_pages") or all(i in preview.cached_pages() for i in preview.visible_pages())
 
 
 def bare_report(path: Path, options, hb: Heartbeat, window: BareWindow) -> float:
