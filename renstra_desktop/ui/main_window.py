@@ -39,8 +39,9 @@ MAX_RECENT = 8
 ALL_UNITS = None    # the unit selector's data for "Semua satker"
 
 
-class _AfterFirstPaint(QObject):
-    """Calls ``action`` from the event loop after ``widget``'s next paint."""
+class AfterFirstPaint(QObject):
+    """Calls ``action`` from the event loop after ``widget``'s next paint (start-up is the time to
+    the first paint: what the first paint does not need waits for it)."""
 
     def __init__(self, widget: QWidget, action):
         super().__init__(widget)
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
         self._on_file_opened()
         self._place_summary_tab()
         self._restore_geometry()
-        self._check_after_paint = _AfterFirstPaint(self, self._check_file_in_background)
+        self._check_after_paint = AfterFirstPaint(self, self._check_file_in_background)
 
     # -- extension points -------------------------------------------------------------------------
     @property
@@ -187,7 +188,7 @@ class MainWindow(QMainWindow):
 
     def show_summary_after_paint(self) -> None:
         """Bring the Ringkasan forward once the window has painted: start-up is not slowed by it."""
-        self._after_paint = _AfterFirstPaint(self, self.show_summary)
+        self._after_paint = AfterFirstPaint(self, self.show_summary)
 
     @property
     def cycle_tab(self):
