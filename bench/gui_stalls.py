@@ -43,6 +43,7 @@ from PySide6.QtCore import QRectF, QSortFilterProxyModel  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QTabWidget  # noqa: E402
 
 from national_file import FULL_REPORT, KANWIL_FILE, national_file  # noqa: E402
+from national_report import GcPauses  # noqa: E402
 
 HEARTBEAT_MS = 5
 SETTLE_S = 0.15
@@ -60,6 +61,8 @@ class Heartbeat(QObject):
         self.timer.timeout.connect(self._tick)
         self.last = time.perf_counter()
         self.longest = 0.0
+        self.gc = GcPauses()          # full collections: the longest one during the last measure()
+        self.longest_gc = 0.0
         self.timer.start(HEARTBEAT_MS)
 
     def _tick(self) -> None:
@@ -75,6 +78,7 @@ class Heartbeat(QObject):
 
         def begin():
             self.last, self.longest = time.perf_counter(), 0.0
+            state["gc_from"] = len(self.gc.full)
             action()
 
         def poll():
@@ -93,6 +97,7 @@ class Heartbeat(QObject):
         self._tick()
         if state["done_at"] is None:
             raise RuntimeError("action did not finish in time")
+        self.longest_gc = max(self.gc.full[state.get("gc_from", len(self.gc.full)):], default=0.0) * 1000
         return self.longest * 1000
 
 
@@ -194,12 +199,23 @@ def open_window(path: Path):
     return holder, action, lambda: holder.get("painted") is not None and holder["painted"].seen
 
 
+def settled(window) -> bool:
+    """The current tab's tables have their rows (every unit's are read in a worker)."""
+    tab = window.tabs.currentWidget()
+    views = tab.views() if hasattr(tab, "views") else []
+    return not any(getattr(v.model(), "loading", False) for v in views)
+
+
 def tab_index(window, title: str) -> int:
     return next(i for i in range(window.tabs.count()) if window.tabs.tabText(i) == title)
 
 
 def report_done(tab, before) -> bool:
-    return tab.pdf is not None and tab.result is not before and tab.build_button.isEnabled()
+    """Built, placed, and the pages in view drawn (the preview draws them as they come into view)."""
+    if not (tab.pdf is not None and tab.result is not before and tab.build_button.isEnabled()):
+        return False
+    preview = tab.preview
+    return not hasattr(preview, "visible_pages") or all(i in preview.cached_pages() for i in preview.visible_pages())
 
 
 def bare_report(path: Path, options, hb: Heartbeat, window: BareWindow) -> float:
@@ -295,6 +311,8 @@ def one_round(path: Path, units: list[str], hb: Heartbeat, results: dict, folder
             value = fn() if fn else None
             if value is not None:
                 results.setdefault(name, {}).setdefault(who, []).append(value)
+                if who == "app":
+                    results[name].setdefault("gc", []).append(hb.longest_gc)
 
     holder, action, done = open_window(path)
     stall = hb.measure(action, done)
@@ -313,8 +331,9 @@ def one_round(path: Path, units: list[str], hb: Heartbeat, results: dict, folder
     b = bare["w"]
     indicator, unit_a, unit_b = tab_index(w, "Indikator"), units[len(units) // 2], units[-1]
 
-    def show_same(view_model_action, app_action, done=lambda: True):
-        """App action, then the bare window shows the same text through ``view_model_action(snap)``."""
+    def show_same(view_model_action, app_action, done=lambda: settled(w)):
+        """App action (until its rows are there), then the bare window shows the same text through
+        ``view_model_action(snap)``."""
         out = {}
 
         def app_fn():
@@ -328,6 +347,10 @@ def one_round(path: Path, units: list[str], hb: Heartbeat, results: dict, folder
         return hb.measure(lambda: model.set_grid(snap["grid"], snap["headers"]))
 
     def sync_bare():
+        deadline = time.perf_counter() + 600
+        while not settled(w) and time.perf_counter() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.005)
         s = snapshot(w)
         b.tabs.currentWidget().model().set_grid(s["grid"], s["headers"])
 
@@ -390,10 +413,11 @@ def one_round(path: Path, units: list[str], hb: Heartbeat, results: dict, folder
            lambda: bare_proxy(lambda p: p.sort(2, Qt.SortOrder.DescendingOrder)))
 
     def app_filter():
-        edit = getattr(w.tabs.currentWidget(), "filter_edit", None)
+        tab = w.tabs.currentWidget()
+        edit = getattr(tab, "filter_edit", None)
         if edit is None:
             return None
-        return hb.measure(lambda: edit.setText("selesai"))
+        return hb.measure(lambda: edit.setText("selesai"), lambda: tab.view.model().filter_text() == "selesai")
     record("filter (Roadmap, Semua satker)", app_filter,
            lambda: bare_python(lambda g: [r for r in g if any("selesai" in c.lower() for c in r)]))
     record("  bare filter through QSortFilterProxyModel", lambda: None,
@@ -496,7 +520,8 @@ def run(units: int, rounds: int, cache) -> None:
             print(f"  round {r + 1}/{rounds} done", flush=True)
     print(f"\n{units} units ({len(codes)} in the unit directory besides the Kanwil), {rounds} rounds, "
           f"median of the rounds; heartbeat {HEARTBEAT_MS} ms, idle longest gap {statistics.median(idle):.1f} ms")
-    print(f"{'action':<58}{'app ms':>10}{'bare ms':>10}{'ratio':>8}   app runs")
+    print(f"{'action':<58}{'app ms':>10}{'bare ms':>10}{'ratio':>8}{'full GC':>9}   app runs "
+          "(full GC: the longest generation-2 collection during the app action, ms)")
     for name, values in results.items():
         app = statistics.median(values["app"]) if values.get("app") else None
         bare = statistics.median([v for v in values.get("bare", []) if v is not None] or [0]) or None
@@ -504,7 +529,8 @@ def run(units: int, rounds: int, cache) -> None:
         app_s = f"{app:.1f}" if app is not None else "n/a"
         bare_s = f"{bare:.1f}" if bare else "–"
         runs = ", ".join(f"{v:.0f}" for v in values.get("app", []))
-        print(f"{name:<58}{app_s:>10}{bare_s:>10}{ratio:>8}   {runs}")
+        full_gc = f"{max(values['gc']):.0f}" if values.get("gc") else "–"
+        print(f"{name:<58}{app_s:>10}{bare_s:>10}{ratio:>8}{full_gc:>9}   {runs}")
 
 
 def main(argv=None) -> int:

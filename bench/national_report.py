@@ -80,6 +80,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_now_mb() -> float:
+    """Resident memory now (Linux: /proc/self/status VmRSS)."""
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
+
+
 def child(mode: str, *args: str, env: dict | None = None, timeout: float = 3600) -> dict:
     """Run this script in ``mode`` in a fresh process; its RESULT line plus its peak RSS (wait4)."""
     started = time.perf_counter()
@@ -142,8 +148,19 @@ def child_window(path: str) -> None:
     before = tab.result
     longest = hb.measure(tab.build, lambda: report_done(tab, before), timeout=3000)
     wall = time.perf_counter() - started - 0.15
+    rss_placed, peak_build = rss_now_mb(), peak_rss_mb()
+    # read the preview as a user would: page by page (40 steps), to the end, then to pages far apart;
+    # each step until the pages in view are drawn; the longest gap and the memory afterwards
+    preview, bar = tab.preview, tab.preview.verticalScrollBar()
+    steps = [lambda: bar.setValue(bar.value() + bar.pageStep())] * 40 + [lambda: bar.setValue(bar.maximum())]
+    steps += [lambda f=f: bar.setValue(int(bar.maximum() * f)) for f in (0.5, 0.1, 0.9, 0.3, 0.0)]
+    drawn = getattr(preview, "visible_pages", None)
+    scroll_gap = max(hb.measure(step, (lambda: all(i in preview.cached_pages() for i in drawn()))
+                                if drawn else (lambda: True)) for step in steps)
     emit(dict(pages=tab.page_count(), wall_s=round(wall, 2), longest_gap_ms=round(longest, 1),
-              placing_s=round(placing.get("s", 0), 2), rss_before_mb=round(rss_before, 1), **gcp.summary()))
+              placing_s=round(placing.get("s", 0), 2), rss_before_mb=round(rss_before, 1),
+              rss_placed_mb=round(rss_placed, 1), peak_build_mb=round(peak_build, 1),
+              scroll_gap_ms=round(scroll_gap, 1), rss_scrolled_mb=round(rss_now_mb(), 1), **gcp.summary()))
     shutil.rmtree(settings, ignore_errors=True)
 
 
@@ -409,9 +426,12 @@ def main(argv=None) -> int:
         if "window" not in skip:
             r = child("window", str(path), env=env)
             print(f"\nwindow, Laporan tab, same report: {r['pages']} pages, {r['wall_s']} s click to preview placed, "
-                  f"peak RSS {r['peak_rss_mb']} MB (before the build {r['rss_before_mb']} MB); longest GUI gap "
-                  f"{r['longest_gap_ms']} ms; placing the pages {r['placing_s']} s on the GUI thread; full GC "
-                  f"{r['gc_full']}× = {r['gc_full_s']} s (longest {r['gc_full_max_ms']} ms), young GC {r['gc_young_s']} s")
+                  f"RSS before the build {r['rss_before_mb']} MB, peak while building {r['peak_build_mb']} MB, "
+                  f"{r['rss_placed_mb']} MB with the preview placed, {r['rss_scrolled_mb']} MB after scrolling "
+                  f"through it (peak of the process {r['peak_rss_mb']} MB); longest GUI gap {r['longest_gap_ms']} ms "
+                  f"building, {r['scroll_gap_ms']} ms scrolling; placing the pages {r['placing_s']} s on the GUI "
+                  f"thread; full GC {r['gc_full']}× = {r['gc_full_s']} s (longest {r['gc_full_max_ms']} ms), "
+                  f"young GC {r['gc_young_s']} s")
         if "scaling" not in skip:
             print(f"\nRenstra lengkap, all units, core build vs bare reportlab (median of {args.runs}, alternating):")
             print(f"  {'units':>5}{'ours s':>9}{'pages':>7}{'bare/section s':>16}{'pages':>7}{'ratio':>7}"

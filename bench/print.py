@@ -53,7 +53,7 @@ def main(argv=None) -> int:
         from renstra_desktop.ui import dialogs, printing
         from renstra_desktop.ui.app import ensure_application
         from renstra_desktop.ui.main_window import MainWindow
-        from renstra_desktop.ui.pdf_pages import render_pages
+        from renstra_desktop.ui.pdf_pages import iter_pages
 
         ensure_application()
         create_plan_file(folder / "kanwil.renstra", "KANWIL").close()
@@ -104,7 +104,7 @@ def main(argv=None) -> int:
             printer.setOutputFileName(str(target))
             printing.prepare_printer(printer, tab.page_size(), "Capaian", target)
             started = time.perf_counter()
-            images = render_pages(pdf, 4.0)
+            images = list(iter_pages(pdf, 4.0))
             painter = QPainter(printer)
             for n, image in enumerate(images):
                 if n:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from .achievement import achievement, format_target, grade
 from .risk_matrix import level, magnitude, needs_action_plan
@@ -24,6 +25,22 @@ def unit_names(conn) -> dict[str, str]:
     return {r["code"]: r["name"] for r in conn.execute("SELECT code, name FROM unit WHERE deleted = 0")}
 
 
+_UNIT_ROW_TABLES = ("indicator_target", "realisation", "risk", "roadmap_item", "funding")
+
+
+def units_of_rows(conn, table: str, ids) -> set[str]:
+    """The units that rows ``ids`` of ``table`` (a plan table whose rows carry their unit) belong to,
+    tombstoned rows included: what a change touched."""
+    if table not in _UNIT_ROW_TABLES:
+        raise ValueError(table)
+    ids, found = list(ids), set()
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        found.update(r[0] for r in conn.execute(
+            f"SELECT DISTINCT unit_code FROM {table} WHERE id IN ({','.join('?' * len(part))})", part))
+    return found
+
+
 def indicators(conn) -> list[dict]:
     return [dict(r) for r in conn.execute(
         "SELECT i.*, o.name AS objective_name, o.program_code, p.name AS program_name "
@@ -37,6 +54,7 @@ _GRAIN = (("year", re.compile(r"^\d{4}$")), ("semester", re.compile(r"^\d{4}-S[1
           ("quarter", re.compile(r"^\d{4}-TW[1-4]$")), ("month", re.compile(r"^\d{4}-\d{2}$")))
 
 
+@lru_cache(maxsize=4096)       # a plan has a few hundred period codes, read for every row
 def period_grain(period: str) -> str:
     for name, pattern in _GRAIN:
         if pattern.match(period):
@@ -44,6 +62,7 @@ def period_grain(period: str) -> str:
     raise ValueError(period)
 
 
+@lru_cache(maxsize=4096)
 def _period_sort_key(period: str) -> tuple:
     year, _, rest = period.partition("-")
     if not rest:
@@ -169,6 +188,14 @@ def _action_plan_quarters(conn, year: int, uf: str, ua: tuple) -> dict[tuple, li
                                   f"WHERE deleted = 0 AND year = ?{uf}", (year, *ua))}
 
 
+def _by_year(values_by_period: dict) -> dict[str, dict]:
+    """{'2026': {period: value}} of one indicator's realisations."""
+    grouped: dict[str, dict] = {}
+    for p, v in values_by_period.items():
+        grouped.setdefault(p[:4], {})[p] = v
+    return grouped
+
+
 def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = None) -> list[dict]:
     """One row per unit and IKK: targets 2025-2029 (with range upper bounds and their printed
     form), the realisation of ``period`` (default: the year), capaian and grade by the one rule of
@@ -187,10 +214,11 @@ def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = 
         targets.setdefault((r["unit_code"], r["indicator_code"]), {})[r["year"]] = dict(r)
     reals: dict[tuple, dict] = {}
     evidence: dict[tuple, dict] = {}
-    for r in conn.execute(f"SELECT * FROM realisation WHERE deleted = 0{uf}", ua):
-        reals.setdefault((r["unit_code"], r["indicator_code"]), {})[r["period"]] = r["value"]
-        if (r["evidence"] or "").strip():
-            evidence.setdefault((r["unit_code"], r["indicator_code"]), {})[r["period"]] = r["evidence"].strip()
+    for unit, indicator, period_code, value, note in conn.execute(
+            f"SELECT unit_code, indicator_code, period, value, evidence FROM realisation WHERE deleted = 0{uf}", ua):
+        reals.setdefault((unit, indicator), {})[period_code] = value
+        if note and note.strip():
+            evidence.setdefault((unit, indicator), {})[period_code] = note.strip()
     names = unit_names(conn)
     unit_order = [u["code"] for u in units(conn)]
     keys = set(targets) | set(reals)
@@ -200,7 +228,8 @@ def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = 
             if (code, ind["code"]) not in keys:
                 continue
             tgt = targets.get((code, ind["code"]), {})
-            values = reals.get((code, ind["code"]), {})
+            by_year = _by_year(reals.get((code, ind["code"]), {}))   # each year's figure reads only its year
+            values = by_year.get(period[:4], {})
             actual = period_actual(values, period, ind["rollup"])
             t = tgt.get(year, {})
             target, upper, basis = t.get("value"), t.get("upper"), "tahunan"
@@ -224,9 +253,9 @@ def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = 
                 "year": year, "period": period, "actual": actual, "achievement": cap,
                 "period_target": target, "target_basis": basis,
                 "period_target_label": format_target(target, upper, ind["measure"]),
-                "actuals": {y: rollup(values, y, ind["rollup"]) for y in PLAN_YEARS},
+                "actuals": {y: rollup(by_year.get(str(y), {}), y, ind["rollup"]) for y in PLAN_YEARS},
                 "evidence": _evidence(values, evidence.get((code, ind["code"]), {}), period),
-                "actual_through": through_label(latest_period(values, year)),   # "s.d. TW III"
+                "actual_through": through_label(latest_period(by_year.get(str(year), {}), year)),   # "s.d. TW III"
                 "grade": g.name if g else None, "grade_role": g.role if g else None,
             })
     return rows

@@ -161,9 +161,11 @@ def run_app(db_path: str | os.PathLike | None = None, open_file: str | os.PathLi
         return 1
     if os.environ.get(BENCH_ENV) == "1":
         _FirstPaintProbe(window)
+    # after the first paint (start-up time): the log, the error dialog, the instance server
+    # (QtNetwork), the Kanwil's Ringkasan.  Set before show(): a zero timer could run before the paint
+    from .main_window import AfterFirstPaint
+    window.after_show = AfterFirstPaint(window, lambda: _after_show(window, packages))
     window.show_on_screen()            # fitted: maximised where 1280×800 does not fit
-    # right after the first paint (start-up time): the log, the error dialog, the instance server
-    QTimer.singleShot(0, lambda: _after_show(window, packages))
     return app.exec()
 
 
@@ -176,7 +178,8 @@ def _after_show(window, packages: list[Path]) -> None:
     install_exception_dialog(window)
     attach_instance_server(window, InstanceServer(window))
     if window.controller.is_kanwil:
-        window.show_summary_after_paint()    # issue 14: the Kanwil opens on its Ringkasan, built after the first paint
+        window.show_summary_after_paint()    # issue 14: the Kanwil opens on its Ringkasan, built after a paint
+        window.update()
     from .daily_backup import start_daily_backups     # the day's backup, off the GUI thread
     start_daily_backups(window)
     if packages:

@@ -34,6 +34,8 @@ class PlanController(QObject):
         self._actor = actor
         self.undo_stack = QUndoStack(self)
         self.dialog_parent = None      # the main window, when there is one
+        self._units: list[dict] | None = None   # the unit directory, read once per change of it
+        self.plan_changed.connect(self._forget_units)
 
     # -- the open file ------------------------------------------------------------------------
     def open_store(self, store: Store) -> None:
@@ -42,6 +44,7 @@ class PlanController(QObject):
         self.store = store
         self._unit_code = store.unit_code    # asked on every flags() call: read once per file
         self._service = None
+        self._units = None
         self.undo_stack.clear()
         if old is not None and old is not store:
             old.close()
@@ -53,6 +56,7 @@ class PlanController(QObject):
         if self.store is not None:
             self.store.close()
         self.store = self._service = None
+        self._units = None
         self.file_opened.emit()
 
     @property
@@ -93,6 +97,24 @@ class PlanController(QObject):
     @property
     def is_kanwil(self) -> bool:
         return self.unit_code == "KANWIL"
+
+    def units(self) -> list[dict]:
+        """The unit directory (``queries.units``), cached until a change of the ``unit`` table or
+        another file: every view and the unit selector ask for it."""
+        if self._units is None:
+            from ..core.queries import units
+            self._units = units(self.conn) if self.store is not None else []
+            self._names = {u["code"]: u["name"] for u in self._units}
+        return self._units
+
+    def unit_names(self) -> dict[str, str]:
+        """code -> name of the units in the directory (cached with :meth:`units`; do not change it)."""
+        self.units()
+        return self._names
+
+    def _forget_units(self, changes) -> None:
+        if "unit" in changes.tables:
+            self._units = None
 
     def can_write_row(self, owner_unit: str | None) -> bool:
         """Mirror of the service's owner rule, for flags(); the service stays the authority."""

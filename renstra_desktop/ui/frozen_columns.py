@@ -2,7 +2,8 @@
 
 Qt's "Frozen Column" pattern: a second QTableView over the same model and selection model lies on
 top of the table's left edge and shows only the leading columns; its rows follow the table's
-vertical scrolling and row heights, its column widths follow the table's.  It shows only while the
+vertical scrolling and row heights (only the rows whose height differs from the default: the
+table fits rows as they come into view), its column widths follow the table's.  It shows only while the
 table can scroll sideways, so a wide window looks exactly as before.  The frozen columns are
 read-only (a model declares them with ``Column.frozen``): an editor opened by the table would lie
 under the overlay.
@@ -78,8 +79,12 @@ class FrozenColumns(QObject):
         self._resync.start()
 
     def sync_rows(self) -> None:
-        for row in range(self.view.model().rowCount() if self.view.model() else 0):
-            self.overlay.setRowHeight(row, self.view.rowHeight(row))
+        """Copy the table's row heights that differ from the default (after the overlay's own reset
+        set them all back to it)."""
+        count = self.view.model().rowCount() if self.view.model() else 0
+        for row in sorted(self.view.sized_rows()):
+            if row < count:
+                self.overlay.setRowHeight(row, self.view.rowHeight(row))
         self.overlay.verticalScrollBar().setValue(self.view.verticalScrollBar().value())
 
     def width(self) -> int:

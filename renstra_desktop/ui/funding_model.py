@@ -18,27 +18,40 @@ TOTAL = "__total__"
 class FundingModel(PlanTableModel):
 
     row_table = "funding"
+    grouped_by_unit = True
     tables = frozenset({"funding", "objective", "indicator", "unit"})
 
-    def fetch(self) -> list[dict]:
-        conn = self.controller.conn
+    def fetch(self, conn, unit_code):
         order = {}
         for ind in queries.indicators(conn):          # SK 17, IKK 17.1, SK 19, IKK 19.1, ...
             order.setdefault(ind["objective_code"], len(order))
             order.setdefault(ind["code"], len(order))
         unit_seq = {u["code"]: u["seq"] for u in queries.units(conn)}
-        lines = sorted(queries.funding_rows(conn, self.unit_code),
+        lines = sorted(queries.funding_rows(conn, unit_code),
                        key=lambda r: (unit_seq.get(r["unit_code"], 99), order.get(r["line_code"], 99),
                                       r["line_code"]))
-        rows = [{**line, "measure": m, "values": line[m], "total": line[f"total_{m}"]}
+        return [{**line, "measure": m, "values": line[m], "total": line[f"total_{m}"]}
                 for line in lines for m in MEASURES]
-        totals = queries.funding_totals(conn, self.unit_code)
-        realised = {y: queries.money_sum(line["realised"].get(y) for line in lines) for y in PLAN_YEARS}
-        rows.append({"unit_code": TOTAL, "line_code": "", "measure": "allocation",
-                     "values": totals["per_year"], "total": totals["total"]})
-        rows.append({"unit_code": TOTAL, "line_code": "", "measure": "realised", "values": realised,
-                     "total": queries.money_sum(line["total_realised"] for line in lines)})
-        return rows
+
+    def complete(self, rows: list[dict]) -> list[dict]:
+        """The two total rows (allocation, realised spending) under the lines."""
+        lines = [r for r in rows if not self.is_total(r)]
+        totals = []
+        for measure in MEASURES:
+            own = [r for r in lines if r["measure"] == measure]
+            totals.append({"unit_code": TOTAL, "line_code": "", "measure": measure,
+                           "values": {y: queries.money_sum(r["values"].get(y) for r in own) for y in PLAN_YEARS},
+                           "total": queries.money_sum(r["total"] for r in own)})
+        return lines + totals
+
+    def kept_last(self, row: dict) -> bool:
+        return self.is_total(row)
+
+    def __init__(self, controller, parent=None):
+        super().__init__(controller, parent)
+        # translated once: value() runs for every cell shown
+        self._measure_labels = {"allocation": self.tr("Alokasi"), "realised": self.tr("Realisasi")}
+        self._total_label = self.tr("Jumlah")
 
     def row_key(self, row: dict):
         return row["unit_code"], row["line_code"], row["measure"]
@@ -47,7 +60,7 @@ class FundingModel(PlanTableModel):
         return row["unit_code"] == TOTAL
 
     def measure_label(self, measure: str) -> str:
-        return self.tr("Alokasi") if measure == "allocation" else self.tr("Realisasi")
+        return self._measure_labels[measure]
 
     def build_columns(self) -> list[Column]:
         tr = self.tr
@@ -80,7 +93,7 @@ class FundingModel(PlanTableModel):
                 return row["total"]
             first = 1 if self.show_unit else 0
             if column.key == self._columns[first].key:
-                return self.tr("Jumlah")
+                return self._total_label
             return ""
         if column.key == "executing_unit" and row["measure"] != "allocation":
             return ""
@@ -90,9 +103,17 @@ class FundingModel(PlanTableModel):
         if (role == Qt.ItemDataRole.DisplayRole and index.isValid()
                 and self._columns[index.column()].key in ("unit_code", "line_name")
                 and self._rows[index.row()]["measure"] == "realised"
-                and not self.is_total(self._rows[index.row()])):
+                and not self.is_total(self._rows[index.row()]) and self._follows_its_allocation(index.row())):
             return ""   # printed once per line, on its allocation row (copy still gets the value)
         return super().data(index, role)
+
+    def _follows_its_allocation(self, row: int) -> bool:
+        """A realised row right under its line's allocation row (not so once sorted or filtered)."""
+        if row == 0:
+            return False
+        above, here = self._rows[row - 1], self._rows[row]
+        return (above["measure"], above["unit_code"], above["line_code"]) == (
+            "allocation", here["unit_code"], here["line_code"])
 
     def targets(self, row: dict, column: Column):
         if self.is_total(row):

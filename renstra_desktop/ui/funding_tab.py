@@ -43,6 +43,7 @@ class FundingTab(SingleTableTab):
 
     def add_row(self) -> bool:
         """A new SK/IKK funding line of this installation's unit, one row per year."""
+        self.model.ensure_current()       # which lines exist reads the rows: not while they are read
         conn = self.controller.conn
         unit = self.controller.unit_code
         present = {r["line_code"] for r in self.model.rows() if r["unit_code"] == unit}

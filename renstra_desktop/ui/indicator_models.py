@@ -27,8 +27,8 @@ class IndicatorModel(PlanTableModel):
         self.year = year
         self.reload(force_reset=True)
 
-    def fetch(self) -> list[dict]:
-        return queries.indicator_rows(self.controller.conn, self.unit_code, self.year)
+    def fetch(self, conn, unit_code):
+        return queries.indicator_rows(conn, unit_code, self.year)
 
     def row_key(self, row: dict):
         return row["unit_code"], row["indicator_code"]
@@ -140,6 +140,8 @@ class RealisationModel(PlanTableModel):
         super().__init__(controller, parent)
         self.indicator_code: str | None = None
         self._locked: set[str] = set()
+        self._grains = {"year": self.tr("Tahunan"), "semester": self.tr("Semester"),
+                        "quarter": self.tr("Triwulan"), "month": self.tr("Bulanan")}
 
     def set_selection(self, unit_code: str | None, indicator_code: str | None) -> None:
         if (unit_code, indicator_code) == (self.unit_code, self.indicator_code):
@@ -147,12 +149,13 @@ class RealisationModel(PlanTableModel):
         self.unit_code, self.indicator_code = unit_code, indicator_code
         self.reload(force_reset=True)
 
-    def fetch(self) -> list[dict]:
-        if not (self.unit_code and self.indicator_code):
-            self._locked = set()
+    def fetch(self, conn, unit_code):
+        if not (unit_code and self.indicator_code):
             return []
-        self._locked = queries.locked_periods(self.controller.conn, self.unit_code)
-        return queries.realisation_rows(self.controller.conn, self.unit_code, self.indicator_code)
+        return queries.realisation_rows(conn, unit_code, self.indicator_code)
+
+    def prepare(self) -> None:
+        self._locked = queries.locked_periods(self.controller.conn, self.unit_code) if self.unit_code else set()
 
     def build_columns(self) -> list[Column]:
         tr = self.tr
@@ -184,5 +187,4 @@ class RealisationModel(PlanTableModel):
         return super().read_only_reason(row, column)
 
     def grain_label(self, grain: str) -> str:
-        return {"year": self.tr("Tahunan"), "semester": self.tr("Semester"), "quarter": self.tr("Triwulan"),
-                "month": self.tr("Bulanan")}[grain]
+        return self._grains[grain]

@@ -56,6 +56,7 @@ class IndicatorTab(PlanTab):
             "Belum ada target untuk satker ini. Pilih Sunting → Tambah baris untuk menambah IKK.")))
         self.view.fit_rows = True
         self.view.setModel(self.model)
+        top_bar.addWidget(self.make_filter(self.view))
         self.view.selectionModel().currentRowChanged.connect(self._follow_selection)
         self.model.modelReset.connect(self._reselect)
 
@@ -115,6 +116,8 @@ class IndicatorTab(PlanTab):
             code=row["indicator_code"], unit=row["unit_name"]))
 
     def _reselect(self) -> None:
+        if self.model.loading:
+            return             # the rows are being read: selected when they arrive
         key = self._selected_key
         if not (key and self.view.select_row_of(lambda r: self.model.row_key(r) == key, self._first_column())):
             self.view.select_row_of(lambda r: True, self._first_column())
@@ -229,6 +232,7 @@ class IndicatorTab(PlanTab):
                 "Target satker ditetapkan Kantor Wilayah dan diterima melalui paket Kantor Wilayah. "
                 "Untuk mengisi realisasi, pilih tabel Realisasi per periode lalu Tambah periode."))
             return False
+        self.model.ensure_current()
         units = queries.units(conn) if self.model.unit_code is None else [
             u for u in queries.units(conn) if u["code"] == self.model.unit_code]
         existing = {self.model.row_key(r) for r in self.model.rows()}

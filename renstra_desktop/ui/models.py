@@ -1,21 +1,38 @@
 """The base of every table model: columns declared once, custom roles, Indonesian number
-display, read-only look, and setData() that goes through the controller (service + undo).
+display, read-only look, sorting and a text filter, and setData() that goes through the controller
+(service + undo).
 
 A subclass says where its rows come from (a ``core.queries`` function), which columns it has
-and which service row/field each editable cell writes.  Rows are reloaded whenever the
-controller's ``plan_changed`` names one of the tables the model reads.
+and which service row/field each editable cell writes.  Rows are read again when the
+controller's ``plan_changed`` names one of the tables the model reads, or another unit is chosen:
+
+- only while a view shows the model (``set_active``; PlanTableView does it on show and hide): a
+  hidden tab is marked out of date and reads its rows when it is shown again;
+- every unit's rows ("Semua satker", thousands of rows in a national file) are read in a worker
+  (``background_loading``; ``loading`` is True meanwhile and the view says so); an edit there reads
+  again only the units it touched;
+- :meth:`ensure_current` reads now, on the GUI thread, for code that needs the rows at once.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+import logging
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ..core import queries
+from ..core.errors import RenstraError
+from ..core.gc_pause import full_collections_paused
 from ..core.numbers import format_number
 from ..core.service import Edit
+from .row_set import RowSet
+
+log = logging.getLogger(__name__)
+NUMERIC_KINDS = ("number", "money", "percent", "int", "score")
+# plan tables whose rows carry their unit: a change there touches only that unit's rows
+_UNIT_TABLES = frozenset({"indicator_target", "realisation", "risk", "roadmap_item", "funding"})
 
 # -- custom roles ------------------------------------------------------------------------------
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1      # id of the plan row behind the cell (or None)
@@ -77,20 +94,42 @@ class PlanTableModel(QAbstractTableModel):
     tables: frozenset[str] = frozenset()   # plan tables this model reads: reload when they change
     row_table: str = ""                    # the plan table one model row stands for (add/remove)
     align_top = False                      # multi-line rows read better aligned to the top
+    grouped_by_unit = False                # a unit's rows follow each other in the query's order
+    kept_last = None                       # kept_last(row) -> True: stays at the end whatever the sort
+                                           # or filter (a total)
+
+    loading_changed = Signal(bool)         # a background read started (True) or ended (False)
 
     def __init__(self, controller, parent=None):
         super().__init__(parent)
         self.controller = controller
         self.unit_code: str | None = None    # None: every unit (the Kanwil's consolidated view)
-        self._rows: list[dict] = []
+        self.active = True                   # a view shows it (models without a view: always)
+        self.background_loading = False      # every unit's rows are read in a worker
+        self.loading = False                 # such a read is under way
+        self._set = RowSet()
+        self._rows: list[dict] = []          # the shown rows (self._set.shown)
         self._columns: list[Column] = []
         self._unit_names: dict[str, str] = {}
+        self._stale: bool | None = None      # hidden and out of date: False read again, True also reset
+        self._generation = 0                 # a background read delivers only if still the latest
+        self._reasons: dict[tuple[int, int], str | None] = {}
         controller.plan_changed.connect(self._on_plan_changed)
-        controller.file_opened.connect(self.reload)
+        controller.file_opened.connect(lambda: self.reload(force_reset=True))
 
     # -- to implement ---------------------------------------------------------------------------
-    def fetch(self) -> list[dict]:
+    def fetch(self, conn, unit_code: str | None) -> list[dict]:
+        """The rows of ``unit_code`` (None: every unit), read on ``conn``.  May run in a worker:
+        reads only its arguments and the model's scope (unit, year), writes nothing on self."""
         raise NotImplementedError
+
+    def complete(self, rows: list[dict]) -> list[dict]:
+        """Rows derived from the others (Pendanaan's totals), added after ``fetch`` and after an
+        edit's unit was read again; may run in a worker."""
+        return rows
+
+    def prepare(self) -> None:
+        """On the GUI thread, before new rows are shown: small state read with them (settings)."""
 
     def build_columns(self) -> list[Column]:
         raise NotImplementedError
@@ -166,8 +205,7 @@ class PlanTableModel(QAbstractTableModel):
     def is_writable(self, index: QModelIndex) -> bool:
         if not index.isValid():
             return False
-        row, column = self._rows[index.row()], self._columns[index.column()]
-        return column.editable and self.read_only_reason(row, column) is None
+        return self._columns[index.column()].editable and self._reason(index.row(), index.column()) is None
 
     def edits_for(self, index: QModelIndex, value) -> list[Edit] | None:
         """The service edits that set this cell to ``value``; None when the cell has no row yet."""
@@ -177,21 +215,213 @@ class PlanTableModel(QAbstractTableModel):
             return None
         return [Edit(table, row_id, fld, value) for table, row_id, fld in targets]
 
+    def cell_text(self, row: dict, column: Column) -> str:
+        """The text a cell shows (its enum label, its formatted number)."""
+        shown = self.display(row, column)
+        if shown is not None:
+            return shown
+        value = self.value(row, column)
+        options = self.choices(row, column) if column.kind == "enum" else None
+        if options:
+            return next((label for label, v in options if v == value), display_text(value, column.kind))
+        return display_text(value, column.kind)
+
+    # -- reading rows ---------------------------------------------------------------------------
+    def set_active(self, active: bool) -> None:
+        """A view shows (True) or hides (False) the model: hidden, it reads nothing; shown again, it
+        reads what it missed."""
+        self.active = active
+        if active and self._stale is not None:
+            self.reload(force_reset=self._stale)
+
     def reload(self, force_reset: bool = False) -> None:
+        """Read the rows again: now, in a worker (every unit), or when a view shows it again."""
+        if self.controller.store is None:
+            self._cancel_load()
+            self._stale = None
+            self._show_rows([], columns=[], reset=True)
+            return
+        if not self.active:
+            self._stale = bool(self._stale) or force_reset
+            return
+        self._stale = None
+        self._cancel_load()
+        columns = self.build_columns()
+        if self.unit_code is None and self.background_loading:
+            self._load_in_background(columns, force_reset)
+        else:
+            self._show_rows(self.read(self.controller.conn, self.unit_code), columns=columns, reset=force_reset)
+
+    def read(self, conn, unit_code: str | None) -> list[dict]:
+        return self.complete(self.fetch(conn, unit_code))
+
+    def ensure_current(self) -> None:
+        """Read now, on this (the GUI) thread, when hidden and out of date or still loading: for code
+        that needs the rows at once (selecting a row, tests).  Views read lazily, in the background."""
+        if self.controller.store is None or (self._stale is None and not self.loading):
+            return
+        reset = bool(self._stale) or self.loading
+        self._stale = None
+        self._cancel_load()
+        self._show_rows(self.read(self.controller.conn, self.unit_code), columns=self.build_columns(), reset=reset)
+
+    def _cancel_load(self) -> None:
+        self._generation += 1
+        if self.loading:
+            self.loading = False
+            self.loading_changed.emit(False)
+
+    def _load_in_background(self, columns: list[Column], reset: bool) -> None:
+        from . import dialogs
+        from .worker import run_in_background
+
+        if reset or columns != self._columns:
+            self._show_rows([], columns=columns, reset=True)     # another scope: not the old rows meanwhile
+            reset = True
+        generation, unit = self._generation, self.unit_code
+        self._unit_names = self.controller.unit_names()
+        self.loading = True
+        self.loading_changed.emit(True)
+
+        def work(store, _progress):
+            rows = self.read(store.conn, unit)
+            # the filter's texts are made here too: typing in the Saring box then only searches them
+            return rows, [self._row_text(row, columns).lower() for row in rows]
+
+        def done(result):
+            if generation == self._generation:
+                self.loading = False
+                self._show_rows(*result, columns=columns, reset=reset)
+                self.loading_changed.emit(False)
+
+        def failed(exc):
+            if generation != self._generation:
+                return
+            self.loading = False
+            self.loading_changed.emit(False)
+            if not isinstance(exc, RenstraError):
+                log.error("reading %s failed: %r", type(self).__name__, exc)
+            dialogs.warn(self.controller.dialog_parent, self.tr("Data tidak dapat dibaca"),
+                         getattr(exc, "message", None) or self.tr(
+                             "Data semua satker tidak dapat dibaca ({error}). Pilih satker lain atau buka "
+                             "berkas itu lagi.").format(error=exc))
+
+        run_in_background(self, self.tr("Memuat data"), work, done, failed, store_path=self.controller.path,
+                          readonly=True, show_dialog=False)
+
+    def _show_rows(self, rows: list[dict], texts: list[str] | None = None, *, columns: list[Column],
+                   reset: bool) -> None:
         if self.controller.store is not None:
-            self._unit_names = queries.unit_names(self.controller.conn)
-        rows = self.fetch() if self.controller.store is not None else []
-        columns = self.build_columns() if self.controller.store is not None else []
-        same_shape = (not force_reset and columns == self._columns
-                      and [self.row_key(r) for r in rows] == [self.row_key(r) for r in self._rows])
+            self.prepare()
+            self._unit_names = self.controller.unit_names()
+        self._set.load(rows, texts)
+        self._show(self._arranged(columns), columns, reset)
+
+    def _show(self, shown: list[dict], columns: list[Column], reset: bool) -> None:
+        same_shape = (not reset and columns == self._columns and len(shown) == len(self._rows)
+                      and all(self.row_key(a) == self.row_key(b) for a, b in zip(shown, self._rows)))
         if same_shape:
-            self._rows = rows
-            if rows and columns:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(columns) - 1))
+            self._set.show(shown)
+            self._rows = shown
+            self._reasons.clear()
+            if shown and columns:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(shown) - 1, len(columns) - 1))
             return
         self.beginResetModel()
-        self._rows, self._columns = rows, columns
+        self._set.show(shown)
+        self._rows, self._columns = shown, columns
+        self._reasons.clear()
         self.endResetModel()
+
+    def _on_plan_changed(self, changes) -> None:
+        if not changes.tables & self.tables:
+            return
+        if self.active and self.unit_code is None and self.background_loading and not self.loading:
+            units = self._changed_units(changes)
+            if units is not None and self._read_units_again(units):
+                return
+        self.reload()
+
+    def _changed_units(self, changes) -> set[str] | None:
+        """The units whose rows a change touched; None when it may touch every unit's (a setting,
+        an indicator, the unit directory)."""
+        from ..core.queries import units_of_rows
+
+        tables = changes.tables & self.tables
+        if not tables <= _UNIT_TABLES or any(not changes.rows[t] for t in tables):
+            return None
+        return {unit for t in tables for unit in units_of_rows(self.controller.conn, t, changes.rows[t])}
+
+    def _read_units_again(self, units: set[str]) -> bool:
+        """After an edit on "Semua satker": read only the touched units' rows (a few milliseconds,
+        on the GUI thread, so the edited value shows at once) and put them in place."""
+        conn = self.controller.conn
+        for unit in units:
+            if self._set.splice(unit, self.fetch(conn, unit), self.row_key, self.grouped_by_unit) is None:
+                return False
+        self._set.update(self.complete(self._set.loaded))
+        self._show(self._arranged(self._columns), self._columns, reset=False)
+        return True
+
+    # -- sorting and filtering ------------------------------------------------------------------
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the shown rows by a column (a header click); a negative column: the query's order."""
+        wanted = None if column < 0 or column >= len(self._columns) else (
+            self._columns[column].key, order == Qt.SortOrder.DescendingOrder)
+        if wanted == self._set.sort:
+            return
+        self._set.sort = wanted
+        self._show(self._arranged(self._columns), self._columns, reset=True)
+
+    def sorted_by(self) -> tuple[int, Qt.SortOrder] | None:
+        """(column, order) of the current sort, None for the query's order."""
+        if self._set.sort is None:
+            return None
+        key, descending = self._set.sort
+        return (self.column_index(key),
+                Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
+
+    def set_filter(self, text: str) -> None:
+        """Show only the rows whose text contains ``text`` (any column, case-insensitive)."""
+        needle = text.strip().lower()
+        if needle == self._set.needle:
+            return
+        self._set.needle = needle
+        self._show(self._arranged(self._columns), self._columns, reset=True)
+
+    def filter_text(self) -> str:
+        return self._set.needle
+
+    def loaded_count(self) -> int:
+        """Rows read, before the filter."""
+        return len(self._set.loaded)
+
+    def _arranged(self, columns: list[Column]) -> list[dict]:
+        by_key = {c.key: c for c in columns}
+        if self._set.sort is not None and self._set.sort[0] not in by_key:
+            self._set.sort = None          # the column is gone (the Satker column of "Semua satker")
+
+        labels: dict[tuple, str] = {}        # an enum's label per value, looked up once per sort
+
+        def sort_value(row, key):
+            column = by_key[key]
+            value = self.value(row, column)
+            if column.kind in NUMERIC_KINDS:
+                return (0, value) if isinstance(value, (int, float)) else None
+            if column.kind == "enum":
+                text = labels.get((key, value))
+                if text is None:
+                    text = labels[(key, value)] = self.cell_text(row, column).casefold()
+            else:
+                text = (value if isinstance(value, str) else self.cell_text(row, column)).casefold()
+            return (1, text) if text else None
+
+        with full_collections_paused():         # a sort makes a tuple per row: no full collection for them
+            return self._set.arrange(sort_value, lambda row: self._row_text(row, columns), self.kept_last)
+
+    def _row_text(self, row: dict, columns: list[Column]) -> str:
+        """What the Saring box searches in a row: every cell's text."""
+        return " ".join(self.cell_text(row, c) for c in columns)
 
     # -- QAbstractTableModel --------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -225,21 +455,14 @@ class PlanTableModel(QAbstractTableModel):
             return None
         row, column = self._rows[index.row()], self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            shown = self.display(row, column)
-            if shown is not None:
-                return shown
-            value = self.value(row, column)
-            options = self.choices(row, column) if column.kind == "enum" else None
-            if options:
-                return next((label for label, v in options if v == value), display_text(value, column.kind))
-            return display_text(value, column.kind)
+            return self.cell_text(row, column)
         if role == Qt.ItemDataRole.EditRole:
             return edit_text(self.value(row, column), column.kind)
         if role == RAW_VALUE_ROLE:
             return self.value(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             vertical = Qt.AlignmentFlag.AlignTop if self.align_top else Qt.AlignmentFlag.AlignVCenter
-            if column.kind in ("number", "money", "percent", "int", "score"):
+            if column.kind in NUMERIC_KINDS:
                 return int(Qt.AlignmentFlag.AlignRight | vertical)
             return int(Qt.AlignmentFlag.AlignLeft | vertical)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -275,6 +498,8 @@ class PlanTableModel(QAbstractTableModel):
         return None
 
     def tooltip(self, row: dict, column: Column) -> str | None:
+        """The full text of a long or multi-line cell (rows are one line high until they show), or
+        why an editable cell is read-only."""
         if column.key == "unit_code":
             return self.tr("Kode satker: {code}").format(code=row.get("unit_code"))
         if column.editable:
@@ -283,7 +508,7 @@ class PlanTableModel(QAbstractTableModel):
                 return reason
         if column.kind in ("text", "list"):
             text = display_text(self.value(row, column), column.kind)
-            return text if len(text) > 40 else None
+            return text if len(text) > 40 or "\n" in text else None
         return None
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
@@ -299,6 +524,11 @@ class PlanTableModel(QAbstractTableModel):
         return self.controller.apply(edits, label)
 
     # -- internals ------------------------------------------------------------------------------
-    def _on_plan_changed(self, changes) -> None:
-        if changes.tables & self.tables:
-            self.reload()
+    def _reason(self, r: int, c: int) -> str | None:
+        """read_only_reason of a shown cell, once per cell and load: data() asks for every role."""
+        key = (r, c)
+        try:
+            return self._reasons[key]
+        except KeyError:
+            reason = self._reasons[key] = self.read_only_reason(self._rows[r], self._columns[c])
+            return reason

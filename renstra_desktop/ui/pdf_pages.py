@@ -1,16 +1,52 @@
-"""PDF pages through pdfium (pypdfium2; QtPdf is not part of PySide6-Essentials): pictures of pages
-for the preview and for printers that take only pixels, and a copy holding some pages.
+"""PDF pages through pdfium (pypdfium2; QtPdf is not part of PySide6-Essentials): page sizes and
+pictures of pages for the preview and for printers that take only pixels, and a copy holding some
+pages.
 
 Every function here is safe off the GUI thread (QImage, not QPixmap) and opens its own document.
-Annotation appearances are drawn, so a signed PDF shows its stamps.
+pdfium itself is not thread-safe: every call into it holds :data:`PDFIUM` (the preview's render
+thread and a print job may run together).  Annotation appearances are drawn, so a signed PDF shows
+its stamps.
 """
 from __future__ import annotations
 
 import io
+import threading
 
 from PySide6.QtGui import QImage
 
 PREVIEW_SCALE = 1.0      # 72 dpi: a landscape page is about 842 pixels wide
+PDFIUM = threading.RLock()
+
+
+class Document:
+    """One open PDF for drawing pages one at a time (the preview's render thread keeps one)."""
+
+    def __init__(self, pdf: bytes):
+        import pypdfium2 as pdfium
+
+        with PDFIUM:
+            self._doc = pdfium.PdfDocument(pdf)
+
+    def __len__(self) -> int:
+        with PDFIUM:
+            return len(self._doc)
+
+    def render(self, index: int, scale: float) -> QImage:
+        with PDFIUM:
+            page = self._doc[index]
+            try:
+                return _image(page, scale)
+            finally:
+                page.close()
+
+    def sizes(self) -> list[tuple[float, float]]:
+        """Every page's (width, height) in points, without drawing anything."""
+        with PDFIUM:
+            return [tuple(self._doc.get_page_size(i)) for i in range(len(self._doc))]
+
+    def close(self) -> None:
+        with PDFIUM:
+            self._doc.close()
 
 
 def _image(page, scale: float) -> QImage:
@@ -19,36 +55,35 @@ def _image(page, scale: float) -> QImage:
     return image.copy()      # own the pixels before pdfium frees the bitmap
 
 
-def render_pages(pdf: bytes, scale: float = PREVIEW_SCALE, pixel_ratio: float = 1.0) -> list[QImage]:
-    """Every page as a QImage at ``scale`` × 72 dpi.  ``pixel_ratio``: the screen's device pixel
-    ratio (1.25 at 125 % display scaling), so the preview is drawn with the screen's own pixels
-    instead of being enlarged (blurred) by Qt."""
-    images = list(iter_pages(pdf, scale * pixel_ratio))
-    for image in images:
-        image.setDevicePixelRatio(pixel_ratio)
-    return images
+def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    """(width, height) in points of every page: what the preview lays out before drawing."""
+    doc = Document(pdf)
+    try:
+        return doc.sizes()
+    finally:
+        doc.close()
+
+
+def render_page(pdf: bytes, index: int, scale: float = PREVIEW_SCALE) -> QImage:
+    doc = Document(pdf)
+    try:
+        return doc.render(index, scale)
+    finally:
+        doc.close()
 
 
 def iter_pages(pdf: bytes, scale: float, pages: list[int] | None = None):
     """The pages (0-based indexes, all when None) one at a time: only one page's pixels in memory."""
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(pdf)
+    doc = Document(pdf)
     try:
         for index in (range(len(doc)) if pages is None else pages):
-            page = doc[index]
-            try:
-                yield _image(page, scale)
-            finally:
-                page.close()
+            yield doc.render(index, scale)
     finally:
         doc.close()
 
 
 def page_count(pdf: bytes) -> int:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(pdf)
+    doc = Document(pdf)
     try:
         return len(doc)
     finally:
@@ -59,13 +94,14 @@ def select_pages(pdf: bytes, pages: list[int]) -> bytes:
     """A PDF holding only ``pages`` (0-based), in that order; the pages stay vector."""
     import pypdfium2 as pdfium
 
-    source = pdfium.PdfDocument(pdf)
-    target = pdfium.PdfDocument.new()
-    try:
-        target.import_pages(source, pages)
-        out = io.BytesIO()
-        target.save(out)
-        return out.getvalue()
-    finally:
-        target.close()
-        source.close()
+    with PDFIUM:
+        source = pdfium.PdfDocument(pdf)
+        target = pdfium.PdfDocument.new()
+        try:
+            target.import_pages(source, pages)
+            out = io.BytesIO()
+            target.save(out)
+            return out.getvalue()
+        finally:
+            target.close()
+            source.close()

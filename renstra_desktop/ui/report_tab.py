@@ -2,7 +2,8 @@
 sign, and check a report against the open plan.
 
 Building, saving, printing and signing run through :func:`.worker.run_in_background` (the worker
-opens its own Store when it needs one).  The preview is drawn with pdfium (:mod:`.pdf_pages`);
+opens its own Store when it needs one).  The preview draws the pages with pdfium as they scroll
+into view (:mod:`.pdf_preview`: a report of 2 441 pages is placed at once and holds a few pages);
 printing hands the PDF itself to the printer where it can (:mod:`.printing`).  File dialogs open
 in the folder last used for reports (:mod:`.folders`).  A PKCS#12 password is asked through
 :mod:`.dialogs` for one signature and never stored; a signed PDF is offered for saving at once.
@@ -11,18 +12,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox,
-    QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from ..core import queries
 from ..core.reports.base import KINDS, PERIOD_KINDS, TITLES, ReportOptions
 from ..core.schema import PLAN_YEARS, current_plan_year
 from . import dialogs, folders
-from .pdf_pages import render_pages
+from .pdf_pages import page_sizes
+from .pdf_preview import PdfPreview
 from .worker import run_in_background
 
 PERIODS = [("", "Tahunan"), ("S1", "Semester I"), ("S2", "Semester II"), ("TW1", "Triwulan I"),
@@ -42,7 +41,6 @@ class ReportTab(QWidget):
         self.pdf: bytes | None = None  # what is previewed: the built or the signed PDF
         self.signed_roles: list[str] = []
         self.unsaved_signature = False   # signed in memory, not yet written to a file
-        self.pages: list[QImage] = []
         self.task = None
         self._printer = None             # the QPrinter of a running print job (kept alive)
 
@@ -100,16 +98,10 @@ class ReportTab(QWidget):
         panel.setLayout(left)
         panel.setMaximumWidth(320)
 
-        self.preview = QWidget()
-        self.preview_layout = QVBoxLayout(self.preview)
-        self.preview_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.preview)
-        scroll.setBackgroundRole(QPalette.ColorRole.Dark)
+        self.preview = PdfPreview()
         layout = QHBoxLayout(self)
         layout.addWidget(panel)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.preview, 1)
 
         self.kind.currentIndexChanged.connect(self._update_enabled)
         self._unit_chosen = False        # until the user picks a unit here, follow the window's selector
@@ -171,14 +163,12 @@ class ReportTab(QWidget):
         options = self.options()
         title = self.tr("Membuat laporan")
 
-        ratio = self.devicePixelRatioF()     # read here: widgets belong to the GUI thread
-
         def work(store, progress):
             from ..core.reports import build_report
             result = build_report(store.conn, options, progress=lambda done, total: progress(
                 int(90 * done / max(total, 1)), self.tr("Menyusun halaman…")))
-            progress(92, self.tr("Menyiapkan pratinjau…"))
-            return result, render_pages(result.pdf, pixel_ratio=ratio)
+            progress(95, self.tr("Menyiapkan pratinjau…"))
+            return result, page_sizes(result.pdf)
 
         self.status.setText(self.tr("Membuat laporan…"))
         self.build_button.setEnabled(False)
@@ -186,10 +176,10 @@ class ReportTab(QWidget):
                                       store_path=self.controller.path, readonly=True)
 
     def _built(self, payload) -> None:
-        self.result, pages = payload
+        self.result, sizes = payload
         self.signed_roles = []
         self.unsaved_signature = False
-        self._show(self.result.pdf, pages)
+        self._show(self.result.pdf, sizes)
         self.status.setText(self.tr("{pages} halaman · kode {code}").format(
             pages=self.result.page_count, code=self.result.digest[:12]))
         self.build_button.setEnabled(True)
@@ -199,36 +189,21 @@ class ReportTab(QWidget):
         self.status.setText("")
         dialogs.warn(self, self.tr("Laporan"), getattr(exc, "message", str(exc)))
 
-    def _show(self, pdf: bytes, pages: list[QImage]) -> None:
-        self._clear(hint=False)
-        self.pdf, self.pages = pdf, pages
-        for image in pages:
-            label = QLabel()
-            label.setPixmap(QPixmap.fromImage(image))
-            label.setFrameShape(QLabel.Shape.Box)
-            self.preview_layout.addWidget(label)
+    def _show(self, pdf: bytes, sizes: list[tuple[float, float]], keep_position: bool = False) -> None:
+        """Preview ``pdf``: its pages laid out from their sizes, drawn as they scroll into view."""
+        self.pdf = pdf
+        self.preview.set_pdf(pdf, sizes, keep_position)
         self._update_enabled()
 
-    def _clear(self, hint: bool = True) -> None:
-        while self.preview_layout.count():
-            item = self.preview_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        self.pdf, self.pages = None, []
-        if hint:
-            self._add_hint()
+    def _clear(self) -> None:
+        """No report: the empty preview says what to do."""
+        self.pdf = None
+        self.preview.show_hint(self.tr("Pilih laporan, satker dan tahun di sebelah kiri, lalu klik “Buat laporan”.\n"
+                                       "Halaman laporan tampil di sini."))
         self._update_enabled()
-
-    def _add_hint(self) -> None:
-        """The empty preview says what to do."""
-        hint = QLabel(self.tr("Pilih laporan, satker dan tahun di sebelah kiri, lalu klik “Buat laporan”.\n"
-                              "Halaman laporan tampil di sini."))
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setStyleSheet("color: #202020; padding-top: 120px;")
-        self.preview_layout.addWidget(hint)
 
     def page_count(self) -> int:
-        return len(self.pages)
+        return self.preview.page_count()
 
     # -- save, print ----------------------------------------------------------------------------
     def suggested_name(self) -> str:
@@ -342,7 +317,6 @@ class ReportTab(QWidget):
         if password is None:
             return
         pdf, spot = self.pdf, (self.result.spots.get(role) if self.result else None)
-        ratio = self.devicePixelRatioF()
 
         def work(_store, progress):
             import tempfile
@@ -354,12 +328,12 @@ class ReportTab(QWidget):
                 result = sign_pdf(src, out, p12, password, role, field_box=spot)   # time in the report's zone
                 signed = out.read_bytes()
             progress(80, self.tr("Menyiapkan pratinjau…"))
-            return signed, render_pages(signed, pixel_ratio=ratio), result.warnings
+            return signed, page_sizes(signed), result.warnings
 
         def done(payload):
-            signed, pages, warnings = payload
+            signed, sizes, warnings = payload
             self.signed_roles.append(role)
-            self._show(signed, pages)
+            self._show(signed, sizes, keep_position=True)      # on the page where the stamp is, if shown
             self.unsaved_signature = True
             self.status.setText(self.tr("Ditandatangani sebagai {role}; belum disimpan.").format(role=labels[index]))
             if warnings:           # e.g. the certificate's name is not the name printed for the role

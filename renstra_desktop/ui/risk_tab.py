@@ -21,6 +21,7 @@ class RiskTab(SingleTableTab):
 
     def add_row(self) -> bool:
         """A new risk of this installation's unit, in the area of the selected row."""
+        self.model.ensure_current()       # the numbering reads the rows: not while they are read
         unit = self.controller.unit_code
         index = self.view.currentIndex()
         current = self.model.row_dict(index.row()) if index.isValid() else None

@@ -14,10 +14,17 @@ STATUS_COLOURS = {"berjalan": "#d7e8fa", "selesai": "#c8e6c9", "batal": "#e4e4e4
 class RoadmapModel(PlanTableModel):
 
     row_table = "roadmap_item"
+    grouped_by_unit = True
     tables = frozenset({"roadmap_item", "unit"})
 
-    def fetch(self) -> list[dict]:
-        return queries.roadmap_rows(self.controller.conn, self.unit_code)
+    def __init__(self, controller, parent=None):
+        super().__init__(controller, parent)
+        labels = self.status_labels()                # translated once: choices() runs for every cell shown
+        self._status_choices = [(labels[s], s) for s in ROADMAP_STATUSES]
+        self._year_choices = [(str(y), y) for y in PLAN_YEARS]
+
+    def fetch(self, conn, unit_code):
+        return queries.roadmap_rows(conn, unit_code)
 
     def build_columns(self) -> list[Column]:
         tr = self.tr
@@ -46,10 +53,9 @@ class RoadmapModel(PlanTableModel):
 
     def choices(self, row: dict, column: Column):
         if column.key == "status":
-            labels = self.status_labels()
-            return [(labels[s], s) for s in ROADMAP_STATUSES]
+            return self._status_choices
         if column.key == "year":
-            return [(str(y), y) for y in PLAN_YEARS]
+            return self._year_choices
         return None
 
     def background(self, row: dict, column: Column):

@@ -19,6 +19,7 @@ class RoadmapTab(SingleTableTab):
 
     def add_row(self) -> bool:
         """A new item of this installation's unit, in the aspect and year of the selected row."""
+        self.model.ensure_current()       # the numbering reads the rows: not while they are read
         unit = self.controller.unit_code
         index = self.view.currentIndex()
         current = self.model.row_dict(index.row()) if index.isValid() else None

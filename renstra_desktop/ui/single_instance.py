@@ -8,7 +8,8 @@ and the package files double-clicked, if any) has been handed over.  Messages ar
 per connection: ``{"raise": true, "packages": ["C:/…/X.rpkg"]}``.
 
 No answer within the timeout (a hung window, a stale socket) means: start normally; the store's
-own lock then says if the file is busy.
+own lock then says if the file is busy.  Where the socket is a file (not Windows) and there is no
+such file, no window listens: start-up then neither loads QtNetwork nor tries to connect.
 """
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ import getpass
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from ..logs import LOGGER
 
@@ -43,8 +44,20 @@ def server_name(plan_path: str | os.PathLike) -> str:
     return PREFIX + digest
 
 
+def _nobody_listens(name: str) -> bool:
+    """True when no window can be listening: on POSIX QLocalServer makes the socket file
+    ``$TMPDIR/name`` (QDir::tempPath); a Windows pipe cannot be looked for without connecting."""
+    if sys.platform == "win32":
+        return False
+    return not os.path.exists(os.path.join(os.environ.get("TMPDIR") or "/tmp", name))
+
+
 def hand_over(plan_path: str | os.PathLike, message: dict, timeout_ms: int = HANDOVER_TIMEOUT_MS) -> bool:
     """Give ``message`` to the window that has ``plan_path`` open; False when none answered."""
+    if _nobody_listens(server_name(plan_path)):
+        return False
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
     socket.connectToServer(server_name(plan_path))
     if not socket.waitForConnected(timeout_ms):
@@ -68,6 +81,8 @@ class InstanceServer(QObject):
     received = Signal(dict)
 
     def __init__(self, parent: QObject | None = None):
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(parent)
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -82,7 +97,7 @@ class InstanceServer(QObject):
         self._server.close()
         self.name = server_name(plan_path)
         if not self._server.listen(self.name):
-            QLocalServer.removeServer(self.name)
+            type(self._server).removeServer(self.name)
             if not self._server.listen(self.name):
                 logging.getLogger(LOGGER).warning("single instance: cannot listen for %s: %s",
                                                   plan_path, self._server.errorString())

@@ -1,9 +1,9 @@
 """PlanTab: what every editing tab offers the main window (unit filter, copy/paste, add and
-remove rows), so the Edit menu works on whichever tab is showing."""
+remove rows, a text filter over its main table), so the Edit menu works on whichever tab is showing."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from . import dialogs
 from .table_view import PlanTableView
@@ -82,9 +82,29 @@ class PlanTab(QWidget):
             ids.append(row["id"])
         return table, ids, None
 
+    def make_filter(self, view: PlanTableView) -> QLineEdit:
+        """The "Saring" box over ``view``: rows containing the typed text (any column), applied a moment
+        after the last key; its model reads every unit's rows in a worker and sorts by a header click."""
+        view.enable_sorting()
+        view.model().background_loading = True
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setObjectName("filter_edit")
+        self.filter_edit.setPlaceholderText(self.tr("Saring baris…"))
+        self.filter_edit.setToolTip(self.tr("Tampilkan hanya baris yang memuat teks ini (semua kolom)"))
+        self.filter_edit.setAccessibleName(self.tr("Saring baris tabel"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMaximumWidth(260)
+        timer = QTimer(self.filter_edit)
+        timer.setSingleShot(True)
+        timer.setInterval(150)
+        timer.timeout.connect(lambda: view.model().set_filter(self.filter_edit.text()))
+        self.filter_edit.textChanged.connect(lambda _text: timer.start())
+        return self.filter_edit
+
     def start_editing(self, view: PlanTableView, row, column_key: str) -> None:
         """Select the cell of a newly added row (its id, or a predicate on model rows) and open its editor."""
         model = view.model()
+        model.ensure_current()
         col = model.column_index(column_key)
         predicate = row if callable(row) else (lambda r: r.get("id") == row)
         if view.select_row_of(predicate, col):
@@ -105,8 +125,11 @@ class SingleTableTab(PlanTab):
         label = QLabel(hint)
         label.setStyleSheet("color: #555;")
         label.setWordWrap(True)
+        bar = QHBoxLayout()
+        bar.addWidget(label, 1)
+        bar.addWidget(self.make_filter(self.view))
         layout = QVBoxLayout(self)
-        layout.addWidget(label)
+        layout.addLayout(bar)
         layout.addWidget(self.view, 1)
 
     def set_unit(self, unit_code: str | None) -> None:

@@ -4,12 +4,18 @@ undo step, Delete clears the selected cells, and an empty table says why it is e
 
 Columns take their declared widths; a ``stretch`` column takes the spare width but never less than
 its own, so a narrow screen scrolls sideways instead of squeezing the long names into tall rows,
-and the identifying columns (``Column.frozen``) stay in view (:mod:`.frozen_columns`)."""
+and the identifying columns (``Column.frozen``) stay in view (:mod:`.frozen_columns`).
+
+Rows are one line high until they are in view: with ``fit_rows`` the rows the viewport shows are
+fitted to their wrapped text as they scroll into it (a table of 31 890 rows costs what its 20
+visible rows cost; the others keep their full text in the tooltip).  A header click sorts (a third
+click returns to the plan's order).  The view tells its model when it shows or hides
+(``set_active``): a hidden tab reads nothing."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyleOptionViewItem, QTableView, QWidget
 
 from . import dialogs
 from .delegates import PlanDelegate
@@ -41,40 +47,53 @@ class PlanTableView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
-        self.fit_rows = False      # resize rows to their wrapped text (long texts)
+        self.fit_rows = False      # rows in view fitted to their wrapped text (long texts)
+        self.loading_text = self.tr("Memuat data semua satker…")
         # paste_rows(grid, top, left) -> bool | None: a tab's own paste (e.g. rows keyed by period);
         # None lets the ordinary range paste run
         self.paste_rows = None
-        self._rows_unfitted = False
+        self._fitted: set[int] = set()       # rows fitted at the current column widths
+        self._sized: set[int] = set()        # rows whose height is not the default (the overlay copies them)
         self.frozen = FrozenColumns(self, PlanDelegate(self))
-        self._refit = QTimer(self)           # one column fit after a burst of resizes
+        self.verticalScrollBar().valueChanged.connect(self._fit_visible_rows)
+        header.sectionResized.connect(lambda *_: self._columns_resized())
+        header.setSortIndicatorClearable(True)
+        self._fitting = False                # apply_layout sets the widths: no refit per column
+        self._refit = QTimer(self)           # one column and row fit after a burst of resizes
         self._refit.setSingleShot(True)
         self._refit.setInterval(0)
-        self._refit.timeout.connect(self.fit_stretch_columns)
+        self._refit.timeout.connect(self._fit_after_resize)
 
     # -- model -------------------------------------------------------------------------------
     def setModel(self, model) -> None:
         super().setModel(model)
         model.modelReset.connect(self.apply_layout)
         model.dataChanged.connect(self._on_data_changed)
+        if hasattr(model, "loading_changed"):
+            model.loading_changed.connect(lambda _loading: self.viewport().update())
+            model.set_active(self.isVisible())
         self.apply_layout()
 
     def apply_layout(self) -> None:
-        """Column widths from the model's column declarations; rows fitted to wrapped text."""
+        """Column widths from the model's column declarations; the rows in view fitted to their text."""
         model = self.model()
         header = self.horizontalHeader()
         columns = model.columns()
+        self._fitting = True        # widths set here must not refit the rows one by one
         for i, column in enumerate(columns):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(i, column.width)
-        if not self.fit_rows:
-            self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.fit_stretch_columns(refit_rows=False)
-        self._fit_rows_when_visible()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.fit_stretch_columns()
+        self._fitting = False
+        self._fitted.clear()
+        self._sized.clear()
+        self._show_sort_indicator()
+        self._fit_visible_rows()
         self.frozen.attach(frozen_count(columns))
         self.viewport().update()
 
-    def fit_stretch_columns(self, refit_rows: bool = True) -> None:
+    def fit_stretch_columns(self) -> None:
         """Give the spare width of the viewport to the stretch columns (at least their own width)."""
         model = self.model()
         if model is None:
@@ -85,14 +104,10 @@ class PlanTableView(QTableView):
             return
         fixed = sum(self.columnWidth(i) for i in range(len(columns)) if i not in stretch)
         share = (self.viewport().width() - fixed) // len(stretch)
-        changed = False
         for i in stretch:
             width = max(columns[i].width, share)
             if self.columnWidth(i) != width:
                 self.setColumnWidth(i, width)
-                changed = True
-        if changed and refit_rows:
-            self._fit_rows_when_visible()
 
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Type.Resize and getattr(self, "frozen", None) is not None:
@@ -113,31 +128,110 @@ class PlanTableView(QTableView):
             super().scrollTo(index, hint)
             bar.setValue(keep)
             return
-        super().scrollTo(index, hint)
+        for _ in range(4):              # rows fitted on the way in may push the cell out again
+            super().scrollTo(index, hint)
+            if not index.isValid() or self.viewport().rect().contains(self.visualRect(index).topLeft()):
+                break
         self.frozen.reveal(index)
 
-    def _on_data_changed(self, *args) -> None:
-        self._fit_rows_when_visible()
+    # -- rows fitted as they come into view ----------------------------------------------------
+    def _on_data_changed(self, top, bottom, *args) -> None:
+        if self._fitted:
+            changed = range(top.row(), bottom.row() + 1)
+            self._fitted.difference_update(changed if len(changed) < len(self._fitted) else list(self._fitted))
+        self._fit_visible_rows()
 
-    def _fit_rows_when_visible(self) -> None:
-        """Fitting rows asks every cell for its size: done now if the table shows, otherwise when it
-        is first shown (tabs in the background cost nothing at start-up)."""
-        if not self.fit_rows:
+    def _columns_resized(self) -> None:
+        """Another column width wraps the text differently: the rows in view are fitted again, the
+        others when they come into view."""
+        if not self._fitting and self._fitted:
+            self._fitted.clear()
+            self._refit.start()
+
+    def _fit_after_resize(self) -> None:
+        self.fit_stretch_columns()
+        self._fit_visible_rows()
+
+    def _fit_visible_rows(self, *_args) -> None:
+        """Fit the rows the viewport shows (and only those) to their text.  A row that grows pushes
+        the next ones down, one that shrinks brings more in: a few passes until nothing changes."""
+        model = self.model()
+        if not self.fit_rows or model is None or not self.isVisible() or not model.rowCount():
             return
-        if self.isVisible():
-            self._rows_unfitted = False
-            self.resizeRowsToContents()
-            self.frozen.sync_rows()
-        else:
-            self._rows_unfitted = True
+        bar = self.verticalScrollBar()
+        at_end = bar.value() == bar.maximum() and bar.maximum() > 0
+        resized = False
+        for _ in range(8):
+            first = max(self.rowAt(0), 0)
+            last = self.rowAt(self.viewport().height() - 1)
+            last = model.rowCount() - 1 if last < 0 else min(last + 1, model.rowCount() - 1)
+            todo = [r for r in range(first, last + 1) if r not in self._fitted]
+            if not todo:
+                break
+            for row in todo:
+                self._fitted.add(row)
+                height = self.row_height(row)
+                if height != self.rowHeight(row):
+                    self._sized.add(row)
+                    self.setRowHeight(row, height)
+                    resized = True
+            if resized:
+                self.updateGeometries()  # the scroll range now (Qt would on a timer): scrollTo needs it
+            if at_end:                   # scrolled to the end: stay there although the rows grew
+                bar.setValue(bar.maximum())
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self.fit_rows and self._rows_unfitted:
-            self._fit_rows_when_visible()
+    def row_height(self, row: int) -> int:
+        """The height that shows every cell of ``row`` whole (its wrapped text, a list line by line),
+        whether its column is scrolled into view or not."""
+        model, delegate = self.model(), self.itemDelegate()
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        height = self.verticalHeader().defaultSectionSize() - 6
+        for column in range(model.columnCount()):
+            if self.isColumnHidden(column):
+                continue
+            option.rect.setRect(0, 0, self.columnWidth(column), height)
+            height = max(height, delegate.sizeHint(option, model.index(row, column)).height())
+        return height + 6                # breathing room around wrapped text
 
     def sizeHintForRow(self, row: int) -> int:
-        return super().sizeHintForRow(row) + 6   # breathing room around wrapped text
+        return self.row_height(row)
+
+    def sized_rows(self) -> set[int]:
+        """Rows whose height differs from the default: the frozen columns' overlay copies these."""
+        return self._sized
+
+    def showEvent(self, event) -> None:
+        model = self.model()
+        if model is not None and hasattr(model, "set_active"):
+            model.set_active(True)      # reads what it missed while hidden (before the first paint)
+        super().showEvent(event)
+        self._fit_visible_rows()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        model = self.model()
+        if model is not None and hasattr(model, "set_active") and not event.spontaneous():
+            model.set_active(False)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_visible_rows()
+
+    # -- sorting ---------------------------------------------------------------------------------
+    def enable_sorting(self) -> None:
+        """A header click sorts by that column (again: the other way; a third time: the plan's order);
+        the model sorts its row list (``PlanTableModel.sort``)."""
+        self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
+
+    def _show_sort_indicator(self) -> None:
+        """The header shows the model's sort (its columns change with the scope)."""
+        model, header = self.model(), self.horizontalHeader()
+        current = model.sorted_by() if hasattr(model, "sorted_by") else None
+        header.blockSignals(True)
+        header.setSortIndicator(*(current or (-1, Qt.SortOrder.AscendingOrder)))
+        header.blockSignals(False)
 
     # -- clipboard ----------------------------------------------------------------------------
     def selected_rectangle(self) -> tuple[int, int, int, int] | None:
@@ -231,7 +325,10 @@ class PlanTableView(QTableView):
 
     # -- look ---------------------------------------------------------------------------------
     def select_row_of(self, predicate, column: int = 0) -> bool:
+        """Select and show the first row for which ``predicate(row)`` holds (its rows read now if
+        they were still being read)."""
         model = self.model()
+        model.ensure_current()
         for r, row in enumerate(model.rows()):
             if predicate(row):
                 index = model.index(r, column)
@@ -243,13 +340,25 @@ class PlanTableView(QTableView):
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
-        if self.model() is not None and self.model().rowCount() == 0 and self.placeholder:
+        model = self.model()
+        if model is not None and model.rowCount() == 0:
+            text = self.loading_text if getattr(model, "loading", False) else self.empty_text()
+            if not text:
+                return
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().placeholderText().color())
             painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12),
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                             self.placeholder)
+                             text)
             painter.end()
+
+    def empty_text(self) -> str:
+        """What an empty table says: why it is empty, or that the filter hides every row."""
+        model = self.model()
+        if getattr(model, "filter_text", lambda: "")() and model.loaded_count():
+            return self.tr("Tidak ada baris yang memuat “{text}”. Kosongkan kotak Saring untuk melihat "
+                           "semua baris.").format(text=model.filter_text())
+        return self.placeholder
 
 
 def frozen_count(columns) -> int:

@@ -13,6 +13,15 @@ def row_of(model, **match) -> int:
     return next(i for i, r in enumerate(model.rows()) if all(r.get(k) == v for k, v in match.items()))
 
 
+def show_tab(qtbot, window, tab):
+    """Make ``tab`` current (a hidden tab reads its rows when shown) and wait until its tables have
+    read them ("Semua satker" is read in a worker)."""
+    window.tabs.setCurrentWidget(tab)
+    for view in getattr(tab, "views", lambda: [])():
+        qtbot.waitUntil(lambda v=view: not v.model().loading, timeout=10_000)
+    return tab
+
+
 def read_db(path: Path, sql: str, args=()) -> list[tuple]:
     """Read the file through a second, independent sqlite3 connection."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

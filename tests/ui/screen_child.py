@@ -28,6 +28,11 @@ def main(db: str, shot: str) -> None:
     window.set_selected_unit(None)
     tab = window.indicator_tab
     view = tab.view
+    import time
+    deadline = time.monotonic() + 30
+    while view.model().loading and time.monotonic() < deadline:     # every unit is read in a worker
+        app.processEvents()
+        time.sleep(0.01)
     for _ in range(10):
         app.processEvents()
     column = view.model().column_index("achievement")

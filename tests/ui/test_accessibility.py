@@ -104,18 +104,25 @@ def test_every_control_has_a_name_a_screen_reader_can_say(qtbot, window):
     assert window.risk_tab.view.accessibleName() == "Tabel Risiko"
 
 
-def test_report_preview_uses_the_screens_pixels():
+def test_report_preview_uses_the_screens_pixels(qtbot):
     from pypdf import PdfWriter
     import io
 
-    from renstra_desktop.ui.report_tab import render_pages
+    from renstra_desktop.ui.pdf_pages import page_sizes
+    from renstra_desktop.ui.pdf_preview import PdfPreview
 
     writer = PdfWriter()
     writer.add_blank_page(width=842, height=595)
     buffer = io.BytesIO()
     writer.write(buffer)
-    plain, = render_pages(buffer.getvalue())
-    sharp, = render_pages(buffer.getvalue(), pixel_ratio=1.5)
+    pdf = buffer.getvalue()
+    preview = PdfPreview()
+    qtbot.addWidget(preview)
+    preview.set_pdf(pdf, page_sizes(pdf))
+    plain = preview.page_image(0)
+    preview.devicePixelRatioF = lambda: 1.5               # a screen at 150 % scaling
+    preview.set_pdf(pdf, page_sizes(pdf))
+    sharp = preview.page_image(0)
     assert abs(sharp.width() - plain.width() * 1.5) <= 1 and abs(sharp.height() - plain.height() * 1.5) <= 1
     assert sharp.devicePixelRatio() == 1.5
     size = sharp.deviceIndependentSize()                                # same size on screen, more pixels

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 
-from conftest_ui import read_db
+from conftest_ui import read_db, show_tab
 from renstra_desktop.core import queries
 from renstra_desktop.core.store import Store
 from renstra_desktop.ui import app as app_module
@@ -92,7 +92,7 @@ def test_buka_a_bad_file_keeps_the_open_plan(window, tmp_path, kanwil_path, fake
     assert window.indicator_tab.model.rows()        # the open plan still works
 
 
-def test_buka_another_plan(window, tmp_path, fake_dialogs):
+def test_buka_another_plan(window, qtbot, tmp_path, fake_dialogs):
     from renstra_desktop.core.newplan import create_plan_file
 
     other = tmp_path / "bima.renstra"
@@ -101,7 +101,7 @@ def test_buka_another_plan(window, tmp_path, fake_dialogs):
     assert window.open_file_dialog()
     assert window.controller.unit_code == "RTN-BIMA"
     assert window.unit_combo.count() == 1
-    assert {r["unit_code"] for r in window.risk_tab.model.rows()} == {"RTN-BIMA"}
+    assert {r["unit_code"] for r in show_tab(qtbot, window, window.risk_tab).model.rows()} == {"RTN-BIMA"}
     assert str(other.resolve()) == window.recent_files()[0]
     assert "bima.renstra" in window.file_label.text()
 

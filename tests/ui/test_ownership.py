@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from PySide6.QtCore import Qt
 
-from conftest_ui import cell_index, read_db, row_of
+from conftest_ui import cell_index, read_db, row_of, show_tab
 from renstra_desktop.core.newplan import create_plan_file
 from renstra_desktop.core.service import Edit
 from renstra_desktop.core.store import Store
@@ -39,12 +39,12 @@ def upt_window(qtbot, upt_path):
     return win
 
 
-def test_upt_sees_only_its_own_unit(upt_window):
+def test_upt_sees_only_its_own_unit(upt_window, qtbot):
     combo = upt_window.unit_combo
     assert combo.count() == 1 and combo.currentData() == UPT and not combo.isEnabled()
     assert "Lapas Kelas IIA Lombok Barat" in upt_window.unit_label.text()
     for tab in upt_window.plan_tabs():
-        model = tab.model
+        model = show_tab(qtbot, upt_window, tab).model
         assert model.rows(), type(model).__name__
         assert {r["unit_code"] for r in model.rows() if r["unit_code"] != "__total__"} == {UPT}
         assert "unit_code" not in [c.key for c in model.columns()]
@@ -79,7 +79,7 @@ def test_upt_new_rows_belong_to_the_upt(upt_window, upt_path):
     assert read_db(upt_path, "SELECT unit_code, owner_unit FROM risk WHERE origin = 'local'") == [(UPT, UPT)]
 
 
-def test_kanwil_sees_every_unit_and_merged_rows_are_read_only(window, kanwil_path, fake_dialogs):
+def test_kanwil_sees_every_unit_and_merged_rows_are_read_only(window, qtbot, kanwil_path, fake_dialogs):
     window.controller.store.conn.execute(
         "INSERT INTO risk (id, owner_unit, created_at, updated_at, updated_by, origin, unit_code, program_code, "
         "area, seq, risk) VALUES ('00000000-0000-4000-8000-000000000001', ?, 'x', 'x', 'x', 'paket', ?, 'PPH', "
@@ -90,7 +90,7 @@ def test_kanwil_sees_every_unit_and_merged_rows_are_read_only(window, kanwil_pat
     assert [window.unit_combo.itemText(i) for i in range(3)] == [
         "Semua satker", "Kantor Wilayah", "Lapas Kelas IIA Lombok Barat"]
     assert window.unit_combo.count() == 13
-    tab = window.risk_tab
+    tab = show_tab(qtbot, window, window.risk_tab)
     model = tab.model
     row = row_of(model, unit_code=UPT)
     assert cell_index(model, row, "unit_code").data() == "Lapas Kelas IIA Lombok Barat"

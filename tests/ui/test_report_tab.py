@@ -33,7 +33,8 @@ def test_tab_is_in_the_window_and_builds_off_the_gui_thread(qtbot, window, monke
     assert not tab.save_button.isEnabled()
     built(qtbot, tab, kind="pendanaan", paper="f4")
     assert tab.page_count() == tab.result.page_count >= 1
-    assert tab.pages[0].width() > tab.pages[0].height()          # landscape preview
+    page = tab.preview.page_image(0)
+    assert page.width() > page.height()                          # landscape preview
     assert "kode" in tab.status.text()
     window.tabs.setCurrentWidget(tab)
     shot = tmp_path / "laporan.png"

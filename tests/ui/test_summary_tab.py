@@ -260,5 +260,6 @@ def test_the_laporan_tab_builds_the_ringkasan_from_the_registry(qtbot, kanwil_wi
     tab.period.setCurrentIndex(tab.period.findData("TW3"))
     qtbot.mouseClick(tab.build_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: tab.pdf is not None and tab.build_button.isEnabled(), timeout=30000)
-    assert tab.result.page_count == 1 and tab.pages[0].width() > tab.pages[0].height()
+    page = tab.preview.page_image(0)
+    assert tab.result.page_count == 1 and page.width() > page.height()
     assert "kind=ringkasan;period=2026-TW3" in tab.result.payload and "unit=SEMUA" in tab.result.payload

@@ -3,6 +3,8 @@ pages once, and return the PDF bytes with the signature spots.
 
 Qt-free; runs in any thread that owns its connection.  Same plan and options -> byte-identical
 PDF (reportlab invariant mode, creation date = the plan's latest change or ``generated_at``).
+Full garbage collections wait until the layout is done (:mod:`..gc_pause`): a national report makes
+millions of objects, and each full collection over them paused every thread, the window's too.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from .. import localtime
 from ..errors import FileError, NotFound
+from ..gc_pause import full_collections_paused
 from ..os_errors import os_reason
 from ..safe_write import refuse_replacing_data
 from . import layout
@@ -82,7 +85,14 @@ def build_report(conn, options: ReportOptions, target=None, *, progress=None) ->
 
     ``progress(done, total)`` is called after each top-level part (from this thread).
     """
-    options = options.checked()
+    with full_collections_paused():
+        result = _build(conn, options.checked(), progress)
+    if target is not None:
+        write_pdf(target, result.pdf)
+    return result
+
+
+def _build(conn, options: ReportOptions, progress) -> ReportResult:
     layout.register_fonts()
     figures = collect(conn, options)
     payload = payload_for(conn, options, figures)
@@ -107,11 +117,8 @@ def build_report(conn, options: ReportOptions, target=None, *, progress=None) ->
             _layout(buffer, conn, options, figures, payload, signatory, created, label, ctx, state)
         finally:
             SPLIT_IN_ROW.reset(token)
-    result = ReportResult(buffer.getvalue(), state.page_count, payload.text(), payload.sha256,
-                          dict(state.spots), list(state.tte_marks), size, dict(state.boxes))
-    if target is not None:
-        write_pdf(target, result.pdf)
-    return result
+    return ReportResult(buffer.getvalue(), state.page_count, payload.text(), payload.sha256,
+                        dict(state.spots), list(state.tte_marks), size, dict(state.boxes))
 
 
 def _layout(buffer, conn, options, figures, payload, signatory, created, label, ctx, state) -> None:

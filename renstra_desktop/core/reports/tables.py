@@ -5,7 +5,9 @@ or text wrapped in :func:`para`.  Group rows (programme, area, unit) span the wh
 """
 from __future__ import annotations
 
+import bisect
 import contextvars
+import heapq
 import re
 
 from reportlab.platypus import Paragraph, Table, TableStyle
@@ -128,12 +130,28 @@ class OfficialTable:
         bounds = [h] + starts + [len(self.rows)]
         if len(bounds) <= 2:
             return [self.table()]
-        return [self._table(list(range(a, b))) for a, b in zip(bounds, bounds[1:]) if b > a]
+        commands = self._commands_by_section(bounds)
+        return [self._table(list(range(a, b)), commands[i]) for i, (a, b) in enumerate(zip(bounds, bounds[1:]))
+                if b > a]
+
+    def _commands_by_section(self, bounds: list[int]) -> list[list]:
+        """The style commands each sub-table may use, in their order: those on the header rows or
+        counted from the end (every sub-table) and those starting in its own rows.  Remapping every
+        command for every unit's table made the national report quadratic (12 million remaps)."""
+        every: list[int] = []
+        own: list[list[int]] = [[] for _ in bounds[1:]]
+        for i, (_name, start, stop, *_rest) in enumerate(self.style):
+            first = start[1]
+            if first < self.header_rows or first < 0 or stop[1] < 0:
+                every.append(i)
+            else:
+                own[bisect.bisect_right(bounds, first) - 1 if first < bounds[-1] else len(own) - 1].append(i)
+        return [[self.style[i] for i in heapq.merge(every, mine)] for mine in own]
 
     def table(self) -> Table:
-        return self._table(list(range(self.header_rows, len(self.rows))))
+        return self._table(list(range(self.header_rows, len(self.rows))), self.style)
 
-    def _table(self, body: list[int]) -> Table:
+    def _table(self, body: list[int], commands: list) -> Table:
         h = self.header_rows
         keep = list(range(h)) + body
         new_index = {old: new for new, old in enumerate(keep)}
@@ -154,7 +172,7 @@ class OfficialTable:
             cmds.append(("ALIGN", (c, h), (c, -1), "RIGHT"))
         for c in self.center_cols:
             cmds.append(("ALIGN", (c, h), (c, -1), "CENTER"))
-        style = self.style
+        style = commands
         if SPLIT_IN_ROW.get():      # a row taller than a page must split inside; keeping rows together cannot hold
             style = [c for c in style if c[0] != "NOSPLIT"]
         t.setStyle(TableStyle(cmds + [c for c in map(lambda c: _remap(c, new_index), style) if c]))
