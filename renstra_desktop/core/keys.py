@@ -22,7 +22,7 @@ from . import key_protection as protection
 from .errors import FileError, ValidationError
 from .file_lock import plan_lock
 from .package_format import MAX_SEQUENCE
-from .safe_write import publish, remove_temp, temp_path
+from .safe_write import publish, remove_temp, sweep_stale_temps, temp_path
 
 KEY_SUFFIX = ".kunci"
 SEQUENCE_SUFFIX = ".kunci.urutan"
@@ -174,6 +174,7 @@ def _raw_public(private) -> bytes:
 def _write_private(path: Path, data: bytes, *, replace: bool) -> None:
     """Write a key file under a unique temporary name with mode 0600, then publish it (a new key
     never replaces one that appeared meanwhile: FileError)."""
+    sweep_stale_temps(path)
     tmp = temp_path(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -254,7 +255,9 @@ def resume_sequence_above(plan_path: str | os.PathLike, merged: int) -> bool:
 
 
 def _write_sequence(path: Path, value: int) -> None:
-    """Write the counter under a unique temporary name, then rename it (call under plan_lock)."""
+    """Write the counter under a unique temporary name, then rename it (call under plan_lock); what a
+    killed writer left under such a name is swept first."""
+    sweep_stale_temps(path)
     tmp = temp_path(path)
     tmp.write_text(f"{value}\n", encoding="ascii")
     os.replace(tmp, path)
