@@ -42,12 +42,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
-from renstra_desktop.core import package_format as fmt  # noqa: E402
+from renstra_desktop.core.packages import package_format as fmt  # noqa: E402
 from renstra_desktop.core.dataset import read_embedded  # noqa: E402
-from renstra_desktop.core.keys import InstallationKey  # noqa: E402
-from renstra_desktop.core.merge import merge_packages  # noqa: E402
+from renstra_desktop.core.packages.keys import InstallationKey  # noqa: E402
+from renstra_desktop.core.packages.merge import merge_packages  # noqa: E402
 from renstra_desktop.core.newplan import create_plan_file  # noqa: E402
-from renstra_desktop.core.package_export import write_package  # noqa: E402
+from renstra_desktop.core.packages.package_export import write_package  # noqa: E402
 from renstra_desktop.core.rows import stable_id  # noqa: E402
 from renstra_desktop.core.service import PlanService  # noqa: E402
 from renstra_desktop.core.store import Store  # noqa: E402
@@ -210,7 +210,7 @@ def run(template: Path, folder: Path, name: str, packages: list[Path], rows: int
 
 def build_large(folder: Path, packages: int, rows: int) -> tuple[Path, list[Path]]:
     """A Kanwil file with ``packages`` units, each unit's key pinned, and one large package each."""
-    from renstra_desktop.core.keys import pin_key
+    from renstra_desktop.core.packages.keys import pin_key
 
     template = folder / "kanwil.renstra"
     store = create_plan_file(template)
@@ -254,7 +254,7 @@ _CHILD = """
 import json, shutil, sys, time, tracemalloc
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from renstra_desktop.core.merge import merge_packages
+from renstra_desktop.core.packages.merge import merge_packages
 from renstra_desktop.core.store import Store
 
 def hwm():
@@ -283,7 +283,7 @@ def memory(folder: Path, packages: int, rows: int) -> None:
     import json
     import subprocess
 
-    from renstra_desktop.core.merge import BATCH_MEMORY
+    from renstra_desktop.core.packages.merge import BATCH_MEMORY
 
     started = time.perf_counter()
     template, paths = build_large(folder, packages, rows)

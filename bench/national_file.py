@@ -41,10 +41,10 @@ sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
 from merge import UnitRows, baseline, ours  # noqa: E402  (bench/merge.py: generated unit rows, plain UPSERT, timed merge)
 
-from renstra_desktop.core import package_format as fmt  # noqa: E402
+from renstra_desktop.core.packages import package_format as fmt  # noqa: E402
 from renstra_desktop.core.dataset import read_embedded, unit_skeleton  # noqa: E402
 from renstra_desktop.core.newplan import DATASET_KEYS, SEED_TIME, create_plan_file, insert_seed_rows  # noqa: E402
-from renstra_desktop.core.package_export import export_package  # noqa: E402
+from renstra_desktop.core.packages.package_export import export_package  # noqa: E402
 from renstra_desktop.core.rows import stable_id  # noqa: E402
 from renstra_desktop.core.schema import TABLES  # noqa: E402
 from renstra_desktop.core.service import PlanService  # noqa: E402

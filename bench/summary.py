@@ -47,7 +47,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt, QTim
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QTabWidget  # noqa: E402
 
 from renstra_desktop.core import summary  # noqa: E402
-from renstra_desktop.core.merge import merge_packages  # noqa: E402
+from renstra_desktop.core.packages.merge import merge_packages  # noqa: E402
 from renstra_desktop.core.newplan import insert_seed_rows  # noqa: E402
 from renstra_desktop.core.numbers import format_number  # noqa: E402
 from renstra_desktop.core.store import Store  # noqa: E402

@@ -9,9 +9,9 @@ from pathlib import Path
 from renstra_desktop.core.cycle import action_plan, agreement, evidence, indicators, measurement, narrative
 from renstra_desktop.core.cycle import risk_monitoring
 from renstra_desktop.core.cycle.common import upsert
-from renstra_desktop.core.merge import merge_packages
+from renstra_desktop.core.packages.merge import merge_packages
 from renstra_desktop.core.newplan import create_plan_file
-from renstra_desktop.core.package_export import export_package
+from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
 

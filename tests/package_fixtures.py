@@ -19,7 +19,7 @@ def make_unit_plan(path: Path, unit: str = UPT) -> Store:
 
 def merge_trusting(store: Store, *paths, **kw):
     """Merge packages as the Kanwil, new keys trusted (the tests that are not about keys)."""
-    from renstra_desktop.core.merge import merge_packages
+    from renstra_desktop.core.packages.merge import merge_packages
 
     kw.setdefault("trust_new_keys", True)
     return merge_packages(store, paths, actor="kanwil", **kw)

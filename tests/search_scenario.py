@@ -3,8 +3,8 @@ realisation's evidence note, a risk's cause and existing control, written in LPS
 merged into the Kanwil's.  Used by the search tests (core and window)."""
 from __future__ import annotations
 
-from renstra_desktop.core.merge import merge_packages
-from renstra_desktop.core.package_export import export_package
+from renstra_desktop.core.packages.merge import merge_packages
+from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
 

@@ -108,8 +108,8 @@ def read_secret(path: str | None, prompt: str) -> bytes | None:
 
 
 def cmd_export(args) -> int:
-    from ..core.key_protection import KeyLocked
-    from ..core.package_export import export_package
+    from ..core.packages.key_protection import KeyLocked
+    from ..core.packages.package_export import export_package
 
     with Store.open(args.file, readonly=True) as store:
         secret = read_secret(args.passphrase_file, "") if args.passphrase_file else None
@@ -131,7 +131,7 @@ def cmd_export(args) -> int:
 
 def cmd_verify(args) -> int:
     from ..core.newplan import default_plan_path
-    from ..core.package import verify_package
+    from ..core.packages.package import verify_package
 
     plan_path = Path(args.plan) if args.plan else default_plan_path()
     with (Store.open(plan_path, readonly=True) if args.plan or plan_path.exists() else nullcontext()) as plan:
@@ -172,8 +172,8 @@ def _print_verify(report) -> None:
 
 
 def cmd_merge(args) -> int:
-    from ..core.merge import merge_packages
-    from ..core.merge_report import STATUS_LABELS, STATUSES
+    from ..core.packages.merge import merge_packages
+    from ..core.packages.merge_report import STATUS_LABELS, STATUSES
     from ..core.newplan import current_user
 
     with Store.open(args.file) as store:
@@ -217,8 +217,8 @@ def cmd_merge(args) -> int:
 
 
 def cmd_keys_show(args) -> int:
-    from ..core.key_protection import PROTECTORS
-    from ..core.keys import fingerprint, installation_key, key_path, key_protection_of, public_key_of
+    from ..core.packages.key_protection import PROTECTORS
+    from ..core.packages.keys import fingerprint, installation_key, key_path, key_protection_of, public_key_of
 
     with Store.open(args.file, readonly=True) as store:
         unit = store.unit_code
@@ -238,8 +238,8 @@ def cmd_keys_show(args) -> int:
 
 def cmd_keys_protect(args) -> int:
     from ..core.errors import FileError
-    from ..core.key_protection import os_store
-    from ..core.keys import installation_key, key_path, key_protection_of, protect_key
+    from ..core.packages.key_protection import os_store
+    from ..core.packages.keys import installation_key, key_path, key_protection_of, protect_key
 
     with Store.open(args.file, readonly=True):
         pass                                   # a plan file, not any path
@@ -274,7 +274,7 @@ def cmd_keys_protect(args) -> int:
 
 
 def cmd_keys_list(args) -> int:
-    from ..core.keys import pins
+    from ..core.packages.keys import pins
 
     with Store.open(args.file, readonly=True) as store:
         found = pins(store.conn)
@@ -289,7 +289,7 @@ def cmd_keys_list(args) -> int:
 
 
 def cmd_keys_pin(args) -> int:
-    from ..core.keys import pin_key, units_sharing
+    from ..core.packages.keys import pin_key, units_sharing
     from ..core.newplan import current_user
 
     with Store.open(args.file) as store:
@@ -304,7 +304,7 @@ def cmd_keys_pin(args) -> int:
 
 
 def cmd_conflicts_list(args) -> int:
-    from ..core.merge_conflicts import open_conflicts
+    from ..core.packages.merge_conflicts import open_conflicts
 
     with Store.open(args.file, readonly=True) as store:
         found = open_conflicts(store.conn)
@@ -321,7 +321,7 @@ def cmd_conflicts_list(args) -> int:
 
 
 def cmd_conflicts_resolve(args) -> int:
-    from ..core.merge_conflicts import resolve_conflict
+    from ..core.packages.merge_conflicts import resolve_conflict
     from ..core.newplan import current_user
 
     with Store.open(args.file) as store:

@@ -19,7 +19,7 @@ from .row_writer import Changes, columns_of
 from .rows import MAX_ROW_VERSION, META_COLUMNS
 from .schema import PLAN_TABLES, TABLES
 from .os_errors import SPECIAL_FILE, is_special_file, os_reason
-from .package_rules import invalid_cells
+from .packages.package_rules import invalid_cells
 from .safe_write import publish, temp_path
 from .store import APPLICATION_ID, PACKAGE_APPLICATION_ID, SQLITE_HEADER, Store
 from .validation import clean_value
@@ -372,7 +372,7 @@ def _apply(service, clean: dict[str, list[dict]], dry_run: bool, force: bool = F
            restore: bool = False) -> LoadReport:
     """Classify every row of the JSON against the file (new, changed, unchanged, older) and write
     through one RowWriter: new rows as recorded, changed rows as an import (version + 1)."""
-    from .merge_report import row_label
+    from .packages.merge_report import row_label
 
     store, conn = service.store, service.store.conn
     writer = service.writer(origin="import", restore=restore)

@@ -159,20 +159,20 @@ class PlanService:
     @writes
     def merge_packages(self, paths, *, dry_run: bool = False, trust_new_keys: bool = False, progress=None):
         """Merge unit packages (docs/packages.md): :func:`.merge.merge_with`."""
-        from .merge import merge_with
+        from .packages.merge import merge_with
         return merge_with(self, paths, dry_run=dry_run, trust_new_keys=trust_new_keys, progress=progress)
 
     @writes
     def resolve_conflict(self, conflict_id: int, keep: str) -> Changes:
         """Keep the package's or this file's side of a merge conflict: :func:`.merge_conflicts.decide`."""
-        from .merge_conflicts import decide
+        from .packages.merge_conflicts import decide
         return decide(self, conflict_id, keep)
 
     @writes
     def pin_key(self, unit_code: str, fingerprint: str, *, reason: str = "", public_key: bytes | None = None,
                 allow_shared: bool = False) -> Changes:
         """Pin a unit's key by its fingerprint: :func:`.keys.pin_with`."""
-        from .keys import pin_with
+        from .packages.keys import pin_with
         return pin_with(self, unit_code, fingerprint, reason=reason, public_key=public_key, allow_shared=allow_shared)
 
     @writes

@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
         if path is None:
             return False
         folders.remember_folder(folders.PLANS, path)
-        from ..core.keys import save_copy_keeping_key
+        from ..core.packages.keys import save_copy_keeping_key
 
         try:
             saved = save_copy_keeping_key(self.controller.store, path)     # the copy signs as this unit

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog
 
 from ..core import queries
-from ..core.merge_report import STATUSES
+from ..core.packages.merge_report import STATUSES
 from . import dialogs, folders
 
 # The window imports this module at start-up for install_package_features(); the dialog's own
@@ -76,8 +76,8 @@ class _PackageDrop(QObject):
 def export_package_from(window, target=None, passphrase: bytes | None = None):
     """Berkas → Ekspor Paket: ask where, write the package in the background, say what was made.
     A key protected by a passphrase: the worker says so, the passphrase is asked, and it runs again."""
-    from ..core.key_protection import KeyLocked, WrongSecret
-    from ..core.package_export import suggested_file_name
+    from ..core.packages.key_protection import KeyLocked, WrongSecret
+    from ..core.packages.package_export import suggested_file_name
     from .worker import run_in_background
 
     controller = window.controller
@@ -89,7 +89,7 @@ def export_package_from(window, target=None, passphrase: bytes | None = None):
     folders.remember_folder(folders.PACKAGES_OUT, target)
 
     def work(store, progress):
-        from ..core.package_export import export_package
+        from ..core.packages.package_export import export_package
         progress(10, window.tr("Membaca data satker dan menandatangani paket…"))
         return export_package(store, target, passphrase=passphrase)
 
@@ -303,8 +303,8 @@ class MergeDialog(QDialog):
         reason = self.tr("sidik jari dikonfirmasi melalui telepon")
 
         def work(store, progress):
-            from ..core.keys import pin_key
-            from ..core.merge import merge_packages
+            from ..core.packages.keys import pin_key
+            from ..core.packages.merge import merge_packages
             with store.atomic():       # all confirmed keys, or none (a refusal is shown as the error)
                 for unit, fp in pins:       # a key shared with another unit was confirmed with a warning
                     pin_key(store, unit, fp, actor=actor, reason=reason, allow_shared=True)
@@ -329,7 +329,7 @@ class MergeDialog(QDialog):
     def repin(self):
         """Pin the new key of the chosen package's unit, after a phone check, with a reason."""
         from ..core.errors import RenstraError
-        from ..core.keys import pin_key
+        from ..core.packages.keys import pin_key
 
         result = self.model.result_at(self.tree.currentIndex())
         if result is None or result.key_status != "mismatch":

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ..core.merge_report import STATUSES
+from ..core.packages.merge_report import STATUSES
 
 MAX_ROWS_SHOWN = 200          # row notes listed per package; the rest are counted
 STATUS_TEXT = {"merged": "digabung", "would_merge": "akan digabung", "already_merged": "sudah pernah digabung",

@@ -70,7 +70,7 @@ class ReceivedPackagesModel(_ListModel):
                "Ditolak", "Konflik terbuka", "Sidik jari kunci")
 
     def load(self) -> list[dict]:
-        from ..core.merge_conflicts import received_packages
+        from ..core.packages.merge_conflicts import received_packages
 
         conn = self.controller.conn
         self._zone = zone_of(conn)                # times as the office reads them ("pukul 23.08 WITA")
@@ -114,7 +114,7 @@ class ConflictsModel(_ListModel):
     COLUMNS = ("Satker", "Tabel", "Baris", "Kolom", "Nilai di berkas ini", "Nilai dari paket", "Alasan")
 
     def load(self) -> list[dict]:
-        from ..core.merge_conflicts import open_conflicts
+        from ..core.packages.merge_conflicts import open_conflicts
 
         self.unit_names = queries.unit_names(self.controller.conn)
         return open_conflicts(self.controller.conn)
@@ -229,7 +229,7 @@ class PackageView(QWidget):
 
     def resolve_selected(self, keep: str) -> None:
         """Keep one side of every selected conflict (the choice is recorded with who and when)."""
-        from ..core.merge_conflicts import resolve_conflict
+        from ..core.packages.merge_conflicts import resolve_conflict
 
         rows = sorted({i.row() for i in self.conflict_view.selectionModel().selectedRows()})
         chosen = [(self.conflicts.conflict_id(r), self.conflicts.rows[r]) for r in rows]

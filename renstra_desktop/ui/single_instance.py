@@ -128,7 +128,7 @@ class InstanceServer(QObject):
             if socket.bytesAvailable():
                 read()
 
-    def _answer(self, socket: QLocalSocket, line: bytes) -> None:
+    def _answer(self, socket, line: bytes) -> None:
         try:
             message = json.loads(line.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):

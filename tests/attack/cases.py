@@ -61,7 +61,7 @@ def build_originals(root: Path) -> Path:
     (root / "sandi.txt").write_bytes(pki.password + b"\n")
     shutil.rmtree(root / "pki")
     with Store.open(root / "lobar.renstra", readonly=True) as store:
-        from renstra_desktop.core.keys import installation_key
+        from renstra_desktop.core.packages.keys import installation_key
         (root / "sidik-jari.txt").write_text(installation_key(store.path, create=False).fingerprint)
     return root
 
@@ -238,8 +238,8 @@ def _stale_json(desk: Path) -> Path:
 
 
 def _signed_package(desk: Path, name: str, *, tables=None, sequence=2, overrides=None, unit="LPS-LOBAR") -> Path:
-    from renstra_desktop.core.keys import installation_key
-    from renstra_desktop.core.package_export import write_package
+    from renstra_desktop.core.packages.keys import installation_key
+    from renstra_desktop.core.packages.package_export import write_package
     from renstra_desktop.core.store import latest_schema_version
     write_package(desk / name, unit=unit, schema_version=latest_schema_version(), tables=tables or {},
                   key=installation_key(desk / "lobar.renstra", create=False), sequence=sequence,
@@ -256,10 +256,10 @@ def _flipped(desk: Path) -> Path:
 
 def _other_key_package(desk: Path) -> Path:
     """A valid package of LPS-LOBAR signed by another key than the one pinned for it."""
-    from renstra_desktop.core.keys import installation_key
+    from renstra_desktop.core.packages.keys import installation_key
     from renstra_desktop.core.newplan import create_plan_file
-    from renstra_desktop.core.package_export import export_package
-    from renstra_desktop.core.merge import merge_packages
+    from renstra_desktop.core.packages.package_export import export_package
+    from renstra_desktop.core.packages.merge import merge_packages
     from renstra_desktop.core.store import Store
     with Store.open(desk / "kanwil.renstra") as kanwil:
         merge_packages(kanwil, [desk / "lobar.rpkg"], actor="kanwil", trust_new_keys=True)

@@ -23,7 +23,7 @@ RUN = """
 import sys
 from renstra_desktop.cli import build_parser, main
 build_parser()
-import renstra_desktop.core.merge, renstra_desktop.core.plan_json, renstra_desktop.core.package_export
+import renstra_desktop.core.packages.merge, renstra_desktop.core.plan_json, renstra_desktop.core.packages.package_export
 print("go", flush=True)
 sys.exit(main(sys.argv[1:]))
 """
@@ -33,7 +33,7 @@ OTHER_UNITS = ["LPS-SUMBAWA", "LPS-DOMPU", "LPS-SELONG", "LPT-LOTENG", "LPKA-LOT
 def unit_packages(desk: Path, count: int) -> tuple[list[Path], list[str], list[str]]:
     """Packages of ``count`` other units, each with one realisation: (paths, fingerprints, units)."""
     from renstra_desktop.core.newplan import create_plan_file
-    from renstra_desktop.core.package_export import export_package
+    from renstra_desktop.core.packages.package_export import export_package
     from renstra_desktop.core.service import PlanService
 
     paths, fingerprints, units = [], [], OTHER_UNITS[:count]
@@ -156,7 +156,7 @@ def output_sound(path: Path, kind: str) -> bool:
             with Store.open(path) as store:
                 return _sound(store)
         if kind == "package":
-            from renstra_desktop.core.package import verify_package
+            from renstra_desktop.core.packages.package import verify_package
             verify_package(path)
             return True
         if kind == "xlsx":
@@ -166,7 +166,7 @@ def output_sound(path: Path, kind: str) -> bool:
             from pypdf import PdfReader
             return len(PdfReader(path).pages) > 0
         if kind == "key":
-            from renstra_desktop.core.keys import installation_key
+            from renstra_desktop.core.packages.keys import installation_key
             installation_key(path.with_name(path.name[:-len(".kunci")]), create=False)
             return True
     except Exception:       # noqa: BLE001 - any failure to read it back makes it a partial output

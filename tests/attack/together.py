@@ -17,7 +17,7 @@ import sys, time
 start = float(sys.argv[1])
 from renstra_desktop.cli import main, build_parser
 build_parser()
-import renstra_desktop.core.merge, renstra_desktop.core.package_export, renstra_desktop.core.newplan
+import renstra_desktop.core.packages.merge, renstra_desktop.core.packages.package_export, renstra_desktop.core.newplan
 while time.time() < start:
     time.sleep(0.0005)
 sys.exit(main(sys.argv[2:]))
@@ -98,7 +98,7 @@ def merges_with_readers(desk: Path, packages: list[Path]) -> Scenario:
 
 
 def exports(desk: Path, count: int = 4) -> Scenario:
-    from renstra_desktop.core.package import verify_package
+    from renstra_desktop.core.packages.package import verify_package
 
     out = desk / "kirim"
     out.mkdir()

@@ -131,7 +131,7 @@ def test_one_key_for_two_units_needs_force_and_warns(capsys, tmp_path):
 
 
 def test_trust_new_keys_does_not_pin_a_key_of_another_unit(capsys, tmp_path):
-    from renstra_desktop.core.keys import installation_key
+    from renstra_desktop.core.packages.keys import installation_key
 
     upt, kanwil = tmp_path / "upt" / "lobar.renstra", tmp_path / "kanwil.renstra"
     run(capsys, "init", upt, "--unit", "LPS-LOBAR")
@@ -191,8 +191,7 @@ def test_keys_protect_with_the_os_store(capsys, tmp_path, monkeypatch):
     stand-in store registered through the protection layer works the same way."""
     import base64
 
-    from renstra_desktop.core import key_protection
-
+    from renstra_desktop.core.packages import key_protection
     upt = tmp_path / "lobar.renstra"
     run(capsys, "init", upt, "--unit", "LPS-LOBAR")
     run(capsys, "keys", "show", upt)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from renstra_desktop.core.dpapi import DpapiProtector, register
+from renstra_desktop.core.packages.dpapi import DpapiProtector, register
 from renstra_desktop.core.errors import FileError
 
 

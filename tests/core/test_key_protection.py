@@ -6,12 +6,12 @@ import os
 import pytest
 from package_fixtures import add_realisations, folder_state, make_unit_plan
 
-from renstra_desktop.core import key_protection
+from renstra_desktop.core.packages import key_protection
 from renstra_desktop.core.errors import FileError
-from renstra_desktop.core.key_protection import KeyLocked, WrongSecret
-from renstra_desktop.core.keys import installation_key, key_path, key_protection_of, protect_key, public_key_of
-from renstra_desktop.core.package import verify_package
-from renstra_desktop.core.package_export import export_package
+from renstra_desktop.core.packages.key_protection import KeyLocked, WrongSecret
+from renstra_desktop.core.packages.keys import installation_key, key_path, key_protection_of, protect_key, public_key_of
+from renstra_desktop.core.packages.package import verify_package
+from renstra_desktop.core.packages.package_export import export_package
 
 SECRET = "kata sandi satker".encode()
 

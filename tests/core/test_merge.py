@@ -6,10 +6,10 @@ import pytest
 from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan, merge_trusting, sha
 
 from renstra_desktop.core.errors import PermissionDenied, ValidationError
-from renstra_desktop.core.keys import installation_key, pin_key
-from renstra_desktop.core.merge import merge_packages
-from renstra_desktop.core.merge_conflicts import open_conflicts, received_packages, resolve_conflict
-from renstra_desktop.core.package_export import export_package
+from renstra_desktop.core.packages.keys import installation_key, pin_key
+from renstra_desktop.core.packages.merge import merge_packages
+from renstra_desktop.core.packages.merge_conflicts import open_conflicts, received_packages, resolve_conflict
+from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.rows import stable_id
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store

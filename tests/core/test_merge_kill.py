@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 from package_fixtures import UPT, make_unit_plan, plan_content
 
-from renstra_desktop.core.keys import installation_key
-from renstra_desktop.core.merge import merge_packages
+from renstra_desktop.core.packages.keys import installation_key
+from renstra_desktop.core.packages.merge import merge_packages
 from renstra_desktop.core.newplan import create_plan_file
-from renstra_desktop.core.package_export import write_package
+from renstra_desktop.core.packages.package_export import write_package
 from renstra_desktop.core.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 MERGE_SCRIPT = """
 import sys
-from renstra_desktop.core.merge import merge_packages
+from renstra_desktop.core.packages.merge import merge_packages
 from renstra_desktop.core.store import Store
 store = Store.open(sys.argv[1])
 print("mulai", flush=True)

@@ -7,11 +7,11 @@ import tracemalloc
 import pytest
 from package_fixtures import UPT, make_unit_plan
 
-from renstra_desktop.core import merge as merge_mod
-from renstra_desktop.core import package_format as fmt
-from renstra_desktop.core.keys import installation_key, pin_key
-from renstra_desktop.core.merge import merge_packages
-from renstra_desktop.core.package_export import export_package
+from renstra_desktop.core.packages import merge as merge_mod
+from renstra_desktop.core.packages import package_format as fmt
+from renstra_desktop.core.packages.keys import installation_key, pin_key
+from renstra_desktop.core.packages.merge import merge_packages
+from renstra_desktop.core.packages.package_export import export_package
 
 
 def _large_unit_package(tmp_path, rows: int):

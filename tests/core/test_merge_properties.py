@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from package_fixtures import add_realisations, flip_byte, folder_state, make_unit_plan, plan_content, sha
 
-from renstra_desktop.core.merge import merge_packages
+from renstra_desktop.core.packages.merge import merge_packages
 from renstra_desktop.core.newplan import create_plan_file
-from renstra_desktop.core.package_export import export_package
+from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
 

@@ -8,10 +8,10 @@ import pytest
 from package_fixtures import UPT, add_realisations, folder_state, merge_trusting, rows_of
 
 from renstra_desktop.cli import main
-from renstra_desktop.core import package_format as fmt
-from renstra_desktop.core.keys import installation_key, peek_sequence, sequence_path
-from renstra_desktop.core.merge_conflicts import received_packages
-from renstra_desktop.core.package_export import export_package, write_package
+from renstra_desktop.core.packages import package_format as fmt
+from renstra_desktop.core.packages.keys import installation_key, peek_sequence, sequence_path
+from renstra_desktop.core.packages.merge_conflicts import received_packages
+from renstra_desktop.core.packages.package_export import export_package, write_package
 from renstra_desktop.core.service import PlanService
 
 
@@ -101,7 +101,7 @@ def test_the_kanwil_package_tells_the_unit_where_its_counter_resumes(upt, out, t
 
 
 def test_a_hint_at_the_limit_is_ignored(upt, tmp_path):
-    from renstra_desktop.core.keys import resume_sequence_above
+    from renstra_desktop.core.packages.keys import resume_sequence_above
 
     assert not resume_sequence_above(upt.path, fmt.MAX_SEQUENCE)
     assert resume_sequence_above(upt.path, 41) and peek_sequence(upt.path) == 42

@@ -9,9 +9,9 @@ from package_fixtures import UPT, add_realisations, make_unit_plan, rows_of, sha
 
 from renstra_desktop.core import plan_json
 from renstra_desktop.core.errors import ValidationError
-from renstra_desktop.core.keys import installation_key
-from renstra_desktop.core.merge import merge_packages
-from renstra_desktop.core.package_export import write_package
+from renstra_desktop.core.packages.keys import installation_key
+from renstra_desktop.core.packages.merge import merge_packages
+from renstra_desktop.core.packages.package_export import write_package
 from renstra_desktop.core.reports.build import ReportOptions, build_report
 from renstra_desktop.core.schema import TABLES
 from renstra_desktop.core.store import Store, latest_schema_version

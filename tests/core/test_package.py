@@ -7,14 +7,14 @@ import sqlite3
 import pytest
 from package_fixtures import UPT, add_realisations, make_unit_plan, rows_of
 
-from renstra_desktop.core import package_format as fmt
+from renstra_desktop.core.packages import package_format as fmt
 from renstra_desktop.core import store as store_mod
 from renstra_desktop.core.errors import FileError, ValidationError
-from renstra_desktop.core.keys import (fingerprint, installation_key, key_path, key_status, next_sequence,
+from renstra_desktop.core.packages.keys import (fingerprint, installation_key, key_path, key_status, next_sequence,
                                        normalise_fingerprint, pin_key, pins)
-from renstra_desktop.core.merge import merge_packages
-from renstra_desktop.core.package import PackageError, PackageReader, verify_package
-from renstra_desktop.core.package_export import export_package, suggested_file_name, write_package
+from renstra_desktop.core.packages.merge import merge_packages
+from renstra_desktop.core.packages.package import PackageError, PackageReader, verify_package
+from renstra_desktop.core.packages.package_export import export_package, suggested_file_name, write_package
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store, latest_schema_version
 
@@ -183,7 +183,7 @@ def test_write_package_signs_what_a_reader_verifies(upt, tmp_path):
 
 
 def test_a_released_package_is_read_again_and_must_be_the_same(upt, tmp_path, kanwil_store, monkeypatch):
-    from renstra_desktop.core import merge as merge_mod
+    from renstra_desktop.core.packages import merge as merge_mod
 
     add_realisations(upt, months=[1])
     first = export_package(upt, folder=tmp_path)
@@ -218,7 +218,7 @@ def test_export_into_a_missing_folder_is_refused_in_indonesian(tmp_path):
 
 def test_simpan_sebagai_keeps_the_units_key_so_the_kanwil_takes_the_copys_packages(upt, tmp_path, kanwil_store):
     """issue 8: a copy made with Simpan Sebagai got a new key, and the Kanwil refused its packages."""
-    from renstra_desktop.core.keys import save_copy_keeping_key, sequence_path
+    from renstra_desktop.core.packages.keys import save_copy_keeping_key, sequence_path
 
     add_realisations(upt, months=[1])
     first = export_package(upt, folder=tmp_path)
@@ -242,7 +242,7 @@ def test_simpan_sebagai_keeps_the_units_key_so_the_kanwil_takes_the_copys_packag
 
 
 def test_simpan_sebagai_of_a_unit_that_never_exported_shares_one_key(tmp_path):
-    from renstra_desktop.core.keys import save_copy_keeping_key
+    from renstra_desktop.core.packages.keys import save_copy_keeping_key
 
     store = make_unit_plan(tmp_path / "lobar.renstra")
     try:
@@ -253,7 +253,7 @@ def test_simpan_sebagai_of_a_unit_that_never_exported_shares_one_key(tmp_path):
 
 
 def test_simpan_sebagai_never_overwrites_another_key(upt, tmp_path):
-    from renstra_desktop.core.keys import save_copy_keeping_key
+    from renstra_desktop.core.packages.keys import save_copy_keeping_key
 
     installation_key(upt.path)
     foreign = make_unit_plan(tmp_path / "lain" / "lobar.renstra")

@@ -5,11 +5,11 @@ import sqlite3
 import pytest
 from package_fixtures import UPT, add_realisations, flip_byte, folder_state, make_unit_plan, rows_of
 
-from renstra_desktop.core import package_format as fmt
-from renstra_desktop.core.keys import installation_key, pin_key
-from renstra_desktop.core.merge import KeysNotPinned, merge_packages
-from renstra_desktop.core.package import PackageError, verify_package
-from renstra_desktop.core.package_export import export_package, write_package
+from renstra_desktop.core.packages import package_format as fmt
+from renstra_desktop.core.packages.keys import installation_key, pin_key
+from renstra_desktop.core.packages.merge import KeysNotPinned, merge_packages
+from renstra_desktop.core.packages.package import PackageError, verify_package
+from renstra_desktop.core.packages.package_export import export_package, write_package
 from renstra_desktop.core.store import Store, latest_schema_version
 
 

@@ -50,7 +50,7 @@ def test_report_with_data_holds_the_whole_plan(tmp_path, kanwil_path, log_folder
 
 
 def test_no_key_ever_goes_in(tmp_path, kanwil_path, log_folder):
-    from renstra_desktop.core.keys import installation_key
+    from renstra_desktop.core.packages.keys import installation_key
 
     installation_key(kanwil_path)               # the key beside the plan
     path = write_problem_report(tmp_path / "laporan.zip", plan_path=kanwil_path, include_data=True, logs=log_folder)

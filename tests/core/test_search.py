@@ -11,9 +11,9 @@ from cycle_scenario import province_copy
 from search_scenario import enrich
 from renstra_desktop.core import search
 from renstra_desktop.core.errors import ValidationError
-from renstra_desktop.core.merge import merge_packages
+from renstra_desktop.core.packages.merge import merge_packages
 from renstra_desktop.core.newplan import create_plan_file
-from renstra_desktop.core.package_export import export_package
+from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.schema import TABLES
 from renstra_desktop.core.search import SearchIndex, fts_query, plain_text, search_plan
 from renstra_desktop.core.search_sources import BY_TABLE, NOT_INDEXED, SKIPPED_FIELDS, SOURCES

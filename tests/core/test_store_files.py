@@ -11,7 +11,7 @@ from package_fixtures import add_realisations, make_unit_plan
 
 from renstra_desktop.core.backups import backups_of, make_backup
 from renstra_desktop.core.newplan import create_plan_file
-from renstra_desktop.core.package import verify_package
+from renstra_desktop.core.packages.package import verify_package
 from renstra_desktop.core.safe_write import new_file, sweep_stale_temps, temp_path
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
@@ -30,7 +30,7 @@ def two_packages(tmp_path):
     for unit in ("LPS-LOBAR", "LPS-SUMBAWA"):
         store = make_unit_plan(tmp_path / f"{unit}.renstra", unit)
         add_realisations(store)
-        from renstra_desktop.core.package_export import export_package
+        from renstra_desktop.core.packages.package_export import export_package
         found.append(export_package(store, tmp_path / f"{unit}.rpkg").path)
         store.close()
     return found
@@ -86,7 +86,7 @@ def test_merge_backups_are_rotated_by_the_setting(kanwil_store):
         make_backup(kanwil_store, "gabung", keep=10)
     assert len(backups_of(kanwil_store.path, "gabung")) == 4
     PlanService(kanwil_store, "penguji").insert("setting", {"key": "backups_kept", "value": "3"})
-    from renstra_desktop.core.merge import _backup
+    from renstra_desktop.core.packages.merge import _backup
 
     newest = _backup(kanwil_store)
     kept = backups_of(kanwil_store.path, "gabung")

@@ -14,9 +14,9 @@ from summary_scenario import built, store  # noqa: F401  (fixtures)
 
 from renstra_desktop.core import queries, summary
 from renstra_desktop.core.achievement import achievement, grade
-from renstra_desktop.core.merge import merge_packages
-from renstra_desktop.core.merge_conflicts import open_conflicts
-from renstra_desktop.core.package_export import export_package
+from renstra_desktop.core.packages.merge import merge_packages
+from renstra_desktop.core.packages.merge_conflicts import open_conflicts
+from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.settings import load_settings
 from renstra_desktop.core.store import Store

@@ -14,9 +14,9 @@ from package_fixtures import UPT, add_realisations, make_unit_plan, sha
 
 from renstra_desktop.core import plan_json
 from renstra_desktop.core.errors import PermissionDenied, RenstraError
-from renstra_desktop.core.merge import merge_packages
-from renstra_desktop.core.merge_conflicts import open_conflicts
-from renstra_desktop.core.package_export import export_package
+from renstra_desktop.core.packages.merge import merge_packages
+from renstra_desktop.core.packages.merge_conflicts import open_conflicts
+from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.reports.signature_block import Signatory
 from renstra_desktop.core.rows import stable_id
 from renstra_desktop.core.schema import TABLES
@@ -359,7 +359,7 @@ def _file_at_version_6(tmp_path, monkeypatch):
 
 
 def test_a_file_of_schema_6_is_read_in_the_current_schema_and_migrated_on_write(tmp_path, monkeypatch):
-    from renstra_desktop.core.keys import pins
+    from renstra_desktop.core.packages.keys import pins
     from renstra_desktop.core.reports.build import ReportOptions, build_report
     from renstra_desktop.core.reports.signature_block import load_signatory
     from renstra_desktop.core.store import latest_schema_version

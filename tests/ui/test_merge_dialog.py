@@ -9,8 +9,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from renstra_desktop.core.keys import pins
-from renstra_desktop.core.package_export import export_package
+from renstra_desktop.core.packages.keys import pins
+from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
 from renstra_desktop.ui import dialogs
@@ -136,7 +136,7 @@ def test_dropping_a_package_on_the_window_opens_the_merge(qtbot, window, upt_pac
 
 def test_conflicts_are_decided_in_paket_masuk(qtbot, window, upt_package, kanwil_path, tmp_path, qtmodeltester):
     store, ids, pkg = upt_package
-    from renstra_desktop.core.merge import merge_packages
+    from renstra_desktop.core.packages.merge import merge_packages
 
     backup = store.save_copy(tmp_path / "lama.renstra")
     PlanService(store, "admin").update("realisation", ids[0], {"value": "5"})
@@ -188,7 +188,7 @@ def test_a_summary_of_hundreds_of_packages_renders(qtbot, window, tmp_path, qtmo
     """Hundreds of packages with rows listed: built as a model (no per-item calls into the binding)."""
     from collections import Counter
 
-    from renstra_desktop.core.merge_report import STATUSES, MergeReport, PackageResult, RowNote
+    from renstra_desktop.core.packages.merge_report import STATUSES, MergeReport, PackageResult, RowNote
 
     results = []
     for n in range(600):
@@ -214,7 +214,7 @@ def test_a_summary_of_hundreds_of_packages_renders(qtbot, window, tmp_path, qtmo
 
 
 def test_a_new_key_of_a_known_unit_is_repinned_with_a_reason(qtbot, window, upt_package, fake_dialogs):
-    from renstra_desktop.core.keys import pin_key
+    from renstra_desktop.core.packages.keys import pin_key
 
     _, _, pkg = upt_package
     old = "0123-4567-89AB-CDEF-0123-4567-89AB-CDEF"
@@ -243,8 +243,8 @@ def test_a_new_key_of_a_known_unit_is_repinned_with_a_reason(qtbot, window, upt_
 def test_a_package_out_of_order_with_data_is_a_red_row(qtbot, window, upt_package, tmp_path, kanwil_path):
     """issue 8: a lost export counter no longer hides new data; the window shows the package in red
     in the merge summary and in Paket masuk."""
-    from renstra_desktop.core.keys import sequence_path
-    from renstra_desktop.core.merge import merge_packages
+    from renstra_desktop.core.packages.keys import sequence_path
+    from renstra_desktop.core.packages.merge import merge_packages
 
     store, ids, pkg = upt_package
     second = export_package(store, folder=tmp_path / "upt")
@@ -280,7 +280,7 @@ def test_a_package_out_of_order_with_data_is_a_red_row(qtbot, window, upt_packag
 
 def test_a_key_already_pinned_for_another_unit_is_confirmed_with_a_warning(qtbot, window, upt_package,
                                                                             fake_dialogs):
-    from renstra_desktop.core.keys import pin_key
+    from renstra_desktop.core.packages.keys import pin_key
 
     _, _, pkg = upt_package
     pin_key(window.controller.store, "LPS-SUMBAWA", pkg.fingerprint, actor="kanwil")
@@ -304,7 +304,7 @@ def test_export_with_a_protected_key_asks_the_passphrase_in_the_real_dialog(qtbo
     from PySide6.QtWidgets import QInputDialog, QLineEdit
 
     from conftest_ui import drive_modal
-    from renstra_desktop.core.keys import installation_key, protect_key
+    from renstra_desktop.core.packages.keys import installation_key, protect_key
 
     plan = window.controller.path
     fp = installation_key(plan).fingerprint

@@ -14,7 +14,7 @@ import pytest
 from package_fixtures import add_realisations, make_unit_plan
 from PySide6.QtNetwork import QLocalServer
 
-from renstra_desktop.core.package_export import export_package
+from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.store import Store
 from renstra_desktop.ui import app as app_module
 from renstra_desktop.ui import merge_dialog as md

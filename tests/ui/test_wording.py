@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QInputDialog, QLabel
 
 from conftest_ui import drive_modal
-from renstra_desktop.core.package_export import export_package
+from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.settings import load_settings
 from renstra_desktop.ui import merge_dialog as md
 

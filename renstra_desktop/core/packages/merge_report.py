@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .row_writer import Changes
-from .schema import TABLES
+from ..row_writer import Changes
+from ..schema import TABLES
 
 STATUSES = ("new", "updated", "unchanged", "conflicts", "ignored_locked", "rejected")
 MAX_NOTES = 5000           # row notes kept per package (a hostile package could make 200 000)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 
-from .audit import write_audit
-from .backups import CONFLICT, backup_before_step
-from .errors import ValidationError
+from ..audit import write_audit
+from ..backups import CONFLICT, backup_before_step
+from ..errors import ValidationError
 from .merge_apply import row_json
-from .row_writer import Changes
+from ..row_writer import Changes
 from .merge_report import STATUSES, row_label
-from .rows import utc_now
-from .schema import TABLES
-from .store import Store
+from ..rows import utc_now
+from ..schema import TABLES
+from ..store import Store
 
 
 def open_conflicts(conn) -> list[dict]:
@@ -32,7 +32,7 @@ def open_conflicts(conn) -> list[dict]:
 
 def resolve_conflict(store: Store, conflict_id: int, keep: str, *, actor: str) -> Changes:
     """Decide a conflict through the door (:meth:`.service.PlanService.resolve_conflict`)."""
-    from .service import PlanService
+    from ..service import PlanService
     return PlanService(store, actor).resolve_conflict(conflict_id, keep)
 
 

@@ -10,10 +10,10 @@ import json
 import re
 from operator import itemgetter, lt
 
-from .errors import ValidationError
-from .rows import MAX_ROW_VERSION
-from .schema import PLAN_YEARS, TABLES
-from .validation import BASE64_RE, clean_value
+from ..errors import ValidationError
+from ..rows import MAX_ROW_VERSION
+from ..schema import PLAN_YEARS, TABLES
+from ..validation import BASE64_RE, clean_value
 
 _YEARS = "|".join(str(y) for y in PLAN_YEARS)
 _PERIOD = rf"(?:{_YEARS})(?:-(?:S[12]|TW[1-4]|0[1-9]|1[0-2]))?"

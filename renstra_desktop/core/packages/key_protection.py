@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass
 from typing import Protocol
 
-from .errors import FileError, RenstraError
+from ..errors import FileError, RenstraError
 
 ENVELOPE_FORMAT = "renstra-desktop/key"
 MIN_PASSPHRASE = 8

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import key_protection as protection
-from .errors import FileError, ValidationError
-from .file_lock import plan_lock
+from ..errors import FileError, ValidationError
+from ..file_lock import plan_lock
 from .package_format import MAX_SEQUENCE
-from .safe_write import publish, remove_temp, sweep_stale_temps, temp_path
+from ..safe_write import publish, remove_temp, sweep_stale_temps, temp_path
 
 KEY_SUFFIX = ".kunci"
 SEQUENCE_SUFFIX = ".kunci.urutan"
@@ -313,7 +313,7 @@ def pin_key(store, unit_code: str, fingerprint_text: str, *, actor: str, reason:
             public_key: bytes | None = None, allow_shared: bool = False) -> dict:
     """Pin ``unit_code`` to a key through the door (:meth:`.service.PlanService.pin_key`); returns the
     pin.  See :func:`pin_with`."""
-    from .service import PlanService
+    from ..service import PlanService
 
     PlanService(store, actor).pin_key(unit_code, fingerprint_text, reason=reason, public_key=public_key,
                                       allow_shared=allow_shared)

@@ -18,7 +18,7 @@ import binascii
 import importlib.util
 import sys
 
-from .errors import FileError
+from ..errors import FileError
 
 ENTROPY = b"renstra-desktop/installation-key/1"   # ties the blob to this purpose, not to a secret
 _UI_FORBIDDEN = 0x1                               # CRYPTPROTECT_UI_FORBIDDEN: never show a prompt

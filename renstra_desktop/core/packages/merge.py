@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .errors import FileError, RenstraError
+from ..errors import FileError, RenstraError
 from .keys import current_pin, key_status, resume_sequence_above, units_sharing
 from .merge_apply import PackageApplier
 from .merge_report import STATUSES, MergeReport, PackageResult
 from .package import PackageReader
 from .package_format import PackageError
-from .row_writer import Changes
-from .store import Store
+from ..row_writer import Changes
+from ..store import Store
 
 TRUSTED_BY_FLAG = "disematkan otomatis (--trust-new-keys)"
 # Package bytes held in memory at once: half for packages kept between the key check and their
@@ -57,7 +57,7 @@ def merge_packages(store: Store, paths: Iterable[str | os.PathLike], *, actor: s
                    progress: Callable[[int, int, str], None] | None = None) -> MergeReport:
     """Merge packages into ``store`` in the order given, through the door
     (:meth:`.service.PlanService.merge_packages`); see :func:`merge_with`."""
-    from .service import PlanService
+    from ..service import PlanService
     return PlanService(store, actor).merge_packages(paths, dry_run=dry_run, trust_new_keys=trust_new_keys,
                                                     progress=progress)
 
@@ -236,7 +236,7 @@ def _mismatch_message(conn, reader: PackageReader) -> str:
 
 def _backup(store: Store) -> Path:
     """A copy of the file before the first package is applied; only the newest few are kept."""
-    from .backups import MERGE, backup_before_step
+    from ..backups import MERGE, backup_before_step
 
     return backup_before_step(store, MERGE)
 

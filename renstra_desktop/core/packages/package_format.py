@@ -16,10 +16,10 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from .. import APP_NAME
-from .errors import FileError
-from .schema import PLAN_TABLES
-from .store import latest_schema_version, migrations
+from ... import APP_NAME
+from ..errors import FileError
+from ..schema import PLAN_TABLES
+from ..store import latest_schema_version, migrations
 
 EXTENSION = ".rpkg"
 PACKAGE_APPLICATION_ID = 0x5253504B          # "RSPK": Renstra Desktop package
@@ -227,7 +227,7 @@ def check_header(name: str, header: bytes, size: int) -> int:
                            "penyandian teks berbeda). Minta satker mengekspor ulang paketnya.")
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != PACKAGE_APPLICATION_ID:
-        from .store import APPLICATION_ID
+        from ..store import APPLICATION_ID
         if app_id == APPLICATION_ID:
             raise PackageError(f"Berkas {name} adalah berkas rencana (.renstra), bukan paket. Di satker, "
                                "buat paket dengan Berkas → Ekspor Paket lalu kirim berkas paketnya.")

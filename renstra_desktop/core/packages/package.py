@@ -19,12 +19,12 @@ from pathlib import Path
 
 from . import package_format as fmt
 from .keys import current_pin, fingerprint, key_status, units_sharing, verify_signature
-from .os_errors import SPECIAL_FILE, is_special_file, os_reason
+from ..os_errors import SPECIAL_FILE, is_special_file, os_reason
 from .package_format import PackageError
 from .package_rules import invalid_rows
-from .schema import TABLES
-from .store import Store, latest_schema_version, migrations
-from .write_rules import ownership_refusal
+from ..schema import TABLES
+from ..store import Store, latest_schema_version, migrations
+from ..write_rules import ownership_refusal
 
 
 class PackageReader:

@@ -30,9 +30,9 @@ from .package_rules import invalid_rows
 from .merge_report import STATUSES, PackageResult, RowNote, row_label
 from .package import PackageReader
 from .package_format import PackageError
-from .rows import utc_now
-from .schema import TABLES
-from .write_rules import ownership_refusal
+from ..rows import utc_now
+from ..schema import TABLES
+from ..write_rules import ownership_refusal
 
 
 class PackageApplier:

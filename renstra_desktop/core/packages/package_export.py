@@ -18,16 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .. import APP_NAME, __version__
+from ... import APP_NAME, __version__
 from . import package_format as fmt
-from .errors import FileError
+from ..errors import FileError
 from .keys import InstallationKey, installation_key, next_sequence, peek_sequence
 from .merge_conflicts import last_merged_sequences
-from .numbers import format_number
-from .rows import utc_now
-from .safe_write import already_exists, publish, remove_temp, sweep_stale_temps, temp_path
-from .schema import TABLES
-from .store import Store
+from ..numbers import format_number
+from ..rows import utc_now
+from ..safe_write import already_exists, publish, remove_temp, sweep_stale_temps, temp_path
+from ..schema import TABLES
+from ..store import Store
 
 @dataclass
 class ExportResult:
