@@ -32,7 +32,7 @@ from .audit import write_audit_inserted, write_audit_many
 from .errors import PermissionDenied, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import TABLES
-from .write_rules import PeriodStatus, ownership_refusal
+from .write_rules import PeriodStatus, ownership_refusal, unit_definition_refusal
 
 
 @dataclass
@@ -193,6 +193,8 @@ class RowWriter:
         # ownership per distinct (owner, unit) pair: a package of thousands of rows has one
         pairs = {(r[i_owner], unit_of(r)) for r in rows} | {(c[i_owner], unit_of(c)) for c in old.values()}
         denied = {pair: why for pair in pairs if (why := ownership_refusal(spec, self.unit, *pair))}
+        if rows and (why := unit_definition_refusal(spec, self.unit, self.conn)):
+            denied.update({pair: why for pair in pairs if pair[0] == self.unit and pair not in denied})
         if denied:
             for p in rows:
                 c = old.get(p[0])

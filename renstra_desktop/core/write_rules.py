@@ -16,6 +16,8 @@ applies ownership to a package as a whole; the window mirrors them to show read-
 """
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Mapping
 
 from .schema import TableSpec
@@ -40,6 +42,26 @@ def may_name_unit(spec: TableSpec, writer: str, unit_code: str) -> bool:
     if writer == KANWIL:      # targets and unit indicators cascade to units; pins and blocks of any unit
         return spec.reference or spec.kanwil_sets or spec.local
     return spec.local and unit_code == KANWIL        # a unit pins the Kanwil's key
+
+
+UNITS_DEFINE_SETTING = "unit_indicators_by_unit"     # the Kanwil lets units define their own indicators
+UNIT_DEFINED = ("unit_indicator",)
+
+
+def units_may_define(conn) -> bool:
+    """The Kanwil's setting: units may define their own indicators (off: the Kanwil cascades them)."""
+    row = conn.execute("SELECT value FROM setting WHERE key = ? AND deleted = 0", (UNITS_DEFINE_SETTING,)).fetchone()
+    return bool(row and json.loads(row["value"] if isinstance(row, sqlite3.Row) else row[0]))
+
+
+def unit_definition_refusal(spec: TableSpec, writer: str, conn) -> str | None:
+    """Why ``writer`` may not write its own rows of ``spec`` (a unit's own indicators) under the
+    Kanwil's setting; None if it may.  Every writer obeys it: a cell edit, a JSON load, an import and
+    the merge of the unit's package at the Kanwil."""
+    if spec.name not in UNIT_DEFINED or writer == KANWIL or units_may_define(conn):
+        return None
+    return ("Indikator satker ditetapkan Kantor Wilayah dan datang dalam paket Kanwil. Minta Kanwil "
+            f"mengizinkan satker menyusun indikatornya sendiri (pengaturan {UNITS_DEFINE_SETTING}).")
 
 
 class PeriodStatus:

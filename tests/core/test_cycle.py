@@ -305,3 +305,20 @@ def test_risk_monitoring_quarter(prov):
             risk_monitoring.set_residual(svc, "LPS-LOBAR", risk["id"], "2026-TW3", 6, 1)
         with pytest.raises(NotFound):
             risk_monitoring.add_action(svc, "LPS-LOBAR", "no-such-risk", {"action": "x"})
+
+
+def test_the_unit_indicator_setting_holds_for_every_writer_not_only_define_indicator(prov):
+    """A UPT's own indicator written as a plain row (a cell edit, a JSON load, an import) is refused
+    under the same setting as define_indicator; the Kanwil may always write them (they cascade)."""
+    store, svc = _open(prov["LPS-LOBAR"])
+    row = {"unit_code": "LPS-LOBAR", "code": "LPS-LOBAR.9", "seq": 9, "objective_name": "Sasaran",
+           "name": "Lewat pintu umum", "parent_code": "IKK 19.1", "polarity": "higher", "rollup": "last",
+           "measure": "%"}
+    with store:
+        before = store.conn.execute("SELECT count(*) FROM unit_indicator").fetchone()[0]
+        with pytest.raises(PermissionDenied, match="ditetapkan Kantor Wilayah"):
+            svc.insert("unit_indicator", row)
+        assert store.conn.execute("SELECT count(*) FROM unit_indicator").fetchone()[0] == before
+    kanwil, ksvc = _open(prov["kanwil"])
+    with kanwil:
+        ksvc.insert("unit_indicator", row)        # the Kanwil sets a unit's indicators without the setting

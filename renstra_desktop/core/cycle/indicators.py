@@ -6,22 +6,17 @@ defines its own only when the Kanwil's setting ``unit_indicators_by_unit`` allow
 """
 from __future__ import annotations
 
-import json
 
 from ..errors import PermissionDenied, ValidationError
-from ..schema import PLAN_YEARS
+from ..schema import PLAN_YEARS, TABLES
+from ..write_rules import UNITS_DEFINE_SETTING, unit_definition_refusal, units_may_define  # noqa: F401 (re-exported)
 from .common import check_unit, keyed_id, upsert
 
 KANWIL = "KANWIL"
-SETTING = "unit_indicators_by_unit"
+SETTING = UNITS_DEFINE_SETTING
 POLARITY_LABEL = {"higher": "Makin tinggi makin baik", "lower": "Makin rendah makin baik"}
 ROLLUP_LABEL = {"last": "Nilai terakhir (kumulatif)", "sum": "Jumlah per triwulan", "mean": "Rata-rata"}
 MANUAL_FIELDS = ("definition", "formula", "data_source", "responsible", "national_standard")
-
-
-def units_may_define(conn) -> bool:
-    row = conn.execute("SELECT value FROM setting WHERE key = ? AND deleted = 0", (SETTING,)).fetchone()
-    return bool(row and json.loads(row["value"]))
 
 
 def _check_writer(service, unit: str) -> None:
@@ -30,10 +25,9 @@ def _check_writer(service, unit: str) -> None:
     if unit != service.unit_code:
         raise PermissionDenied(f"Berkas ini milik satker {service.unit_code}; indikator satker {unit} "
                                "tidak dapat diisi di sini.")
-    if not units_may_define(service.store.conn):
-        raise PermissionDenied("Indikator satker ditetapkan Kantor Wilayah dan datang dalam paket Kanwil. "
-                               "Minta Kanwil mengizinkan satker menyusun indikatornya sendiri (pengaturan "
-                               f"{SETTING}).")
+    why = unit_definition_refusal(TABLES["unit_indicator"], service.unit_code, service.store.conn)
+    if why:
+        raise PermissionDenied(why)
 
 
 def ikk(conn) -> dict[str, dict]:
