@@ -160,3 +160,8 @@ def parse_nip(text: str | None, *, today: _dt.date | None = None) -> str:
     if digits[15:] == "000":
         raise ValidationError(f"NIP “{raw}”: 3 angka terakhir adalah nomor urut, 001 sampai 999.", field="nip")
     return digits
+
+
+def format_mib(n: int) -> str:
+    """A size in bytes as Indonesian MiB with one decimal: 4194304 -> "4,0 MiB"."""
+    return f"{n / 1024 / 1024:.1f}".replace(".", ",") + " MiB"

@@ -38,6 +38,8 @@ INDICATOR_VALUE = (0, 1e6)        # an index (1-5) or a percentage; room for cou
 MONEY_JUTA = (0, 1e9)             # juta rupiah: 10^15 rupiah, far above any unit's budget
 MONEY_RUPIAH = (0, 1e15)          # the budget history is printed in rupiah
 HISTORY_YEAR = (2000, 2100)
+EVIDENCE_BYTES = 4 * 1024 * 1024  # a data dukung file: at most 4 MiB (core/cycle/evidence.py)
+EVIDENCE_BASE64 = 4 * -(-EVIDENCE_BYTES // 3)   # the same file as base64 text
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ class Field:
     choices: tuple = ()
     label: str = ""           # Indonesian column label
     money: bool = False       # an amount in juta rupiah: "2.500" reads as thousands (numbers.parse_number)
-    bounds: tuple | None = None   # (lowest, highest) for number kinds; None: KIND_BOUNDS of the kind
+    bounds: tuple | None = None   # (lowest, highest) for number kinds, (0, most characters) for base64;
+    #                               None: KIND_BOUNDS of the kind
 
     @property
     def limits(self) -> tuple | None:
@@ -213,8 +216,10 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     _t("evidence_file", "Berkas data dukung", [
         Field("unit_code", "text", True, label="Satker"), Field("indicator_code", "text", True, label="Indikator"),
         Field("period", "period", True, label="Periode"), Field("file_name", "text", True, label="Nama berkas"),
-        Field("media_type", "text", True, label="Jenis"), Field("size", "int", True, label="Ukuran (bita)"),
-        Field("sha256", "text", True, label="SHA-256"), Field("content", "base64", True, label="Isi"),
+        Field("media_type", "text", True, label="Jenis"), Field("size", "int", True, label="Ukuran (bita)",
+                                                                    bounds=(0, EVIDENCE_BYTES)),
+        Field("sha256", "text", True, label="SHA-256"), Field("content", "base64", True, label="Isi",
+                                                                             bounds=(0, EVIDENCE_BASE64)),
     ]),
     _t("report_narrative", "Narasi LKjIP", [
         Field("unit_code", "text", True, label="Satker"), Field("period", "period", True, label="Periode"),

@@ -10,7 +10,7 @@ import json
 import re
 
 from .errors import ValidationError
-from .numbers import format_number, parse_number
+from .numbers import format_mib, format_number, parse_number
 from .schema import PERIOD_RE, PLAN_YEARS, Field
 
 BASE64_RE = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
@@ -76,9 +76,12 @@ def clean_value(f: Field, value, *, strict_json: bool = False):
         return json.dumps([v for v in items if v], ensure_ascii=False)
     if kind == "base64":     # a file's bytes, kept as base64 text (JSON and packages carry it as is)
         if isinstance(value, (bytes, bytearray)):
-            return base64.b64encode(bytes(value)).decode("ascii")
+            value = base64.b64encode(bytes(value)).decode("ascii")
         if not isinstance(value, str) or not BASE64_RE.fullmatch(value):
             raise ValidationError(f"Kolom “{label}” harus berupa isi berkas dalam base64.", field=f.name)
+        if f.bounds is not None and len(value) > f.bounds[1]:
+            raise ValidationError(f"Kolom “{label}”: berkas {format_mib(len(value) * 3 // 4)} melebihi batas "
+                                  f"{format_mib(f.bounds[1] * 3 // 4)} per berkas. Perkecil atau pecah berkasnya.", field=f.name)
         return value
     if kind == "json":
         return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

@@ -322,3 +322,30 @@ def test_the_unit_indicator_setting_holds_for_every_writer_not_only_define_indic
     kanwil, ksvc = _open(prov["kanwil"])
     with kanwil:
         ksvc.insert("unit_indicator", row)        # the Kanwil sets a unit's indicators without the setting
+
+
+def test_an_evidence_file_over_the_limit_is_refused_by_every_writer(prov, tmp_path):
+    """The 4 MiB limit is a schema bound: a row written by hand, a JSON load or a package carrying a
+    bigger file is refused with the sizes named, not only add_evidence's path."""
+    import base64
+    import hashlib
+
+    from renstra_desktop.core.packages.package_rules import invalid_cells
+    from renstra_desktop.core.schema import EVIDENCE_BYTES
+
+    data = b"x" * (EVIDENCE_BYTES + 3)
+    row = {"unit_code": "LPS-LOBAR", "indicator_code": "IKK 19.1", "period": f"{YEAR}-TW1", "file_name": "besar.pdf",
+           "media_type": "application/pdf", "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+           "content": base64.b64encode(data).decode("ascii")}
+    store, svc = _open(prov["LPS-LOBAR"])
+    with store:
+        with pytest.raises(ValidationError, match="melebihi batas 4,0 MiB"):
+            svc.insert("evidence_file", {**row, "size": 10})
+        with pytest.raises(ValidationError, match="Ukuran"):
+            svc.insert("evidence_file", row)
+    meta = {"owner_unit": "LPS-LOBAR", "created_at": "2026-01-01T00:00:00.000000Z", "updated_at":
+            "2026-01-01T00:00:00.000000Z", "updated_by": "x", "origin": None, "row_version": 1, "base_version": 0,
+            "deleted": 0}
+    full = {"id": "5b0c6f5e-0000-4000-8000-000000000001", **meta, **row}
+    found = invalid_cells("evidence_file", tuple(full), [tuple(full.values())])
+    assert {c for _id, c, _why in found} >= {"size", "content"}

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from ..errors import FileError, NotFound, ValidationError
 from ..os_errors import os_reason
-from ..schema import PERIOD_RE
+from ..numbers import format_mib
+from ..schema import EVIDENCE_BYTES, PERIOD_RE
 from .common import check_unit
 from .indicators import indicator_info
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_FILE_BYTES = EVIDENCE_BYTES
 MAX_UNIT_BYTES = 24 * 1024 * 1024
 MAX_NAME = 120
 
@@ -35,10 +36,6 @@ TYPES = {
 ALLOWED = ", ".join(sorted({e.lstrip(".").upper() for e in TYPES}))
 
 
-def _mib(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f}".replace(".", ",") + " MiB"
-
-
 def check_file(name: str, data: bytes) -> str:
     """The media type of a file, or ValidationError saying what is wrong with it."""
     ext = Path(name).suffix.lower()
@@ -48,7 +45,7 @@ def check_file(name: str, data: bytes) -> str:
     if not data:
         raise ValidationError(f"Berkas {name} kosong. Pilih berkas data dukung yang berisi.")
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationError(f"Berkas {name} berukuran {_mib(len(data))}, melebihi batas {_mib(MAX_FILE_BYTES)} "
+        raise ValidationError(f"Berkas {name} berukuran {format_mib(len(data))}, melebihi batas {format_mib(MAX_FILE_BYTES)} "
                               "per berkas. Perkecil (mis. pindai ulang dengan resolusi lebih rendah) lalu coba lagi.")
     media, magic = TYPES[ext]
     if magic is None:
@@ -92,8 +89,8 @@ def add_evidence(service, unit: str, indicator_code: str, period: str, path=None
     used = conn.execute("SELECT coalesce(sum(size), 0) FROM evidence_file WHERE unit_code = ? AND deleted = 0",
                         (unit,)).fetchone()[0]
     if used + len(data) > MAX_UNIT_BYTES:
-        raise ValidationError(f"Data dukung satker {unit} sudah {_mib(used)}; berkas ini ({_mib(len(data))}) melebihi "
-                              f"batas {_mib(MAX_UNIT_BYTES)} per paket. Hapus lampiran lama yang tidak perlu atau "
+        raise ValidationError(f"Data dukung satker {unit} sudah {format_mib(used)}; berkas ini ({format_mib(len(data))}) melebihi "
+                              f"batas {format_mib(MAX_UNIT_BYTES)} per paket. Hapus lampiran lama yang tidak perlu atau "
                               "perkecil berkasnya.")
     return service.insert("evidence_file", {
         "unit_code": unit, "indicator_code": info["code"], "period": period, "file_name": name,

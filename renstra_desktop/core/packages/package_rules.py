@@ -64,7 +64,7 @@ def _value_ok(kind: str, required: bool, choices, bounds, v) -> bool:
     if kind == "json":
         return isinstance(v, str) and _is_json(v)
     if kind == "base64":
-        return isinstance(v, str) and BASE64_RE.fullmatch(v) is not None
+        return isinstance(v, str) and (bounds is None or len(v) <= bounds[1]) and BASE64_RE.fullmatch(v) is not None
     raise ValueError(kind)   # a new kind needs its rule here before packages can carry it
 
 
