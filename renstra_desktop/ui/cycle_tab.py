@@ -20,6 +20,8 @@ from ..core.errors import RenstraError
 from ..core.numbers import format_number
 from ..core.schema import NARRATIVE_SECTIONS, PLAN_YEARS, current_plan_year
 from . import dialogs
+from .form_dialog import FormField
+from .risk_monitoring_page import RiskMonitoringPage
 from .worker import run_in_background
 
 QUARTERS = ("TW1", "TW2", "TW3", "TW4")
@@ -54,14 +56,23 @@ class CycleTab(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels([self.tr("Pohon kinerja")])
         self.manual = QTextBrowser()
+        self.manual_button = QPushButton(self.tr("Ubah manual…"))
+        self.manual_button.setEnabled(False)
+        manual_box = QWidget()
+        manual_layout = QVBoxLayout(manual_box)
+        manual_layout.setContentsMargins(0, 0, 0, 0)
+        manual_layout.addWidget(self.manual, 1)
+        manual_layout.addWidget(self.manual_button, 0, Qt.AlignmentFlag.AlignRight)
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.tree)
-        left.addWidget(self.manual)
+        left.addWidget(manual_box)
 
         self.pages = QTabWidget()
         self.pages.addTab(self._plan_page(), self.tr("PK dan Rencana Aksi"))
         self.pages.addTab(self._measure_page(), self.tr("Pengukuran"))
         self.pages.addTab(self._narrative_page(), self.tr("Narasi LKjIP"))
+        self.risk_page = RiskMonitoringPage(self, self._write)
+        self.pages.addTab(self.risk_page, self.tr("Pemantauan Risiko"))
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(self.pages)
@@ -71,6 +82,7 @@ class CycleTab(QWidget):
         layout.addWidget(split, 1)
 
         self.tree.currentItemChanged.connect(self._show_manual)
+        self.manual_button.clicked.connect(self.edit_manual)
         self.year.valueChanged.connect(self.reload)
         self.period.currentIndexChanged.connect(self.reload)
         self.section.currentIndexChanged.connect(self._load_section)
@@ -185,6 +197,7 @@ class CycleTab(QWidget):
             self._load_plan(conn)
             self._load_measure(conn)
             self._load_section()
+            self.risk_page.reload(conn)
         finally:
             self._loading = False
 
@@ -203,6 +216,7 @@ class CycleTab(QWidget):
         self.tree.expandAll()
 
     def _show_manual(self, item, _previous=None) -> None:
+        self.manual_button.setEnabled(item is not None)
         if item is None:
             self.manual.clear()
             return
@@ -288,6 +302,22 @@ class CycleTab(QWidget):
             changes = changes[1]
         self.controller.notify(changes)
         return True
+
+    def edit_manual(self) -> None:
+        """The manual of the indicator chosen in the tree, in a form; saved through core.cycle."""
+        item = self.tree.currentItem()
+        if item is None:
+            return
+        unit, code = item.data(0, Qt.ItemDataRole.UserRole)
+        unit = unit or self.unit
+        current = next((r for r in indicators.manual(self.controller.conn, unit) if r["code"] == code), {})
+        labels = {"definition": "Definisi", "formula": "Formula", "data_source": "Sumber data",
+                  "responsible": "Penanggung jawab", "national_standard": "Standar nasional"}
+        values = dialogs.ask_form(self, self.tr("Manual indikator %s") % code, [
+            FormField(key, self.tr(labels[key]), "text" if key in ("definition", "formula") else "line",
+                      str(current.get(key) or "")) for key in indicators.MANUAL_FIELDS])
+        if values is not None:
+            self._write(indicators.set_manual, unit, code, values)
 
     def create_pk(self) -> None:
         self._write(agreement.draft_agreement, self.unit, self.year.value())

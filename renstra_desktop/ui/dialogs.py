@@ -63,6 +63,12 @@ def ask_text(parent: QWidget | None, title: str, label: str, default: str = "") 
     return text if ok else None
 
 
+def ask_form(parent: QWidget | None, title: str, fields: list) -> dict[str, str] | None:
+    """A few labelled fields at once (ui/form_dialog.FormField); the values, or None when cancelled."""
+    from .form_dialog import ask_form as run
+    return run(parent, title, fields)
+
+
 def choose_period(parent: QWidget | None, title: str, heading: str, suggestion: str, check=None) -> str | None:
     """A realisation period picked as year + kind + which one (period_picker.PeriodDialog); its
     code, or None when cancelled.  ``check(code)`` returns why a period cannot be added (the dialog

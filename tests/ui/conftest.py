@@ -24,6 +24,7 @@ class FakeDialogs:
         self.units: list[str | None] = []      # choose_unit()
         self.open_paths: list[Path | None] = []
         self.save_paths: list[Path | None] = []
+        self.forms: list[dict | None] = []     # ask_form()
 
     def install(self, monkeypatch):
         self._monkeypatch = monkeypatch
@@ -34,6 +35,7 @@ class FakeDialogs:
         monkeypatch.setattr(dialogs, "ask", self._ask)
         monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: self._pop(self.texts, "ask_text"))
         monkeypatch.setattr(dialogs, "choose_period", lambda *a, **k: self._pop(self.texts, "choose_period"))
+        monkeypatch.setattr(dialogs, "ask_form", lambda *a, **k: self._pop(self.forms, "ask_form"))
         monkeypatch.setattr(dialogs, "choose_item", lambda *a, **k: self._pop(self.items, "choose_item"))
         monkeypatch.setattr(dialogs, "choose_unit", lambda *a, **k: self._pop(self.units, "choose_unit"))
         monkeypatch.setattr(dialogs, "choose_open_file", lambda *a, **k: self._pop(self.open_paths, "open"))
