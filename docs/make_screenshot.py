@@ -19,15 +19,16 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from renstra_desktop.core.merge import merge_packages  # noqa: E402
+from renstra_desktop.core.packages.merge import merge_packages  # noqa: E402
 from renstra_desktop.core.newplan import create_plan_file  # noqa: E402
-from renstra_desktop.core.package_export import export_package  # noqa: E402
+from renstra_desktop.core.packages.package_export import export_package  # noqa: E402
 from renstra_desktop.core.rows import stable_id  # noqa: E402
 from renstra_desktop.core.service import PlanService  # noqa: E402
 from renstra_desktop.core.store import Store  # noqa: E402
@@ -110,6 +111,10 @@ def grab_window(plan: Path, output: Path, settings_dir: Path) -> None:
     app.processEvents()
     tab.splitter.setSizes([560, 150])                           # more of the province, two periods below
     model = tab.model
+    deadline = time.monotonic() + 30            # every unit's rows are read in a worker
+    while not any(r["unit_code"] == "LPS-LOBAR" for r in model.rows()) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
     lobar = next(i for i, r in enumerate(model.rows())
                  if r["unit_code"] == "LPS-LOBAR" and r["indicator_code"] == "IKK 17.1")
     tab.view.setCurrentIndex(model.index(lobar, model.column_index("indicator_code")))   # capaian stays coloured

@@ -1,6 +1,6 @@
 """Package commands: export-package, verify-package, merge, keys, conflicts (docs/packages.md).
 
-Thin wrappers over core.package_export, core.package, core.merge, core.merge_conflicts and core.keys.
+Thin wrappers over core.packages: package_export, package, merge, merge_conflicts and keys.
 Exit 0 when everything asked for was done or was already done; 1 when a package was rejected or a
 key is not pinned.
 """

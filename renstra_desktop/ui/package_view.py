@@ -1,8 +1,8 @@
 """Paket masuk: the last package received from each unit (date, sequence, counts, key) and the
 merge conflicts waiting for a decision, with the two ways to decide one.
 
-Read-only table models over ``core.merge_conflicts.received_packages`` / ``open_conflicts``; the one
-write (keeping a side of a conflict) goes through ``core.merge_conflicts.resolve_conflict`` on the GUI thread's
+Read-only table models over ``core.packages.merge_conflicts.received_packages`` / ``open_conflicts``; the one
+write (keeping a side of a conflict) goes through ``core.packages.merge_conflicts.resolve_conflict`` on the GUI thread's
 store (a single small transaction), then the controller tells every view.
 """
 from __future__ import annotations
