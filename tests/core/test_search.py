@@ -12,7 +12,6 @@ from search_scenario import enrich
 from renstra_desktop.core import search
 from renstra_desktop.core.errors import ValidationError
 from renstra_desktop.core.packages.merge import merge_packages
-from renstra_desktop.core.newplan import create_plan_file
 from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.schema import TABLES
 from renstra_desktop.core.search import SearchIndex, fts_query, plain_text, search_plan
@@ -323,20 +322,11 @@ def test_a_file_of_an_older_schema_is_searched_and_left_untouched(tmp_path, monk
     """A read-only open does not write: a plan of schema 3 (before the yearly cycle) is searched
     through the in-memory migrated copy, and the file keeps its bytes and its schema."""
     import hashlib
-    import shutil
 
-    from renstra_desktop.core import store as store_mod
+    from old_schema import plan_at_version
 
-    old = tmp_path / "mig3"
-    old.mkdir()
-    for number, script in store_mod.migrations():
-        if number <= 3:
-            shutil.copy(script, old / script.name)
-    real = store_mod.migrations_dir
-    monkeypatch.setattr(store_mod, "migrations_dir", lambda: old)
     path = tmp_path / "skema3.renstra"
-    create_plan_file(path, "KANWIL").close()
-    monkeypatch.setattr(store_mod, "migrations_dir", real)
+    plan_at_version(path, "KANWIL", 3, monkeypatch).close()
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     with Store.open(path, readonly=True) as store:
         result = search_plan(store, "Mataram")

@@ -6,7 +6,6 @@ reason, and the file byte for byte as it was (or, for a merge, the row listed an
 import ast
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -331,18 +330,10 @@ def test_what_changed_stays_small_for_a_large_write():
 def _file_at_version_6(tmp_path, monkeypatch):
     """A Kanwil file as the application made it before the door (schema 6: key pins as an
     append-only log, signature blocks without row metadata), with two pins of one unit and a block."""
-    from renstra_desktop.core import store as store_mod
-    from renstra_desktop.core.newplan import create_plan_file
+    from old_schema import plan_at_version
 
-    old = tmp_path / "mig6"
-    old.mkdir()
-    for number, script in store_mod.migrations():
-        if number <= 6:
-            shutil.copy(script, old / script.name)
-    real = store_mod.migrations_dir
-    monkeypatch.setattr(store_mod, "migrations_dir", lambda: old)
     path = tmp_path / "lama.renstra"
-    store = create_plan_file(path, "KANWIL")
+    store = plan_at_version(path, "KANWIL", 6, monkeypatch)
     with store.atomic():
         for seq, fp, reason in ((1, "0123-4567-89AB-CDEF-0123-4567-89AB-CDEF", "sidik jari dikonfirmasi"),
                                 (2, "FEDC-BA98-7654-3210-FEDC-BA98-7654-3210", "laptop diganti")):
@@ -352,9 +343,7 @@ def _file_at_version_6(tmp_path, monkeypatch):
         store.conn.execute("INSERT INTO report_signatory (unit_code, place, jabatan, name, nip, paraf_enabled, paraf, "
                            "updated_at, updated_by) VALUES ('KANWIL', 'Mataram', 'Kepala Kantor Wilayah', 'Contoh', "
                            "'196610181992031001', 0, '[]', '2026-03-01T00:00:00.000000Z', 'kanwil')")
-    assert store.schema_version == 6
     store.close()
-    monkeypatch.setattr(store_mod, "migrations_dir", real)
     return path
 
 
