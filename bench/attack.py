@@ -6,8 +6,7 @@ of every writing command, and simultaneous commands.  Prints its figures.
     .venv/bin/python bench/attack.py --kills 120     # only the kills (count)
     .venv/bin/python bench/attack.py --together      # only the simultaneous commands
 
-The kinds and entry points are declared in tests/attack/cases.py (the tests run a subset).  A kind
-marked pending is a fix of the write-path part of issue 8; it is counted apart.
+The kinds and entry points are declared in tests/attack/cases.py (the tests run a subset).
 """
 from __future__ import annotations
 
@@ -38,8 +37,7 @@ def run_inputs(work: Path, originals: Path) -> dict:
         desk = cases.lay_desk(originals, work / f"meja-{n}")
         outcomes.append((kind, cases.attack(kind, entry, desk)))
         shutil.rmtree(desk, ignore_errors=True)
-    counted = Counter(o.verdict for k, o in outcomes if not k.pending)
-    pending = Counter(o.verdict for k, o in outcomes if k.pending)
+    counted = Counter(o.verdict for _k, o in outcomes)
     kinds = {k.name for k, _ in outcomes}
     entries = {o.entry for _, o in outcomes}
     print(f"\n== Bad input: {len(kinds)} kinds x {len(entries)} entry points = {len(outcomes)} runs")
@@ -48,12 +46,8 @@ def run_inputs(work: Path, originals: Path) -> dict:
     for verdict in ("accepted", "changed", "unclear", "traceback", "hang"):
         print(f"   {verdict:<10} {counted[verdict]}")
     for kind, o in outcomes:
-        if not kind.pending and not o.ok:
+        if not o.ok:
             print(f"     - {o.verdict}: {o.kind} -> {o.entry}: {o.detail}")
-    print(f"   pending (write-path part of issue 8): {sum(pending.values())} runs of "
-          f"{len({k.name for k, _ in outcomes if k.pending})} kinds; refused cleanly {pending['refused']}, "
-          + ", ".join(f"{v} {pending[v]}" for v in ("accepted", "changed", "unclear", "traceback", "hang")
-                      if pending[v]))
     return {"runs": len(outcomes), "kinds": len(kinds), "entries": len(entries), **counted}
 
 

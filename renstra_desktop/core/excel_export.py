@@ -14,6 +14,7 @@ from . import queries
 from .errors import FileError, NotFound
 from .safe_write import new_file
 from .schema import PLAN_YEARS
+from .value_check import refuse_invalid_numbers
 
 NUMBER = "#,##0.00"
 
@@ -72,6 +73,7 @@ def export_workbook(conn, target: str | os.PathLike, unit_code: str | None, year
                        f"Pilihan: {', '.join(queries.unit_names(conn))}, atau SEMUA untuk seluruh satker.")
     if target.is_dir():
         raise FileError(f"{target} adalah folder. Beri nama berkas, misalnya {target / 'rencana.xlsx'}.")
+    refuse_invalid_numbers(conn, "buku kerja Excel tidak dibuat")
     if not target.parent.is_dir():
         raise FileError(f"Folder {target.parent} tidak ada. Buat foldernya dulu atau pilih folder lain.")
     book = Workbook()

@@ -125,6 +125,11 @@ def full_check(conn: sqlite3.Connection, path: Path) -> IntegrityReport:
         return IntegrityReport(False, len(bad_text), damaged_message(
             path, f" (pemeriksaan menyeluruh {when}: teks yang bukan UTF-8 sah di {', '.join(bad_text[:3])})"),
             started)
+    from .value_check import describe, invalid_numbers
+    bad_numbers = invalid_numbers(conn)
+    if bad_numbers:
+        return IntegrityReport(False, len(bad_numbers), describe(bad_numbers, path, "angkanya tidak dapat dipakai"),
+                               started)
     _remember(path)
     return IntegrityReport(True, 0, f"Berkas {path.name} utuh: pemeriksaan menyeluruh {when} tidak menemukan "
                                     "masalah.", started)

@@ -21,12 +21,13 @@ from typing import Callable, Iterable
 from ... import APP_NAME, __version__
 from . import package_format as fmt
 from ..errors import FileError
-from .keys import InstallationKey, installation_key, next_sequence, peek_sequence
+from .keys import InstallationKey, installation_key, key_path, next_sequence, peek_sequence
 from .merge_conflicts import last_merged_sequences
 from ..numbers import format_number
 from ..rows import utc_now
 from ..safe_write import already_exists, publish, remove_temp, sweep_stale_temps, temp_path
 from ..schema import TABLES
+from ..value_check import refuse_invalid_numbers
 from ..store import Store
 
 @dataclass
@@ -63,7 +64,18 @@ def export_package(store: Store, target: str | os.PathLike | None = None, *, uni
         raise FileError(f"Folder {parent} tidak ada. Pilih folder tujuan yang sudah ada untuk menyimpan paket.")
     if target is not None and Path(target).exists():     # refused before a sequence number is taken
         raise already_exists(Path(target))
+    refuse_invalid_numbers(store.conn, "paket tidak dibuat (Kanwil akan menolaknya)")   # before a key or a sequence
+    new_key = not key_path(store.path).exists()
     key = installation_key(store.path, passphrase=passphrase)
+    try:
+        return _export(store, key, schema, own, target, folder, parent)
+    except BaseException:
+        if new_key:      # made by this export, which signed nothing with it: a refusal leaves no key behind
+            key_path(store.path).unlink(missing_ok=True)
+        raise
+
+
+def _export(store: Store, key, schema, own: str, target, folder, parent: Path) -> ExportResult:
     cur = store.conn.cursor()
     cur.row_factory = None
     began = not store.conn.in_transaction

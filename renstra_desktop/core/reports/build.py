@@ -23,6 +23,7 @@ from ..errors import FileError, NotFound
 from ..gc_pause import full_collections_paused
 from ..os_errors import os_reason
 from ..safe_write import refuse_replacing_data
+from ..value_check import refuse_invalid_numbers
 from . import layout
 from .base import TITLES, Context, ReportOptions, ReportResult, data_time, period_label
 from .keep import KeepWithSignature
@@ -66,6 +67,7 @@ def collect(conn, options: ReportOptions) -> dict:
     is taken over this, so a changed name, NIP, jabatan, place or date no longer matches."""
     options = options.checked()
     unit_label(conn, options.unit)          # refuses an unknown unit
+    refuse_invalid_numbers(conn, "laporan tidak dibuat")     # a file changed outside the app
     signatory = load_signatory(conn, options.unit or SIGNATORY_FOR_PROVINCE)
     return {"kind": options.kind, "unit": options.unit, "period": options.report_period,
             "options": options.option_flags, "figures": module(options.kind).collect(conn, options),
