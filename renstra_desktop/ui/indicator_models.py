@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..core import queries
 from ..core.achievement import format_target
 from ..core.schema import PLAN_YEARS, current_plan_year
+from ..core.write_rules import PeriodStatus
 from .models import GRADE_COLOURS, GRADE_ROLE, Column, PlanTableModel
 
 TARGET_PREFIX = "target_"
@@ -134,12 +135,12 @@ class RealisationModel(PlanTableModel):
 
     row_table = "realisation"
 
-    tables = frozenset({"realisation", "period_lock"})
+    tables = frozenset({"realisation", "period_event"})
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
         self.indicator_code: str | None = None
-        self._locked: set[str] = set()
+        self._status: PeriodStatus | None = None
         self._grains = {"year": self.tr("Tahunan"), "semester": self.tr("Semester"),
                         "quarter": self.tr("Triwulan"), "month": self.tr("Bulanan")}
 
@@ -155,7 +156,7 @@ class RealisationModel(PlanTableModel):
         return queries.realisation_rows(conn, unit_code, self.indicator_code)
 
     def prepare(self) -> None:
-        self._locked = queries.locked_periods(self.controller.conn, self.unit_code) if self.unit_code else set()
+        self._status = PeriodStatus(self.controller.conn) if self.unit_code else None
 
     def build_columns(self) -> list[Column]:
         tr = self.tr
@@ -177,13 +178,14 @@ class RealisationModel(PlanTableModel):
         return [("realisation", row["id"], column.key)] if column.editable else []
 
     def locked_period(self, period: str) -> str | None:
-        """The approved (locked) period covering ``period``: itself or its year; None when open."""
-        return period if period in self._locked else period[:4] if period[:4] in self._locked else None
+        """The closed period covering ``period`` (submitted, verified or approved: itself or one
+        containing it, write_rules.PeriodStatus); None when open."""
+        return self._status.closed_period(self.unit_code, period) if self._status else None
 
     def read_only_reason(self, row: dict, column: Column):
         locked = self.locked_period(row["period"])
         if locked:
-            return self.tr("Periode {period} sudah disetujui dan dikunci.").format(period=locked)
+            return self._status.refusal(self.unit_code, locked)
         return super().read_only_reason(row, column)
 
     def grain_label(self, grain: str) -> str:

@@ -24,7 +24,7 @@ from .package_format import PackageError
 from .package_rules import invalid_rows
 from ..schema import TABLES
 from ..store import Store, latest_schema_version, migrations
-from ..write_rules import ownership_refusal
+from ..write_rules import EVENT_TABLE, event_refusal, ownership_refusal
 
 
 class PackageReader:
@@ -345,6 +345,12 @@ def _check_owners(name: str, table: str, cols, rows: list[tuple], unit: str) -> 
             f"Paket {name} dari satker {unit} berisi baris {spec.label} milik/untuk satker "
             f"{owner if owner != unit else about}. Paket satu satker hanya boleh berisi baris yang ditulis satker "
             "itu; paket ditolak.")
+    if table == EVENT_TABLE:      # a unit's package never carries the Kanwil's steps (an approval...)
+        i_event = cols.index("event")
+        for about, event in sorted({(r[i_unit], r[i_event]) for r in rows}, key=str):
+            if (why := event_refusal(unit, about, event)) is not None:
+                raise PackageError(f"Paket {name} dari satker {unit} berisi status periode yang tidak boleh "
+                                   f"dicatatnya: {why} Paket ditolak.")
 
 
 # -- verify (the CLI's verify-package and the merge's first step) --------------------------------
