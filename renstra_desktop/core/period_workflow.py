@@ -21,6 +21,7 @@ from .errors import NotFound, PermissionDenied, ValidationError
 from .localtime import format_datetime, parse_utc, zone_of
 from .queries import in_period
 from .schema import PERIOD_RE, PLAN_YEARS
+from .settings import load_settings
 from .write_rules import EVENT_TABLE, KANWIL, PeriodStatus, event_refusal
 
 STATUS_LABELS = {"draft": "Draf", "diajukan": "Diajukan", "dikembalikan": "Dikembalikan",
@@ -38,7 +39,6 @@ NOTE_REQUIRED = {"return": "Catatan pengembalian wajib diisi: tulis apa yang per
                  "unlock": "Alasan membuka kunci wajib diisi."}
 SEPARATED = ("verify", "approve")       # not by anyone who entered the period's values
 
-EVIDENCE_SETTING = "submit_without_evidence"   # the Kanwil lets a realisation without data dukung be submitted
 
 # What waits for whom: at the Kanwil a submitted or verified period; at a unit a returned or reopened one.
 WAITS_AT_KANWIL = ("diajukan", "diverifikasi")
@@ -164,32 +164,42 @@ def missing_evidence(values: list[dict]) -> list[dict]:
     return [v for v in values if v["value"] is not None and not v["evidence"].strip() and not v["evidence_files"]]
 
 
-def submitted_snapshot(conn, unit: str, period: str) -> dict | None:
-    """The values frozen by the latest submission of ``unit``'s ``period``, or None."""
-    row = conn.execute("SELECT snapshot FROM period_event WHERE unit_code = ? AND period = ? AND deleted = 0 "
-                       "AND event = 'diajukan' ORDER BY seq DESC LIMIT 1", (unit, period)).fetchone()
-    if row is None or not row[0]:
-        return None
-    try:
-        data = json.loads(row[0])
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
+def submitted_snapshots(conn, unit: str, period: str, last: int = 2) -> list[dict]:
+    """The values frozen by the latest ``last`` submissions of ``unit``'s ``period``, newest first."""
+    out = []
+    for (text,) in conn.execute("SELECT snapshot FROM period_event WHERE unit_code = ? AND period = ? AND deleted = 0 "
+                                "AND event = 'diajukan' ORDER BY seq DESC LIMIT ?", (unit, period, last)):
+        try:
+            data = json.loads(text or "{}")
+        except ValueError:
+            data = {}
+        values = data.get("values") if isinstance(data, dict) else None
+        out.append({(v["indicator_code"], v["period"]): v for v in values or []
+                    if isinstance(v, dict) and "indicator_code" in v and "period" in v})
+    return out
 
 
 def comparison(conn, unit: str, period: str) -> list[dict]:
-    """The submitted values beside the current ones: per (indicator, period) ``submitted``,
-    ``current`` (value and evidence) and ``changed`` (what differs since the latest submission)."""
-    snapshot = submitted_snapshot(conn, unit, period) or {"values": []}
-    key = lambda v: (v["indicator_code"], v["period"])   # noqa: E731
-    before = {key(v): v for v in snapshot.get("values", []) if isinstance(v, dict) and "indicator_code" in v}
-    now = {key(v): v for v in period_values(conn, unit, period)}
+    """The submitted values beside the current ones, per (indicator, period): ``submitted`` (the
+    latest submission), ``previous`` (the one before, when the period was returned and submitted
+    again), ``current`` (value and evidence), ``changed`` (current differs from the latest
+    submission) and ``changed_since_previous`` (the resubmission differs from the one before)."""
+    snapshots = submitted_snapshots(conn, unit, period)
+    latest = snapshots[0] if snapshots else {}
+    previous = snapshots[1] if len(snapshots) > 1 else None
+    now = {(v["indicator_code"], v["period"]): v for v in period_values(conn, unit, period)}
     rows = []
-    for k in sorted(before.keys() | now.keys()):
-        b, c = before.get(k), now.get(k)
-        same = b is not None and c is not None and all(b.get(f) == c.get(f) for f in ("value", "evidence"))
-        rows.append({"indicator_code": k[0], "period": k[1], "submitted": b, "current": c, "changed": not same})
+    for k in sorted(latest.keys() | now.keys() | (previous or {}).keys()):
+        b, c = latest.get(k), now.get(k)
+        p = previous.get(k) if previous is not None else None
+        rows.append({"indicator_code": k[0], "period": k[1], "submitted": b, "previous": p, "current": c,
+                     "changed": not _same(b, c),
+                     "changed_since_previous": previous is not None and not _same(p, b)})
     return rows
+
+
+def _same(a: dict | None, b: dict | None) -> bool:
+    return a is not None and b is not None and all(a.get(f) == b.get(f) for f in ("value", "evidence"))
 
 
 def entered_by(conn, unit: str, period: str) -> set[str]:
@@ -212,11 +222,8 @@ def entered_by(conn, unit: str, period: str) -> set[str]:
 
 
 def allows_missing_evidence(conn) -> bool:
-    row = conn.execute("SELECT value FROM setting WHERE key = ? AND deleted = 0", (EVIDENCE_SETTING,)).fetchone()
-    try:
-        return bool(row and json.loads(row[0]) is True)
-    except ValueError:
-        return False
+    """The Kanwil's setting ``submit_without_evidence`` (core/settings.py; default: not allowed)."""
+    return load_settings(conn).submit_without_evidence
 
 
 # -- acting ------------------------------------------------------------------------------------------
