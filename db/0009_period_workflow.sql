@@ -22,12 +22,12 @@ CREATE TABLE period_event (
     UNIQUE (unit_code, period, seq)
 );
 
+-- The event keeps the lock's id: the Kanwil's file and a unit's file that received the lock (or an
+-- older package carrying it) migrate it to the same row, so a later package finds it already there.
 INSERT INTO period_event (id, owner_unit, created_at, updated_at, updated_by, row_version, base_version, deleted,
                           origin, unit_code, period, seq, event, note, snapshot)
-SELECT lower(printf('%s-%s-4%s-%s-%s', substr(h, 1, 8), substr(h, 9, 4), substr(h, 14, 3), substr(h, 17, 4),
-                    substr(h, 21, 12))),
-       'KANWIL', created_at, updated_at, updated_by, 1, 0, 0, origin, unit_code, period, 1, 'disahkan',
+SELECT id, 'KANWIL', created_at, updated_at, updated_by, 1, 0, 0, origin, unit_code, period, 1, 'disahkan',
        'Kunci periode dari versi sebelumnya.', NULL
-FROM (SELECT l.*, hex(randomblob(16)) AS h FROM period_lock l WHERE l.deleted = 0);
+FROM period_lock WHERE deleted = 0;
 
 DROP TABLE period_lock;

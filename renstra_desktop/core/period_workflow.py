@@ -140,6 +140,13 @@ def _waits_for(installation: str, unit: str, status: str) -> bool:
     return unit == installation and status in WAITS_AT_UNIT
 
 
+def available_steps(installation: str, unit: str, status: str) -> list[str]:
+    """The steps ``installation`` (this file's unit) may take on ``unit``'s period in ``status``:
+    what the window offers (the core checks again when the step is taken)."""
+    return [action for action, (event, after, _verb) in ACTIONS.items()
+            if status in after and event_refusal(installation, unit, event) is None]
+
+
 # -- the values of a period --------------------------------------------------------------------------
 def period_values(conn, unit: str, period: str) -> list[dict]:
     """The unit's realisations of ``period`` and of the periods inside it, with their evidence

@@ -272,3 +272,16 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
 )}
 
 PLAN_TABLES = tuple(name for name, spec in TABLES.items() if not spec.local)
+
+# Plan tables of older schemas: a package made by an older version still carries them, is read in
+# its own schema and migrated (db/0009 turned each period_lock row into a disahkan period_event).
+RETIRED_TABLES: dict[str, TableSpec] = {t.name: t for t in (
+    _t("period_lock", "Periode terkunci (versi lama)", [
+        Field("unit_code", "text", True), Field("period", "period", True),
+    ], key=("unit_code", "period"), reference=True),
+)}
+
+
+def table_spec(name: str) -> TableSpec:
+    """The spec of a plan table, current or retired (what an older package may hold)."""
+    return TABLES.get(name) or RETIRED_TABLES[name]

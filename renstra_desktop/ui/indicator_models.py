@@ -182,10 +182,15 @@ class RealisationModel(PlanTableModel):
         containing it, write_rules.PeriodStatus); None when open."""
         return self._status.closed_period(self.unit_code, period) if self._status else None
 
+    def closed_reason(self, period: str) -> str | None:
+        """Why ``period`` takes no changes (its status, who, when, whom to ask), or None when open."""
+        locked = self.locked_period(period)
+        return self._status.refusal(self.unit_code, locked) if locked else None
+
     def read_only_reason(self, row: dict, column: Column):
-        locked = self.locked_period(row["period"])
-        if locked:
-            return self._status.refusal(self.unit_code, locked)
+        closed = self.closed_reason(row["period"])
+        if closed:
+            return closed
         return super().read_only_reason(row, column)
 
     def grain_label(self, grain: str) -> str:

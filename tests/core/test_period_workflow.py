@@ -240,3 +240,37 @@ def test_a_copy_of_a_submitted_file_keeps_it_closed(upt, tmp_path):
         PlanService(copy, "admin-upt").insert("realisation", {"unit_code": UPT, "indicator_code": "IKK 19.1",
                                                               "period": "2026-11", "value": 1})
     copy.close()
+
+
+def test_an_older_kanwil_package_with_locks_closes_the_period_at_the_unit(upt, tmp_path, kanwil_store):
+    """A Kanwil still on schema 8 sends its period_lock rows: the package is migrated in memory and
+    the unit receives them as approvals (disahkan), so the period is closed there too."""
+    from renstra_desktop.core.packages.package_export import write_package
+
+    lock = ("11111111-2222-4333-8444-555555555555", "KANWIL", "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z",
+            "kepala", 1, 0, 0, "local", UPT, "2026-TW1")
+    pkg = tmp_path / "kanwil8.rpkg"
+    write_package(pkg, unit="KANWIL", schema_version=8, tables={"period_lock": [lock]},
+                  key=installation_key(kanwil_store.path), sequence=1)
+    [result] = merge_packages(upt, [pkg], actor="admin-upt", trust_new_keys=True).results
+    assert result.status == "merged", result.message
+    assert wf.status_of(upt.conn, UPT, "2026-TW1") == "disahkan"
+    with pytest.raises(PermissionDenied, match="disahkan dan dikunci oleh kepala"):
+        PlanService(upt, "admin-upt").insert("realisation", {"unit_code": UPT, "indicator_code": "IKK 17.1",
+                                                             "period": "2026-02", "value": 1})
+
+
+def test_a_lock_migrates_to_the_same_row_everywhere(upt, tmp_path, kanwil_store):
+    """The same lock, migrated in the Kanwil's file and in an older package a unit received, is one
+    row: the Kanwil's next package finds it there (no second row for the same step)."""
+    from renstra_desktop.core.packages.package import PackageReader
+    from renstra_desktop.core.packages.package_export import write_package
+
+    lock = ("11111111-2222-4333-8444-555555555555", "KANWIL", "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z",
+            "kepala", 1, 0, 0, "local", UPT, "2026-TW1")
+    pkg = tmp_path / "kanwil8.rpkg"
+    write_package(pkg, unit="KANWIL", schema_version=8, tables={"period_lock": [lock]},
+                  key=installation_key(kanwil_store.path), sequence=1)
+    with PackageReader.open(pkg) as reader:
+        [row] = reader.verify().rows("period_event")
+    assert row[0] == lock[0]
