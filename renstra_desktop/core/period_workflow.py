@@ -96,14 +96,14 @@ def statuses(conn, period: str, unit: str | None = None) -> dict[str, str]:
 
 
 def waited(since_utc: str, now: _dt.datetime | None = None) -> str:
-    """How long a status has stood, in words: '3 hari', '5 jam', '12 menit'."""
+    """How long a status has stood, in words: '3 hari', '5 jam', '12 menit', 'baru saja'."""
     delta = (now or _dt.datetime.now(_dt.timezone.utc)) - parse_utc(since_utc)
     minutes = max(0, int(delta.total_seconds() // 60))
     if minutes >= 24 * 60:
         return f"{minutes // (24 * 60)} hari"
     if minutes >= 60:
         return f"{minutes // 60} jam"
-    return f"{minutes} menit"
+    return f"{minutes} menit" if minutes else "baru saja"
 
 
 def overview(conn, period: str | None = None, *, waiting_at: str | None = None,

@@ -146,6 +146,7 @@ class PeriodStatusView(QWidget):
     def reload(self) -> None:
         if self.controller.store is None:
             self.model.set_rows([])
+            self._chosen_changed()
             return
         if self._load_task is not None:
             self._reload_again = True
@@ -197,7 +198,7 @@ class PeriodStatusView(QWidget):
         return self.model.rows[index.row()] if index.isValid() and index.row() < len(self.model.rows) else None
 
     def _chosen_changed(self) -> None:
-        row = self.current_row()
+        row = self.current_row() if self.controller.store is not None else None
         self._show_steps(row)
         if row is None:
             self.history.setText("")
