@@ -157,8 +157,10 @@ def test_round_trip_through_the_window(qtbot, tmp_path, kanwil_path, fake_dialog
     tab.view.select_row_of(lambda r: r["indicator_code"] == "IKK 17.1" and r["unit_code"] == UPT, 1)
     model = tab.realisation_model
     qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=10_000)
-    index = model.index(0, 2)
+    index = model.index(0, model.column_index("value"))
     assert not model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    status = model.index(0, model.column_index("status")).data()
+    assert status == "Disahkan (2026-TW1)"       # the status beside the realisation
     tip = index.data(Qt.ItemDataRole.ToolTipRole)
     assert "disahkan dan dikunci oleh kepala" in tip and "Minta Kantor Wilayah" in tip
     before = sha(upt_path)
