@@ -79,15 +79,15 @@ def status_of(conn, unit: str, period: str) -> str:
 
 def latest_events(conn, unit: str | None = None, period: str | None = None) -> list[dict]:
     """The latest event of every (unit, period) that has one, optionally of one unit or period."""
-    where, args = "e.deleted = 0", []
+    where, args = "deleted = 0", []
     if unit is not None:
-        where, args = where + " AND e.unit_code = ?", args + [unit]
+        where, args = where + " AND unit_code = ?", args + [unit]
     if period is not None:
-        where, args = where + " AND e.period = ?", args + [period]
-    return [dict(r) for r in conn.execute(
-        f"SELECT e.* FROM period_event e WHERE {where} AND e.seq = (SELECT max(f.seq) FROM period_event f "
-        "WHERE f.deleted = 0 AND f.unit_code = e.unit_code AND f.period = e.period) "
-        "ORDER BY e.unit_code, e.period", args)]
+        where, args = where + " AND period = ?", args + [period]
+    # SQLite takes the bare columns from the row holding max(seq) (write_rules.PeriodStatus does the same)
+    rows = conn.execute(f"SELECT *, max(seq) AS latest FROM period_event WHERE {where} GROUP BY unit_code, period "
+                        "ORDER BY unit_code, period", args)
+    return [{k: r[k] for k in r.keys() if k != "latest"} for r in rows]
 
 
 def statuses(conn, period: str, unit: str | None = None) -> dict[str, str]:

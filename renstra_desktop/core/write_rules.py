@@ -100,17 +100,35 @@ def enclosing_periods(period: str) -> tuple[str, ...]:
 
 
 class PeriodStatus:
-    """Which periods are closed to changes, per unit, read once per write (one transaction): those
-    whose latest workflow event (``period_event``) is diajukan, diverifikasi or disahkan."""
+    """Which periods are closed to changes, per unit: those whose latest workflow event
+    (``period_event``) is diajukan, diverifikasi or disahkan.  Read per unit on first use and kept
+    for this object's life (one write, one transaction): a cell edit reads one unit's statuses, a
+    merged package its unit's, not the province's."""
 
     def __init__(self, conn):
         self.conn = conn
-        self.locks: dict[tuple[str, str], tuple] = {
-            (r[0], r[1]): (r[2], r[3], r[4]) for r in conn.execute(
-                "SELECT e.unit_code, e.period, e.event, e.updated_by, e.updated_at FROM period_event e "
-                "WHERE e.deleted = 0 AND e.seq = (SELECT max(f.seq) FROM period_event f WHERE f.deleted = 0 "
-                "AND f.unit_code = e.unit_code AND f.period = e.period)")
-            if r[2] in CLOSING}
+        self._units: dict[str | None, dict[str, tuple]] = {}
+        self._any: bool | None = None
+
+    @property
+    def locks(self) -> bool:
+        """False when no period of any unit can be closed (no write needs to look further)."""
+        if self._any is None:
+            self._any = self.conn.execute(
+                "SELECT 1 FROM period_event WHERE deleted = 0 AND event IN (%s) LIMIT 1"
+                % ", ".join("?" * len(CLOSING)), CLOSING).fetchone() is not None
+        return self._any
+
+    def of_unit(self, unit: str | None) -> dict[str, tuple]:
+        """{period: (event, who, when)} of ``unit``'s closed periods."""
+        found = self._units.get(unit)
+        if found is None:
+            # SQLite takes the bare columns from the row holding max(seq): the latest event, read
+            # along the (unit_code, period, seq) index
+            found = self._units[unit] = {r[0]: (r[1], r[2], r[3]) for r in self.conn.execute(
+                "SELECT period, event, updated_by, updated_at, max(seq) FROM period_event "
+                "WHERE deleted = 0 AND unit_code = ? GROUP BY period", (unit,)) if r[1] in CLOSING}
+        return found
 
     def closed(self, spec: TableSpec, row: Mapping) -> str | None:
         """The closed period (the period itself or one containing it) a row of ``spec`` falls in, or None."""
@@ -119,22 +137,22 @@ class PeriodStatus:
 
     def closed_period(self, unit: str | None, period) -> str | None:
         """The closed period (``period`` itself or one containing it) of ``unit``, or None."""
-        if not self.locks or not isinstance(period, str):
+        if not isinstance(period, str) or not self.locks:
+            return None
+        closed = self.of_unit(unit)
+        if not closed:
             return None
         try:
             candidates = enclosing_periods(period)
         except ValueError:
             return None
-        for candidate in candidates:
-            if (unit, candidate) in self.locks:
-                return candidate
-        return None
+        return next((c for c in candidates if c in closed), None)
 
     def refusal(self, unit: str | None, period: str) -> str:
         """One line: the period's status, who set it and when, and whom to ask."""
         from .localtime import format_datetime, zone_of
 
-        event, who, at = self.locks.get((unit, period), ("disahkan", "?", None))
+        event, who, at = self.of_unit(unit).get(period, ("disahkan", "?", None))
         when = format_datetime(at, zone_of(self.conn)) if at else ""
         ask = ("Minta Kantor Wilayah membuka kuncinya bila perlu koreksi." if event == "disahkan" else
                "Minta Kantor Wilayah mengembalikannya (Kembalikan) bila perlu koreksi.")
