@@ -153,3 +153,43 @@ def test_round_trip_upt_kanwil_upt(capsys, monkeypatch, tmp_path):
     assert row["status"] == "dibuka" and data["history"][-1]["note"] == "Salah ketik, diminta satker"
     code, out, _ = r("x", "period", "status", kanwil)
     assert code == 0 and "Dibuka kembali" in out and UPT in out
+
+
+def test_two_approvals_at_once_record_one(tmp_path):
+    """Two heads press Sahkan on the same period at the same moment, in two processes: one step is
+    recorded, the other is refused with the status it found (the step reads the status inside the
+    write transaction)."""
+    import os
+    import subprocess
+    import sys
+
+    from renstra_desktop.core.newplan import create_plan_file
+    from renstra_desktop.core.service import PlanService
+
+    path = tmp_path / "kanwil.renstra"
+    store = create_plan_file(path, "KANWIL")
+    PlanService(store, "ani").insert("realisation", {"unit_code": "KANWIL", "indicator_code": "IKK 19.1",
+                                                     "period": "2026-TW1", "value": "80", "evidence": "LHE"})
+    PlanService(store, "ani").submit("KANWIL", "2026-TW1")
+    PlanService(store, "budi").verify("KANWIL", "2026-TW1")
+    store.close()
+    code = "import sys; from renstra_desktop.cli import main; sys.exit(main(sys.argv[1:]))"
+    procs = [subprocess.Popen([sys.executable, "-c", code, "period", "approve", str(path), "--unit", "KANWIL",
+                               "--period", "2026-TW1"], env={**os.environ, "LOGNAME": who, "USER": who},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for who in ("kepala1", "kepala2")]
+    results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
+    assert sorted(r[0] for r in results) == [0, 1], results
+    [refused] = [r[2] for r in results if r[0] == 1]
+    assert "statusnya disahkan" in refused and "Traceback" not in refused
+    events = read_events(path)
+    assert [e[0] for e in events] == ["diajukan", "diverifikasi", "disahkan"]
+
+
+def read_events(path):
+    import sqlite3
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT event, updated_by FROM period_event ORDER BY seq").fetchall()
+    finally:
+        conn.close()
