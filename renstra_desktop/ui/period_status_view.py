@@ -45,6 +45,8 @@ class PeriodStatusView(QWidget):
             self.part.addItem(self.tr("Triwulan {n}").format(n=ROMAN[n - 1]), f"TW{n}")
         for n, month in enumerate(MONTHS, 1):
             self.part.addItem(month, f"{n:02d}")
+        self.year.setAccessibleName(self.tr("Tahun periode"))
+        self.part.setAccessibleName(self.tr("Periode"))
         self.waiting = QCheckBox(self.tr("Hanya yang menunggu saya"))
         self.reload_button = QPushButton(self.tr("Muat ulang"))
         top = QHBoxLayout()
@@ -64,6 +66,7 @@ class PeriodStatusView(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
+        self.table.setAccessibleName(self.tr("Status verifikasi per satker dan periode"))
         self.empty = QLabel()
         self.empty.setWordWrap(True)
 
@@ -86,6 +89,7 @@ class PeriodStatusView(QWidget):
         self.values.verticalHeader().hide()
         self.values.horizontalHeader().setStretchLastSection(True)
         self.values.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.values.setAccessibleName(self.tr("Nilai yang diajukan dan nilai sekarang"))
         detail = QWidget()
         dl = QHBoxLayout(detail)
         dl.setContentsMargins(0, 0, 0, 0)
