@@ -1,10 +1,8 @@
 """The period workflow in the core (issue 9 section 2): transitions, who may take each step, the
 snapshot of submitted values, the evidence rule, separation of duties, the append-only history,
 the migration of the old period locks, and hostile packages carrying steps they may not."""
-import re
 import shutil
 import sqlite3
-from pathlib import Path
 
 import pytest
 from package_fixtures import UPT, add_realisations, make_unit_plan, merge_trusting, sha
@@ -172,32 +170,31 @@ def test_a_kanwil_approval_signed_by_a_unit_key_is_refused(tmp_path, out, kanwil
     other.close()
 
 
-def test_old_period_locks_become_approvals(tmp_path):
+def test_old_period_locks_become_approvals(tmp_path, monkeypatch):
     """A file of schema 8 with period_lock rows: opened, it is migrated (after a backup) and each live
     lock is a disahkan row of the Kanwil; the period stays closed."""
-    store = make_unit_plan(tmp_path / "lobar.renstra")
-    [rid] = add_realisations(store, months=[4])
-    store.close()
-    initial = (Path(__file__).resolve().parents[2] / "db" / "0001_initial.sql").read_text(encoding="utf-8")
-    ddl = re.search(r"CREATE TABLE period_lock \(.*?\n\);", initial, re.S).group(0)
+    from old_schema import plan_at_version
+
+    plan_at_version(tmp_path / "lobar.renstra", UPT, 8, monkeypatch).close()
     with sqlite3.connect(tmp_path / "lobar.renstra") as conn:
-        conn.executescript(f"""
-            DROP TABLE period_event;
-            {ddl}
+        conn.executescript("""
             INSERT INTO period_lock VALUES ('11111111-2222-4333-8444-555555555555', 'KANWIL', '2026-01-01T00:00:00Z',
                 '2026-02-01T00:00:00Z', 'kepala lama', 1, 0, 0, 'abc', 'LPS-LOBAR', '2026');
             INSERT INTO period_lock VALUES ('11111111-2222-4333-8444-555555555556', 'KANWIL', '2026-01-01T00:00:00Z',
                 '2026-02-01T00:00:00Z', 'kepala lama', 2, 1, 1, 'abc', 'LPS-LOBAR', '2027');
-            PRAGMA user_version = 8;
         """)
     conn.close()
     store = Store.open(tmp_path / "lobar.renstra")
     assert store.schema_version >= 9
     [event] = [dict(r) for r in store.conn.execute("SELECT * FROM period_event")]
-    assert (event["unit_code"], event["period"], event["event"], event["owner_unit"], event["updated_by"]) == \
-        (UPT, "2026", "disahkan", "KANWIL", "kepala lama")
+    assert (event["id"], event["unit_code"], event["period"], event["event"], event["owner_unit"],
+            event["updated_by"]) == ("11111111-2222-4333-8444-555555555555", UPT, "2026", "disahkan", "KANWIL",
+                                     "kepala lama")
     with pytest.raises(PermissionDenied, match="disahkan dan dikunci oleh kepala lama"):
-        PlanService(store, "admin-upt").update("realisation", rid, {"value": "5"})
+        PlanService(store, "admin-upt").insert("realisation", {"unit_code": UPT, "indicator_code": "IKK 17.1",
+                                                               "period": "2026-04", "value": "5"})
+    PlanService(store, "admin-upt").insert("realisation", {"unit_code": UPT, "indicator_code": "IKK 17.1",
+                                                           "period": "2027-04", "value": "5"})   # 2027's lock was lifted
     store.close()
 
 
