@@ -17,7 +17,8 @@ import datetime as _dt
 import json
 
 from . import roles
-from .errors import NotFound, PermissionDenied, ValidationError
+from .cycle.common import check_unit
+from .errors import PermissionDenied, ValidationError
 from .localtime import format_datetime, parse_utc, zone_of
 from .queries import in_period
 from .schema import PERIOD_RE, PLAN_YEARS
@@ -54,13 +55,6 @@ def check_period(period) -> str:
         raise ValidationError(f"Periode “{period}” tidak dikenal. Tulis misalnya 2026, 2026-S1, 2026-TW3 atau "
                               f"2026-05 (tahun {PLAN_YEARS[0]}-{PLAN_YEARS[-1]}).")
     return text
-
-
-def check_unit(conn, unit) -> str:
-    code = str(unit or "").strip().upper()
-    if conn.execute("SELECT 1 FROM unit WHERE code = ? AND deleted = 0", (code,)).fetchone() is None:
-        raise NotFound(f"Satker “{unit}” tidak ada di direktori satker berkas ini.")
-    return code
 
 
 def history(conn, unit: str, period: str) -> list[dict]:
