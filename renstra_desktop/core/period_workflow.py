@@ -184,7 +184,8 @@ def comparison(conn, unit: str, period: str) -> list[dict]:
     """The submitted values beside the current ones, per (indicator, period): ``submitted`` (the
     latest submission), ``previous`` (the one before, when the period was returned and submitted
     again), ``current`` (value and evidence), ``changed`` (current differs from the latest
-    submission) and ``changed_since_previous`` (the resubmission differs from the one before)."""
+    submission; never before a first one) and ``changed_since_previous`` (the resubmission differs
+    from the one before)."""
     snapshots = submitted_snapshots(conn, unit, period)
     latest = snapshots[0] if snapshots else {}
     previous = snapshots[1] if len(snapshots) > 1 else None
@@ -194,7 +195,7 @@ def comparison(conn, unit: str, period: str) -> list[dict]:
         b, c = latest.get(k), now.get(k)
         p = previous.get(k) if previous is not None else None
         rows.append({"indicator_code": k[0], "period": k[1], "submitted": b, "previous": p, "current": c,
-                     "changed": not _same(b, c),
+                     "changed": bool(snapshots) and not _same(b, c),
                      "changed_since_previous": previous is not None and not _same(p, b)})
     return rows
 

@@ -94,6 +94,8 @@ class SubmittedValuesModel(_RowsModel):
             files = current.get("evidence_files") or []
             parts = [current.get("evidence") or ""] + ([self.tr("{n} berkas").format(n=len(files))] if files else [])
             return "; ".join(p for p in parts if p) or "–"
+        if row["submitted"] is None and row["previous"] is None and not row["changed"]:
+            return self.tr("belum diajukan")
         notes = []
         if row["changed"]:
             notes.append(self.tr("berubah sesudah diajukan"))

@@ -175,7 +175,7 @@ class PeriodStatusView(QWidget):
         key = self._current_key()
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
-        for column, width in ((0, 260), (6, 320)):
+        for column, width in ((0, 240), (6, 220)):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), width))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         if not rows:

@@ -271,3 +271,10 @@ def test_a_lock_migrates_to_the_same_row_everywhere(upt, tmp_path, kanwil_store)
     with PackageReader.open(pkg) as reader:
         [row] = reader.verify().rows("period_event")
     assert row[0] == lock[0]
+
+
+def test_nothing_counts_as_changed_before_a_first_submission(upt):
+    add_realisations(upt)
+    rows = wf.comparison(upt.conn, UPT, "2026-TW1")
+    assert len(rows) == 3 and not any(r["changed"] or r["changed_since_previous"] for r in rows)
+    assert all(r["submitted"] is None and r["current"]["value"] is not None for r in rows)
