@@ -119,6 +119,12 @@ class PeriodStatus:
                 % ", ".join("?" * len(CLOSING)), CLOSING).fetchone() is not None
         return self._any
 
+    def read_now(self, unit: str) -> None:
+        """Read ``unit``'s statuses now: a merge judges a package's rows against the statuses the file
+        had before it (the package's own submission must not close the period to its own values)."""
+        if self.locks:
+            self.of_unit(unit)
+
     def of_unit(self, unit: str | None) -> dict[str, tuple]:
         """{period: (event, who, when)} of ``unit``'s closed periods."""
         found = self._units.get(unit)

@@ -278,3 +278,25 @@ def test_nothing_counts_as_changed_before_a_first_submission(upt):
     rows = wf.comparison(upt.conn, UPT, "2026-TW1")
     assert len(rows) == 3 and not any(r["changed"] or r["changed_since_previous"] for r in rows)
     assert all(r["submitted"] is None and r["current"]["value"] is not None for r in rows)
+
+
+def test_a_submission_lands_with_rows_that_follow_it_in_the_package(upt, out, kanwil_store):
+    """The second package brings the same realisations (unchanged), a new analysis note of the period
+    and the submission: the note is judged against the Kanwil file as it was before the package
+    (open), not after its own diajukan row (a table that comes after period_event in the package)."""
+    from renstra_desktop.core.cycle.measurement import set_note
+
+    from period_fixtures import record_event
+
+    record_event(kanwil_store, "KANWIL", "2025")     # some period is closed somewhere in the province
+    add_realisations(upt)
+    merge_trusting(kanwil_store, export_package(upt, folder=out).path)
+    service = PlanService(upt, "admin-upt")
+    set_note(service, UPT, "IKK 17.1", "2026-TW1", {"explanation": "Sesuai target"})
+    service.submit(UPT, "2026-TW1")
+    [result] = merge_trusting(kanwil_store, export_package(upt, folder=out).path).results
+    assert result.status == "merged", result.message
+    assert result.tables["measurement_note"]["new"] == 1 and result.tables["measurement_note"]["ignored_locked"] == 0
+    assert wf.status_of(kanwil_store.conn, UPT, "2026-TW1") == "diajukan"
+    assert kanwil_store.conn.execute("SELECT explanation FROM measurement_note WHERE unit_code = ?",
+                                     (UPT,)).fetchone()[0] == "Sesuai target"

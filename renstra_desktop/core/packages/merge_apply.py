@@ -50,7 +50,7 @@ class PackageApplier:
         self.writer = service.writer(unit=reader.unit, origin=self.digest)
         # The periods closed before this package: a unit's package carries its submission (diajukan)
         # with the values submitted, which must land although the event closes the period.
-        self.status_before = self.writer.status
+        self.writer.status.read_now(reader.unit)
         self.cur = self.conn.cursor()
         self.cur.row_factory = None
         self.schema_version = self.store.schema_version
