@@ -21,12 +21,6 @@ from .worker import run_in_background
 ROMAN = ("I", "II", "III", "IV")
 
 
-def install_period_workflow(window) -> None:
-    """The tab, built when first shown (main_window's lazy tabs)."""
-    window.period_status_placeholder = window.add_lazy_tab(lambda: PeriodStatusView(window.controller),
-                                                           window.tr("Status verifikasi"))
-
-
 class PeriodStatusView(QWidget):
     def __init__(self, controller, parent=None):
         super().__init__(parent)
