@@ -272,11 +272,6 @@ def realisation_rows(conn, unit_code: str | None, indicator_code: str | None = N
     return sorted(rows, key=lambda r: (r["unit_code"], r["indicator_code"], _period_sort_key(r["period"])))
 
 
-def locked_periods(conn, unit_code: str) -> set[str]:
-    return {r[0] for r in conn.execute(
-        "SELECT period FROM period_lock WHERE deleted = 0 AND unit_code = ?", (unit_code,))}
-
-
 # -- risk register -------------------------------------------------------------------------
 def risk_rows(conn, unit_code: str | None) -> list[dict]:
     settings = load_settings(conn)

@@ -32,7 +32,7 @@ from .audit import write_audit_inserted, write_audit_many
 from .errors import PermissionDenied, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import TABLES
-from .write_rules import PeriodStatus, ownership_refusal, unit_definition_refusal
+from .write_rules import EVENT_TABLE, PeriodStatus, event_refusal, ownership_refusal, unit_definition_refusal
 
 
 @dataclass
@@ -212,7 +212,10 @@ class RowWriter:
                 closed = closed_period(unit_of(p), p[i_period]) or (
                     c is not None and closed_period(unit_of(c), c[i_period]))
                 if closed:
-                    found[p[0]] = Refusal(p[0], "period", PeriodStatus.refusal(closed), (closed,))
+                    unit = unit_of(p) if closed_period(unit_of(p), p[i_period]) else unit_of(c)
+                    found[p[0]] = Refusal(p[0], "period", self.status.refusal(unit, closed), (closed,))
+        if spec.name == EVENT_TABLE:
+            self._check_events(ix, rows, old, unit_of, found)
         if old:
             key_of = itemgetter(*(ix[k] for k in spec.key)) if spec.key else None
             i_rv, i_deleted = ix["row_version"], ix["deleted"]
@@ -233,6 +236,21 @@ class RowWriter:
                                                          f"ini dimulai dari versi {based_on[rid]}; tidak ditimpa.",
                                          (based_on[rid], c[i_rv]))
         return list(found.values())
+
+    def _check_events(self, ix, rows, old, unit_of, found: dict) -> None:
+        """Workflow events: who may record which (write_rules.event_refusal), and never changed once
+        written (an append-only history: a new step is a new row)."""
+        i_event = ix["event"]
+        content = [ix[c] for c in TABLES[EVENT_TABLE].columns] + [ix["deleted"]]
+        for p in rows:
+            if p[0] in found:
+                continue
+            why = event_refusal(self.unit, unit_of(p), p[i_event])
+            c = old.get(p[0])
+            if why is None and c is not None and any(c[i] != p[i] for i in content):
+                why = "Riwayat status periode tidak dapat diubah; setiap langkah dicatat sebagai baris baru."
+            if why:
+                found[p[0]] = Refusal(p[0], "owner", why)
 
     # -- versions ------------------------------------------------------------------------------------
     def _versioned(self, p: tuple, c: tuple | None, ix: dict, versions: str, origin: str | None) -> tuple:

@@ -13,6 +13,7 @@ PLAN_YEARS = tuple(range(2025, 2030))
 HISTORY_YEARS = tuple(range(2020, 2025))
 PERIOD_RE = re.compile(r"^(20\d\d)(?:-(S[12]|TW[1-4]|0[1-9]|1[0-2]))?$")
 ROADMAP_STATUSES = ("rencana", "berjalan", "selesai", "batal")
+PERIOD_EVENTS = ("diajukan", "dikembalikan", "diverifikasi", "disahkan", "dibuka")
 
 
 def current_plan_year(today: _dt.date | None = None) -> int:
@@ -68,6 +69,7 @@ class TableSpec:
     reference: bool = False            # written by the Kanwil only (reference data)
     kanwil_sets: bool = False          # the Kanwil may also write rows for any unit (they cascade)
     local: bool = False                # this installation's own rows: never in packages or the plan JSON
+    period_bound: bool = True          # False: its period field names a period it records a status of
     field_map: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
@@ -79,12 +81,14 @@ class TableSpec:
 
     @property
     def period_field(self) -> str | None:
-        """The field naming the period a row reports on (a period lock or status applies to it)."""
+        """The field naming the period a row reports on (the period status applies to it)."""
+        if not self.period_bound:
+            return None
         return next((f.name for f in self.fields if f.kind == "period"), None)
 
 
-def _t(name, label, fields, key=(), reference=False, kanwil_sets=False, local=False):
-    return TableSpec(name, label, tuple(fields), tuple(key), reference, kanwil_sets, local)
+def _t(name, label, fields, key=(), reference=False, kanwil_sets=False, local=False, period_bound=True):
+    return TableSpec(name, label, tuple(fields), tuple(key), reference, kanwil_sets, local, period_bound)
 
 
 TABLES: dict[str, TableSpec] = {t.name: t for t in (
@@ -161,9 +165,14 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
     _t("setting", "Pengaturan", [
         Field("key", "text", True), Field("value", "json", True),
     ], key=("key",), reference=True),
-    _t("period_lock", "Periode terkunci", [
-        Field("unit_code", "text", True), Field("period", "period", True),
-    ], key=("unit_code", "period"), reference=True),
+    # The period workflow (db/0009_period_workflow.sql, core/period_workflow.py): an append-only
+    # history of transitions per unit and period, each row written by whoever acted.
+    _t("period_event", "Status verifikasi periode", [
+        Field("unit_code", "text", True, label="Satker"), Field("period", "period", True, label="Periode"),
+        Field("seq", "int", True, label="Urutan"),
+        Field("event", "enum", True, PERIOD_EVENTS, "Status"),
+        Field("note", "text", label="Catatan"), Field("snapshot", "json", label="Nilai yang diajukan"),
+    ], key=("unit_code", "period", "seq"), kanwil_sets=True, period_bound=False),
     # -- the yearly performance cycle (issue 10; db/0006_cycle.sql, core/cycle/) -------------
     _t("unit_indicator", "Indikator satker", [
         Field("unit_code", "text", True, label="Satker"), Field("code", "text", True, label="Kode"),
@@ -263,3 +272,16 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
 )}
 
 PLAN_TABLES = tuple(name for name, spec in TABLES.items() if not spec.local)
+
+# Plan tables of older schemas: a package made by an older version still carries them, is read in
+# its own schema and migrated (db/0009 turned each period_lock row into a disahkan period_event).
+RETIRED_TABLES: dict[str, TableSpec] = {t.name: t for t in (
+    _t("period_lock", "Periode terkunci (versi lama)", [
+        Field("unit_code", "text", True), Field("period", "period", True),
+    ], key=("unit_code", "period"), reference=True),
+)}
+
+
+def table_spec(name: str) -> TableSpec:
+    """The spec of a plan table, current or retired (what an older package may hold)."""
+    return TABLES.get(name) or RETIRED_TABLES[name]

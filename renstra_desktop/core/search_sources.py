@@ -28,7 +28,7 @@ NOT_INDEXED = {   # table -> why none of its columns is searched
     "budget_history": "hanya tampil di laporan",
     "indicator_target": "hanya angka",
     "setting": "pengaturan (JSON)",
-    "period_lock": "hanya kode periode",
+    "period_event": "status verifikasi periode: tampil di tampilan Status verifikasi",
     "report_signatory": "data penanda tangan, diisi di formulir Penanda tangan",
     "unit_key_pin": "kunci satker (sidik jari), bukan isi rencana",
 }

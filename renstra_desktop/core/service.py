@@ -2,7 +2,7 @@
 
 :class:`PlanService` is the core object every mutation of a plan file is a method of: cell edits,
 pastes, inserts and deletes, loading the plan JSON, merging packages, deciding a merge conflict,
-pinning a unit's key, the signature block of reports, locking a period.  Each method validates what
+pinning a unit's key, the signature block of reports, the steps of the period workflow.  Each method validates what
 is its own to validate and writes its rows through the one row-write primitive
 (:class:`.row_writer.RowWriter`), which enforces ownership and the period status, sets the row
 versions, appends the audit trail and returns what changed (:class:`Changes`).  Each call is one
@@ -12,7 +12,7 @@ without code here: its rows are written by the same primitive.
 The module functions other code has long called (``plan_json.load_plan``, ``merge.merge_packages``,
 ``merge_conflicts.resolve_conflict``, ``keys.pin_key``, ``signature_block.save_signatory``) are thin
 wrappers that open this door.  ``WRITERS`` names every writing method; a test shows each one refused
-for an approved (locked) period and for another unit's rows.
+for an approved (closed) period and for another unit's rows.
 """
 from __future__ import annotations
 
@@ -181,21 +181,36 @@ class PlanService:
         from .reports.signature_block import save_with
         return save_with(self, sig)
 
+    # -- the period workflow (issue 9 section 2): core/period_workflow.py ------------------------
     @writes
-    def set_period_lock(self, unit_code: str, period: str, *, locked: bool = True) -> Changes:
-        """Close (approve) or reopen a period of a unit: its rows of that period, or of that year for a
-        year, can no longer change (Kanwil only: period locks are reference data)."""
-        spec = TABLES["period_lock"]
-        values = {"unit_code": clean_value(spec.field_map["unit_code"], unit_code),
-                  "period": clean_value(spec.field_map["period"], period)}
-        if not self.store.conn.execute("SELECT 1 FROM unit WHERE code = ? AND deleted = 0",
-                                       (values["unit_code"],)).fetchone():
-            raise ValidationError(f"Satker “{unit_code}” tidak ada di direktori satker berkas ini.", field="unit_code")
-        row_id = stable_id("period_lock", values["unit_code"], values["period"])
-        found = self.store.conn.execute("SELECT deleted FROM period_lock WHERE id = ?", (row_id,)).fetchone()
-        if found is None:
-            return self.insert("period_lock", values, row_id=row_id)[1] if locked else Changes()
-        return self._set_deleted("period_lock", row_id, 0 if locked else 1)
+    def submit(self, unit_code: str, period: str, *, note: str | None = None) -> Changes:
+        """The unit submits its period (diajukan), freezing the submitted values: :func:`.period_workflow.act`."""
+        from .period_workflow import act
+        return act(self, "submit", unit_code, period, note)
+
+    @writes
+    def return_(self, unit_code: str, period: str, *, note: str) -> Changes:
+        """The Kanwil returns a submitted or verified period to the unit, with a note (dikembalikan)."""
+        from .period_workflow import act
+        return act(self, "return", unit_code, period, note)
+
+    @writes
+    def verify(self, unit_code: str, period: str, *, note: str | None = None) -> Changes:
+        """The Kanwil's verifier verifies a submitted period (diverifikasi); not one who entered its values."""
+        from .period_workflow import act
+        return act(self, "verify", unit_code, period, note)
+
+    @writes
+    def approve(self, unit_code: str, period: str, *, note: str | None = None) -> Changes:
+        """The Kanwil's head approves a verified period (disahkan): the period is closed."""
+        from .period_workflow import act
+        return act(self, "approve", unit_code, period, note)
+
+    @writes
+    def unlock(self, unit_code: str, period: str, *, reason: str) -> Changes:
+        """The Kanwil reopens an approved period, with a reason recorded (dibuka)."""
+        from .period_workflow import act
+        return act(self, "unlock", unit_code, period, reason)
 
     def upsert(self, writer: RowWriter, table: str, values: dict) -> None:
         """Insert or change the one row of ``table`` with ``values``' natural key (a key pin, a

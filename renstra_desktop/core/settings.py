@@ -18,6 +18,7 @@ DEFAULTS = {
     "risk_appetite": risk_matrix.DEFAULT_APPETITE,
     "time_zone": localtime.DEFAULT_ZONE,   # WIB, WITA or WIT: times shown to people
     "backups_kept": 10,                    # merge backups kept next to the plan (older ones are removed)
+    "submit_without_evidence": False,      # a realisation without data dukung may be submitted (period workflow)
     # IKK code -> names of the 2020-2024 history lines that measured the same thing (Ringkasan trends);
     # Tabel 1.3 (2024) names the predecessors of IKK 19.1 and 19.2; IKK 17.1 has none in the Renstra
     "history_links": {
@@ -37,6 +38,7 @@ class PlanSettings:
     time_zone: str
     history_links: dict
     backups_kept: int = DEFAULTS["backups_kept"]
+    submit_without_evidence: bool = False
 
 
 def load_settings(conn) -> PlanSettings:
@@ -55,6 +57,7 @@ def load_settings(conn) -> PlanSettings:
         time_zone=values["time_zone"] if values["time_zone"] in localtime.ZONES else localtime.DEFAULT_ZONE,
         backups_kept=_count(values["backups_kept"], DEFAULTS["backups_kept"]),
         history_links=_history_links(values["history_links"]),
+        submit_without_evidence=values["submit_without_evidence"] is True,
     )
 
 

@@ -20,15 +20,13 @@ from __future__ import annotations
 import datetime as _dt
 
 from . import localtime, queries
+from .period_workflow import STATUS_LABELS, statuses as _statuses   # verification statuses (issue 9)
 from .risk_matrix import level, magnitude
 from .schema import HISTORY_YEARS, PLAN_YEARS
 from .settings import load_settings
 
 KANWIL = "KANWIL"
 QUARTER_GLOB = "[0-9][0-9][0-9][0-9]-TW[1-4]"
-# verification statuses of a unit's period (DOMAIN.md, Verification; issue 9)
-STATUS_LABELS = {"draft": "Draf", "diajukan": "Diajukan", "dikembalikan": "Dikembalikan",
-                 "diverifikasi": "Diverifikasi", "disahkan": "Disahkan"}
 
 
 def _scope(unit: str | None, column: str = "unit_code") -> tuple[str, tuple]:
@@ -37,14 +35,10 @@ def _scope(unit: str | None, column: str = "unit_code") -> tuple[str, tuple]:
 
 # -- verification (issue 9) ---------------------------------------------------------------------
 def period_statuses(conn, period: str, unit: str | None = None) -> dict[str, str]:
-    """The verification status of ``period`` per unit code (draft, diajukan, dikembalikan,
-    diverifikasi, disahkan).
-
-    The approval workflow (issue 9) is not built yet: no file records a status, so this returns
-    ``{}`` and the Ringkasan shows "–".  Issue 9 fills this function; the grid, the report and
-    :func:`waiting` read statuses only through it.
-    """
-    return {}
+    """The verification status of ``period`` per unit code (diajukan, dikembalikan, diverifikasi,
+    disahkan, dibuka) for the units that have taken a step on it (:mod:`.period_workflow`); a unit
+    with none is absent (shown "–").  The grid, the report and :func:`waiting` read statuses only here."""
+    return _statuses(conn, period, unit)
 
 
 # -- unit × indicator grid -------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..core import queries
 from ..core.achievement import format_target
 from ..core.schema import PLAN_YEARS, current_plan_year
+from ..core.period_workflow import STATUS_LABELS, latest_events
+from ..core.write_rules import PeriodStatus
 from .models import GRADE_COLOURS, GRADE_ROLE, Column, PlanTableModel
 
 TARGET_PREFIX = "target_"
@@ -134,12 +136,13 @@ class RealisationModel(PlanTableModel):
 
     row_table = "realisation"
 
-    tables = frozenset({"realisation", "period_lock"})
+    tables = frozenset({"realisation", "period_event"})
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
         self.indicator_code: str | None = None
-        self._locked: set[str] = set()
+        self._status: PeriodStatus | None = None
+        self._steps: dict[str, str] = {}       # period -> its workflow status (latest event)
         self._grains = {"year": self.tr("Tahunan"), "semester": self.tr("Semester"),
                         "quarter": self.tr("Triwulan"), "month": self.tr("Bulanan")}
 
@@ -155,7 +158,9 @@ class RealisationModel(PlanTableModel):
         return queries.realisation_rows(conn, unit_code, self.indicator_code)
 
     def prepare(self) -> None:
-        self._locked = queries.locked_periods(self.controller.conn, self.unit_code) if self.unit_code else set()
+        self._status = PeriodStatus(self.controller.conn) if self.unit_code else None
+        self._steps = ({e["period"]: e["event"] for e in latest_events(self.controller.conn, self.unit_code)}
+                       if self.unit_code else {})
 
     def build_columns(self) -> list[Column]:
         tr = self.tr
@@ -166,24 +171,43 @@ class RealisationModel(PlanTableModel):
             Column("value", tr("Realisasi"), "number", True, 90),
             Column("evidence", tr("Data dukung"), "text", True, 420,
                    tr("Bukti pendukung capaian: dokumen, tautan, nomor surat")),
+            Column("status", tr("Status verifikasi"), width=170,
+                   tooltip=tr("Status periode ini atau periode yang memuatnya (tab Status verifikasi)")),
         ]
 
     def value(self, row: dict, column: Column):
         if column.key == "grain":
             return self.grain_label(queries.period_grain(row["period"]))
+        if column.key == "status":
+            return self.status_label(row["period"])
         return row.get(column.key)
 
     def targets(self, row: dict, column: Column):
         return [("realisation", row["id"], column.key)] if column.editable else []
 
     def locked_period(self, period: str) -> str | None:
-        """The approved (locked) period covering ``period``: itself or its year; None when open."""
-        return period if period in self._locked else period[:4] if period[:4] in self._locked else None
+        """The closed period covering ``period`` (submitted, verified or approved: itself or one
+        containing it, write_rules.PeriodStatus); None when open."""
+        return self._status.closed_period(self.unit_code, period) if self._status else None
+
+    def status_label(self, period: str) -> str:
+        """The period's own workflow status, or that of the closed period containing it ("Disahkan
+        (2026-TW1)"); "Draf" when neither has one."""
+        own = self._steps.get(period)
+        closed = self.locked_period(period)
+        if closed and closed != period:
+            return f"{STATUS_LABELS[self._steps.get(closed, 'disahkan')]} ({closed})"
+        return STATUS_LABELS[own or "draft"]
+
+    def closed_reason(self, period: str) -> str | None:
+        """Why ``period`` takes no changes (its status, who, when, whom to ask), or None when open."""
+        locked = self.locked_period(period)
+        return self._status.refusal(self.unit_code, locked) if locked else None
 
     def read_only_reason(self, row: dict, column: Column):
-        locked = self.locked_period(row["period"])
-        if locked:
-            return self.tr("Periode {period} sudah disetujui dan dikunci.").format(period=locked)
+        closed = self.closed_reason(row["period"])
+        if closed:
+            return closed
         return super().read_only_reason(row, column)
 
     def grain_label(self, grain: str) -> str:

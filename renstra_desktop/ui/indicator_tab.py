@@ -176,10 +176,7 @@ class IndicatorTab(PlanTab):
         """Why ``period`` cannot be added to the selected indicator's realisations, or None."""
         if period in {r["period"] for r in self.realisation_model.rows()}:
             return self.tr("Periode {period} sudah ada di tabel realisasi; isi nilainya di sana.").format(period=period)
-        locked = self.realisation_model.locked_period(period)
-        if locked:
-            return self.tr("Periode {period} sudah disetujui dan dikunci.").format(period=locked)
-        return None
+        return self.realisation_model.closed_reason(period)
 
     def paste_periods(self, grid: list[list[str]], top: int, left: int) -> bool | None:
         """A range pasted at the Periode column: each line is a period (code), its realisation and

@@ -462,7 +462,7 @@ class SummaryTab(QWidget):
         tree = self.waiting_tree
         tree.clear()
         groups = [(self.tr("Periode diajukan, belum diverifikasi"), [w["unit_name"] for w in waiting["submitted"]],
-                   self.tr("alur verifikasi belum tersedia"))]
+                   self.tr("lihat tab Status verifikasi"))]
         if waiting["receives_packages"]:
             groups.append((self.tr("Paket belum diterima {q}").format(q=period_label(waiting["quarter"])),
                            [self.tr("{name} (terakhir: {last})").format(name=m["unit_name"], last=m["last_received"])

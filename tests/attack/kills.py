@@ -107,6 +107,8 @@ WRITERS = [
     Writer("check (after a crash)", lambda d: ["check", d / "kanwil.renstra"], plans=("kanwil.renstra",),
            prepare=lambda d: _crash(d / "kanwil.renstra")),
     Writer("backup", lambda d: ["backup", d / "kanwil.renstra", "-o", d], plans=("kanwil.renstra",)),
+    Writer("period submit", lambda d: ["period", "submit", d / "lobar.renstra", "--period", "2026-S1"],
+           plans=("lobar.renstra",)),
     Writer("restore", lambda d: ["restore", d / EARLIER_BACKUP, d / "kanwil.renstra"], plans=("kanwil.renstra",),
            prepare=lambda d: _backed_up_then_changed(d / "kanwil.renstra")),
 ]

@@ -3,6 +3,7 @@ audit and origin, the batch log, and the Kanwil's package merged by a unit (issu
 import shutil
 
 import pytest
+from period_fixtures import record_event
 from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan, merge_trusting, sha
 
 from renstra_desktop.core.errors import PermissionDenied, ValidationError
@@ -166,8 +167,8 @@ def test_repinned_unit_conflicts_with_rows_from_the_old_key(upt, out, kanwil_sto
 def test_locked_period_is_ignored_locked(upt, out, kanwil_service, kanwil_store):
     ids = add_realisations(upt, months=[1, 2])
     merge(kanwil_store, export_package(upt, folder=out).path)
-    kanwil_service.insert("period_lock", {"unit_code": UPT, "period": "2026-01"})
-    kanwil_service.insert("period_lock", {"unit_code": UPT, "period": "2027"})
+    record_event(kanwil_store, UPT, "2026-01")
+    record_event(kanwil_store, UPT, "2027")
     service = PlanService(upt, "admin-upt")
     service.update("realisation", ids[0], {"value": "9"})
     service.update("realisation", ids[1], {"value": "9"})
@@ -237,13 +238,13 @@ def test_dry_run_reports_exactly_and_writes_nothing(upt, out, kanwil_store):
 
 
 def test_kanwil_package_is_merged_by_the_unit(upt, out, kanwil_service, kanwil_store):
-    kanwil_service.insert("period_lock", {"unit_code": UPT, "period": "2026-01"})
+    record_event(kanwil_store, UPT, "2026-01")
     ikk = kanwil_store.conn.execute("SELECT id FROM indicator WHERE code = 'IKK 17.1'").fetchone()[0]
     kanwil_service.update("indicator", ikk, {"name": "Indeks kepuasan layanan (revisi)"})
     pkg = export_package(kanwil_store, folder=out)
     result = merge_packages(upt, [pkg.path], actor="admin-upt", trust_new_keys=True).results[0]
     assert result.status == "merged", result.message
-    assert result.tables["indicator"]["updated"] == 1 and result.tables["period_lock"]["new"] == 1
+    assert result.tables["indicator"]["updated"] == 1 and result.tables["period_event"]["new"] == 1
     assert value_of(upt, "indicator", ikk, "name") == "Indeks kepuasan layanan (revisi)"
     owners = {r[0] for r in upt.conn.execute("SELECT DISTINCT owner_unit FROM audit_log a JOIN indicator i ON "
                                               "i.id = a.row_id WHERE a.origin = ?", (pkg.package_digest,))}

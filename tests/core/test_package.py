@@ -157,17 +157,23 @@ def test_an_older_package_is_migrated_in_a_temporary_copy(upt, tmp_path, kanwil_
 
 
 def test_a_package_of_an_older_schema_whose_plan_tables_did_not_change_is_read_as_it_is(upt, tmp_path, kanwil_store):
-    """Schema 8 changed only the installation's local tables: a package of schema 6 (a unit not yet
-    updated) needs no private migrated copy (that copy cost as much as the rest of the merge)."""
+    """Schema 8 changed only the installation's local tables: a package of schema 6 was read with no
+    private migrated copy (that copy cost as much as the rest of the merge).  Schema 9 (the period
+    workflow) changes plan tables (period_lock becomes period_event), so packages of 6 and 8 now get
+    the copy, and one of the current schema is read as it is."""
     ids = add_realisations(upt, months=[2])
     rows = {t: rows_of(upt, t, UPT) for t in ("realisation",)}
-    pkg = tmp_path / "skema6.rpkg"
-    write_package(pkg, unit=UPT, schema_version=6, tables=rows, key=installation_key(upt.path), sequence=1)
-    assert not fmt.needs_migration(6) and fmt.needs_migration(2)
-    with PackageReader.open(pkg) as reader:
-        reader.verify()
-        assert reader.schema_version == 6 and not reader._migrated and reader.rows("realisation")[0][0] == ids[0]
-    result = merge_packages(kanwil_store, [pkg], actor="kanwil", trust_new_keys=True).results[0]
+    assert fmt.needs_migration(6) and fmt.needs_migration(8) and not fmt.needs_migration(upt.schema_version)
+    for version, sequence in ((upt.schema_version, 1), (8, 2)):
+        pkg = tmp_path / f"skema{version}.rpkg"
+        write_package(pkg, unit=UPT, schema_version=version, tables=rows, key=installation_key(upt.path),
+                      sequence=sequence)
+        with PackageReader.open(pkg) as reader:
+            reader.verify()
+            assert reader.schema_version == version and reader._migrated == (version == 8)
+            assert reader.rows("realisation")[0][0] == ids[0]
+    result = merge_packages(kanwil_store, [tmp_path / f"skema{upt.schema_version}.rpkg"], actor="kanwil",
+                            trust_new_keys=True).results[0]
     assert result.status == "merged" and result.tables["realisation"]["new"] == 1
 
 

@@ -3,6 +3,7 @@ import hashlib
 import sqlite3
 
 import pytest
+from period_fixtures import record_event
 
 from renstra_desktop.core import queries
 from renstra_desktop.core.errors import PermissionDenied, ValidationError
@@ -120,7 +121,7 @@ def test_treatments_edited_as_lines(kanwil_service, kanwil_store):
 def test_locked_period_is_refused_in_the_core(kanwil_service, kanwil_path):
     rid, _ = kanwil_service.insert("realisation", {"unit_code": "KANWIL", "indicator_code": "IKK 19.1",
                                                    "period": "2026-05", "value": "80"})
-    kanwil_service.insert("period_lock", {"unit_code": "KANWIL", "period": "2026"})
+    record_event(kanwil_service.store, "KANWIL", "2026")
     with pytest.raises(PermissionDenied, match="dikunci"):
         kanwil_service.update("realisation", rid, {"value": "90"})
     with pytest.raises(PermissionDenied, match="dikunci"):

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from period_fixtures import record_event
 from package_fixtures import UPT, add_realisations, make_unit_plan, sha
 
 from renstra_desktop.core import plan_json
@@ -44,7 +45,7 @@ def province(tmp_path, kanwil_path):
 
 
 def _lock(kanwil, unit=UPT, period="2026"):
-    PlanService(kanwil, "kepala").set_period_lock(unit, period)
+    record_event(kanwil, unit, period, "disahkan")
 
 
 def _refused(store, call, *words):
@@ -153,10 +154,30 @@ def case_resolve_conflict(province, locked):
         "dikunci" if locked else "milik satker LPS-SUMBAWA"
 
 
-def case_set_period_lock(province, locked):
+def case_submit(province, locked):
     kanwil, unit = province
-    # Only the Kanwil approves and locks: a unit's file cannot write the Kanwil's reference rows.
-    return unit, lambda: PlanService(unit, "admin").set_period_lock(UPT, "2026"), "data rujukan"
+    if locked:           # 2026 approved (received from the Kanwil): its quarter cannot be submitted
+        _lock_at_unit(unit)
+        return unit, lambda: PlanService(unit, "admin").submit(UPT, "2026-TW1"), "dikunci"
+    return unit, lambda: PlanService(unit, "admin").submit("LPS-SUMBAWA", "2026"), "LPS-SUMBAWA"
+
+
+def _kanwil_step(method, **kw):
+    def case(province, locked):
+        kanwil, unit = province
+        if locked:       # an approved period takes no return, verification or second approval
+            _lock(kanwil)
+            return kanwil, lambda: getattr(PlanService(kanwil, "kepala"), method)(UPT, "2026", **kw), "disahkan"
+        # a unit's file cannot record the Kanwil's steps, about itself or anyone else
+        return unit, lambda: getattr(PlanService(unit, "admin"), method)("LPS-SUMBAWA", "2026", **kw), \
+            "Kantor Wilayah"
+    return case
+
+
+case_return_ = _kanwil_step("return_", note="perbaiki")
+case_verify = _kanwil_step("verify")
+case_approve = _kanwil_step("approve")
+case_unlock = _kanwil_step("unlock", reason="koreksi")
 
 
 def case_pin_key(province, locked):
@@ -174,13 +195,12 @@ def case_save_signatory(province, locked):
 
 def _lock_at_unit(unit):
     """The Kanwil's lock as a unit receives it (a reference row of the Kanwil in the unit's file)."""
-    kanwil_like = PlanService(unit, "kanwil", unit_code="KANWIL")
-    kanwil_like.set_period_lock(UPT, "2026")
+    record_event(unit, UPT, "2026", "disahkan", actor="kanwil")
 
 
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 # Writers whose rows report on no period: refused for another unit's rows, not period-bound.
-NOT_PERIOD_BOUND = {"set_period_lock": "closing and reopening periods is what it does (Kanwil only)",
+NOT_PERIOD_BOUND = {"unlock": "reopening an approved period is what it does (Kanwil only)",
                     "pin_key": "a key pin is about a unit, not a period",
                     "save_signatory": "a signature block is about a unit, not a period"}
 
@@ -233,7 +253,7 @@ def test_a_table_declared_in_the_schema_gets_the_door_for_free(kanwil_store):
     row_id, changes = service.insert("measurement_note", note)
     assert changes.versions == {"measurement_note": {row_id: 1}}
     assert service.update("measurement_note", row_id, {"explanation": "b"}).versions == {"measurement_note": {row_id: 2}}
-    service.set_period_lock("KANWIL", "2026")
+    record_event(kanwil_store, "KANWIL", "2026")
     with pytest.raises(PermissionDenied, match="dikunci"):
         service.update("measurement_note", row_id, {"explanation": "c"})
     with pytest.raises(PermissionDenied, match="LPS-DOMPU"):
@@ -308,7 +328,7 @@ def test_every_write_returns_what_changed_with_versions(province):
         {"unit_key_pin"}
     sig = Signatory("KANWIL", place="Mataram", jabatan="Kepala Kantor Wilayah", name="Contoh")
     assert PlanService(kanwil, "k").save_signatory(sig).tables == {"report_signatory"}
-    assert PlanService(kanwil, "k").set_period_lock(UPT, "2026").tables == {"period_lock"}
+    assert PlanService(unit, "admin").submit(UPT, "2026-TW1").tables == {"period_event"}
     data = plan_json.dump_plan(kanwil)
     next(r for r in data["tables"]["funding"] if r["owner_unit"] == "KANWIL")["realised"] = 12.5
     assert PlanService(kanwil, "k").load_json(data).changes.tables == {"funding"}

@@ -66,8 +66,11 @@ def test_the_real_picker_adds_a_quarter_and_refuses_one_already_there(qtbot, win
 
 def test_the_picker_refuses_an_approved_year(window):
     tab = select_indicator(window)
-    window.controller.insert("period_lock", [{"unit_code": "KANWIL", "period": "2025"}], "kunci")
-    assert tab.period_refusal("2025-S1") == "Periode 2025 sudah disetujui dan dikunci."
+    window.controller.insert("period_event", [{"unit_code": "KANWIL", "period": "2025", "seq": 1,
+                                               "event": "disahkan"}], "kunci")
+    refusal = tab.period_refusal("2025-S1")
+    assert refusal.startswith("Periode 2025 satker KANWIL sudah disahkan dan dikunci oleh penguji pada ")
+    assert "Minta Kantor Wilayah membuka kuncinya" in refusal
     assert tab.period_refusal("2026-S1") is None
 
 

@@ -15,7 +15,8 @@ same key (``package_batch``), or is the common seeded row (origin 'seed', versio
   unit file, a re-pinned unit, a local change or import).  Both values are listed, the row is
   left as it is, and a user keeps one side later (:func:`.merge_conflicts.resolve_conflict`).
 
-Realisations of a period locked in this file are ignored-locked.  Every applied change is written
+Rows of a period closed in this file (write_rules.PeriodStatus, as it stood before the package) are
+ignored-locked.  Every applied change is written
 to the audit trail with origin = the package digest.
 """
 from __future__ import annotations
@@ -47,6 +48,9 @@ class PackageApplier:
         self.digest = reader.package_digest
         self.unit = reader.unit
         self.writer = service.writer(unit=reader.unit, origin=self.digest)
+        # The periods closed before this package: a unit's package carries its submission (diajukan)
+        # with the values submitted, which must land although the event closes the period.
+        self.writer.status.read_now(reader.unit)
         self.cur = self.conn.cursor()
         self.cur.row_factory = None
         self.schema_version = self.store.schema_version
@@ -112,7 +116,7 @@ class PackageApplier:
             c = existing.get(rid)
             if c is None:
                 if locked(p):
-                    notes.append(RowNote(table, rid, "ignored_locked", _locked_reason(p, ix)))
+                    notes.append(RowNote(table, rid, "ignored_locked", self._locked_reason(table, p, ix)))
                     counts["ignored_locked"] += 1
                 else:
                     inserts.append(p)
@@ -129,7 +133,7 @@ class PackageApplier:
                 counts["unchanged"] += 1
                 continue
             if locked(p):
-                notes.append(RowNote(table, rid, "ignored_locked", _locked_reason(p, ix),
+                notes.append(RowNote(table, rid, "ignored_locked", self._locked_reason(table, p, ix),
                                      _diff(content_cols, content_of(c), content_of(p))))
                 counts["ignored_locked"] += 1
                 continue
@@ -192,6 +196,12 @@ class PackageApplier:
         i_unit, i_period = ix.get("unit_code"), ix[spec.period_field]
         return lambda p: status.closed_period(p[i_unit] if i_unit is not None else None, p[i_period]) is not None
 
+    def _locked_reason(self, table: str, p: tuple, ix: dict) -> str:
+        """Why a row of a closed period is ignored: the status, who set it, when (write_rules)."""
+        status, unit = self.writer.status, p[ix["unit_code"]]
+        closed = status.closed_period(unit, p[ix[TABLES[table].period_field]])
+        return "Diabaikan: " + status.refusal(unit, closed)
+
 
 # Columns of the plan tables per schema version (every file of one version has the same).
 _COLUMNS: dict[tuple[str, int], tuple] = {}
@@ -202,12 +212,6 @@ _VERSION_COLUMNS = ("created_at", "updated_at", "updated_by", "row_version", "ba
 
 def _diff(cols, old, new) -> dict:
     return {c: (o, n) for c, o, n in zip(cols, old, new) if o != n}
-
-
-def _locked_reason(p: tuple, ix: dict) -> str:
-    period = next((p[i] for c, i in ix.items() if c == "period"), "")
-    return (f"Diabaikan: periode {period} satker {p[ix['unit_code']]} sudah disetujui dan dikunci di "
-            "berkas ini.")
 
 
 def _older_reason(c: tuple, p: tuple, ix: dict) -> str:

@@ -22,9 +22,9 @@ from .keys import current_pin, fingerprint, key_status, units_sharing, verify_si
 from ..os_errors import SPECIAL_FILE, is_special_file, os_reason
 from .package_format import PackageError
 from .package_rules import invalid_rows
-from ..schema import TABLES
+from ..schema import table_spec
 from ..store import Store, latest_schema_version, migrations
-from ..write_rules import ownership_refusal
+from ..write_rules import EVENT_TABLE, event_refusal, ownership_refusal
 
 
 class PackageReader:
@@ -193,7 +193,7 @@ class PackageReader:
                 n = fmt.feed_digest(h, table, cols, (_owned(name, table, cols, c, unit) for c in chunks))
                 if n != counts[table]:
                     raise PackageError(
-                        f"Paket {name} tidak utuh: tabel {TABLES[table].label} berisi {n} baris, "
+                        f"Paket {name} tidak utuh: tabel {table_spec(table).label} berisi {n} baris, "
                         f"manifest menyebut {counts[table]}. Minta satker mengekspor ulang paketnya.")
         except PackageError:
             self._cache.clear()
@@ -329,7 +329,7 @@ def _check_owners(name: str, table: str, cols, rows: list[tuple], unit: str) -> 
     ownership rule, write_rules.ownership_refusal, per distinct owner and unit of the rows)."""
     if not rows:
         return
-    spec = TABLES[table]
+    spec = table_spec(table)
     if spec.local:
         raise PackageError(f"Paket {name} berisi {spec.label}, yang tidak pernah dikirim; paket ditolak.")
     i_owner = cols.index("owner_unit")
@@ -345,6 +345,12 @@ def _check_owners(name: str, table: str, cols, rows: list[tuple], unit: str) -> 
             f"Paket {name} dari satker {unit} berisi baris {spec.label} milik/untuk satker "
             f"{owner if owner != unit else about}. Paket satu satker hanya boleh berisi baris yang ditulis satker "
             "itu; paket ditolak.")
+    if table == EVENT_TABLE:      # a unit's package never carries the Kanwil's steps (an approval...)
+        i_event = cols.index("event")
+        for about, event in sorted({(r[i_unit], r[i_event]) for r in rows}, key=str):
+            if (why := event_refusal(unit, about, event)) is not None:
+                raise PackageError(f"Paket {name} dari satker {unit} berisi status periode yang tidak boleh "
+                                   f"dicatatnya: {why} Paket ditolak.")
 
 
 # -- verify (the CLI's verify-package and the merge's first step) --------------------------------

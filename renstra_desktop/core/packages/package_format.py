@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ... import APP_NAME
 from ..errors import FileError
-from ..schema import PLAN_TABLES
+from ..schema import PLAN_TABLES, RETIRED_TABLES
 from ..store import latest_schema_version, migrations
 
 EXTENSION = ".rpkg"
@@ -68,7 +68,7 @@ def package_schema(version: int) -> PackageSchema:
             if number <= version:
                 conn.executescript(script.read_text(encoding="utf-8"))
         ddl, tables = [], {}
-        for name in PLAN_TABLES:
+        for name in (*PLAN_TABLES, *RETIRED_TABLES):
             row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
             if row is None:
                 continue

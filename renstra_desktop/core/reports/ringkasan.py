@@ -213,8 +213,7 @@ def _columns(data: dict, ctx: Context) -> Table:
     pad = 6
     grid = data["grid"]
     wait = data["waiting"]
-    lines = [f"Periode diajukan, belum diverifikasi: {wait['submitted']} (alur verifikasi belum tersedia)"
-             if not wait["submitted"] else f"Periode diajukan, belum diverifikasi: {wait['submitted']}"]
+    lines = [f"Periode diajukan, belum diverifikasi: {wait['submitted']}"]
     if wait["receives"]:
         lines.append(f"Satker yang paketnya belum diterima {wait['quarter']}: {wait['missing']}")
     lines.append(f"Konflik penggabungan terbuka: {wait['conflicts']}")
