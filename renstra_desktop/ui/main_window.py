@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         install_search(self)
         from .restore_dialog import install_backup_features   # issue 9: Pulihkan dari cadangan, Cadangan
         install_backup_features(self)
+        from .accounts_dialog import install_accounts   # issue 9: Akun pengguna, the account in the status bar
+        install_accounts(self)
         from .accessibility import install_accessible_names   # issue 13: names for screen readers
         install_accessible_names(self)
         self.controller.file_opened.connect(self._on_file_opened)
