@@ -43,7 +43,7 @@ def show_account(window, account) -> None:
         window.account_label.hide()
         return
     window.controller.actor = account.name
-    window.account_label.setText(window.tr("Akun: {name} ({roles})").format(
+    window.account_label.setText(window.tr("·  Akun: {name} ({roles})").format(
         name=account.name, roles=", ".join(account.roles)))
     window.account_label.show()
 
@@ -71,7 +71,7 @@ def _after_open(window) -> None:
             from ..core.newplan import current_user
             controller.actor = current_user()
             show_account(window, None)
-            window.account_label.setText(window.tr("Belum masuk: perubahan ditolak"))
+            window.account_label.setText(window.tr("·  Belum masuk: perubahan ditolak"))
             window.account_label.show()
             return
         show_account(window, account)

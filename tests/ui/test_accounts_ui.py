@@ -69,7 +69,7 @@ def test_login_wrong_password_then_right(qtbot, plan_with_accounts):
     qtbot.addWidget(window)
     assert "Kata sandi akun “ani” salah" in said.shown
     assert window.controller.actor == "ani"
-    assert window.account_label.text() == "Akun: ani (operator)" and not window.account_label.isHidden()
+    assert window.account_label.text() == "·  Akun: ani (operator)" and not window.account_label.isHidden()
     # a change made in the window is recorded under the account
     row = stable_id("realisation", "KANWIL", "IKK 17.1", "2027-01")
     assert window.controller.insert("realisation", [dict(unit_code="KANWIL", indicator_code="IKK 17.1",
