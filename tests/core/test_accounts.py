@@ -252,3 +252,22 @@ def test_accounts_never_travel(tmp_path):
         assert "user_account" not in reader.tables() and reader.tables()
         assert not reader._db().execute("SELECT 1 FROM sqlite_master WHERE name = 'user_account'").fetchone()
     unit.close()
+
+
+def test_merging_needs_merge_not_enter(with_accounts, tmp_path):
+    """A verifikator (merge, no enter) merges a unit's package; a pimpinan is refused and nothing is written."""
+    from package_fixtures import add_realisations
+    from renstra_desktop.core.packages.merge import merge_packages
+    unit = make_unit_plan(tmp_path / "upt" / "lobar.renstra")
+    add_realisations(unit)
+    pkg = export_package(unit, folder=tmp_path)
+    before = sha(with_accounts.path)
+    with pytest.raises(PermissionDenied, match="perlu peran operator atau verifikator"):
+        merge_packages(with_accounts, [pkg.path], actor="pak.kepala", trust_new_keys=True)
+    assert sha(with_accounts.path) == before
+    report = merge_packages(with_accounts, [pkg.path], actor="vera", trust_new_keys=True)
+    assert report.ok
+    actors = {r[0] for r in with_accounts.conn.execute("SELECT DISTINCT actor FROM audit_log WHERE unit_code = ?",
+                                                         (UPT,))}
+    assert actors == {"vera"}
+    unit.close()
