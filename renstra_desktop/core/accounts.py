@@ -175,7 +175,8 @@ def refusal(conn, actor: str, account: AccountRow | None, permission: str) -> st
 def clean_name(name: str) -> str:
     text = (name or "").strip().lower()
     if not NAME_RE.fullmatch(text):
-        raise ValidationError(f"Nama akun “{name}” tidak sah: 2-32 huruf kecil, angka, titik, garis bawah atau "
+        shown = str(name)[:40] + ("…" if len(str(name)) > 40 else "")
+        raise ValidationError(f"Nama akun “{shown}” tidak sah: 2-32 huruf kecil, angka, titik, garis bawah atau "
                               "tanda hubung, diawali huruf atau angka (mis. budi.santoso).", field="name")
     return text
 
@@ -184,7 +185,8 @@ def sign_in(conn, name: str, password: str) -> Account:
     """The account ``name`` when ``password`` is its password and it may sign in; otherwise
     :class:`SignInRefused` with one line saying what is wrong and what to do."""
     key = (name or "").strip().lower()
-    row = _row(conn, key)
+    row = _row(conn, key) if len(key) <= 64 else None
+    name = key[:40] + ("…" if len(key) > 40 else "")
     if row is None:
         if not accounts_on(conn):
             raise SignInRefused("Akun pengguna belum diaktifkan di berkas ini; tidak perlu masuk "
