@@ -38,14 +38,14 @@ PERMISSION_OF: dict[str, str] = {}      # writer -> the permission the door requ
 def writes(method=None, *, permission: str | None = None):
     """Mark a PlanService method as a write (the enumeration test walks WRITERS).  With
     ``permission`` the door checks it (:func:`.roles.require`) once per call: the outermost writing
-    call checks, the writes it makes inside are its own.  Without, the method checks itself with
-    :meth:`PlanService.allowed` (a writer whose permission depends on its arguments)."""
+    call checks, the writes it makes inside are its own.  Without, the method checks itself (with
+    :func:`.roles.require` or :meth:`PlanService.allowed`: a writer whose permission depends on its
+    arguments, a step of the period workflow), and the door's writes inside it are not checked again."""
     if method is None:
         return lambda m: writes(m, permission=permission)
     WRITERS.append(method.__name__)
-    if permission is None:
-        return method
-    PERMISSION_OF[method.__name__] = permission
+    if permission is not None:
+        PERMISSION_OF[method.__name__] = permission
 
     @functools.wraps(method)
     def checked(self, *args, **kwargs):
@@ -80,14 +80,15 @@ class PlanService:
         self._inside = False        # inside a checked writing call (allowed())
 
     @contextlib.contextmanager
-    def allowed(self, permission: str):
-        """Check ``permission`` for this actor (:func:`.roles.require`), then run the block as one
-        writing call: the door's writes inside it are not checked again (a period lock inserts a row
-        without the "enter" permission)."""
+    def allowed(self, permission: str | None):
+        """Check ``permission`` for this actor (:func:`.roles.require`; None: the writer checks itself),
+        then run the block as one writing call: the door's writes inside it are not checked again (a
+        period lock inserts a row without the "enter" permission).  Used by :func:`writes`."""
         if self._inside:
             yield
             return
-        require(self.store.conn, self.actor, permission)
+        if permission is not None:        # None: a writer that calls require() itself, inside the block
+            require(self.store.conn, self.actor, permission)
         self._inside = True
         try:
             yield
@@ -244,12 +245,12 @@ class PlanService:
         if not self.store.conn.execute("SELECT 1 FROM unit WHERE code = ? AND deleted = 0",
                                        (values["unit_code"],)).fetchone():
             raise ValidationError(f"Satker “{unit_code}” tidak ada di direktori satker berkas ini.", field="unit_code")
+        require(self.store.conn, self.actor, "approve" if locked else "unlock")   # the inserts inside: not "enter"
         row_id = stable_id("period_lock", values["unit_code"], values["period"])
-        with self.allowed("approve" if locked else "unlock"):
-            found = self.store.conn.execute("SELECT deleted FROM period_lock WHERE id = ?", (row_id,)).fetchone()
-            if found is None:
-                return self.insert("period_lock", values, row_id=row_id)[1] if locked else Changes()
-            return self._set_deleted("period_lock", row_id, 0 if locked else 1)
+        found = self.store.conn.execute("SELECT deleted FROM period_lock WHERE id = ?", (row_id,)).fetchone()
+        if found is None:
+            return self.insert("period_lock", values, row_id=row_id)[1] if locked else Changes()
+        return self._set_deleted("period_lock", row_id, 0 if locked else 1)
 
     def upsert(self, writer: RowWriter, table: str, values: dict) -> None:
         """Insert or change the one row of ``table`` with ``values``' natural key (a key pin, a

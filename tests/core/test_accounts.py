@@ -127,7 +127,7 @@ def test_every_writer_of_the_door_checks_a_permission():
     for name in WRITERS:
         if name not in PERMISSION_OF:
             source = inspect.getsource(getattr(S, name))
-            assert "allowed(" in source or "save_with" in source or "require(" in source, name
+            assert "save_with" in source or "require(" in source, name
 
 
 def test_the_check_is_made_once_per_write_call(with_accounts, monkeypatch):
@@ -271,3 +271,17 @@ def test_merging_needs_merge_not_enter(with_accounts, tmp_path):
                                                          (UPT,))}
     assert actors == {"vera"}
     unit.close()
+
+
+def test_a_writer_that_checks_its_own_permission_is_not_checked_again_inside(with_accounts, monkeypatch):
+    """A workflow step written as ``@writes`` + ``require(…, "verify")`` inserts rows without "enter"."""
+    from renstra_desktop.core import service as service_module
+
+    def verify_like(self, unit):
+        require(self.store.conn, self.actor, "verify")
+        return self.insert("realisation", dict(unit_code=unit, indicator_code="IKK 17.1", period="2028-01", value=1))
+    monkeypatch.setattr(service_module, "WRITERS", list(service_module.WRITERS))
+    monkeypatch.setattr(service_module.PlanService, "verify_like", service_module.writes(verify_like), raising=False)
+    PlanService(with_accounts, "vera").verify_like("KANWIL")           # verifikator: no "enter", allowed
+    with pytest.raises(PermissionDenied, match="memverifikasi"):
+        PlanService(with_accounts, "ani").verify_like("KANWIL")
