@@ -18,7 +18,8 @@ from ..core.errors import RenstraError
 from .console import make_streams_safe
 
 # Feature modules that add subcommands; each has register(subparsers).
-COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export", "cycle", "support", "check", "search", "backup", "period"]
+COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export", "cycle", "support", "check", "search", "backup",
+                   "period", "users"]
 
 
 # argparse's complaints (Python 3.11 wording) in Indonesian; anything else is shown as argparse says it.
@@ -84,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="PERINTAH", title="perintah")
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(sub)
+    from .users import add_sign_in_options
+    add_sign_in_options(parser)          # --user NAME on every command that takes a plan FILE
     return parser
 
 
@@ -153,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(db_path=args.db)
     _one_writer_per_command(True, args)
     try:
+        from .users import sign_in_from_args
+        sign_in_from_args(args)          # the actor of this command: the --user account, else the OS user
         return int(args.handler(args) or 0)
     except RenstraError as exc:
         print(f"renstra-desktop: {exc.message}", file=sys.stderr)
@@ -170,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         return _unexpected(exc)
     finally:
         _one_writer_per_command(False)
+        from ..core.accounts import set_session_actor
+        set_session_actor(None)
 
 
 if __name__ == "__main__":  # pragma: no cover

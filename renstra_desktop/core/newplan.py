@@ -37,6 +37,12 @@ def default_plan_path() -> Path:
 
 
 def current_user() -> str:
+    """Who makes the changes: the account signed in for this process (the CLI's --user,
+    accounts.set_session_actor), else the operating-system user."""
+    from .accounts import session_actor
+    signed_in = session_actor()
+    if signed_in:
+        return signed_in
     try:
         return getpass.getuser()
     except Exception:  # no login name (some service accounts)

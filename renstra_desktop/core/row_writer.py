@@ -325,8 +325,9 @@ class RowWriter:
 
 def audit_value(spec):
     """How the audit trail keeps a value: a file's content (a ``base64`` field) by its SHA-256, not
-    a second copy; everything else as it is."""
-    files = {f.name for f in spec.fields if f.kind == "base64"}
+    a second copy, and a password hash (a ``secret`` field) by its SHA-256, not the hash itself;
+    everything else as it is."""
+    files = {f.name for f in spec.fields if f.kind in ("base64", "secret")}
     if not files:
         return lambda name, value: value
     return lambda name, value: (f"sha256:{hashlib.sha256(value.encode('ascii')).hexdigest()}"

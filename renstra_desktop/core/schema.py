@@ -46,7 +46,7 @@ EVIDENCE_BASE64 = 4 * -(-EVIDENCE_BYTES // 3)   # the same file as base64 text
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str                 # text | number | int | score | year | period | enum | list | json | base64
+    kind: str                 # text | number | int | score | year | period | enum | list | json | base64 | secret
     required: bool = False
     choices: tuple = ()
     label: str = ""           # Indonesian column label
@@ -269,6 +269,12 @@ TABLES: dict[str, TableSpec] = {t.name: t for t in (
         Field("paraf_enabled", "int", True, label="Tabel paraf", bounds=(0, 1)),
         Field("paraf", "json", True, label="Paraf"),
     ], key=("unit_code",), local=True),
+    # Local accounts (db/0010_accounts.sql, core/accounts.py): disabled ones are tombstones, never sent.
+    _t("user_account", "Akun pengguna", [
+        Field("name", "text", True, label="Nama akun"), Field("full_name", "text", label="Nama lengkap"),
+        Field("roles", "text", True, label="Peran"), Field("password_hash", "secret", True, label="Kata sandi"),
+        Field("seal", "text", True, label="Segel peran"),
+    ], key=("name",), local=True),
 )}
 
 PLAN_TABLES = tuple(name for name, spec in TABLES.items() if not spec.local)

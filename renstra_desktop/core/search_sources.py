@@ -31,6 +31,7 @@ NOT_INDEXED = {   # table -> why none of its columns is searched
     "period_event": "status verifikasi periode: tampil di tampilan Status verifikasi",
     "report_signatory": "data penanda tangan, diisi di formulir Penanda tangan",
     "unit_key_pin": "kunci satker (sidik jari), bukan isi rencana",
+    "user_account": "akun pengguna, dikelola di Pengaturan → Akun pengguna",
 }
 # text fields that are codes pointing at other rows, units of measure, dates or file internals, and
 # the categories rows are grouped by (a risk's area, a roadmap aspect: every row of "Pembinaan"

@@ -16,24 +16,49 @@ for an approved (closed) period and for another unit's rows.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 from dataclasses import dataclass
 
+from .accounts import TABLE as ACCOUNT_TABLE
 from .errors import NotFound, ValidationError
 from .row_writer import Changes, RowWriter, columns_of, spec_of
 from .rows import new_id, new_meta, stable_id
 from .schema import TABLES
+from .roles import require
 from .store import Store
 from .validation import clean_value
 
 __all__ = ["Changes", "Edit", "PlanService", "WRITERS"]
 
 WRITERS: list[str] = []
+PERMISSION_OF: dict[str, str] = {}      # writer -> the permission the door requires (roles.require)
 
 
-def writes(method):
-    """Mark a PlanService method as a write (the enumeration test walks WRITERS)."""
+def writes(method=None, *, permission: str | None = None):
+    """Mark a PlanService method as a write (the enumeration test walks WRITERS).  With
+    ``permission`` the door checks it (:func:`.roles.require`) once per call: the outermost writing
+    call checks, the writes it makes inside are its own.  Without, the method checks itself (with
+    :func:`.roles.require` or :meth:`PlanService.allowed`: a writer whose permission depends on its
+    arguments, a step of the period workflow), and the door's writes inside it are not checked again."""
+    if method is None:
+        return lambda m: writes(m, permission=permission)
     WRITERS.append(method.__name__)
-    return method
+    if permission is not None:
+        PERMISSION_OF[method.__name__] = permission
+
+    @functools.wraps(method)
+    def checked(self, *args, **kwargs):
+        with self.allowed(permission):
+            return method(self, *args, **kwargs)
+    return checked
+
+
+def _not_accounts(table: str) -> None:
+    """Accounts change only through :meth:`PlanService.save_account` (its admin rule and seal)."""
+    if table == ACCOUNT_TABLE:
+        raise ValidationError("Akun pengguna diubah lewat Pengaturan → Akun pengguna atau "
+                              "renstra-desktop users, bukan sebagai baris biasa.")
 
 
 @dataclass(frozen=True)
@@ -52,6 +77,23 @@ class PlanService:
         self.store = store
         self.actor = actor
         self.unit_code = unit_code or store.unit_code
+        self._inside = False        # inside a checked writing call (allowed())
+
+    @contextlib.contextmanager
+    def allowed(self, permission: str | None):
+        """Check ``permission`` for this actor (:func:`.roles.require`; None: the writer checks itself),
+        then run the block as one writing call: the door's writes inside it are not checked again (a
+        period lock inserts a row without the "enter" permission).  Used by :func:`writes`."""
+        if self._inside:
+            yield
+            return
+        if permission is not None:        # None: a writer that calls require() itself, inside the block
+            require(self.store.conn, self.actor, permission)
+        self._inside = True
+        try:
+            yield
+        finally:
+            self._inside = False
 
     def writer(self, *, unit: str | None = None, origin: str = "local", restore: bool = False) -> RowWriter:
         """The row-write primitive for one operation of this door: as this installation's unit, or as
@@ -67,11 +109,12 @@ class PlanService:
         return dict(found)
 
     # -- plan rows ---------------------------------------------------------------------------
-    @writes
+    @writes(permission="enter")
     def insert(self, table: str, values: dict, *, row_id: str | None = None) -> tuple[str, Changes]:
         """Add a row owned by this installation's unit; returns its id and the changes.  A tombstoned
         row with the same natural key comes back (restored, then updated)."""
         spec = spec_of(table)
+        _not_accounts(table)
         unknown = set(values) - set(spec.columns)
         clean = {f.name: clean_value(f, values.get(f.name)) for f in spec.fields}
         if unknown:
@@ -91,17 +134,18 @@ class PlanService:
             writer.write(table, cols, [tuple(row[c] for c in cols)], old={}, audit_values=True)
         return row_id, writer.changes
 
-    @writes
+    @writes(permission="enter")
     def update(self, table: str, row_id: str, values: dict) -> Changes:
         """Change fields of one row.  Values may be typed text ("3,2"); unchanged fields are skipped."""
         return self.apply([Edit(table, row_id, k, v) for k, v in values.items()])
 
-    @writes
+    @writes(permission="enter")
     def apply(self, edits: list[Edit]) -> Changes:
         """Apply many field edits all or nothing (a paste, an undo step)."""
         pending: dict[tuple[str, str], dict] = {}
         for edit in edits:
             spec = spec_of(edit.table)
+            _not_accounts(edit.table)
             f = spec.field_map.get(edit.field)
             if f is None:
                 raise ValidationError(f"Kolom “{edit.field}” tidak dikenal di {spec.label}.")
@@ -115,12 +159,12 @@ class PlanService:
                 self._write_fields(writer, table, edited)
         return writer.changes
 
-    @writes
+    @writes(permission="enter")
     def delete(self, table: str, row_id: str) -> Changes:
         """Mark a row deleted (a tombstone); it stays in the file and travels in packages."""
         return self._set_deleted(table, row_id, 1)
 
-    @writes
+    @writes(permission="enter")
     def restore(self, table: str, row_id: str) -> Changes:
         """Undo a delete."""
         return self._set_deleted(table, row_id, 0)
@@ -144,38 +188,39 @@ class PlanService:
         writer.write(table, cols, rows, old=old, edit_tombstones=edit_tombstones)
 
     def _set_deleted(self, table: str, row_id: str, flag: int) -> Changes:
+        _not_accounts(table)
         writer = self.writer()
         with self.store.atomic():
             self._write_fields(writer, table, {row_id: {"deleted": flag}}, edit_tombstones=True)
         return writer.changes
 
     # -- whole-plan and package writes: the logic lives in the named modules, their rows come here --
-    @writes
+    @writes(permission="enter")
     def load_json(self, data, *, dry_run: bool = False, force: bool = False):
         """Load the plan JSON (docs/json-format.md) into this file: :func:`.plan_json.apply_plan`."""
         from .plan_json import apply_plan
         return apply_plan(self, data, dry_run=dry_run, force=force)
 
-    @writes
+    @writes(permission="merge")
     def merge_packages(self, paths, *, dry_run: bool = False, trust_new_keys: bool = False, progress=None):
         """Merge unit packages (docs/packages.md): :func:`.merge.merge_with`."""
         from .packages.merge import merge_with
         return merge_with(self, paths, dry_run=dry_run, trust_new_keys=trust_new_keys, progress=progress)
 
-    @writes
+    @writes(permission="merge")
     def resolve_conflict(self, conflict_id: int, keep: str) -> Changes:
         """Keep the package's or this file's side of a merge conflict: :func:`.merge_conflicts.decide`."""
         from .packages.merge_conflicts import decide
         return decide(self, conflict_id, keep)
 
-    @writes
+    @writes(permission="merge")
     def pin_key(self, unit_code: str, fingerprint: str, *, reason: str = "", public_key: bytes | None = None,
                 allow_shared: bool = False) -> Changes:
         """Pin a unit's key by its fingerprint: :func:`.keys.pin_with`."""
         from .packages.keys import pin_with
         return pin_with(self, unit_code, fingerprint, reason=reason, public_key=public_key, allow_shared=allow_shared)
 
-    @writes
+    @writes(permission="enter")
     def save_signatory(self, sig) -> Changes:
         """Store a unit's signature block of reports: :func:`.reports.signature_block.save_with`."""
         from .reports.signature_block import save_with
@@ -211,6 +256,15 @@ class PlanService:
         """The Kanwil reopens an approved period, with a reason recorded (dibuka)."""
         from .period_workflow import act
         return act(self, "unlock", unit_code, period, reason)
+
+    @writes
+    def save_account(self, name: str, *, create: bool = False, full_name: str | None = None, roles=None,
+                     password: str | None = None, active: bool | None = None) -> Changes:
+        """Add or change a local account (admin; or its own password; anyone for the first account,
+        which turns accounts on): :func:`.accounts.save_with`."""
+        from .accounts import save_with
+        return save_with(self, name, create=create, full_name=full_name, roles=roles, password=password,
+                         active=active)
 
     def upsert(self, writer: RowWriter, table: str, values: dict) -> None:
         """Insert or change the one row of ``table`` with ``values``' natural key (a key pin, a

@@ -119,7 +119,18 @@ def prepare_window(db_path: str | os.PathLike | None = None):
         store = open_store(db_path if db_path is not None else default_plan_path())
     if store is None:
         return None
+    from ..core.accounts import accounts_on
+    account = None
+    if accounts_on(store.conn):                  # issue 9: the login before the window
+        from .login_dialog import ask_login
+        account = ask_login(store.path)
+        if account is None:
+            store.close()
+            return None
     window = MainWindow(store)
+    if account is not None:
+        from .accounts_dialog import show_account
+        show_account(window, account)
     window.remember_recent(store.path)
     return window
 

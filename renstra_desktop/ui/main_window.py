@@ -108,6 +108,8 @@ class MainWindow(QMainWindow):
         install_backup_features(self)
         from .period_tab import install_period_workflow   # issue 9 §2: the Status verifikasi tab
         install_period_workflow(self)
+        from .accounts_dialog import install_accounts   # issue 9: Akun pengguna, the account in the status bar
+        install_accounts(self)
         from .accessibility import install_accessible_names   # issue 13: names for screen readers
         install_accessible_names(self)
         self.controller.file_opened.connect(self._on_file_opened)

@@ -193,6 +193,17 @@ def case_save_signatory(province, locked):
     return unit, lambda: PlanService(unit, "admin").save_signatory(sig), "LPS-SUMBAWA"
 
 
+def case_save_account(province, locked):
+    kanwil, unit = province
+    # An account row that names another unit as its writer (a copied row) is that unit's row.
+    admin = PlanService(unit, "admin")
+    admin.save_account("admin", create=True, password="rahasia-admin")
+    admin.save_account("tamu", create=True, password="rahasia-tamu", roles=["operator"])
+    unit.conn.execute("UPDATE user_account SET owner_unit = 'LPS-SUMBAWA' WHERE name = 'tamu'")
+    unit.conn.commit()
+    return unit, lambda: admin.save_account("tamu", full_name="Tamu"), "LPS-SUMBAWA"
+
+
 def _lock_at_unit(unit):
     """The Kanwil's lock as a unit receives it (a reference row of the Kanwil in the unit's file)."""
     record_event(unit, UPT, "2026", "disahkan", actor="kanwil")
@@ -202,7 +213,8 @@ CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case
 # Writers whose rows report on no period: refused for another unit's rows, not period-bound.
 NOT_PERIOD_BOUND = {"unlock": "reopening an approved period is what it does (Kanwil only)",
                     "pin_key": "a key pin is about a unit, not a period",
-                    "save_signatory": "a signature block is about a unit, not a period"}
+                    "save_signatory": "a signature block is about a unit, not a period",
+                    "save_account": "an account is about a person, not a period"}
 
 
 def test_every_writing_method_of_the_door_has_a_case():
