@@ -14,7 +14,14 @@ from renstra_desktop.core.reports.base import ReportOptions
 
 @pytest.fixture
 def eager_collector():
-    """Thresholds at which CPython runs a full collection almost at every allocation; restored."""
+    """Thresholds at which CPython runs a full collection almost at every allocation; restored.
+    A report still being built on another thread of the test run (a window test's worker) holds a
+    pause of its own: wait for it to end first, or the thresholds set here would be its to restore."""
+    import time
+    deadline = time.monotonic() + 30
+    while gc_pause.paused() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not gc_pause.paused(), "another thread's pause did not end within 30 s"
     saved = gc.get_threshold()
     gc.set_threshold(1, 1, 1)
     yield (1, 1, 1)
