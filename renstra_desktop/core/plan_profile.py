@@ -19,7 +19,10 @@ DEFAULT_OFFICE = {
     "address": "Jalan Majapahit 44 Kota Mataram",
     "province": "Nusa Tenggara Barat",
     "place": "Mataram",
+    "head_title": "Kepala Kantor Wilayah",    # the Kanwil's signature block until one is saved
+    "head_name": "AMAK AGUNG GDE KRISNA",
 }
+OPTIONAL_OFFICE_KEYS = ("head_name",)
 DEFAULT_SPAN = [PLAN_YEARS[0], PLAN_YEARS[-1]]
 SPAN_LENGTH = 5                      # a Renstra is a five-year plan
 OFFICE_KEYS = tuple(DEFAULT_OFFICE)
@@ -32,6 +35,8 @@ class PlanProfile:
     address: str
     province: str
     place: str                       # printed before a date: "Mataram, 22 Desember 2025"
+    head_title: str
+    head_name: str
     years: tuple[int, ...]           # the Renstra's years, first to last
 
     @property
@@ -66,7 +71,7 @@ def check_office(value) -> dict:
                 raise ValidationError("Baris kop kementerian harus berupa daftar teks.", field="office")
             out[key] = [x.strip() for x in v]
         else:
-            if not isinstance(v, str) or not v.strip():
+            if not isinstance(v, str) or (not v.strip() and key not in OPTIONAL_OFFICE_KEYS):
                 raise ValidationError(f"Identitas kantor: “{key}” wajib diisi.", field="office")
             out[key] = v.strip()
     return out
@@ -89,6 +94,7 @@ def load_profile(conn) -> PlanProfile:
         span = DEFAULT_SPAN
     return PlanProfile(ministry=tuple(office["ministry"]), name=office["name"], address=office["address"],
                        province=office["province"], place=office["place"],
+                       head_title=office["head_title"], head_name=office["head_name"],
                        years=tuple(range(span[0], span[1] + 1)))
 
 
