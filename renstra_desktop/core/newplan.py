@@ -124,9 +124,6 @@ def insert_seed_rows(store: Store, table: str, rows: list[dict], actor: str = SE
 
 
 # -- a new plan from a source the user picks (CLI init --from, the Rencana baru wizard) ----------
-EMBEDDED = None          # the source "the embedded NTB Renstra"
-
-
 def source_kind(source) -> str:
     """'ntb', 'xlsx' or 'json' for a source path (None: the embedded plan); anything else refused."""
     if source is None:

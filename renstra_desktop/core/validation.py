@@ -84,8 +84,8 @@ def clean_value(f: Field, value, *, strict_json: bool = False, years: tuple = PL
             raise ValidationError(f"Kolom “{label}”: berkas {format_mib(len(value) * 3 // 4)} melebihi batas "
                                   f"{format_mib(f.bounds[1] * 3 // 4)} per berkas. Perkecil atau pecah berkasnya.", field=f.name)
         return value
-    if kind == "json":
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if kind == "json":   # from a JSON document every value is data ("WITA" too); typed text is JSON already
+        return json.dumps(value, ensure_ascii=False) if strict_json or not isinstance(value, str) else value
     if not isinstance(value, str):
         if strict_json:
             raise ValidationError(f"Kolom “{label}” harus berupa teks.", field=f.name)

@@ -172,7 +172,7 @@ def chapters(data: dict) -> list[tuple]:
 def story(data: dict, ctx: Context) -> list:
     out = [NoHeader(), Spacer(0, 120), Paragraph(escape(title(data)), STYLES["cover1"]), Spacer(0, 24),
            Paragraph(escape(data["unit_name"].upper()), STYLES["cover2"]),
-           Paragraph("KANTOR WILAYAH DITJEN PEMASYARAKATAN NUSA TENGGARA BARAT", STYLES["cover2"]), PageBreak()]
+           Paragraph(escape(ctx.profile.name), STYLES["cover2"]), PageBreak()]
     for kind, value in chapters(data):
         if kind == "h1":
             if value != "KATA PENGANTAR":
