@@ -92,6 +92,8 @@ SHEETS: dict[str, tuple[Col, ...]] = {
                                                                      "executing_unit")),
 }
 SHEET_ORDER = ("Petunjuk", "Kantor", *SHEETS)
+LONG_TEXT = ("name", "risk", "text", "treatments", "cause", "current_control", "success_indicators", "definition",
+             "formula", "activity", "address")
 
 GUIDE = (
     "Templat rencana baru Renstra Desktop: isi lembar-lembar berikut, lalu buat berkas rencana dengan "
@@ -174,7 +176,11 @@ def write_template(target: str | os.PathLike, draft: PlanDraft | None = None) ->
             sheet.append([row.get(c.key) for c in cols])
         for i, c in enumerate(cols, 1):
             letter = sheet.cell(1, i).column_letter
-            sheet.column_dimensions[letter].width = 40 if c.key in ("name", "risk", "text", "treatments") else 16
+            long = c.key in LONG_TEXT
+            sheet.column_dimensions[letter].width = 48 if long else 16
+            if long:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
             choices = WORDS.get(c.key) or _enum_choices(c)
             if choices:
                 rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not c.required)
@@ -183,13 +189,32 @@ def write_template(target: str | os.PathLike, draft: PlanDraft | None = None) ->
         for cell in sheet[1]:
             cell.font, cell.fill = head, fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for r in range(2, sheet.max_row + 1):          # tall enough for the wrapped text (no spreadsheet
+            lines = max((_lines_of(sheet.cell(r, i).value) for i, c in enumerate(cols, 1) if c.key in LONG_TEXT),
+                        default=1)
+            sheet.row_dimensions[r].height = 15 * max(lines, 1)     # program sizes rows on opening)
         sheet.freeze_panes = "A2"
+        _print_setup(sheet)
     for sheet in (office,):
         for cell in sheet[1]:
             cell.font, cell.fill = head, fill
     with new_file(target, replace=True, hint="Tutup berkas itu bila sedang dibuka di Excel, atau pilih nama lain.") as tmp:
         book.save(tmp)
     return target
+
+
+def _lines_of(value, width: int = 52) -> int:
+    """How many lines a text takes in a long column (its width in characters, a little generous)."""
+    text = "" if value is None else str(value)
+    return sum(max(1, -(-len(line) // width)) for line in text.split("\n"))
+
+
+def _print_setup(sheet) -> None:
+    """Printed (or converted to PDF) landscape, as wide as the page, the header row on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def _enum_choices(c: Col) -> tuple:
