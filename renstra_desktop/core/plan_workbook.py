@@ -279,8 +279,8 @@ def read_plan_workbook(path: str | os.PathLike) -> PlanDraft:
     years = tuple(range(span[0], span[1] + 1)) if span else None
     sheets = {name: _read_sheet(book[name], cols, problems, years) for name, cols in SHEETS.items()}
     draft = PlanDraft(office, span or list(DEFAULT_SPAN), zone)
-    if years:
-        draft.data = _rows(sheets, years, problems)
+    # the references between sheets are checked even when the span is wrong: every problem at once
+    draft.data = _rows(sheets, years or draft.years, problems)
     if problems:
         raise WorkbookErrors(problems)
     return draft
@@ -385,7 +385,7 @@ def _read_sheet(sheet, cols: tuple[Col, ...], problems: list[str], years) -> lis
             return []
     out = []
     for r in range(2, sheet.max_row + 1):
-        raw = {c.key: _cell_value(sheet.cell(r, i), _where(name, r, get_column_letter(i)), problems)
+        raw = {c.key: _cell_value(sheet.cell(r, i), _where(name, r, f"{get_column_letter(i)} ({c.header})"), problems)
                for i, c in enumerate(cols, 1)}
         if all(v is None for v in raw.values()):
             continue
