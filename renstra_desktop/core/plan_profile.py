@@ -103,12 +103,16 @@ def plan_years(conn) -> tuple[int, ...]:
     return load_profile(conn).years
 
 
-def current_year(conn, today=None) -> int:
-    """The plan year shown or reported when none is chosen: this year, kept inside the plan."""
+def year_within(years: tuple[int, ...], today=None) -> int:
+    """This year (``today``'s), kept inside ``years``: the year shown or reported when none is chosen."""
     import datetime as _dt
-    years = plan_years(conn)
     year = (today or _dt.date.today()).year
     return min(max(year, years[0]), years[-1])
+
+
+def current_year(conn, today=None) -> int:
+    """This year kept inside the plan's years."""
+    return year_within(plan_years(conn), today)
 
 
 def target_column(conn, year: int) -> str:

@@ -19,7 +19,7 @@ from .dataset import KANWIL, ROADMAP_STATUS, read_embedded
 from .errors import FileError, ValidationError
 from .plan_profile import DEFAULT_OFFICE, DEFAULT_SPAN, SPAN_LENGTH, check_span
 from .safe_write import new_file
-from .schema import ROADMAP_STATUSES, TABLES
+from .schema import TABLES
 from .validation import clean_value
 
 YEARS = tuple(range(1, SPAN_LENGTH + 1))

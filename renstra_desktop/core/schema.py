@@ -5,21 +5,13 @@ table models in the UI take their columns from them.  Column names match db/*.sq
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
 PLAN_YEARS = tuple(range(2025, 2030))      # the embedded NTB plan's span; a plan's own: plan_profile.plan_years
-HISTORY_YEARS = tuple(range(2020, 2025))
 PERIOD_RE = re.compile(r"^(20\d\d)(?:-(S[12]|TW[1-4]|0[1-9]|1[0-2]))?$")
 ROADMAP_STATUSES = ("rencana", "berjalan", "selesai", "batal")
 PERIOD_EVENTS = ("diajukan", "dikembalikan", "diverifikasi", "disahkan", "dibuka")
-
-
-def current_plan_year(today: _dt.date | None = None) -> int:
-    """The plan year shown or reported when none is chosen: this year, kept inside 2025-2029."""
-    year = (today or _dt.date.today()).year
-    return min(max(year, PLAN_YEARS[0]), PLAN_YEARS[-1])
 
 
 RISK_ACTION_STATUSES = ("belum", "berjalan", "selesai", "tertunda")

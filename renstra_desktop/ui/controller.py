@@ -135,9 +135,8 @@ class PlanController(QObject):
 
     def current_year(self) -> int:
         """This year kept inside the plan's years: the year shown when none is chosen."""
-        import datetime as _dt
-        years = self.plan_years
-        return min(max(_dt.date.today().year, years[0]), years[-1])
+        from ..core.plan_profile import year_within
+        return year_within(self.plan_years)
 
     def can_write_row(self, owner_unit: str | None) -> bool:
         """Mirror of the service's owner rule, for flags(); the service stays the authority."""

@@ -27,6 +27,7 @@ from ..core import queries
 from ..core import summary as core_summary
 from ..core.numbers import format_number
 from ..core.reports.base import period_label
+from ..core.plan_profile import year_within
 from ..core.schema import PLAN_YEARS
 from .models import GRADE_COLOURS, GRADE_ROLE
 from .summary_charts import AbsorptionBars, HeatMap, TrendChart
@@ -41,7 +42,7 @@ GRAINS = (("", "Tahunan"), ("S1", "Semester I"), ("S2", "Semester II"), ("TW1", 
 def default_period(today: _dt.date | None = None, years: tuple = PLAN_YEARS) -> str:
     """The current quarter of this year, or the plan year when today is outside the plan's ``years``."""
     today = today or _dt.date.today()
-    year = min(max(today.year, years[0]), years[-1])
+    year = year_within(years, today)
     return f"{year}-TW{(today.month - 1) // 3 + 1}" if year == today.year else str(year)
 
 
