@@ -114,3 +114,16 @@ def test_not_a_workbook(tmp_path, capsys):
     assert "bukan buku kerja Excel" in capsys.readouterr().err and not (tmp_path / "x.renstra").exists()
     assert main(["init", str(tmp_path / "x.renstra"), "--from", str(tmp_path / "plan.csv")]) == 1
     assert ".xlsx" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice not installed")
+def test_a_workbook_saved_by_libreoffice_reads_the_same(tmp_path):
+    import subprocess
+
+    book = make_workbook(tmp_path)
+    (tmp_path / "lo").mkdir()
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(book)],
+                   check=True, capture_output=True, timeout=180)
+    ours, theirs = read_plan_workbook(book), read_plan_workbook(tmp_path / "lo" / book.name)
+    assert (theirs.office, theirs.span, theirs.time_zone) == (ours.office, ours.span, ours.time_zone)
+    assert theirs.data == ours.data
