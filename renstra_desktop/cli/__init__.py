@@ -77,7 +77,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="renstra-desktop",
-        description="Renstra Desktop: rencana strategis 2025-2029 (Kanwil Ditjenpas NTB), luring.",
+        description="Renstra Desktop: rencana strategis lima tahun Kanwil Ditjenpas dan UPT-nya, luring.",
     )
     parser.add_argument("--version", action="version", version=f"renstra-desktop {__version__}",
                         help="tampilkan versi lalu keluar")

@@ -15,7 +15,7 @@ def _common(p, unit=True, year=False, period=False):
     if unit:
         p.add_argument("--unit", help="kode satker; bawaan: satker berkas ini")
     if year:
-        p.add_argument("--year", type=int, required=True, help="tahun (2025-2029)")
+        p.add_argument("--year", type=int, required=True, help="tahun Renstra (mis. 2026)")
     if period:
         p.add_argument("--period", required=True, help="periode, mis. 2026-TW2, 2026-S1, 2026")
 
@@ -193,6 +193,7 @@ def _print_changes(changes, what: str) -> None:
 
 def cmd_indicator_add(args) -> int:
     from ..core.cycle.indicators import define_indicator
+    from ..core.plan_profile import target_column
     with _Writer(args) as w:
         values = {"objective_name": args.sasaran, "name": args.nama, "parent_code": args.mendukung}
         for key, arg in (("code", args.kode), ("measure", args.satuan), ("polarity", args.polaritas),
@@ -200,7 +201,7 @@ def cmd_indicator_add(args) -> int:
             if arg:
                 values[key] = arg
         for year, value in _pairs(args.target, "Target").items():
-            values[f"target_{year}"] = value
+            values[target_column(w.store.conn, int(year))] = value
         row_id, changes = define_indicator(w.service, w.unit, values)
         code = w.store.conn.execute("SELECT code FROM unit_indicator WHERE id = ?", (row_id,)).fetchone()[0]
     print(f"Indikator {code} disimpan untuk {w.unit}.")

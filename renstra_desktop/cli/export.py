@@ -1,25 +1,58 @@
-"""export-xlsx: the plan's tables as an Excel workbook."""
+"""export-xlsx: the plan's tables as an Excel workbook, or the blank "rencana" template."""
 from __future__ import annotations
 
-from ..core.schema import PLAN_YEARS, current_plan_year
+from pathlib import Path
+
+from ..core.errors import ValidationError
 from ..core.store import Store
 
 
 def register(sub) -> None:
     p = sub.add_parser("export-xlsx", help="ekspor tabel rencana ke buku kerja Excel (.xlsx)")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", nargs="?")
     p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
     p.add_argument("--unit", help="kode satker; SEMUA = seluruh satker (bawaan: satker berkas ini)")
-    p.add_argument("--year", type=int, default=current_plan_year(), choices=PLAN_YEARS,
-                   help="tahun capaian (bawaan: tahun ini, dalam 2025-2029)")
+    p.add_argument("--year", type=int, help="tahun capaian (bawaan: tahun ini, di dalam Renstra berkas)")
+    p.add_argument("--template", choices=("rencana",),
+                   help="rencana: templat kosong untuk rencana kantor baru (init --from), dengan contoh "
+                        "Renstra NTB di OUT-contoh.xlsx; tanpa FILE")
     p.set_defaults(handler=cmd_export_xlsx)
 
 
 def cmd_export_xlsx(args) -> int:
+    if args.template == "rencana":
+        return _rencana_template(args)
     from ..core.excel_export import export_workbook
+    from ..core.plan_profile import current_year, plan_years
 
+    if args.file is None:
+        raise ValidationError("Sebutkan berkas rencana (FILE) yang diekspor.")
     with Store.open(args.file, readonly=True) as store:
+        years = plan_years(store.conn)
+        year = args.year or current_year(store.conn)
+        if year not in years:
+            raise ValidationError(f"Tahun {year} di luar Renstra {years[0]}–{years[-1]}. "
+                                  f"Pilih tahun {years[0]} sampai {years[-1]}.")
         unit = (args.unit or store.unit_code).upper()
-        path = export_workbook(store.conn, args.output, None if unit == "SEMUA" else unit, args.year)
+        path = export_workbook(store.conn, args.output, None if unit == "SEMUA" else unit, year)
     print(f"Buku kerja Excel ditulis: {path}")
+    return 0
+
+
+def example_path(output: str) -> Path:
+    """Where the worked NTB example goes beside the blank template: OUT-contoh.xlsx."""
+    out = Path(output)
+    return out.with_name(f"{out.stem}-contoh{out.suffix or '.xlsx'}")
+
+
+def _rencana_template(args) -> int:
+    from ..core.plan_workbook import example_draft, write_template
+
+    if args.file is not None or args.unit or args.year:
+        raise ValidationError("Templat rencana tidak memakai FILE, --unit atau --year: "
+                              "renstra-desktop export-xlsx --template rencana -o templat-rencana.xlsx")
+    blank = write_template(args.output)
+    example = write_template(example_path(args.output), example_draft())
+    print(f"Templat rencana ditulis: {blank}")
+    print(f"Contoh terisi (Renstra NTB 2025-2029): {example}")
     return 0

@@ -72,11 +72,12 @@ def cmd_step(args) -> int:
 
 def cmd_status(args) -> int:
     from ..core import period_workflow as wf
+    from ..core.plan_profile import plan_years
 
     with Store.open(args.file, readonly=True) as store:
         conn = store.conn
         unit = wf.check_unit(conn, args.unit) if args.unit else None
-        period = wf.check_period(args.period) if args.period else None
+        period = wf.check_period(args.period, plan_years(conn)) if args.period else None
         rows = [r for r in wf.overview(conn, period) if unit is None or r["unit_code"] == unit]
         detail = None
         if unit is not None and period is not None:

@@ -6,15 +6,18 @@ import sys
 
 from ..core import plan_json
 from .console import is_unicode
-from ..core.newplan import create_plan_file, current_user
+from ..core.newplan import create_plan, create_plan_file, current_user, read_source
+from ..core.plan_profile import load_profile
 from ..core.schema import PLAN_TABLES
 from ..core.store import APPLICATION_ID, Store
 
 
 def register(sub) -> None:
-    p = sub.add_parser("init", help="buat berkas rencana baru dari Renstra NTB bawaan")
+    p = sub.add_parser("init", help="buat berkas rencana baru (bawaan: Renstra NTB; --from buku kerja atau JSON)")
     p.add_argument("file")
     p.add_argument("--unit", default="KANWIL", help="kode satker (bawaan: KANWIL)")
+    p.add_argument("--from", dest="source", metavar="PLAN.xlsx|PLAN.json",
+                   help="templat rencana yang sudah diisi (export-xlsx --template rencana) atau JSON rencana (dump)")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("info", help="identitas berkas, versi skema, satker, jumlah baris")
@@ -36,8 +39,15 @@ def register(sub) -> None:
 
 
 def cmd_init(args) -> int:
-    with create_plan_file(args.file, args.unit.upper()) as store:
-        print(f"Berkas rencana dibuat: {args.file} (satker {store.unit_code})")
+    if args.source is None:
+        store = create_plan_file(args.file, args.unit.upper())
+    else:
+        plan = read_source(args.source)
+        store = create_plan(args.file, plan, args.unit.upper())
+    with store:
+        profile = load_profile(store.conn)
+        print(f"Berkas rencana dibuat: {args.file} (satker {store.unit_code}; {profile.name}, "
+              f"Renstra {profile.span_label})")
     return 0
 
 

@@ -9,7 +9,7 @@ from ..core.errors import NotFound, ValidationError
 from ..core.numbers import format_date, format_nip
 from ..core.reports.base import KIND_ALIASES, KINDS, ReportOptions
 from ..core.dataset import KANWIL
-from ..core.schema import current_plan_year
+from ..core.plan_profile import current_year
 from ..core.store import Store
 
 # reportlab and pyHanko load inside the commands: building the parser stays light.
@@ -24,7 +24,7 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE", help="berkas rencana (.renstra)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
     p.add_argument("--unit", help="kode satker; bawaan: satker berkas ini; SEMUA = seluruh satker")
-    p.add_argument("--year", type=int, help="tahun capaian (2025-2029; bawaan: tahun ini)")
+    p.add_argument("--year", type=int, help="tahun capaian (tahun Renstra; bawaan: tahun ini)")
     p.add_argument("--period", help="periode: 2026, 2026-S1, 2026-TW3, 2026-05 (pengukuran, pemantauan-risiko: "
                    "triwulan; lkjip: 2026-S1 untuk UPT, 2026 untuk Kanwil)")
     p.add_argument("--paper", choices=("a4", "f4"), default="a4", help="kertas lanskap (bawaan a4)")
@@ -52,7 +52,7 @@ def register(sub) -> None:
     st = s.add_parser("set", help="ubah blok tanda tangan (hanya bagian yang diberikan)")
     st.add_argument("file", metavar="FILE")
     st.add_argument("--unit")
-    st.add_argument("--place", help="tempat, mis. Mataram")
+    st.add_argument("--place", help="tempat, mis. Mataram (bawaan: tempat kantor pada rencana)")
     st.add_argument("--date", help="tanggal tetap (22 Desember 2025 / 2025-12-22); '' = tanggal laporan")
     st.add_argument("--on-behalf", help="jabatan setelah 'a.n.'; '' = tanpa a.n.")
     st.add_argument("--jabatan")
@@ -91,10 +91,10 @@ def _generated_at(text: str | None, conn):
 def cmd_report(args) -> int:
     from ..core.reports import build_report
     with Store.open(args.file, readonly=True) as store:
-        year = args.year or (None if args.period else current_plan_year())
+        year = args.year or (None if args.period else current_year(store.conn))
         options = ReportOptions(args.kind, unit=_unit(args, store), year=year, period=args.period,
                                 paper=args.paper, tte=args.tte, history=args.history,
-                                generated_at=_generated_at(args.generated_at, store.conn)).checked()
+                                generated_at=_generated_at(args.generated_at, store.conn)).checked(store.conn)
         if args.output.lower().endswith(".docx"):       # the LKjIP as an editable Word document
             if args.kind != "lkjip":
                 raise ValidationError("Hanya LKjIP yang dapat ditulis sebagai dokumen Word (.docx); "

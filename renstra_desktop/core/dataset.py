@@ -108,10 +108,11 @@ def empty_targets(plan: dict, unit_code: str) -> list[dict]:
             for x in plan["indicators"] for y in years]
 
 
-def unit_skeleton(unit_code: str) -> dict:
+def unit_skeleton(unit_code: str, plan: dict | None = None) -> dict:
     """The plan of a new installation for ``unit_code``: the reference structure plus the
-    Kanwil's structure (targets, risk areas, roadmap aspects, funding lines) left empty."""
-    plan = read_embedded()
+    Kanwil's structure (targets, risk areas, roadmap aspects, funding lines) left empty.
+    ``plan``: rows shaped like read_embedded() (default: the embedded NTB plan)."""
+    plan = plan or read_embedded()
     unit = next((u for u in plan["units"] if u["code"] == unit_code), None)
     if unit is None:
         raise ValidationError(f"Kode satuan kerja “{unit_code}” tidak dikenal. "

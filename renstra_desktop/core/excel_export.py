@@ -13,13 +13,14 @@ from pathlib import Path
 from . import queries
 from .errors import FileError, NotFound
 from .safe_write import new_file
-from .schema import PLAN_YEARS
+from .plan_profile import plan_years
 from .value_check import refuse_invalid_numbers
 
 NUMBER = "#,##0.00"
 
 
 def _sheets(conn, unit_code: str | None, year: int) -> dict[str, tuple[list[str], list[list]]]:
+    PLAN_YEARS = plan_years(conn)     # noqa: N806 - the plan's own span
     ind = queries.indicator_rows(conn, unit_code, year)
     realisations = queries.realisation_rows(conn, unit_code)
     risks = queries.risk_rows(conn, unit_code)

@@ -21,6 +21,7 @@ from .cycle.common import check_unit
 from .errors import PermissionDenied, ValidationError
 from .localtime import format_datetime, parse_utc, zone_of
 from .queries import in_period
+from .plan_profile import plan_years
 from .schema import PERIOD_RE, PLAN_YEARS
 from .settings import load_settings
 from .write_rules import EVENT_TABLE, KANWIL, PeriodStatus, event_refusal
@@ -47,13 +48,14 @@ WAITS_AT_UNIT = ("dikembalikan", "dibuka")
 
 
 # -- reading ---------------------------------------------------------------------------------------
-def check_period(period) -> str:
-    """A period code of the plan (2026, 2026-S1, 2026-TW3, 2026-05), or one Indonesian line."""
+def check_period(period, years: tuple = PLAN_YEARS) -> str:
+    """A period code of the plan (2026, 2026-S1, 2026-TW3, 2026-05) in its ``years``
+    (plan_profile.plan_years), or one Indonesian line."""
     text = str(period or "").strip().upper()
     m = PERIOD_RE.match(text)
-    if not m or int(m.group(1)) not in PLAN_YEARS:
+    if not m or int(m.group(1)) not in years:
         raise ValidationError(f"Periode “{period}” tidak dikenal. Tulis misalnya 2026, 2026-S1, 2026-TW3 atau "
-                              f"2026-05 (tahun {PLAN_YEARS[0]}-{PLAN_YEARS[-1]}).")
+                              f"2026-05 (tahun {years[0]}-{years[-1]}).")
     return text
 
 
@@ -237,7 +239,7 @@ def act(service, action: str, unit, period, note: str | None = None):
         raise ValueError(action)
     event, allowed_from, verb = ACTIONS[action]
     conn = service.store.conn
-    period = check_period(period)
+    period = check_period(period, plan_years(conn))
     unit = check_unit(conn, unit)
     note = (note or "").strip()
     if action in NOTE_REQUIRED and not note:

@@ -17,9 +17,10 @@ from .backups import LOAD, backup_before_step
 from .errors import FileError, ValidationError
 from .row_writer import Changes, columns_of
 from .rows import MAX_ROW_VERSION, META_COLUMNS
-from .schema import PLAN_TABLES, TABLES
+from .schema import PLAN_TABLES, PLAN_YEARS, TABLES
 from .os_errors import SPECIAL_FILE, is_special_file, os_reason
 from .packages.package_rules import invalid_cells
+from .plan_profile import check_span, plan_years
 from .safe_write import publish, temp_path
 from .store import APPLICATION_ID, PACKAGE_APPLICATION_ID, SQLITE_HEADER, Store
 from .validation import clean_value
@@ -145,14 +146,29 @@ def _codepoints(text: str) -> str:
     return ", ".join(f"U+{ord(c):04X}" for c in _SURROGATE.findall(text)[:3])
 
 
-def validate_plan(data) -> tuple[dict[str, list[dict]], list[str]]:
-    """Clean rows per table and a list of errors ``$.path: message`` (empty when valid)."""
+def _span_in(data: dict, default: tuple) -> tuple:
+    """The years of the plan the JSON describes: its own ``plan_years`` setting, else ``default``."""
+    for row in data["tables"].get("setting") or ():
+        if isinstance(row, dict) and row.get("key") == "plan_years" and not row.get("deleted"):
+            try:
+                first, last = check_span(row.get("value"))
+            except ValidationError:
+                return default
+            return tuple(range(first, last + 1))
+    return default
+
+
+def validate_plan(data, years: tuple = PLAN_YEARS) -> tuple[dict[str, list[dict]], list[str]]:
+    """Clean rows per table and a list of errors ``$.path: message`` (empty when valid).  Years and
+    periods must lie in the plan's span: the JSON's own ``plan_years`` setting, else ``years``."""
     errors: list[str] = []
     if not isinstance(data, dict):
         return {}, ["$: dokumen JSON harus berupa objek."]
     shape = _shape_errors(data)
     if shape:
         return {}, shape
+    if isinstance(data.get("tables"), dict):
+        years = _span_in(data, years)
     if data.get("format") != FORMAT:
         errors.append(f"$.format: harus \"{FORMAT}\".")
     if data.get("format_version") != FORMAT_VERSION:
@@ -198,7 +214,7 @@ def validate_plan(data) -> tuple[dict[str, list[dict]], list[str]]:
                     errors.append(f"{rpath}.{f.name}: kolom wajib tidak ada.")
                     continue
                 try:
-                    values[f.name] = clean_value(f, row[f.name], strict_json=True)
+                    values[f.name] = clean_value(f, row[f.name], strict_json=True, years=years)
                 except ValidationError as exc:
                     errors.append(f"{rpath}.{f.name}: {exc.message}")
             out.append(values)
@@ -299,7 +315,7 @@ def load_plan(path: str | os.PathLike, data, *, actor: str, dry_run: bool = Fals
 def apply_plan(service, data, *, dry_run: bool = False, force: bool = False) -> LoadReport:
     """The door's load (:meth:`.service.PlanService.load_json`): validate, then write every row
     through the row-write primitive in one transaction (rolled back for a dry run)."""
-    clean, errors = validate_plan(data)
+    clean, errors = validate_plan(data, plan_years(service.store.conn))
     _raise_errors(errors)
     store = service.store
     bad = invalid_file_cells(store.conn)

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from .achievement import achievement, format_target, grade
 from .risk_matrix import level, magnitude, needs_action_plan
-from .schema import PLAN_YEARS
+from .plan_profile import plan_years
 from .settings import load_settings
 
 
@@ -197,7 +197,7 @@ def _by_year(values_by_period: dict) -> dict[str, dict]:
 
 
 def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = None) -> list[dict]:
-    """One row per unit and IKK: targets 2025-2029 (with range upper bounds and their printed
+    """One row per unit and IKK: targets of the plan's years (with range upper bounds and their printed
     form), the realisation of ``period`` (default: the year), capaian and grade by the one rule of
     :mod:`.achievement`, and the evidence of the realisations that figure stands on.
 
@@ -205,6 +205,7 @@ def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = 
     for the indicator (``target_basis`` "rencana_aksi"), otherwise against the year's target
     ("tahunan"); ``period_target``/``period_target_label`` are the target the capaian stands on."""
     settings = load_settings(conn)
+    span = plan_years(conn)
     period = period or str(year)
     uf, ua = _unit_filter(unit_code)
     sub_year = len(period) > 4 and not period[5:].isdigit()      # a semester or a quarter
@@ -244,16 +245,16 @@ def indicator_rows(conn, unit_code: str | None, year: int, period: str | None = 
                 "polarity": ind["polarity"], "rollup": ind["rollup"],
                 "objective_code": ind["objective_code"], "objective_name": ind["objective_name"],
                 "program_code": ind["program_code"], "program_name": ind["program_name"],
-                "targets": {y: tgt.get(y, {}).get("value") for y in PLAN_YEARS},
-                "uppers": {y: tgt.get(y, {}).get("upper") for y in PLAN_YEARS},
+                "targets": {y: tgt.get(y, {}).get("value") for y in span},
+                "uppers": {y: tgt.get(y, {}).get("upper") for y in span},
                 "target_labels": {y: format_target(tgt.get(y, {}).get("value"), tgt.get(y, {}).get("upper"),
-                                                   ind["measure"]) for y in PLAN_YEARS},
-                "target_ids": {y: tgt[y]["id"] for y in PLAN_YEARS if y in tgt},
-                "target_owner": {y: tgt[y]["owner_unit"] for y in PLAN_YEARS if y in tgt},
+                                                   ind["measure"]) for y in span},
+                "target_ids": {y: tgt[y]["id"] for y in span if y in tgt},
+                "target_owner": {y: tgt[y]["owner_unit"] for y in span if y in tgt},
                 "year": year, "period": period, "actual": actual, "achievement": cap,
                 "period_target": target, "target_basis": basis,
                 "period_target_label": format_target(target, upper, ind["measure"]),
-                "actuals": {y: rollup(by_year.get(str(y), {}), y, ind["rollup"]) for y in PLAN_YEARS},
+                "actuals": {y: rollup(by_year.get(str(y), {}), y, ind["rollup"]) for y in span},
                 "evidence": _evidence(values, evidence.get((code, ind["code"]), {}), period),
                 "actual_through": through_label(latest_period(by_year.get(str(year), {}), year)),   # "s.d. TW III"
                 "grade": g.name if g else None, "grade_role": g.role if g else None,
@@ -336,13 +337,13 @@ def funding_rows(conn, unit_code: str | None) -> list[dict]:
         line["ids"][r["year"]] = r["id"]
     names = {**{r["code"]: r["name"] for r in conn.execute("SELECT code, name FROM objective WHERE deleted = 0")},
              **{r["code"]: r["name"] for r in conn.execute("SELECT code, name FROM indicator WHERE deleted = 0")}}
-    rows = []
+    rows, span = [], plan_years(conn)
     for line in lines.values():
         line["line_name"] = names.get(line["line_code"], "")
         line["total_allocation"] = money_sum(line["allocation"].values())
         line["total_realised"] = money_sum(line["realised"].values())
-        line["absorption"] = {y: absorption(line["allocation"].get(y), line["realised"].get(y)) for y in PLAN_YEARS}
-        spent = [y for y in PLAN_YEARS if line["realised"].get(y) is not None]     # the years reported so far
+        line["absorption"] = {y: absorption(line["allocation"].get(y), line["realised"].get(y)) for y in span}
+        spent = [y for y in span if line["realised"].get(y) is not None]     # the years reported so far
         line["total_absorption"] = absorption(money_sum(line["allocation"].get(y) for y in spent),
                                               line["total_realised"])
         rows.append(line)
@@ -380,7 +381,7 @@ def absorption(allocation: float | None, realised: float | None) -> float | None
 def funding_totals(conn, unit_code: str | None) -> dict:
     rows = funding_rows(conn, unit_code)
     return {
-        "per_year": {y: money_sum(r["allocation"].get(y) for r in rows) for y in PLAN_YEARS},
+        "per_year": {y: money_sum(r["allocation"].get(y) for r in rows) for y in plan_years(conn)},
         "total": money_sum(r["total_allocation"] for r in rows),
     }
 

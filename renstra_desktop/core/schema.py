@@ -5,21 +5,13 @@ table models in the UI take their columns from them.  Column names match db/*.sq
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
-PLAN_YEARS = tuple(range(2025, 2030))
-HISTORY_YEARS = tuple(range(2020, 2025))
+PLAN_YEARS = tuple(range(2025, 2030))      # the embedded NTB plan's span; a plan's own: plan_profile.plan_years
 PERIOD_RE = re.compile(r"^(20\d\d)(?:-(S[12]|TW[1-4]|0[1-9]|1[0-2]))?$")
 ROADMAP_STATUSES = ("rencana", "berjalan", "selesai", "batal")
 PERIOD_EVENTS = ("diajukan", "dikembalikan", "diverifikasi", "disahkan", "dibuka")
-
-
-def current_plan_year(today: _dt.date | None = None) -> int:
-    """The plan year shown or reported when none is chosen: this year, kept inside 2025-2029."""
-    year = (today or _dt.date.today()).year
-    return min(max(year, PLAN_YEARS[0]), PLAN_YEARS[-1])
 
 
 RISK_ACTION_STATUSES = ("belum", "berjalan", "selesai", "tertunda")
@@ -34,7 +26,7 @@ RISK_AREAS = {
 # What a number of each kind can mean and print, unless its Field says more precisely (issue 8:
 # 1e308 passed load, export and merge, then reports crashed).  Validation, JSON load and the
 # package reader all take a field's bounds from Field.limits.
-KIND_BOUNDS = {"number": (-1e12, 1e12), "int": (0, 10 ** 9), "score": (1, 5), "year": (PLAN_YEARS[0], PLAN_YEARS[-1])}
+KIND_BOUNDS = {"number": (-1e12, 1e12), "int": (0, 10 ** 9), "score": (1, 5), "year": (2000, 2100)}
 INDICATOR_VALUE = (0, 1e6)        # an index (1-5) or a percentage; room for counts, never 1e308
 MONEY_JUTA = (0, 1e9)             # juta rupiah: 10^15 rupiah, far above any unit's budget
 MONEY_RUPIAH = (0, 1e15)          # the budget history is printed in rupiah

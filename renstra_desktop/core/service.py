@@ -24,6 +24,7 @@ from .accounts import TABLE as ACCOUNT_TABLE
 from .errors import NotFound, ValidationError
 from .row_writer import Changes, RowWriter, columns_of, spec_of
 from .rows import new_id, new_meta, stable_id
+from .plan_profile import plan_years
 from .schema import TABLES
 from .roles import require
 from .store import Store
@@ -116,7 +117,8 @@ class PlanService:
         spec = spec_of(table)
         _not_accounts(table)
         unknown = set(values) - set(spec.columns)
-        clean = {f.name: clean_value(f, values.get(f.name)) for f in spec.fields}
+        years = plan_years(self.store.conn)
+        clean = {f.name: clean_value(f, values.get(f.name), years=years) for f in spec.fields}
         if unknown:
             raise ValidationError(f"Kolom tidak dikenal: {', '.join(sorted(unknown))}.")
         if row_id is None:
@@ -143,13 +145,14 @@ class PlanService:
     def apply(self, edits: list[Edit]) -> Changes:
         """Apply many field edits all or nothing (a paste, an undo step)."""
         pending: dict[tuple[str, str], dict] = {}
+        years = plan_years(self.store.conn)
         for edit in edits:
             spec = spec_of(edit.table)
             _not_accounts(edit.table)
             f = spec.field_map.get(edit.field)
             if f is None:
                 raise ValidationError(f"Kolom “{edit.field}” tidak dikenal di {spec.label}.")
-            pending.setdefault((edit.table, edit.row_id), {})[edit.field] = clean_value(f, edit.value)
+            pending.setdefault((edit.table, edit.row_id), {})[edit.field] = clean_value(f, edit.value, years=years)
         by_table: dict[str, dict[str, dict]] = {}
         for (table, row_id), values in pending.items():
             by_table.setdefault(table, {})[row_id] = values

@@ -22,7 +22,7 @@ import datetime as _dt
 from . import localtime, queries
 from .period_workflow import STATUS_LABELS, statuses as _statuses   # verification statuses (issue 9)
 from .risk_matrix import level, magnitude
-from .schema import HISTORY_YEARS, PLAN_YEARS
+from .plan_profile import load_profile
 from .settings import load_settings
 
 KANWIL = "KANWIL"
@@ -101,8 +101,8 @@ def _history(conn, unit: str | None, links: dict) -> dict[str, list[dict]]:
 
 
 def trends(conn, unit: str | None) -> list[dict]:
-    """Per IKK: ``history`` [{year, line, target, actual}] (2020-2024), ``targets`` {year: value}
-    and ``actuals`` {year: value} for 2025-2029 (the year's roll-up, queries.rollup), ``quarters``
+    """Per IKK: ``history`` [{year, line, target, actual}] (the five years before the plan),
+    ``targets`` {year: value} and ``actuals`` {year: value} for the plan's years (the year's roll-up, queries.rollup), ``quarters``
     [(period, value)] where a quarter's realisation is recorded, and ``units`` (how many units the
     figures stand on).  For the province each figure is the mean over the units that have it."""
     settings = load_settings(conn)
@@ -120,16 +120,17 @@ def trends(conn, unit: str | None) -> list[dict]:
     for (u, code, year), v in _values_by_year(conn, unit).items():
         by_year.setdefault(code, {}).setdefault(year, []).append((u, v))
     history = _history(conn, unit, settings.history_links)
+    profile = load_profile(conn)
     out = []
     for ind in queries.indicators(conn):
         code = ind["code"]
         years = by_year.get(code, {})
-        yearly = {y: [queries.rollup(v, y, ind["rollup"]) for _u, v in years.get(y, [])] for y in PLAN_YEARS}
+        yearly = {y: [queries.rollup(v, y, ind["rollup"]) for _u, v in years.get(y, [])] for y in profile.years}
         units_with = {u for pairs in years.values() for u, v in pairs if any(x is not None for x in v.values())}
         out.append({"code": code, "name": ind["name"], "measure": ind["measure"], "polarity": ind["polarity"],
-                    "history": history.get(code, []), "history_years": list(HISTORY_YEARS),
-                    "targets": {y: targets.get(code, {}).get(y) for y in PLAN_YEARS},
-                    "actuals": {y: _mean(yearly[y]) for y in PLAN_YEARS},
+                    "history": history.get(code, []), "history_years": list(profile.history_years),
+                    "targets": {y: targets.get(code, {}).get(y) for y in profile.years},
+                    "actuals": {y: _mean(yearly[y]) for y in profile.years},
                     "quarters": quarters.get(code, []), "units": len(units_with)})
     return out
 

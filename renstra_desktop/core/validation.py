@@ -16,8 +16,9 @@ from .schema import PERIOD_RE, PLAN_YEARS, Field
 BASE64_RE = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
 
-def clean_value(f: Field, value, *, strict_json: bool = False):
-    """The stored form of ``value`` for field ``f``; strict_json refuses strings for numbers."""
+def clean_value(f: Field, value, *, strict_json: bool = False, years: tuple = PLAN_YEARS):
+    """The stored form of ``value`` for field ``f``; strict_json refuses strings for numbers.
+    ``years``: the plan's span (plan_profile.plan_years) a year or period must lie in."""
     label = f.label or f.name
     if value is None or (isinstance(value, str) and value.strip() == "" and f.kind not in ("text", "list")):
         if f.required:
@@ -37,13 +38,12 @@ def clean_value(f: Field, value, *, strict_json: bool = False):
                 raise ValidationError(f"Kolom “{label}” harus bilangan bulat, bukan {value!r}.", field=f.name)
             number = int(number)
         low, high = f.limits
+        if kind == "year" and number not in years:
+            raise ValidationError(f"Tahun {number} di luar periode Renstra {years[0]}–{years[-1]}.", field=f.name)
         if low <= number <= high:
             return number
         if kind == "score":
             raise ValidationError(f"Kolom “{label}” harus 1 sampai 5, bukan {number}.", field=f.name)
-        if kind == "year":
-            raise ValidationError(
-                f"Tahun {number} di luar periode Renstra {PLAN_YEARS[0]}–{PLAN_YEARS[-1]}.", field=f.name)
         if kind == "int" and low == 0 and number < 0:
             raise ValidationError(f"Kolom “{label}” tidak boleh negatif.", field=f.name)
         raise ValidationError(
@@ -52,10 +52,11 @@ def clean_value(f: Field, value, *, strict_json: bool = False):
     if kind == "period":
         text = str(value).strip().upper()
         match = PERIOD_RE.match(text)
-        if not match or int(match.group(1)) not in PLAN_YEARS:
+        if not match or int(match.group(1)) not in years:
+            y = years[1]
             raise ValidationError(
-                f"Periode “{value}” tidak dikenal. Tulis 2026, 2026-S1, 2026-TW3 atau 2026-05 "
-                f"(tahun {PLAN_YEARS[0]}–{PLAN_YEARS[-1]}).", field=f.name)
+                f"Periode “{value}” tidak dikenal. Tulis {y}, {y}-S1, {y}-TW3 atau {y}-05 "
+                f"(tahun {years[0]}–{years[-1]}).", field=f.name)
         return text
     if kind == "enum":
         text = str(value).strip()
@@ -83,8 +84,8 @@ def clean_value(f: Field, value, *, strict_json: bool = False):
             raise ValidationError(f"Kolom “{label}”: berkas {format_mib(len(value) * 3 // 4)} melebihi batas "
                                   f"{format_mib(f.bounds[1] * 3 // 4)} per berkas. Perkecil atau pecah berkasnya.", field=f.name)
         return value
-    if kind == "json":
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if kind == "json":   # from a JSON document every value is data ("WITA" too); typed text is JSON already
+        return json.dumps(value, ensure_ascii=False) if strict_json or not isinstance(value, str) else value
     if not isinstance(value, str):
         if strict_json:
             raise ValidationError(f"Kolom “{label}” harus berupa teks.", field=f.name)

@@ -35,6 +35,7 @@ class PlanController(QObject):
         self.undo_stack = QUndoStack(self)
         self.dialog_parent = None      # the main window, when there is one
         self._units: list[dict] | None = None   # the unit directory, read once per change of it
+        self._profile = None                      # the plan's office and span (core.plan_profile), cached
         self.plan_changed.connect(self._forget_units)
 
     # -- the open file ------------------------------------------------------------------------
@@ -44,7 +45,7 @@ class PlanController(QObject):
         self.store = store
         self._unit_code = store.unit_code    # asked on every flags() call: read once per file
         self._service = None
-        self._units = None
+        self._units = self._profile = None
         self.undo_stack.clear()
         if old is not None and old is not store:
             old.close()
@@ -115,6 +116,27 @@ class PlanController(QObject):
     def _forget_units(self, changes) -> None:
         if "unit" in changes.tables:
             self._units = None
+        if "setting" in changes.tables:
+            self._profile = None
+
+    @property
+    def profile(self):
+        """The open plan's office and years (core.plan_profile.PlanProfile; the NTB defaults
+        without a file), read once per file or change of its settings."""
+        from ..core.plan_profile import load_profile
+        if self._profile is None and self.store is not None:
+            self._profile = load_profile(self.conn)
+        return self._profile
+
+    @property
+    def plan_years(self) -> tuple[int, ...]:
+        from ..core.schema import PLAN_YEARS
+        return self.profile.years if self.store is not None else PLAN_YEARS
+
+    def current_year(self) -> int:
+        """This year kept inside the plan's years: the year shown when none is chosen."""
+        from ..core.plan_profile import year_within
+        return year_within(self.plan_years)
 
     def can_write_row(self, owner_unit: str | None) -> bool:
         """Mirror of the service's owner rule, for flags(); the service stays the authority."""

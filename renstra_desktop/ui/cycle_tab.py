@@ -18,7 +18,7 @@ from ..core import queries
 from ..core.cycle import action_plan, agreement, evidence, indicators, measurement, narrative
 from ..core.errors import RenstraError
 from ..core.numbers import format_number
-from ..core.schema import NARRATIVE_SECTIONS, PLAN_YEARS, current_plan_year
+from ..core.schema import NARRATIVE_SECTIONS
 from . import dialogs
 from .form_dialog import FormField
 from .risk_monitoring_page import RiskMonitoringPage
@@ -39,8 +39,8 @@ class CycleTab(QWidget):
         self.controller = controller
         self._loading = False
         self.year = QSpinBox()
-        self.year.setRange(PLAN_YEARS[0], PLAN_YEARS[-1])
-        self.year.setValue(current_plan_year())
+        self.year.setRange(controller.plan_years[0], controller.plan_years[-1])
+        self.year.setValue(controller.current_year())
         self.period = QComboBox()
         for code, label in (("TW1", "Triwulan I"), ("TW2", "Triwulan II"), ("TW3", "Triwulan III"),
                             ("TW4", "Triwulan IV"), ("S1", "Semester I"), ("S2", "Semester II"), ("", "Tahunan")):

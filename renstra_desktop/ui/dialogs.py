@@ -69,13 +69,14 @@ def ask_form(parent: QWidget | None, title: str, fields: list) -> dict[str, str]
     return run(parent, title, fields)
 
 
-def choose_period(parent: QWidget | None, title: str, heading: str, suggestion: str, check=None) -> str | None:
+def choose_period(parent: QWidget | None, title: str, heading: str, suggestion: str, check=None,
+                  years: tuple | None = None) -> str | None:
     """A realisation period picked as year + kind + which one (period_picker.PeriodDialog); its
     code, or None when cancelled.  ``check(code)`` returns why a period cannot be added (the dialog
     then stays open with that reason) or None."""
     from .period_picker import PeriodDialog
 
-    dialog = PeriodDialog(parent, title, heading, suggestion, check)
+    dialog = PeriodDialog(parent, title, heading, suggestion, check, *([years] if years else []))
     return dialog.period() if dialog.exec() else None
 
 
@@ -94,7 +95,7 @@ def choose_unit(parent: QWidget | None, units: list[dict], *, first_run: bool = 
     """Which unit a (new) plan file is for: the Kanwil or one of the UPTs; its code or None."""
     title = tr("Satuan kerja instalasi ini") if first_run else tr("Rencana baru")
     label = tr("Aplikasi ini dipasang untuk satuan kerja mana?\n"
-               "Kantor Wilayah memuat seluruh Renstra NTB; UPT memulai dari strukturnya dengan nilai kosong.")
+               "Kantor Wilayah memuat seluruh Renstra bawaan (NTB); UPT memulai dari strukturnya dengan nilai kosong.")
     names = [u["name"] for u in units]
     index = choose_item(parent, title, label, names)
     return None if index is None else units[index]["code"]
@@ -121,6 +122,15 @@ def choose_evidence_file(parent: QWidget | None, title: str, directory: str = ""
 
     path, _ = QFileDialog.getOpenFileName(parent, title, directory,
                                           tr("Data dukung (*.pdf *.png *.jpg *.jpeg *.xlsx *.xls *.ods *.csv)"))
+    return Path(path) if path else None
+
+
+def choose_plan_source(parent: QWidget | None, kind: str, directory: str = "") -> Path | None:
+    """The source of a new plan (Rencana baru): a filled template workbook (``kind`` xlsx) or a plan JSON."""
+    from PySide6.QtWidgets import QFileDialog
+
+    pattern = tr("Templat rencana (*.xlsx)") if kind == "xlsx" else tr("JSON rencana (*.json)")
+    path, _ = QFileDialog.getOpenFileName(parent, tr("Sumber rencana baru"), directory, pattern)
     return Path(path) if path else None
 
 

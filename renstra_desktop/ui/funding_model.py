@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from ..core import queries
-from ..core.schema import PLAN_YEARS
 from .models import Column, PlanTableModel
 
 YEAR_PREFIX = "y_"
@@ -40,7 +39,7 @@ class FundingModel(PlanTableModel):
         for measure in MEASURES:
             own = [r for r in lines if r["measure"] == measure]
             totals.append({"unit_code": TOTAL, "line_code": "", "measure": measure,
-                           "values": {y: queries.money_sum(r["values"].get(y) for r in own) for y in PLAN_YEARS},
+                           "values": {y: queries.money_sum(r["values"].get(y) for r in own) for y in self.controller.plan_years},
                            "total": queries.money_sum(r["total"] for r in own)})
         return lines + totals
 
@@ -71,9 +70,9 @@ class FundingModel(PlanTableModel):
             Column("measure", tr("Jenis"), width=74),
         ]
         cols += [Column(f"{YEAR_PREFIX}{y}", str(y), "money", True, 92,
-                        tr("Juta rupiah, tahun {year}; ketik mis. 3.193,72").format(year=y)) for y in PLAN_YEARS]
+                        tr("Juta rupiah, tahun {year}; ketik mis. 3.193,72").format(year=y)) for y in self.controller.plan_years]
         cols += [
-            Column("total", tr("Jumlah"), "money", width=100, tooltip=tr("Dihitung: jumlah 2025–2029")),
+            Column("total", tr("Jumlah"), "money", width=100, tooltip=tr("Dihitung: jumlah {first}–{last}").format(first=self.controller.plan_years[0], last=self.controller.plan_years[-1])),
             Column("executing_unit", tr("Pelaksana"), "text", True, 150),
         ]
         return cols

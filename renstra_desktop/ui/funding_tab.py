@@ -5,7 +5,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel
 
 from ..core import queries
-from ..core.schema import PLAN_YEARS
 from . import dialogs
 from .funding_model import FundingModel
 from .tab_base import SingleTableTab
@@ -63,9 +62,9 @@ class FundingTab(SingleTableTab):
         code = codes[index][0]
         executing = queries.unit_names(conn).get(unit, unit)
         ids = self.controller.insert("funding", [
-            {"unit_code": unit, "line_code": code, "year": y, "executing_unit": executing} for y in PLAN_YEARS],
+            {"unit_code": unit, "line_code": code, "year": y, "executing_unit": executing} for y in self.controller.plan_years],
             self.tr("Tambah pendanaan {code}").format(code=code))
         if ids:
             self.start_editing(self.view, lambda r: (r["unit_code"], r["line_code"], r["measure"]) == (
-                unit, code, "allocation"), f"y_{PLAN_YEARS[0]}")
+                unit, code, "allocation"), f"y_{self.controller.plan_years[0]}")
         return bool(ids)

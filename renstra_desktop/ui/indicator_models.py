@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..core import queries
 from ..core.achievement import format_target
-from ..core.schema import PLAN_YEARS, current_plan_year
 from ..core.period_workflow import STATUS_LABELS, latest_events
 from ..core.write_rules import PeriodStatus
 from .models import GRADE_COLOURS, GRADE_ROLE, Column, PlanTableModel
@@ -23,7 +22,7 @@ class IndicatorModel(PlanTableModel):
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
-        self.year = current_plan_year()
+        self.year = controller.current_year()
 
     def set_year(self, year: int) -> None:
         self.year = year
@@ -44,7 +43,7 @@ class IndicatorModel(PlanTableModel):
             Column("measure", tr("Satuan"), width=62),
         ]
         cols += [Column(f"{TARGET_PREFIX}{y}", tr("Target\n{year}").format(year=y), "number", True, 70,
-                        tr("Target tahun {year}; ketik mis. 3,2").format(year=y)) for y in PLAN_YEARS]
+                        tr("Target tahun {year}; ketik mis. 3,2").format(year=y)) for y in self.controller.plan_years]
         cols += [
             Column("actual", tr("Realisasi\n{year}").format(year=self.year), "number", width=80,
                    tooltip=tr("Realisasi {year}, direkap dari periode-periodenya").format(year=self.year)),

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSpl
                                QWidget)
 
 from ..core import queries
-from ..core.schema import PERIOD_RE, PLAN_YEARS
+from ..core.schema import PERIOD_RE
 from ..core.service import Edit
 from . import dialogs
 from .indicator_models import IndicatorModel, RealisationModel
@@ -37,9 +37,8 @@ class IndicatorTab(PlanTab):
         self.realisation_model = RealisationModel(controller, self)
 
         self.year_combo = QComboBox()
-        for year in PLAN_YEARS:
-            self.year_combo.addItem(str(year), year)
-        self.year_combo.setCurrentIndex(PLAN_YEARS.index(self.model.year))
+        self._fill_years()
+        controller.file_opened.connect(self._fill_years)
         self.year_combo.currentIndexChanged.connect(lambda _: self.model.set_year(self.year_combo.currentData()))
         self.year_combo.setToolTip(self.tr("Tahun yang realisasi dan capaiannya ditampilkan"))
         legend = QLabel(self.tr("Capaian: hijau ≥ 100 % · kuning 80–99 % · jingga 60–79 % · merah < 60 % · "
@@ -161,7 +160,7 @@ class IndicatorTab(PlanTab):
         period = dialogs.choose_period(
             self.window(), self.tr("Tambah periode realisasi"),
             self.tr("Realisasi {code} · {unit}").format(code=row["indicator_code"], unit=row["unit_name"]),
-            suggestion, self.period_refusal)
+            suggestion, self.period_refusal, self.controller.plan_years)
         if period is None:
             return False
         ids = self.controller.insert("realisation", [{
@@ -220,8 +219,20 @@ class IndicatorTab(PlanTab):
         self._current = self.realisation_view
         return self.remove_rows()
 
+    def _fill_years(self) -> None:
+        """The plan's years in the year selector (another file may span other years)."""
+        years = self.controller.plan_years
+        if self.model.year not in years:
+            self.model.year = self.controller.current_year()
+        self.year_combo.blockSignals(True)
+        self.year_combo.clear()
+        for year in years:
+            self.year_combo.addItem(str(year), year)
+        self.year_combo.setCurrentIndex(years.index(self.model.year))
+        self.year_combo.blockSignals(False)
+
     def add_target_line(self) -> bool:
-        """A new unit x IKK line of targets 2025-2029 (values empty); targets are the Kanwil's."""
+        """A new unit x IKK line of targets of the plan's years (values empty); targets are the Kanwil's."""
         conn = self.controller.conn
         title = self.tr("Tambah baris target")
         if not self.controller.is_kanwil:
@@ -245,7 +256,7 @@ class IndicatorTab(PlanTab):
         unit, ind = options[index]
         ids = self.controller.insert("indicator_target", [
             {"unit_code": unit["code"], "indicator_code": ind["code"], "year": y, "value": None}
-            for y in PLAN_YEARS], self.tr("Tambah target {code}").format(code=ind["code"]))
+            for y in self.controller.plan_years], self.tr("Tambah target {code}").format(code=ind["code"]))
         if ids:
             self._selected_key = (unit["code"], ind["code"])
             self._reselect()

@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         tr = self.tr
         self.file_menu = self.menuBar().addMenu(tr("&Berkas"))
-        self.new_action = self._action(tr("&Baru…"), self.new_plan, QKeySequence.StandardKey.New)
+        self.new_action = self._action(tr("&Rencana baru…"), self.new_plan, QKeySequence.StandardKey.New)
         self.open_action = self._action(tr("&Buka…"), self.open_file_dialog, QKeySequence.StandardKey.Open)
         self.recent_menu = QMenu(tr("Berkas &terakhir"), self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -291,9 +291,10 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         dialogs.info(self, self.tr("Tentang Renstra Desktop"), self.tr(
-            "{app} {version}\nRencana Strategis 2025–2029 Kantor Wilayah Direktorat Jenderal "
-            "Pemasyarakatan Nusa Tenggara Barat dan UPT-nya, luring.\n\nBerkas rencana: {path}").format(
-            app=APP_NAME, version=__version__, path=self.controller.path))
+            "{app} {version}\nRencana Strategis {years} {office} dan UPT-nya, luring.\n\n"
+            "Berkas rencana: {path}").format(
+            app=APP_NAME, version=__version__, path=self.controller.path, office=self.controller.profile.name.title(),
+            years=self.controller.profile.span_label))
 
     # -- unit selector and status bar ----------------------------------------------------------
     def plan_tabs(self) -> list[PlanTab]:
@@ -381,30 +382,15 @@ class MainWindow(QMainWindow):
             directory = str(Path(path).parent)
 
     def new_plan(self) -> bool:
-        """Baru: a new plan file from the embedded NTB Renstra for a chosen unit."""
-        from ..core.dataset import read_embedded
-        from ..core.newplan import create_plan_file
+        """Rencana baru…: the wizard (embedded NTB Renstra, a filled template or a plan JSON); the
+        plan it created opens in this window."""
+        from .new_plan_wizard import run_new_plan_wizard
 
-        code = dialogs.choose_unit(self, read_embedded()["units"])
-        if code is None:
-            return False
-        path = dialogs.choose_save_file(self, self.tr("Rencana baru"), str(folders.last_folder(folders.PLANS)),
-                                        confirm_overwrite=False)
+        path = run_new_plan_wizard(self, str(folders.last_folder(folders.PLANS)))
         if path is None:
             return False
         folders.remember_folder(folders.PLANS, path)
-        try:
-            store = create_plan_file(path, code)
-        except RenstraError as exc:
-            dialogs.warn(self, self.tr("Rencana baru"), exc.message)
-            return False
-        except OSError as exc:
-            dialogs.warn(self, self.tr("Rencana baru"), self.tr(
-                "Berkas {path} tidak dapat ditulis ({error}). Pilih folder lain.").format(path=path, error=os_reason(exc)))
-            return False
-        self.controller.open_store(store)
-        self.remember_recent(store.path)
-        return True
+        return self.open_path(path)
 
     def save_as(self) -> bool:
         """Simpan Sebagai: a consistent copy (SQLite backup API); work continues in the open file."""

@@ -44,12 +44,13 @@ class PeriodDialog(QDialog):
     """See the module docstring; :meth:`period` is the chosen code."""
 
     def __init__(self, parent: QWidget | None, title: str, heading: str, suggestion: str,
-                 check: Callable[[str], str | None] | None = None):
+                 check: Callable[[str], str | None] | None = None, years: tuple = PLAN_YEARS):
         super().__init__(parent)
+        self._years = tuple(years)          # the plan's years (controller.plan_years)
         self.setWindowTitle(title)
         self._check = check
         self.year = QComboBox()
-        for y in PLAN_YEARS:
+        for y in self._years:
             self.year.addItem(str(y), y)
         self.grain = QComboBox()
         for grain, label in zip(GRAINS, (self.tr("Tahunan"), self.tr("Semester"), self.tr("Triwulan"),
@@ -92,9 +93,9 @@ class PeriodDialog(QDialog):
         try:
             year, grain, part = split_period(code)
         except ValueError:
-            year, grain, part = PLAN_YEARS[0], "quarter", 1
-        if year in PLAN_YEARS:
-            self.year.setCurrentIndex(PLAN_YEARS.index(year))
+            year, grain, part = self._years[0], "quarter", 1
+        if year in self._years:
+            self.year.setCurrentIndex(self._years.index(year))
         self.grain.setCurrentIndex(GRAINS.index(grain))
         self._fill_parts()
         if part:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from ..core.numbers import MONTHS
-from ..core.schema import PLAN_YEARS, current_plan_year
 from .period_models import PeriodStatusModel, SubmittedValuesModel
 from .period_step_dialog import STEPS, ask_step, run_step, step_texts
 from .worker import run_in_background
@@ -28,7 +27,7 @@ class PeriodStatusView(QWidget):
         self._load_task = self._detail_task = None
         self._reload_again = False
         self.year = QComboBox()
-        for y in PLAN_YEARS:
+        for y in controller.plan_years:
             self.year.addItem(str(y), y)
         self.part = QComboBox()
         self.part.addItem(self.tr("Semua periode yang punya status"), "")
@@ -124,8 +123,7 @@ class PeriodStatusView(QWidget):
     def _set_defaults(self) -> None:
         """The Kanwil sees what waits for it across all periods; a unit its own current quarter."""
         kanwil = self.controller.store is not None and self.controller.is_kanwil
-        year = current_plan_year()
-        self.year.setCurrentIndex(PLAN_YEARS.index(year))
+        self.year.setCurrentIndex(max(0, self.year.findData(self.controller.current_year())))
         self.waiting.setChecked(kanwil)
         if kanwil:
             self.part.setCurrentIndex(0)

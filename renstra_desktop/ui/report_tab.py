@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from ..core import queries
 from ..core.reports.base import KINDS, PERIOD_KINDS, TITLES, ReportOptions
-from ..core.schema import PLAN_YEARS, current_plan_year
 from . import dialogs, folders
 from .pdf_pages import page_sizes
 from .pdf_preview import PdfPreview
@@ -49,8 +48,8 @@ class ReportTab(QWidget):
             self.kind.addItem(self.tr(TITLES[kind]), kind)
         self.unit = QComboBox()
         self.year = QSpinBox()
-        self.year.setRange(PLAN_YEARS[0], PLAN_YEARS[-1])
-        self.year.setValue(current_plan_year())        # this year, as the Indikator tab (not always 2025)
+        self.year.setRange(controller.plan_years[0], controller.plan_years[-1])
+        self.year.setValue(controller.current_year())        # this year, as the Indikator tab (not always 2025)
         self.period = QComboBox()
         for code, label in PERIODS:
             self.period.addItem(self.tr(label), code)

@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from ..core import queries
-from ..core.schema import PLAN_YEARS, ROADMAP_STATUSES
+from ..core.schema import ROADMAP_STATUSES
 from .models import Column, PlanTableModel
 
 STATUS_COLOURS = {"berjalan": "#d7e8fa", "selesai": "#c8e6c9", "batal": "#e4e4e4"}
@@ -21,7 +21,7 @@ class RoadmapModel(PlanTableModel):
         super().__init__(controller, parent)
         labels = self.status_labels()                # translated once: choices() runs for every cell shown
         self._status_choices = [(labels[s], s) for s in ROADMAP_STATUSES]
-        self._year_choices = [(str(y), y) for y in PLAN_YEARS]
+        self._year_choices = [(str(y), y) for y in controller.plan_years]
 
     def fetch(self, conn, unit_code):
         return queries.roadmap_rows(conn, unit_code)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from ..core.schema import PLAN_YEARS, current_plan_year
 from .roadmap_model import RoadmapModel
 from .tab_base import SingleTableTab
 
@@ -24,7 +23,7 @@ class RoadmapTab(SingleTableTab):
         index = self.view.currentIndex()
         current = self.model.row_dict(index.row()) if index.isValid() else None
         aspect = current["aspect"] if current else self.tr("Sarana dan Prasarana")
-        year = current["year"] if current and current["year"] in PLAN_YEARS else current_plan_year()
+        year = current["year"] if current and current["year"] in self.controller.plan_years else self.controller.current_year()
         ids = self.controller.insert("roadmap_item", [{
             "unit_code": unit, "aspect": aspect, "year": year, "seq": self.model.next_seq(unit, aspect, year),
             "text": "", "status": "rencana",

@@ -35,7 +35,7 @@ def edit_signatory(window):
 
 def zone_labels(tr) -> dict[str, str]:
     return {"WIB": tr("WIB (UTC+7): Indonesia bagian barat"),
-            "WITA": tr("WITA (UTC+8): Indonesia bagian tengah, termasuk NTB"),
+            "WITA": tr("WITA (UTC+8): Indonesia bagian tengah (Bali, Nusa Tenggara, Kalimantan timur, Sulawesi)"),
             "WIT": tr("WIT (UTC+9): Indonesia bagian timur")}
 
 

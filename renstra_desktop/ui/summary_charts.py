@@ -38,7 +38,7 @@ def _nice_top(value: float) -> float:
 
 
 class TrendChart(QWidget):
-    """History 2020-2024 (grey), targets 2025-2029 (dashed), the years' realisations (solid) and
+    """History of the five years before the plan (grey), the plan's targets (dashed), the years' realisations (solid) and
     the recorded quarters (orange dots) of one indicator."""
 
     def __init__(self, parent=None):
@@ -103,7 +103,8 @@ class TrendChart(QWidget):
         values = [v for points in s.values() for _x, v in points]
         top = _nice_top(max(values) if values else 1.0)
         plot = QRectF(40, 22, self.width() - 50, self.height() - 58)
-        years = list(range(2020, 2030))
+        plan = sorted(t["targets"])            # the plan's years, after the five years of history
+        years = list(t["history_years"]) + plan
         step = plot.width() / len(years)
 
         def x_of(x: float) -> float:
@@ -127,7 +128,7 @@ class TrendChart(QWidget):
         for y in years[::every]:
             p.drawText(QRectF(x_of(y) - step / 2, plot.bottom() + 2, step, 14), Qt.AlignmentFlag.AlignCenter,
                        f"'{y % 100:02d}")
-        split = x_of(2024.5)
+        split = x_of(plan[0] - 0.5)
         p.setPen(QPen(MUTED, 1, Qt.PenStyle.DotLine))
         p.drawLine(QPointF(split, plot.top()), QPointF(split, plot.bottom()))
         self._line(p, [(x_of(x), y_of(v)) for x, v in s["history_target"]], HISTORY, dashed=True, hollow=True)

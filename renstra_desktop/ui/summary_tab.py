@@ -27,7 +27,8 @@ from ..core import queries
 from ..core import summary as core_summary
 from ..core.numbers import format_number
 from ..core.reports.base import period_label
-from ..core.schema import PLAN_YEARS, current_plan_year
+from ..core.plan_profile import year_within
+from ..core.schema import PLAN_YEARS
 from .models import GRADE_COLOURS, GRADE_ROLE
 from .summary_charts import AbsorptionBars, HeatMap, TrendChart
 from .worker import run_in_background
@@ -38,10 +39,10 @@ GRAINS = (("", "Tahunan"), ("S1", "Semester I"), ("S2", "Semester II"), ("TW1", 
           ("TW2", "Triwulan II"), ("TW3", "Triwulan III"), ("TW4", "Triwulan IV"))
 
 
-def default_period(today: _dt.date | None = None) -> str:
-    """The current quarter of this year, or the plan year when today is outside 2025-2029."""
+def default_period(today: _dt.date | None = None, years: tuple = PLAN_YEARS) -> str:
+    """The current quarter of this year, or the plan year when today is outside the plan's ``years``."""
     today = today or _dt.date.today()
-    year = current_plan_year(today)
+    year = year_within(years, today)
     return f"{year}-TW{(today.month - 1) // 3 + 1}" if year == today.year else str(year)
 
 
@@ -142,7 +143,7 @@ class SummaryTab(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.unit_code: str | None = None
-        self.period = default_period()
+        self.period = default_period(years=controller.plan_years)
         self.data: dict | None = None
         self._token = 0
         self._cache: dict[tuple, object] = {}     # parts already read, per scope (and period or year)
@@ -151,8 +152,7 @@ class SummaryTab(QWidget):
         self.loading = False
 
         self.year_combo = QComboBox()
-        for year in PLAN_YEARS:
-            self.year_combo.addItem(str(year), year)
+        self._fill_years()
         self.grain_combo = QComboBox()
         for code, label in GRAINS:
             self.grain_combo.addItem(self.tr(label), code)
@@ -283,6 +283,7 @@ class SummaryTab(QWidget):
         controller.plan_changed.connect(lambda _changes: self._plan_changed())
         controller.file_opened.connect(self._plan_changed)
         controller.file_opened.connect(self._fill_scopes)
+        controller.file_opened.connect(self._refill_years)
         self._fill_scopes()
 
     # -- scope -------------------------------------------------------------------------------------
@@ -339,6 +340,20 @@ class SummaryTab(QWidget):
             self.splitter.setSizes([int(width * 0.36), width - int(width * 0.36)])
         if self._stale:
             self._reload_timer.start(0)
+
+    def _fill_years(self) -> None:
+        self.year_combo.blockSignals(True)
+        self.year_combo.clear()
+        for year in self.controller.plan_years:
+            self.year_combo.addItem(str(year), year)
+        self.year_combo.blockSignals(False)
+
+    def _refill_years(self) -> None:
+        """Another file may span other years: its years, and its default period when ours is outside."""
+        self._fill_years()
+        if self.controller.store is not None and int(self.period[:4]) not in self.controller.plan_years:
+            self.period = default_period(years=self.controller.plan_years)
+        self._show_period()
 
     def _show_period(self) -> None:
         for combo in (self.year_combo, self.grain_combo):

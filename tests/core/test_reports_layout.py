@@ -168,7 +168,7 @@ def test_semua_satker_leaves_out_units_without_figures_and_says_so_once(province
 def test_lampiran_is_titled_as_what_it_holds(kanwil_store):
     from renstra_desktop.core.reports import KINDS as REGISTRY, TITLES
 
-    assert "lampiran" in REGISTRY and "renstra" not in REGISTRY and TITLES["lampiran"] == "Lampiran Renstra 2025-2029"
+    assert "lampiran" in REGISTRY and "renstra" not in REGISTRY and TITLES["lampiran"] == "Lampiran Renstra"
     old_name = build_report(kanwil_store.conn, ReportOptions("renstra", unit="KANWIL"))
     new_name = build_report(kanwil_store.conn, ReportOptions("lampiran", unit="KANWIL"))
     assert old_name.pdf == new_name.pdf and "kind=lampiran" in new_name.payload

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 
-from conftest_ui import read_db, show_tab
+from conftest_ui import show_tab
 from renstra_desktop.core import queries
 from renstra_desktop.core.store import Store
 from renstra_desktop.ui import app as app_module
@@ -129,22 +129,6 @@ def test_simpan_sebagai_writes_a_copy_store_open_accepts(window, tmp_path, kanwi
     assert "tidak boleh menimpa" in fake_dialogs.warnings()[0]
 
 
-def test_baru_creates_and_opens_a_new_plan(window, tmp_path, fake_dialogs):
-    target = tmp_path / "dompu.renstra"
-    fake_dialogs.units.append("LPS-DOMPU")
-    fake_dialogs.save_paths.append(target)
-    assert window.new_plan()
-    assert window.controller.path == target and window.controller.unit_code == "LPS-DOMPU"
-    assert read_db(target, "SELECT value FROM meta WHERE key = 'installation_unit'") == [("LPS-DOMPU",)]
-    # an existing file is never overwritten
-    fake_dialogs.units.append("KANWIL")
-    fake_dialogs.save_paths.append(target)
-    before = target.read_bytes()
-    assert not window.new_plan()
-    assert "sudah ada" in fake_dialogs.warnings()[0]
-    assert target.read_bytes() == before
-
-
 def test_recent_files_menu(window, tmp_path, kanwil_path):
     window.remember_recent(kanwil_path)
     window._fill_recent_menu()
@@ -167,7 +151,7 @@ def test_geometry_is_remembered(qtbot, kanwil_path):
 
 def test_menus_and_extension_points(window):
     file_texts = [a.text().replace("&", "") for a in window.file_menu.actions() if not a.isSeparator()]
-    assert file_texts == ["Baru…", "Buka…", "Berkas terakhir", "Simpan Sebagai…", "Pulihkan dari cadangan…",
+    assert file_texts == ["Rencana baru…", "Buka…", "Berkas terakhir", "Simpan Sebagai…", "Pulihkan dari cadangan…",
                           "Ekspor Paket…", "Gabungkan Paket…", "Keluar"]
     edit_texts = [a.text().replace("&", "") for a in window.edit_menu.actions() if not a.isSeparator()]
     assert edit_texts[2:] == ["Salin", "Tempel", "Tambah baris", "Hapus baris", "Cari di rencana…",

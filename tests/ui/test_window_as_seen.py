@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHeaderView, QLabel
 
-from renstra_desktop.core.schema import current_plan_year
 
 
 def test_columns_keep_their_widths_when_the_satker_column_appears(window, qtbot):
@@ -28,7 +27,7 @@ def test_report_tab_opens_on_the_window_unit_and_this_year(window):
     window.tabs.setCurrentWidget(window.report_tab)
     tab = window.report_tab
     assert tab.unit.currentData() == "" and tab.unit.currentText() == "Semua satker (gabungan)"
-    assert tab.year.value() == current_plan_year()
+    assert tab.year.value() == window.controller.current_year()
     hints = [w.text() for w in tab.preview.findChildren(QLabel) if w.text()]
     assert any("Buat laporan" in text for text in hints)
 

@@ -30,7 +30,7 @@ def set_action_plan(service, unit: str, year: int, indicator_code: str, values: 
     and ``tw4_reason`` of one PK indicator.  Refused in Indonesian when TW IV does not reach the
     PK target and no reason is given."""
     conn = service.store.conn
-    unit, year = check_unit(conn, unit), check_year(year)
+    unit, year = check_unit(conn, unit), check_year(conn, year)
     info = indicator_info(conn, unit, indicator_code)
     targets = pk_targets(conn, unit, year)
     if not targets:
@@ -66,7 +66,7 @@ def draft_action_plan(service, unit: str, year: int):
     indicators) or the target spread over the quarters (sums and means)."""
     from ..service import Changes
     conn = service.store.conn
-    unit, year = check_unit(conn, unit), check_year(year)
+    unit, year = check_unit(conn, unit), check_year(conn, year)
     changes = Changes()
     with service.store.atomic():
         for code, target in pk_targets(conn, unit, year).items():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..numbers import format_nip
+from ..plan_profile import load_profile
 from ..service import Changes
 from .common import check_unit, check_year, keyed_id, upsert
 from .indicators import KANWIL, indicator_info, renstra_target, unit_indicator_codes
@@ -37,7 +38,7 @@ def _signatory(conn, unit: str) -> dict:
 def draft_agreement(service, unit: str, year: int) -> Changes:
     """Create the first PK of ``unit`` and ``year`` from the Renstra (refused when one exists)."""
     conn = service.store.conn
-    unit, year = check_unit(conn, unit), check_year(year)
+    unit, year = check_unit(conn, unit), check_year(conn, year)
     if revisions(conn, unit, year):
         raise ValidationError(f"PK {unit} tahun {year} sudah ada. Ubah isinya, atau buat PK Perubahan.")
     first = _signatory(conn, unit)
@@ -48,7 +49,7 @@ def draft_agreement(service, unit: str, year: int) -> Changes:
             "unit_code": unit, "year": year, "revision": 0,
             "first_jabatan": first["jabatan"], "first_name": first["name"], "first_nip": first["nip"],
             "second_jabatan": second["jabatan"], "second_name": second["name"], "second_nip": second["nip"],
-            "place": first["place"] or "Mataram"}, row_id=keyed_id("performance_agreement", unit, year, 0))[1])
+            "place": first["place"] or load_profile(conn).place}, row_id=keyed_id("performance_agreement", unit, year, 0))[1])
         for seq, code in enumerate(unit_indicator_codes(conn, unit), 1):
             changes.merge(service.insert("pk_target", {
                 "unit_code": unit, "year": year, "revision": 0, "indicator_code": code, "seq": seq,
@@ -81,7 +82,7 @@ def _budget_lines(conn, unit: str, year: int) -> list[dict]:
 def revise_agreement(service, unit: str, year: int, reason: str) -> tuple[int, Changes]:
     """A PK Perubahan: a copy of the latest revision with ``reason``; returns (revision, changes)."""
     conn = service.store.conn
-    unit, year = check_unit(conn, unit), check_year(year)
+    unit, year = check_unit(conn, unit), check_year(conn, year)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("PK Perubahan memerlukan alasan perubahan (mis. revisi anggaran). Tulis alasannya.")
@@ -125,7 +126,7 @@ def _check_not_superseded(conn, unit, year, revision) -> None:
 
 def set_parties(service, unit: str, year: int, values: dict) -> Changes:
     conn = service.store.conn
-    unit, year = check_unit(conn, unit), check_year(year)
+    unit, year = check_unit(conn, unit), check_year(conn, year)
     unknown = set(values) - set(PARTY_FIELDS) - {"change_reason"}
     if unknown:
         raise ValidationError(f"Kolom PK tidak dikenal: {', '.join(sorted(unknown))}.")
@@ -145,7 +146,7 @@ def set_parties(service, unit: str, year: int, values: dict) -> Changes:
 def set_target(service, unit: str, year: int, indicator_code: str, target) -> Changes:
     """Change one target of the PK in force (an indicator not yet in it is added)."""
     conn = service.store.conn
-    unit, year = check_unit(conn, unit), check_year(year)
+    unit, year = check_unit(conn, unit), check_year(conn, year)
     info = indicator_info(conn, unit, indicator_code)
     revision = _editable_revision(conn, unit, year)
     seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM pk_target WHERE unit_code = ? AND year = ? "
@@ -159,7 +160,7 @@ def set_target(service, unit: str, year: int, indicator_code: str, target) -> Ch
 
 def set_budget_line(service, unit: str, year: int, seq: int, program: str, activity: str, amount) -> Changes:
     conn = service.store.conn
-    unit, year = check_unit(conn, unit), check_year(year)
+    unit, year = check_unit(conn, unit), check_year(conn, year)
     revision = _editable_revision(conn, unit, year)
     return upsert(service, "pk_budget", {"unit_code": unit, "year": year, "revision": revision, "seq": int(seq)},
                   {"program": program, "activity": activity, "amount": amount})
@@ -178,7 +179,7 @@ def pk_targets(conn, unit: str, year: int, revision: int | None = None) -> dict[
 def agreement(conn, unit: str, year: int, revision: int | None = None) -> dict:
     """The PK as printed: parties, statement data, targets grouped by sasaran, budget annex, and
     for a PK Perubahan what changed against the revision before it."""
-    unit, year = check_unit(conn, unit), check_year(year)
+    unit, year = check_unit(conn, unit), check_year(conn, year)
     latest = current_revision(conn, unit, year)
     if latest is None:
         raise NotFound(f"PK {unit} tahun {year} belum ada. Buat dulu: renstra-desktop pk buat FILE --unit {unit} "

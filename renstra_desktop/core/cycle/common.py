@@ -5,27 +5,30 @@ import re
 
 from ..errors import NotFound, ValidationError
 from ..rows import stable_id
-from ..schema import PLAN_YEARS, TABLES
+from ..plan_profile import plan_years
+from ..schema import TABLES
 
 QUARTER_RE = re.compile(r"^(20\d\d)-TW([1-4])$")
 ROMAN = ("I", "II", "III", "IV")
 
 
-def check_year(year) -> int:
+def check_year(conn, year) -> int:
+    """A year of the plan's span (plan_profile.plan_years), or ValidationError in Indonesian."""
+    years = plan_years(conn)
     try:
         year = int(year)
     except (TypeError, ValueError):
-        raise ValidationError(f"Tahun “{year}” tidak sah. Tulis tahun {PLAN_YEARS[0]}-{PLAN_YEARS[-1]}.") from None
-    if year not in PLAN_YEARS:
-        raise ValidationError(f"Tahun {year} di luar Renstra {PLAN_YEARS[0]}-{PLAN_YEARS[-1]}.")
+        raise ValidationError(f"Tahun “{year}” tidak sah. Tulis tahun {years[0]}-{years[-1]}.") from None
+    if year not in years:
+        raise ValidationError(f"Tahun {year} di luar Renstra {years[0]}-{years[-1]}.")
     return year
 
 
-def check_quarter(period: str) -> tuple[int, int]:
-    """(year, quarter) of '2026-TW3'; refuses anything else in Indonesian."""
+def check_quarter(conn, period: str) -> tuple[int, int]:
+    """(year, quarter) of '2026-TW3' in the plan's span; refuses anything else in Indonesian."""
     text = str(period or "").strip().upper()
     m = QUARTER_RE.match(text)
-    if not m or int(m.group(1)) not in PLAN_YEARS:
+    if not m or int(m.group(1)) not in plan_years(conn):
         raise ValidationError(f"Periode “{period}” bukan triwulan. Tulis misalnya 2026-TW1 sampai 2026-TW4.")
     return int(m.group(1)), int(m.group(2))
 

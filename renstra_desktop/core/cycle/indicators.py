@@ -8,7 +8,8 @@ from __future__ import annotations
 
 
 from ..errors import PermissionDenied, ValidationError
-from ..schema import PLAN_YEARS, TABLES
+from ..plan_profile import plan_years, target_column
+from ..schema import TABLES
 from ..write_rules import UNITS_DEFINE_SETTING, unit_definition_refusal, units_may_define  # noqa: F401 (re-exported)
 from .common import check_unit, keyed_id, upsert
 
@@ -113,14 +114,16 @@ def renstra_target(conn, unit: str, code: str, year: int):
                        "AND deleted = 0", (unit, code, year)).fetchone()
     if row is not None:
         return row["value"]
-    row = conn.execute(f"SELECT target_{int(year)} AS v FROM unit_indicator WHERE unit_code = ? AND code = ? "
+    if int(year) not in plan_years(conn):
+        return None
+    row = conn.execute(f"SELECT {target_column(conn, int(year))} AS v FROM unit_indicator WHERE unit_code = ? AND code = ? "
                        "AND deleted = 0", (unit, code)).fetchone()
     return row["v"] if row else None
 
 
 def final_target(conn, unit: str, code: str):
-    """The Renstra's target for its last year (2029)."""
-    return renstra_target(conn, unit, code, PLAN_YEARS[-1])
+    """The Renstra's target for its last year (2029 in the NTB plan)."""
+    return renstra_target(conn, unit, code, plan_years(conn)[-1])
 
 
 def unit_indicator_codes(conn, unit: str) -> list[str]:

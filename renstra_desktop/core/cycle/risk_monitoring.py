@@ -35,7 +35,7 @@ def add_action(service, unit: str, risk_id: str, values: dict) -> tuple[str, obj
 def set_action_status(service, unit: str, action_id: str, period: str, status: str, note: str = ""):
     conn = service.store.conn
     unit = check_unit(conn, unit)
-    check_quarter(period)
+    check_quarter(conn, period)
     if conn.execute("SELECT 1 FROM risk_action WHERE id = ? AND unit_code = ? AND deleted = 0",
                     (action_id, unit)).fetchone() is None:
         raise NotFound(f"Kegiatan RTP {action_id} tidak ada di satker {unit}.")
@@ -47,7 +47,7 @@ def set_action_status(service, unit: str, action_id: str, period: str, status: s
 def set_residual(service, unit: str, risk_id: str, period: str, likelihood, impact, note: str = ""):
     conn = service.store.conn
     unit = check_unit(conn, unit)
-    check_quarter(period)
+    check_quarter(conn, period)
     _risk(conn, unit, risk_id)
     return upsert(service, "risk_quarter", {"unit_code": unit, "risk_id": risk_id, "period": period.strip().upper()},
                   {"residual_likelihood": likelihood, "residual_impact": impact, "note": note})
@@ -67,7 +67,7 @@ def add_event(service, unit: str, risk_id: str, event_date: str, description: st
         if day is None:
             raise ValidationError("Tanggal kejadian wajib diisi, misalnya 2026-05-14.") from None
     period = f"{day.year}-TW{(day.month - 1) // 3 + 1}"
-    check_quarter(period)
+    check_quarter(conn, period)
     return service.insert("risk_event", {"unit_code": unit, "risk_id": risk_id, "period": period,
                                          "event_date": day.isoformat(), "description": description,
                                          "impact": impact, "response": response})
@@ -78,7 +78,7 @@ def monitoring(conn, unit: str, period: str) -> dict:
     its residual level at the quarter's end (the latest assessment up to that quarter, else the
     register's), the events of that quarter, and the heat maps (inherent vs end of quarter)."""
     unit = check_unit(conn, unit)
-    year, quarter = check_quarter(period)
+    year, quarter = check_quarter(conn, period)
     period = f"{year}-TW{quarter}"
     settings = load_settings(conn)
     actions: dict[str, list] = {}

@@ -27,6 +27,7 @@ from collections import Counter
 from operator import itemgetter
 from typing import Callable
 
+from ..plan_profile import plan_years
 from .package_rules import invalid_rows
 from .merge_report import STATUSES, PackageResult, RowNote, row_label
 from .package import PackageReader
@@ -53,6 +54,7 @@ class PackageApplier:
         self.writer.status.read_now(reader.unit)
         self.cur = self.conn.cursor()
         self.cur.row_factory = None
+        self.years = plan_years(self.conn)       # the span the package's years and periods must lie in
         self.schema_version = self.store.schema_version
         self.lineage = {r[0] for r in self.cur.execute(
             "SELECT package_digest FROM package_batch WHERE unit_code = ? AND key_fingerprint = ?",
@@ -73,7 +75,7 @@ class PackageApplier:
                     self._check_columns(table, cols)
                     counts = Counter({s: 0 for s in STATUSES})
                 notes: list[RowNote] = []
-                self._chunk(table, cols, chunk, invalid_rows(table, cols, chunk), notes, counts)
+                self._chunk(table, cols, chunk, invalid_rows(table, cols, chunk, self.years), notes, counts)
                 result.add_notes(notes)
             if counts is not None:
                 result.tables[table] = counts

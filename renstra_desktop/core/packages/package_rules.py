@@ -12,10 +12,12 @@ from operator import itemgetter, lt
 
 from ..errors import ValidationError
 from ..rows import MAX_ROW_VERSION
-from ..schema import PLAN_YEARS, TABLES
+from ..schema import TABLES
 from ..validation import BASE64_RE, clean_value
 
-_YEARS = "|".join(str(y) for y in PLAN_YEARS)
+# A period of any year a plan can span (2000-2099): the receiving plan checks its own span
+_YEARS = r"20\d\d"
+_ANY_YEAR = tuple(range(2000, 2100))
 _PERIOD = rf"(?:{_YEARS})(?:-(?:S[12]|TW[1-4]|0[1-9]|1[0-2]))?"
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _NONE = type(None)
@@ -98,16 +100,18 @@ _META = (("owner_unit", "text", True, None), ("created_at", "text", True, None),
          ("base_version", "int", True, _VERSIONS), ("deleted", "enum", True, None))
 
 
-def invalid_rows(table: str, cols, rows: list[tuple]) -> dict[str, str]:
-    """id -> reason for every row of ``table`` holding a value the plan would refuse."""
+def invalid_rows(table: str, cols, rows: list[tuple], years: tuple | None = None) -> dict[str, str]:
+    """id -> reason for every row of ``table`` holding a value the plan would refuse (``years``:
+    the receiving plan's span, which years and periods must lie in)."""
     found: dict[str, str] = {}
-    for row_id, _column, reason in invalid_cells(table, cols, rows):
+    for row_id, _column, reason in invalid_cells(table, cols, rows, years):
         found.setdefault(row_id, f"Ditolak: {reason}")
     return found
 
 
-def invalid_cells(table: str, cols, rows: list[tuple]) -> list[tuple[str, str, str]]:
-    """(row id, column, reason) for every value of ``table``'s rows the plan would refuse."""
+def invalid_cells(table: str, cols, rows: list[tuple], years: tuple | None = None) -> list[tuple[str, str, str]]:
+    """(row id, column, reason) for every value of ``table``'s rows the plan would refuse; with
+    ``years`` (a plan's span) also every year or period outside it."""
     if not rows:
         return []
     spec = TABLES[table]
@@ -126,6 +130,9 @@ def invalid_cells(table: str, cols, rows: list[tuple]) -> list[tuple[str, str, s
     rules += [(f.name, f.kind, f.required, f.choices, f.limits, f) for f in spec.fields]
     for name, kind, required, choices, bounds, f in rules:
         i = ix[name]
+        if years is not None and kind in ("year", "period"):      # inside the receiving plan's span
+            flag(name, lambda r: not _value_ok(kind, required, choices, bounds, r[i]) or r[i] is None
+                 or int(str(r[i])[:4]) in years, lambda r: _reason(f, name, r[i], years))
         if _column_ok(kind, required, choices, bounds, list(map(itemgetter(i), rows))):
             continue
         flag(name, lambda r: _value_ok(kind, required, choices, bounds, r[i]), lambda r: _reason(f, name, r[i]))
@@ -136,10 +143,10 @@ def invalid_cells(table: str, cols, rows: list[tuple]) -> list[tuple[str, str, s
     return found
 
 
-def _reason(f, name: str, value) -> str:
+def _reason(f, name: str, value, years: tuple = _ANY_YEAR) -> str:
     if f is not None:
         try:
-            clean_value(f, value, strict_json=True)
+            clean_value(f, value, strict_json=True, years=years)
         except ValidationError as exc:
             return exc.message
     return f"nilai kolom “{name}” tidak sah ({value!r})."

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import ValidationError
 from ..numbers import MONTHS, format_number
+from ..plan_profile import PlanProfile, plan_years
 from ..schema import PERIOD_RE, PLAN_YEARS
 
 # The report registry: kind -> title (the Laporan tab lists these, the CLI accepts them).
@@ -23,14 +24,13 @@ TITLES = {
     "risiko": "Register Risiko",
     "pendanaan": "Matriks Kinerja dan Pendanaan",
     "roadmap": "Roadmap",
-    "lampiran": "Lampiran Renstra 2025-2029",
+    "lampiran": "Lampiran Renstra",        # + the plan's span: report_title
     "ringkasan": "Ringkasan Kinerja",      # issue 14: the Ringkasan tab on one page
 }
 # Names accepted for a kind: "renstra" was the Lampiran's name before it said what it holds.
 KIND_ALIASES = {"renstra": "lampiran"}
 HISTORY_KINDS = ("capaian", "lampiran")       # kinds that print the 2020-2024 history when asked
 PERIOD_KINDS = (*HISTORY_KINDS, *CYCLE_KINDS, "ringkasan")   # kinds whose figures are of one year or period
-PLAN_PERIOD = f"{PLAN_YEARS[0]}-{PLAN_YEARS[-1]}"
 PLAN_TABLES_WITH_TIME = ("unit", "program", "objective", "indicator", "indicator_target", "realisation",
                          "performance_history", "risk", "roadmap_item", "funding", "setting")
 
@@ -47,8 +47,12 @@ class ReportOptions:
     history: bool = False              # capaian, lampiran: the unit's 2020-2024 tables 1.2-1.7
     generated_at: _dt.datetime | None = None   # None: the time of the latest change in the plan
     time_zone: str | None = None       # WIB/WITA/WIT of the dates printed; None: the plan's setting
+    span: tuple = PLAN_YEARS           # the plan's years: set from the file by checked(conn)
 
-    def checked(self) -> "ReportOptions":
+    def checked(self, conn=None) -> "ReportOptions":
+        """The request with its kind, paper and year checked against the plan of ``conn``."""
+        if conn is not None:
+            return replace(self, span=plan_years(conn)).checked()
         if self.kind in KIND_ALIASES:
             return replace(self, kind=KIND_ALIASES[self.kind]).checked()
         if self.kind not in KINDS:
@@ -65,17 +69,26 @@ class ReportOptions:
         if self.kind in CYCLE_KINDS and self.unit is None:
             raise ValidationError(f"{TITLES[self.kind]} dibuat per satker. Pilih satu satker (--unit KODE), "
                                   "bukan seluruh satker.")
-        if year is not None and year not in PLAN_YEARS:
-            raise ValidationError(f"Tahun {year} di luar Renstra {PLAN_PERIOD}. "
-                                  f"Pilih tahun {PLAN_YEARS[0]} sampai {PLAN_YEARS[-1]}.")
+        if year is not None and year not in self.span:
+            raise ValidationError(f"Tahun {year} di luar Renstra {self.plan_period}. "
+                                  f"Pilih tahun {self.span[0]} sampai {self.span[-1]}.")
         return self
 
     @property
     def report_period(self) -> str:
         """The period the figures belong to, as carried in the QR payload."""
         if self.kind not in PERIOD_KINDS:
-            return PLAN_PERIOD
-        return self.period or str(self.year or PLAN_YEARS[0])
+            return self.plan_period
+        return self.period or str(self.year or self.span[0])
+
+    @property
+    def plan_period(self) -> str:
+        return f"{self.span[0]}-{self.span[-1]}"
+
+    @property
+    def title(self) -> str:
+        """The report's title; the Lampiran names the plan's span ("Lampiran Renstra 2025-2029")."""
+        return f"{TITLES[self.kind]} {self.plan_period}" if self.kind == "lampiran" else TITLES[self.kind]
 
     @property
     def option_flags(self) -> str:
@@ -100,6 +113,7 @@ class Context:
     width: float
     options: ReportOptions
     unit_label: str
+    profile: PlanProfile          # the office (kop, place) and span of the plan
 
 
 def period_label(period: str) -> str:

@@ -22,10 +22,11 @@ from .. import localtime
 from ..errors import FileError, NotFound
 from ..gc_pause import full_collections_paused
 from ..os_errors import os_reason
+from ..plan_profile import load_profile
 from ..safe_write import refuse_replacing_data
 from ..value_check import refuse_invalid_numbers
 from . import layout
-from .base import TITLES, Context, ReportOptions, ReportResult, data_time, period_label
+from .base import Context, ReportOptions, ReportResult, data_time, period_label
 from .keep import KeepWithSignature
 from .qr import Payload, digest
 from .signature_area import SignatureArea
@@ -65,7 +66,7 @@ def created_at(conn, options: ReportOptions) -> _dt.datetime:
 def collect(conn, options: ReportOptions) -> dict:
     """The canonical figures of the report (strings as printed) and its signature block; the digest
     is taken over this, so a changed name, NIP, jabatan, place or date no longer matches."""
-    options = options.checked()
+    options = options.checked(conn)
     unit_label(conn, options.unit)          # refuses an unknown unit
     refuse_invalid_numbers(conn, "laporan tidak dibuat")     # a file changed outside the app
     signatory = load_signatory(conn, options.unit or SIGNATORY_FOR_PROVINCE)
@@ -75,7 +76,7 @@ def collect(conn, options: ReportOptions) -> dict:
 
 
 def payload_for(conn, options: ReportOptions, figures: dict | None = None) -> Payload:
-    options = options.checked()
+    options = options.checked(conn)
     figures = figures if figures is not None else collect(conn, options)
     at = created_at(conn, options).astimezone(_dt.timezone.utc)
     return Payload(options.unit, options.kind, options.report_period, options.option_flags,
@@ -88,7 +89,7 @@ def build_report(conn, options: ReportOptions, target=None, *, progress=None) ->
     ``progress(done, total)`` is called after each top-level part (from this thread).
     """
     with full_collections_paused():
-        result = _build(conn, options.checked(), progress)
+        result = _build(conn, options.checked(conn), progress)
     if target is not None:
         write_pdf(target, result.pdf)
     return result
@@ -100,12 +101,13 @@ def _build(conn, options: ReportOptions, progress) -> ReportResult:
     payload = payload_for(conn, options, figures)
     created = created_at(conn, options)
     label = unit_label(conn, options.unit)
-    info = layout.PageInfo(TITLES[options.kind], label, period_label(options.report_period),
-                           payload.short_code, created.date(), options.tte)
+    profile = load_profile(conn)
+    info = layout.PageInfo(options.title, label, period_label(options.report_period),
+                           payload.short_code, created.date(), options.tte, profile.name)
     state = layout.BuildState(info=info, progress=progress)
     portrait = getattr(module(options.kind), "PORTRAIT", False)
     size = layout.page_size(options.paper, portrait=portrait)
-    ctx = Context(size[0] - 2 * layout.MARGIN_X, options, label)
+    ctx = Context(size[0] - 2 * layout.MARGIN_X, options, label, profile)
 
     signatory = load_signatory(conn, options.unit or SIGNATORY_FOR_PROVINCE)
     buffer = BytesIO()
@@ -127,7 +129,7 @@ def _layout(buffer, conn, options, figures, payload, signatory, created, label, 
     mod = module(options.kind)
     story = mod.story(figures["figures"], ctx)
     if options.kind != "lampiran" and not getattr(mod, "OWN_HEADING", False):
-        story = _heading(conn, options, label) + story
+        story = _heading(conn, options, label, ctx.profile) + story
     area = SignatureArea(signatory, created.date(), payload.text(), payload.short_code, options.tte)
     # a report may print its own block (the PK's two parties); the others keep it with their last rows
     if hasattr(mod, "signature"):
@@ -137,7 +139,7 @@ def _layout(buffer, conn, options, figures, payload, signatory, created, label, 
     for flowable in story:
         flowable._top_level = True
     doc = layout.ReportDoc(buffer, paper=options.paper, portrait=getattr(mod, "PORTRAIT", False), state=state,
-                           title=f"{TITLES[options.kind]} - {label}", subject=state.info.period_label,
+                           title=f"{options.title} - {label}", subject=state.info.period_label,
                            keywords=payload.text(), total_flowables=len(story))
     doc.build(story, canvasmaker=lambda *a, **kw: layout.ReportCanvas(*a, state=state, created=created, **kw))
 
@@ -150,12 +152,12 @@ def _with_signature(story: list, area) -> list:
     return story[:cut] + [KeepWithSignature(story[cut:], area)]
 
 
-def _heading(conn, options: ReportOptions, label: str) -> list:
+def _heading(conn, options: ReportOptions, label: str, profile) -> list:
     unit = conn.execute("SELECT name, address, unit_type FROM unit WHERE code = ?",
                         (options.unit or SIGNATORY_FOR_PROVINCE,)).fetchone()
     upt = unit is not None and unit["unit_type"] != "kanwil" and options.unit is not None
-    parts = layout.kop(unit["name"] if upt else None, unit["address"] if unit else None)
-    parts.append(Paragraph(TITLES[options.kind].upper(), layout.STYLES["title"]))
+    parts = layout.kop(profile, unit["name"] if upt else None, unit["address"] if unit else None)
+    parts.append(Paragraph(options.title.upper(), layout.STYLES["title"]))
     parts.append(Paragraph(layout.escape(f"{label} · {period_label(options.report_period)}"),
                            layout.STYLES["subtitle"]))
     return parts

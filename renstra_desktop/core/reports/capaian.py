@@ -11,7 +11,6 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from .. import queries
 from ..numbers import format_number
-from ..schema import PLAN_YEARS
 from .base import Context, fmt_percent, fmt_value, period_label, program_label
 from .charts import bar_chart
 from .history import collect_history, history_story
@@ -23,7 +22,7 @@ _MEASURE_LABEL = {"%": "%", "indeks": "Indeks"}
 
 
 def collect(conn, options) -> dict:
-    period = options.period or str(options.year or PLAN_YEARS[0])
+    period = options.period or str(options.year or options.span[0])
     year = int(period[:4])
     province = options.unit is None
     sub_year = period != str(year)      # a semester or quarter: graded against its Rencana Aksi target
@@ -33,7 +32,7 @@ def collect(conn, options) -> dict:
     for r in queries.indicator_rows(conn, options.unit, year, period):
         target = r["targets"].get(year)
         series = chart.setdefault(r["indicator_code"], {"t": {}, "a": {}})
-        for y in PLAN_YEARS:
+        for y in options.span:
             series["t"].setdefault(y, []).append(r["targets"].get(y))
             series["a"].setdefault(y, []).append(r["actuals"][y])
         if province and target is None and r["actual"] is None:
@@ -54,8 +53,8 @@ def collect(conn, options) -> dict:
             "evidence": [_evidence_line(p, text, period) for p, text in r["evidence"]],
         })
     data = {"period": period, "year": year, "programs": programs,
-            "charts": [{"code": code, "targets": [_fmt_mean(s["t"][y]) for y in PLAN_YEARS],
-                        "actuals": [_fmt_mean(s["a"][y]) for y in PLAN_YEARS]} for code, s in chart.items()],
+            "charts": [{"code": code, "targets": [_fmt_mean(s["t"][y]) for y in options.span],
+                        "actuals": [_fmt_mean(s["a"][y]) for y in options.span]} for code, s in chart.items()],
             "chart_is_mean": province, "left_out": left_out}
     if options.history:
         data["history"] = collect_history(conn, options.unit)
@@ -150,7 +149,7 @@ def _charts(data, ctx) -> list:
     drawings = []
     for c in drawn:
         suffix = " (rata-rata satker)" if data["chart_is_mean"] else ""
-        drawings.append(bar_chart(f"{c['code']}: target dan realisasi per tahun{suffix}", list(PLAN_YEARS),
+        drawings.append(bar_chart(f"{c['code']}: target dan realisasi per tahun{suffix}", list(ctx.options.span),
                                   [_num(v) for v in c["targets"]], [_num(v) for v in c["actuals"]], width))
     rows = [drawings[i:i + per_row] for i in range(0, len(drawings), per_row)]
     rows[-1] += [""] * (per_row - len(rows[-1]))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table
 
-from ..schema import PLAN_YEARS
 from .base import fmt_percent, fmt_value
 from .keep import KeepWithSignature
 from .layout import STYLES, escape
 
 
 def year_of(options) -> int:
-    return int((options.period or str(options.year or PLAN_YEARS[0]))[:4])
+    return int((options.period or str(options.year or options.span[0]))[:4])
 
 
 def kept_with_signature(closing: str, area, story: list) -> list:

@@ -31,8 +31,6 @@ A4 = (210 * mm, 297 * mm)
 F4 = (215 * mm, 330 * mm)           # folio as used by Indonesian offices
 PAPERS = {"a4": A4, "f4": F4}
 
-MINISTRY = ("KEMENTERIAN IMIGRASI DAN PEMASYARAKATAN", "REPUBLIK INDONESIA")
-OFFICE = "KANTOR WILAYAH DITJEN PEMASYARAKATAN NUSA TENGGARA BARAT"
 TTE_FOOTER = ("Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik "
               "yang diterbitkan oleh BSrE")
 
@@ -110,6 +108,7 @@ class PageInfo:
     short_code: str
     generated: _dt.date
     tte: bool = False
+    office: str = ""          # the office's name (plan_profile), right of the running header
 
 
 @dataclass
@@ -201,8 +200,9 @@ class ReportCanvas(_canvas.Canvas):
             left = f"{info.title} · {info.unit_label} · {info.period_label}"
             self.drawString(MARGIN_X, y, left)
             room = width - 2 * MARGIN_X - self.stringWidth(left, FONT, 7.5) - 12
-            if self.stringWidth(OFFICE, FONT, 7.5) <= room:      # a portrait page may have no room for it
-                self.drawRightString(width - MARGIN_X, y, OFFICE)
+            office = info.office
+            if office and self.stringWidth(office, FONT, 7.5) <= room:      # a portrait page may have no room for it
+                self.drawRightString(width - MARGIN_X, y, office)
             self.line(MARGIN_X, y - 3, width - MARGIN_X, y - 3)
         self.restoreState()
 
@@ -215,7 +215,7 @@ class ReportDoc(BaseDocTemplate):
         size = page_size(paper, portrait=portrait)
         super().__init__(target, pagesize=size, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
                          topMargin=MARGIN_TOP + HEADER_GAP, bottomMargin=MARGIN_BOTTOM,
-                         title=title, author=OFFICE.title(), subject=subject, keywords=keywords,
+                         title=title, author=state.info.office.title(), subject=subject, keywords=keywords,
                          creator="Renstra Desktop", invariant=1)
         def frame(top_gap, name):
             return Frame(MARGIN_X, MARGIN_BOTTOM, size[0] - 2 * MARGIN_X,
@@ -346,10 +346,11 @@ def add_signature_field(canv, form, field_name: str, box, description: str, prin
     form.fields.append(form.getRef(field))
 
 
-def kop(unit_name: str | None, address: str | None) -> list:
-    """Letterhead: ministry, office and (for a UPT) the unit, its address, a double rule."""
-    parts = [NoHeader(), Paragraph(MINISTRY[0], STYLES["kop1"]), Paragraph(MINISTRY[1], STYLES["kop1"]),
-             Paragraph(OFFICE, STYLES["kop2"])]
+def kop(profile, unit_name: str | None, address: str | None) -> list:
+    """Letterhead: the plan's ministry lines and office (plan_profile.PlanProfile), and (for a UPT)
+    the unit, its address, a double rule."""
+    parts = [NoHeader(), *[Paragraph(escape(line), STYLES["kop1"]) for line in profile.ministry],
+             Paragraph(escape(profile.name), STYLES["kop2"])]
     if unit_name:
         parts.append(Paragraph(escape(unit_name.upper()), STYLES["kop1"]))
     if address:

@@ -2,7 +2,7 @@
 
 Built from what the file holds: cover, kata pengantar, ikhtisar eksekutif, BAB I pendahuluan (the
 unit's profile), BAB II perencanaan kinerja (Renstra targets, PK), BAB III akuntabilitas kinerja
-(per sasaran: target vs realisation, vs earlier years, vs the Renstra's 2029 target, vs a national
+(per sasaran: target vs realisation, vs earlier years, vs the Renstra's last-year target, vs a national
 standard, causes and solutions; the units' figures for the Kanwil; realisasi anggaran), BAB IV
 penutup and the PK as lampiran.  Narrative sections come from ``report_narrative`` (edited in
 the window); :mod:`.lkjip_docx` writes the same content as a Word document.
@@ -19,7 +19,6 @@ from ..cycle.indicators import final_target, manual
 from ..cycle.measurement import measurement
 from ..errors import ValidationError
 from ..numbers import format_number
-from ..schema import PLAN_YEARS
 from .base import Context, fmt_money, fmt_percent, fmt_value, period_label
 from .cycle_parts import graded_cells, kept_with_signature
 from .layout import NoHeader, STYLES, escape
@@ -48,7 +47,7 @@ def collect(conn, options) -> dict:
     for r in rows:
         values = realisations(conn, unit, r["code"])
         earlier = [{"year": str(y), "actual": fmt_value(queries.rollup(values, y, r["rollup"]), r["measure"])}
-                   for y in PLAN_YEARS if y < year]
+                   for y in options.span if y < year]
         final = final_target(conn, unit, r["code"])
         vs_final = graded(conn, final, r["cumulative"]["actual"], r["polarity"])
         std = (manuals.get(r["code"]) or {}).get("national_standard")
@@ -85,12 +84,12 @@ def collect(conn, options) -> dict:
                                "achievement": fmt_percent(r["achievement"]), "grade": r["grade"] or "–"})
     texts = narrative.sections(conn, unit, period)
     return {
-        "period": period, "year": year, "semester": len(period) > 4, "unit": unit, "unit_name": unit_row["name"],
+        "span": list(options.span), "period": period, "year": year, "semester": len(period) > 4, "unit": unit, "unit_name": unit_row["name"],
         "profile": {"address": unit_row["address"] or "", "staff": "" if unit_row["staff_count"] is None
                     else format_number(unit_row["staff_count"]), "type": unit_row["unit_type"]},
         "narrative": {k: narrative.blocks(texts.get(k, "")) for k in SECTIONS},
         "renstra": [{"code": t["code"], "name": t["name"], "objective": t["objective"],
-                     "targets": [fmt_value(_target(conn, unit, t["code"], y), t["measure"]) for y in PLAN_YEARS]}
+                     "targets": [fmt_value(_target(conn, unit, t["code"], y), t["measure"]) for y in options.span]}
                     for t in pk["targets"]],
         "pk": [{"objective": t["objective"], "code": t["code"], "name": t["name"],
                 "target": fmt_value(t["target"], t["measure"])} for t in pk["targets"]],
@@ -122,9 +121,9 @@ def chapters(data: dict) -> list[tuple]:
     parts += [("h1", "BAB I PENDAHULUAN"),
               ("p", f"{data['unit_name']} beralamat di {p['address'] or '–'}, dengan jumlah pegawai {p['staff'] or '–'} "
                     "orang."), ("narrative", "pendahuluan"),
-              ("h1", "BAB II PERENCANAAN KINERJA"), ("h2", "A. Rencana Strategis 2025-2029"),
+              ("h1", "BAB II PERENCANAAN KINERJA"), ("h2", f"A. Rencana Strategis {data['span'][0]}-{data['span'][-1]}"),
               ("table", {"widths": [0.45] + [0.11] * 5, "numbers": (1, 2, 3, 4, 5),
-                         "header": ["Indikator"] + [str(y) for y in PLAN_YEARS],
+                         "header": ["Indikator"] + [str(y) for y in data["span"]],
                          "rows": [[f"{r['code']} {r['name']}", *r["targets"]] for r in data["renstra"]]}),
               ("h2", "B. Perjanjian Kinerja" + (" (Perubahan)" if data["pk_revision"] else "")),
               ("table", {"widths": [0.35, 0.5, 0.15], "numbers": (2,), "header": ["Sasaran", "Indikator", "Target"],
@@ -140,7 +139,7 @@ def chapters(data: dict) -> list[tuple]:
                 "widths": [0.3, 0.1, 0.1, 0.1] + [0.08] * len(years) + [0.1, 0.1],
                 "numbers": tuple(range(1, 6 + len(years))),
                 "header": ["Indikator", f"Target {label}", f"Realisasi {label}", "Capaian",
-                           *[f"Realisasi {y}" for y in years], "Target 2029", "Capaian thd 2029"],
+                           *[f"Realisasi {y}" for y in years], f"Target {data['span'][-1]}", f"Capaian thd {data['span'][-1]}"],
                 "rows": [[f"{i['code']} {i['name']}", i["period"]["target"], i["period"]["actual"],
                           i["period"]["achievement"], *[e["actual"] for e in i["earlier"]], i["final_target"],
                           i["vs_final"]]]}))
@@ -173,7 +172,7 @@ def chapters(data: dict) -> list[tuple]:
 def story(data: dict, ctx: Context) -> list:
     out = [NoHeader(), Spacer(0, 120), Paragraph(escape(title(data)), STYLES["cover1"]), Spacer(0, 24),
            Paragraph(escape(data["unit_name"].upper()), STYLES["cover2"]),
-           Paragraph("KANTOR WILAYAH DITJEN PEMASYARAKATAN NUSA TENGGARA BARAT", STYLES["cover2"]), PageBreak()]
+           Paragraph(escape(ctx.profile.name), STYLES["cover2"]), PageBreak()]
     for kind, value in chapters(data):
         if kind == "h1":
             if value != "KATA PENGANTAR":

@@ -14,14 +14,15 @@ from ..cycle import narrative
 from ..numbers import format_nip
 from .base import ReportOptions
 from .build import collect, payload_for, write_pdf
-from .layout import MINISTRY, OFFICE, PAPERS
+from ..plan_profile import load_profile
+from .layout import PAPERS
 from .lkjip import SECTIONS, chapters, title
 from .signature_block import load_signatory
 
 
 def build_docx(conn, options: ReportOptions, target=None) -> bytes:
     """The Word document's bytes; written atomically to ``target`` when given."""
-    options = options.checked()
+    options = options.checked(conn)
     figures = collect(conn, options)
     data = figures["figures"]
     payload = payload_for(conn, options, figures)
@@ -33,7 +34,8 @@ def build_docx(conn, options: ReportOptions, target=None) -> bytes:
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = "Liberation Sans", Pt(11)
 
-    for text in (*MINISTRY, OFFICE):
+    profile = load_profile(conn)
+    for text in (*profile.ministry, profile.name):
         _centered(doc, text, 12, bold=True)
     for _ in range(4):
         doc.add_paragraph()

@@ -1,4 +1,4 @@
-"""Matriks Kinerja dan Pendanaan (Lampiran I): SK/IKK, targets 2025-2029, allocations 2025-2029
+"""Matriks Kinerja dan Pendanaan (Lampiran I): SK/IKK, targets and allocations of the plan's five years
 in juta rupiah, Total Alokasi, Pelaksana; then the budget absorption (pagu, realisasi, % serapan)
 per line and year.  An allocation is printed on the row of the SK or IKK it is recorded against
 (Tabel 3.3); totals are computed exactly (queries.money_sum).  A line says whose money the figures
@@ -9,7 +9,6 @@ from __future__ import annotations
 from reportlab.platypus import Paragraph, Spacer
 
 from .. import queries
-from ..schema import PLAN_YEARS
 from .base import Context, fmt_money, fmt_percent, program_label
 from .keep import KeepWithFirst
 from .layout import STYLES, escape
@@ -20,7 +19,7 @@ def collect(conn, options) -> dict:
     unit = options.unit
     names = queries.unit_names(conn)
     targets: dict[tuple, dict] = {}
-    for r in queries.indicator_rows(conn, unit, PLAN_YEARS[0]):
+    for r in queries.indicator_rows(conn, unit, options.span[0]):
         if any(v is not None for v in r["targets"].values()):
             targets[(r["unit_code"], r["indicator_code"])] = r["target_labels"]
     lines: dict[tuple, dict] = {(f["unit_code"], f["line_code"]): f for f in queries.funding_rows(conn, unit)}
@@ -46,48 +45,48 @@ def collect(conn, options) -> dict:
                         "activity": activities.get(ind["program_code"]) or "", "rows": []}
                 programs.append(prog)
             if not any(r["code"] == ind["objective_code"] for r in prog["rows"]):
-                prog["rows"].append(_row(ind["objective_code"], ind["objective_name"], None,
+                prog["rows"].append(_row(options.span, ind["objective_code"], ind["objective_name"], None,
                                          lines.get((code, ind["objective_code"]))))
                 used.add(ind["objective_code"])
-            prog["rows"].append(_row(ind["code"], ind["name"], targets.get((code, ind["code"])),
+            prog["rows"].append(_row(options.span, ind["code"], ind["name"], targets.get((code, ind["code"])),
                                      lines.get((code, ind["code"]))))
             used.add(ind["code"])
         extra = [f for (u, c), f in lines.items() if u == code and c not in used]
         if extra:
             programs.append({"code": "", "name": "Lainnya", "activity": "", "rows": [
-                _row(f["line_code"], f["line_name"], None, f) for f in extra]})
+                _row(options.span, f["line_code"], f["line_name"], None, f) for f in extra]})
         own = sorted((f for (u, _c), f in lines.items() if u == code),
                      key=lambda f: (rank.get(f["line_code"], len(rank)), f["line_code"]))
         sections.append({
             "unit": code, "unit_name": names.get(code, code), "programs": programs,
-            "per_year": [fmt_money(queries.money_sum(f["allocation"].get(y) for f in own)) for y in PLAN_YEARS],
+            "per_year": [fmt_money(queries.money_sum(f["allocation"].get(y) for f in own)) for y in options.span],
             "total": fmt_money(queries.money_sum(f["total_allocation"] for f in own)),
-            "absorption": _absorption(own),
+            "absorption": _absorption(own, options.span),
         })
     every = list(lines.values())
     return {
         "sections": sections, "left_out": left_out, "scope": queries.funding_scope(conn, unit),
-        "per_year": [fmt_money(queries.money_sum(f["allocation"].get(y) for f in every)) for y in PLAN_YEARS],
+        "per_year": [fmt_money(queries.money_sum(f["allocation"].get(y) for f in every)) for y in options.span],
         "total": fmt_money(queries.money_sum(f["total_allocation"] for f in every)),
     }
 
 
-def _row(code, name, target_labels, line) -> dict:
+def _row(years, code, name, target_labels, line) -> dict:
     return {
         "code": code, "name": name,
-        "targets": [target_labels[y] for y in PLAN_YEARS] if target_labels else [""] * len(PLAN_YEARS),
-        "alloc": [fmt_money(line["allocation"].get(y)) for y in PLAN_YEARS] if line else [""] * len(PLAN_YEARS),
+        "targets": [target_labels[y] for y in years] if target_labels else [""] * len(years),
+        "alloc": [fmt_money(line["allocation"].get(y)) for y in years] if line else [""] * len(years),
         "total": fmt_money(line["total_allocation"]) if line else "",
         "executing": (line["executing_unit"] or "") if line else "",
     }
 
 
-def _absorption(lines: list[dict]) -> list[dict]:
+def _absorption(lines: list[dict], span: tuple) -> list[dict]:
     """Pagu, realisasi and % serapan per line and year, for the years with realised spending (the
     allocations of the other years stand in the matrix above)."""
     out = []
     for f in lines:
-        years = [y for y in PLAN_YEARS if f["realised"].get(y) is not None]
+        years = [y for y in span if f["realised"].get(y) is not None]
         if not years:
             continue
         out.append({"code": f["line_code"], "name": f["line_name"], "years": [
@@ -99,8 +98,8 @@ def _absorption(lines: list[dict]) -> list[dict]:
 
 
 def story(data: dict, ctx: Context) -> list:
-    n = len(PLAN_YEARS)
-    years = [str(y) for y in PLAN_YEARS]
+    n = len(ctx.options.span)
+    years = [str(y) for y in ctx.options.span]
     t = OfficialTable([0.065, 0.235] + [0.048] * n + [0.058] * n + [0.068, 0.09], ctx.width,
                       number_cols=range(2, 2 + 2 * n + 1), center_cols=())
     t.header(["SK / IKK", "Sasaran Kegiatan / Indikator Kinerja Kegiatan", "Target"] + [""] * (n - 1)

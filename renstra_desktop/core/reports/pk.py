@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 
 from ..cycle.agreement import agreement
 from ..numbers import format_date
+from ..plan_profile import load_profile
 from . import layout
 from .base import Context, fmt_money, fmt_value
 from .cycle_parts import year_of
@@ -32,8 +33,8 @@ def collect(conn, options) -> dict:
         "unit": a["unit"], "unit_name": a["unit_name"], "year": a["year"], "revision": a["revision"],
         "first": {"jabatan": head["first_jabatan"] or "", "name": head["first_name"] or "", "nip": head["first_nip"]},
         "second": {"jabatan": head["second_jabatan"] or "", "name": head["second_name"] or "", "nip": head["second_nip"]},
-        "place_date": f"{head['place'] or 'Mataram'}, {format_date(sign_date)}" if sign_date else
-                      f"{head['place'] or 'Mataram'}, ........................ {a['year']}",
+        "place_date": f"{head['place'] or load_profile(conn).place}, {format_date(sign_date)}" if sign_date else
+                      f"{head['place'] or load_profile(conn).place}, ........................ {a['year']}",
         "change_reason": head["change_reason"] or "",
         "targets": [{"objective": t["objective"], "code": t["code"], "name": t["name"],
                      "target": fmt_value(t["target"], t["measure"]), "measure": t["measure"]} for t in a["targets"]],
@@ -52,7 +53,7 @@ def _title(data) -> str:
 def story(data: dict, ctx: Context) -> list:
     b = STYLES["body"]
     first, second = data["first"], data["second"]
-    out = layout.kop(data["unit_name"].upper() if data["unit"] != "KANWIL" else None, None)
+    out = layout.kop(ctx.profile, data["unit_name"].upper() if data["unit"] != "KANWIL" else None, None)
     out += [Paragraph(_title(data), STYLES["title"]), Paragraph(escape(data["unit_name"]), STYLES["subtitle"]),
             Spacer(0, 6),
             Paragraph("Dalam rangka mewujudkan manajemen pemerintahan yang efektif, transparan, dan akuntabel serta "

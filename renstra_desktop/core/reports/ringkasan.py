@@ -126,9 +126,16 @@ _SMALL = STYLES["small"].clone("ringkasan_small", fontSize=6.5, leading=7.6)
 _NOTE = STYLES["small"].clone("ringkasan_note", fontSize=6.5, leading=8)
 
 
-def trend_chart(trend: dict, width: float, height: float) -> Drawing:
-    """History 2020-2024 (grey), targets (light, hollow), yearly realisations (dark) and recorded
-    quarters (orange) on one axis 2020-2029; a missing value draws nothing."""
+def chart_years(data: dict, span: tuple) -> tuple[int, int]:
+    """The trend charts' axis: the five years before the plan too when any trend has history."""
+    return (span[0] - 5 if any(t["history"] for t in data["trends"]) else span[0], span[-1])
+
+
+def trend_chart(trend: dict, width: float, height: float, span: tuple, axis: tuple[int, int]) -> Drawing:
+    """History of the years before the plan (grey), targets (light, hollow), yearly realisations
+    (dark) and recorded quarters (orange) on one axis ``axis`` (first, last year); a missing value
+    draws nothing."""
+    first = axis[0]
     d = Drawing(width, height)
     d.add(String(2, height - 8, trend["caption"], fontName=FONT_BOLD, fontSize=7))
     left, bottom, right, top = 22, 12, width - 4, height - 13
@@ -136,10 +143,10 @@ def trend_chart(trend: dict, width: float, height: float) -> Drawing:
     values += [v for _y, v in trend["targets"] + trend["actuals"] + trend["quarters"]]
     peak = max(values) if values else 1.0
     ceiling = next((m * 10 ** e for e in range(-2, 8) for m in (1, 2, 2.5, 5) if m * 10 ** e >= peak), peak) or 1.0
-    step = (right - left) / 10
+    step = (right - left) / (axis[1] - first + 1)
 
     def x_of(x: float) -> float:
-        return left + (x - 2020 + 0.5) * step
+        return left + (x - first + 0.5) * step
 
     def y_of(v: float) -> float:
         return bottom + max(0.0, min(v / ceiling, 1.05)) * (top - bottom)
@@ -148,10 +155,11 @@ def trend_chart(trend: dict, width: float, height: float) -> Drawing:
         v = ceiling * i / 2
         d.add(Line(left, y_of(v), right, y_of(v), strokeColor=colors.HexColor("#E3E6EA"), strokeWidth=0.4))
         d.add(String(left - 2, y_of(v) - 2, format_number(v), fontName=FONT, fontSize=5, textAnchor="end"))
-    for y in range(2020, 2030):
+    for y in range(first, axis[1] + 1):
         d.add(String(x_of(y), 3, f"'{y % 100:02d}", fontName=FONT, fontSize=5, textAnchor="middle"))
-    d.add(Line(x_of(2024.5), bottom, x_of(2024.5), top, strokeColor=colors.grey, strokeWidth=0.4,
-               strokeDashArray=[1, 1.5]))
+    if first < span[0]:
+        d.add(Line(x_of(span[0] - 0.5), bottom, x_of(span[0] - 0.5), top, strokeColor=colors.grey, strokeWidth=0.4,
+                   strokeDashArray=[1, 1.5]))
 
     def series(points, color, *, dashed=False, hollow=False, radius=1.6):
         pts = [(x_of(x), y_of(v)) for x, v in points]
@@ -169,18 +177,18 @@ def trend_chart(trend: dict, width: float, height: float) -> Drawing:
     for p, v in trend["quarters"]:
         d.add(Circle(x_of(int(p[:4]) + (int(p[-1]) - 2.5) / 4), y_of(v), 1.2, fillColor=QUARTER_COLOR,
                      strokeColor=QUARTER_COLOR, strokeWidth=0))
-    if not trend["history"]:
-        d.add(String(x_of(2022), (bottom + top) / 2, "riwayat tidak ada", fontName=FONT, fontSize=5,
+    if not trend["history"] and first < span[0]:
+        d.add(String(x_of(first + 2), (bottom + top) / 2, "riwayat tidak ada", fontName=FONT, fontSize=5,
                      textAnchor="middle", fillColor=colors.grey))
     return embedded_font(d)
 
 
-def _legend(width: float) -> Drawing:
+def _legend(width: float, span: tuple, axis: tuple[int, int]) -> Drawing:
     d = Drawing(width, 9)
     x = 2
+    history = [(HISTORY_COLOR, f"Riwayat {axis[0]}–{span[0] - 1}", False, False)] if axis[0] < span[0] else []
     for color, label, dashed, hollow in ((TARGET_COLOR, "Target", True, True), (ACTUAL_COLOR, "Realisasi", False, False),
-                                         (QUARTER_COLOR, "Triwulan", None, False),
-                                         (HISTORY_COLOR, "Riwayat 2020–2024", False, False)):
+                                         (QUARTER_COLOR, "Triwulan", None, False), *history):
         if dashed is not None:
             d.add(Line(x, 4, x + 10, 4, strokeColor=color, strokeWidth=1, strokeDashArray=[2, 1.5] if dashed else None))
         d.add(Circle(x + 5, 4, 1.4, fillColor=colors.white if hollow else color, strokeColor=color, strokeWidth=0.6))
@@ -225,8 +233,9 @@ def _columns(data: dict, ctx: Context) -> Table:
               Spacer(0, 5), _head("Yang menunggu"), *[Paragraph(escape(t), _NOTE) for t in lines]]
     chart_h = 74
     col_b = [_head("Tren per IKK"), Spacer(0, 2)]
-    col_b += [trend_chart(t, wb - pad, chart_h) for t in data["trends"]]
-    col_b.append(_legend(wb - pad))
+    axis = chart_years(data, ctx.options.span)
+    col_b += [trend_chart(t, wb - pad, chart_h, ctx.options.span, axis) for t in data["trends"]]
+    col_b.append(_legend(wb - pad, ctx.options.span, axis))
     r = data["risks"]
     matrix = [tuple(x) for x in r["matrix"]]
     levels = [tuple(x) for x in r["levels"]]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from reportlab.platypus import Paragraph, Spacer
 
 from .. import queries
-from ..schema import PLAN_YEARS
 from .base import Context
 from .layout import STYLES
 from .tables import OfficialTable, bullets, para
@@ -25,7 +24,7 @@ def collect(conn, options) -> dict:
             units.append(unit)
         aspect = next((a for a in unit["aspects"] if a["name"] == r["aspect"]), None)
         if aspect is None:
-            aspect = {"name": r["aspect"], "years": {str(y): [] for y in PLAN_YEARS}}
+            aspect = {"name": r["aspect"], "years": {str(y): [] for y in options.span}}
             unit["aspects"].append(aspect)
         cell = aspect["years"].setdefault(str(r["year"]), [])
         label = chr(ord("a") + len(cell)) if len(cell) < 26 else str(len(cell) + 1)
@@ -35,9 +34,9 @@ def collect(conn, options) -> dict:
 
 
 def story(data: dict, ctx: Context) -> list:
-    n = len(PLAN_YEARS)
+    n = len(ctx.options.span)
     t = OfficialTable([0.04, 0.13] + [0.166] * n, ctx.width, center_cols=(0,))
-    t.header(["No.", "Aspek"] + [str(y) for y in PLAN_YEARS])
+    t.header(["No.", "Aspek"] + [str(y) for y in ctx.options.span])
     if not data["units"]:
         t.row(["", Paragraph("Roadmap belum diisi.", STYLES["cell"])] + [""] * n)
     province = ctx.options.unit is None
@@ -46,7 +45,7 @@ def story(data: dict, ctx: Context) -> list:
             t.group(unit["unit_name"])
         for i, aspect in enumerate(unit["aspects"], 1):
             t.row([str(i), para(aspect["name"], "cell_bold")]
-                  + [bullets(aspect["years"].get(str(y), [])) for y in PLAN_YEARS])
+                  + [bullets(aspect["years"].get(str(y), [])) for y in ctx.options.span])
     return [*t.tables(), Spacer(0, 3),
             Paragraph("Status butir ditulis dalam kurung bila bukan “rencana” (berjalan, selesai, batal).",
                       STYLES["small"])]

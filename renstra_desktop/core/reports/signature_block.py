@@ -4,13 +4,13 @@ db/0008_local_rows.sql: one versioned local row per unit, written through the on
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import json
 import re
 from dataclasses import dataclass, field
 
 from ..errors import ValidationError
 from ..numbers import MONTHS, format_date, format_nip, parse_nip
+from ..plan_profile import load_profile
 
 PARAF_ROLES = ("Konseptor", "Pemeriksa")
 
@@ -38,22 +38,12 @@ class Signatory:
         return f"{self.place}, {day}" if self.place else day
 
 
-@functools.lru_cache(maxsize=1)
-def _document_signatory() -> dict:
-    from ..dataset import read_embedded   # the embedded Renstra's own signature block
-    try:
-        doc = read_embedded().get("document", {})
-    except Exception:  # a damaged dataset must not stop a report
-        return {}
-    return {"place": doc.get("place") or "", "jabatan": doc.get("head_title") or "",
-            "name": doc.get("head_name") or ""}
-
-
 def default_signatory(conn, unit_code: str) -> Signatory:
-    """Before anything is stored: the embedded document's block for the Kanwil, the head of the
-    unit (name left for the user) for a UPT."""
+    """Before anything is stored: the plan's office head (plan_profile; the embedded NTB document's
+    block) for the Kanwil, the head of the unit (name left for the user) for a UPT."""
     if unit_code == "KANWIL":
-        return Signatory(unit_code, **_document_signatory())
+        office = load_profile(conn)
+        return Signatory(unit_code, place=office.place, jabatan=office.head_title, name=office.head_name)
     row = conn.execute("SELECT name FROM unit WHERE code = ? AND deleted = 0", (unit_code,)).fetchone()
     return Signatory(unit_code, jabatan=f"Kepala {row['name']}" if row else "Kepala")
 

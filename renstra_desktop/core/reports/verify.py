@@ -36,7 +36,7 @@ class Verification:
     message: str
 
 
-def options_from_payload(payload: Payload) -> ReportOptions:
+def options_from_payload(payload: Payload, conn=None) -> ReportOptions:
     kind = KIND_ALIASES.get(payload.kind, payload.kind)
     period = payload.period
     year = period if len(period) == 4 and period.isdigit() else None
@@ -48,14 +48,14 @@ def options_from_payload(payload: Payload) -> ReportOptions:
     except ValueError:
         raise ValidationError("Waktu pada kode laporan rusak. Pindai ulang kode QR-nya.") from None
     return ReportOptions(kind, unit=payload.unit, history="h" in payload.options, generated_at=at,
-                         time_zone=payload.time_zone, **kwargs).checked()
+                         time_zone=payload.time_zone, **kwargs).checked(conn)
 
 
 def verify_payload(conn, text: str) -> Verification:
     """Does the plan in ``conn`` still give the figures of the report whose payload is ``text``?"""
     payload = parse_payload(text)
     try:
-        options = options_from_payload(payload)
+        options = options_from_payload(payload, conn)
         current = digest(collect(conn, options))
     except NotFound as exc:
         raise NotFound(f"Laporan ini untuk satker “{payload.unit}”, yang tidak ada di berkas rencana ini. "
