@@ -14,8 +14,9 @@ is logged and shown in one Indonesian dialog (:mod:`.problem_report`).  In porta
 settings are an INI file in the portable data folder.
 
 Benchmark hook: with RENSTRA_BENCH_EXIT_ON_PAINT=1 the app prints
-``RENSTRA_FIRST_PAINT <time.perf_counter()>`` (CLOCK_MONOTONIC, comparable across processes on
-Linux) when the main window paints for the first time, and quits (see bench/startup.py).
+``RENSTRA_FIRST_PAINT <time.perf_counter()> <peak RSS in KiB>`` (CLOCK_MONOTONIC, comparable across
+processes on Linux; ``ru_maxrss`` up to then) when the main window paints for the first time, and
+quits (see bench/startup.py).
 """
 from __future__ import annotations
 
@@ -177,7 +178,9 @@ class _FirstPaintProbe(QObject):
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Paint and not self._done:
             self._done = True
-            print(f"RENSTRA_FIRST_PAINT {time.perf_counter():.6f}", flush=True)
+            import resource             # the peak memory up to the first paint, beside the time
+            peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            print(f"RENSTRA_FIRST_PAINT {time.perf_counter():.6f} {peak_kib}", flush=True)
             QTimer.singleShot(0, QApplication.instance().quit)
         return False
 
