@@ -314,8 +314,10 @@ def child_bare_sign(src: str, out: str, p12: str, password: str, names: str, tex
 
 
 # -- the parent ------------------------------------------------------------------------------------
-def first_paint(command: list[str], env: dict) -> tuple[float, float]:
-    """bench/startup.py's measure, plus the child's peak RSS (MB) from wait4."""
+def first_paint(command: list[str], env: dict) -> tuple[float, float, float]:
+    """bench/startup.py's measure, the child's peak RSS (MB) up to its first paint (its own
+    ru_maxrss, printed then) and of the whole process (wait4: also what runs after the paint until
+    it quits)."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     out = proc.stdout.read()
@@ -323,7 +325,8 @@ def first_paint(command: list[str], env: dict) -> tuple[float, float]:
     line = next((ln for ln in out.splitlines() if ln.startswith("RENSTRA_FIRST_PAINT")), None)
     if status != 0 or line is None:
         raise SystemExit(f"start-up run failed: {' '.join(command)}")
-    return float(line.split()[1]) - start, usage.ru_maxrss / 1024
+    _, painted, peak_kib = line.split()
+    return float(painted) - start, int(peak_kib) / 1024, usage.ru_maxrss / 1024
 
 
 def startup(national: Path, runs: int, work: Path) -> None:
@@ -342,17 +345,21 @@ def startup(national: Path, runs: int, work: Path) -> None:
         first_paint(command, env)                             # warm-up
     times = {k: [] for k in commands}
     rss = {k: [] for k in commands}
+    whole = {k: [] for k in commands}
     for _ in range(runs):
         for name, command in commands.items():
-            t, m = first_paint(command, env)
+            t, m, w = first_paint(command, env)
             times[name].append(t * 1000)
             rss[name].append(m)
+            whole[name].append(w)
     bare = "bare window, 4 empty tabs"
-    print(f"\nstart-up to first paint (median of {runs}, alternating, cached bytecode) and peak RSS:")
+    print(f"\nstart-up to first paint (median of {runs}, alternating, cached bytecode), peak RSS up to the "
+          f"first paint, and of the whole process (until it quits right after the paint):")
     for name in commands:
-        t, m = statistics.median(times[name]), statistics.median(rss[name])
+        t, m, w = statistics.median(times[name]), statistics.median(rss[name]), statistics.median(whole[name])
         print(f"  {name:<28}{t:8.0f} ms {t / statistics.median(times[bare]):6.2f}x   {m:7.1f} MB "
-              f"{m / statistics.median(rss[bare]):6.2f}x   [{', '.join(f'{x:.0f}' for x in times[name])}]")
+              f"{m / statistics.median(rss[bare]):6.2f}x   whole {w:7.1f} MB {w / statistics.median(whole[bare]):5.2f}x"
+              f"   [{', '.join(f'{x:.0f}' for x in times[name])}]")
 
 
 def signing(pdfs: list[tuple[str, Path]], runs: int, work: Path) -> None:
@@ -403,6 +410,8 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip", default="", help="comma-separated parts to skip")
     parser.add_argument("--cache", metavar="DIR")
+    parser.add_argument("--national-pdf", metavar="PDF", help="sign this national Renstra lengkap (made by an "
+                        "earlier run's CLI part) instead of building it; with --skip cli")
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -456,6 +465,8 @@ def main(argv=None) -> int:
                             str(national_file(11, args.cache) / KANWIL_FILE), "--unit", "SEMUA", "-o",
                             str(province_pdf)], check=True, capture_output=True)
             pdfs = [("province Renstra lengkap (12 units)", province_pdf)]
+            if args.national_pdf:
+                national_pdf = Path(args.national_pdf)
             if national_pdf.exists():
                 pdfs.append((f"national Renstra lengkap ({args.units + 1} units)", national_pdf))
             signing(pdfs, args.runs, work)

@@ -51,7 +51,9 @@ def bare_window() -> int:
         def eventFilter(self, obj, event):
             if event.type() == QEvent.Type.Paint and not self.done:
                 self.done = True
-                print(f"{MARK} {time.perf_counter():.6f}", flush=True)
+                import resource
+                print(f"{MARK} {time.perf_counter():.6f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}",
+                      flush=True)
                 QTimer.singleShot(0, app.quit)
             return False
 

@@ -14,8 +14,9 @@ is logged and shown in one Indonesian dialog (:mod:`.problem_report`).  In porta
 settings are an INI file in the portable data folder.
 
 Benchmark hook: with RENSTRA_BENCH_EXIT_ON_PAINT=1 the app prints
-``RENSTRA_FIRST_PAINT <time.perf_counter()>`` (CLOCK_MONOTONIC, comparable across processes on
-Linux) when the main window paints for the first time, and quits (see bench/startup.py).
+``RENSTRA_FIRST_PAINT <time.perf_counter()> <peak RSS in KiB>`` (CLOCK_MONOTONIC, comparable across
+processes on Linux; ``ru_maxrss`` up to then) when the main window paints for the first time, and
+quits (see bench/startup.py).
 """
 from __future__ import annotations
 
@@ -27,6 +28,37 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
+
+
+def scan_imports_without_keeping_sources() -> bool:
+    """PySide6 reads the source of every module an import statement names after PySide6 loaded (to
+    know whether it says "PySide6", for ``from __feature__ import``) with ``inspect.getsource``,
+    which keeps every line in ``linecache``: ~52 000 lines, 5–6 MB of the start-up's peak memory.
+    The same test, with the source read and dropped.  False when PySide6 has no such scan."""
+    import inspect
+
+    feature = sys.modules.get("PySide6.support.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        return False
+
+    def uses_pyside(module) -> bool:
+        try:
+            path = inspect.getsourcefile(module)
+        except TypeError:          # a built-in module
+            return False
+        if not path:
+            return False
+        try:
+            with open(path, "rb") as source:
+                return b"PySide6" in source.read()
+        except OSError:
+            return False
+
+    feature._mod_uses_pyside = uses_pyside
+    return True
+
+
+scan_imports_without_keeping_sources()
 
 from .. import APP_NAME, __version__
 from .. import paths
@@ -146,7 +178,9 @@ class _FirstPaintProbe(QObject):
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Paint and not self._done:
             self._done = True
-            print(f"RENSTRA_FIRST_PAINT {time.perf_counter():.6f}", flush=True)
+            import resource             # the peak memory up to the first paint, beside the time
+            peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            print(f"RENSTRA_FIRST_PAINT {time.perf_counter():.6f} {peak_kib}", flush=True)
             QTimer.singleShot(0, QApplication.instance().quit)
         return False
 

@@ -2,7 +2,8 @@
 
 Qt's "Frozen Column" pattern: a second QTableView over the same model and selection model lies on
 top of the table's left edge and shows only the leading columns; its rows follow the table's
-vertical scrolling and row heights (only the rows whose height differs from the default: the
+vertical scrolling (one way: the table's bar drives the overlay's, the wheel over the overlay scrolls
+the table) and row heights (only the rows whose height differs from the default: the
 table fits rows as they come into view), its column widths follow the table's.  It shows only while the
 table can scroll sideways, so a wide window looks exactly as before.  The frozen columns are
 read-only (a model declares them with ``Column.frozen``): an editor opened by the table would lie
@@ -11,7 +12,7 @@ under the overlay.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView
 
 
 class FrozenColumns(QObject):
@@ -44,8 +45,12 @@ class FrozenColumns(QObject):
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         view.viewport().stackUnder(overlay)
-        overlay.verticalScrollBar().valueChanged.connect(view.verticalScrollBar().setValue)
-        view.verticalScrollBar().valueChanged.connect(overlay.verticalScrollBar().setValue)
+        # The overlay follows the table's vertical bar and never drives it: a link both ways let the
+        # overlay's range, which lags the table's while rows are fitted, clamp the table back to
+        # another place.  It does not scroll itself to the current cell (the table does) and passes
+        # the wheel to the table.
+        overlay.setAutoScroll(False)
+        view.verticalScrollBar().valueChanged.connect(self._follow)
         view.horizontalHeader().sectionResized.connect(self._column_resized)
         view.verticalHeader().sectionResized.connect(lambda row, _old, new: overlay.setRowHeight(row, new))
         view.horizontalHeader().geometriesChanged.connect(self.update_geometry)
@@ -85,7 +90,15 @@ class FrozenColumns(QObject):
         for row in sorted(self.view.sized_rows()):
             if row < count:
                 self.overlay.setRowHeight(row, self.view.rowHeight(row))
-        self.overlay.verticalScrollBar().setValue(self.view.verticalScrollBar().value())
+        self.overlay.updateGeometries()          # its scroll range now, not on Qt's timer
+        self._follow(self.view.verticalScrollBar().value())
+
+    def _follow(self, value: int) -> None:
+        """Scroll the overlay to the table's ``value`` (its range widened if it still lags)."""
+        bar = self.overlay.verticalScrollBar()
+        if bar.maximum() < value:
+            bar.setMaximum(self.view.verticalScrollBar().maximum())
+        bar.setValue(value)
 
     def width(self) -> int:
         return sum(self.view.columnWidth(c) for c in range(self.n) if not self.view.isColumnHidden(c))
@@ -128,4 +141,7 @@ class FrozenColumns(QObject):
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.MouseButtonPress:
             self.view.setFocus(Qt.FocusReason.MouseFocusReason)   # keys (copy, arrows) go to the table
+        elif event.type() == QEvent.Type.Wheel:
+            QApplication.sendEvent(self.view.viewport(), event)   # the table scrolls, the overlay follows
+            return True
         return False

@@ -54,6 +54,7 @@ class PlanTableView(QTableView):
         self.paste_rows = None
         self._fitted: set[int] = set()       # rows fitted at the current column widths
         self._sized: set[int] = set()        # rows whose height is not the default (the overlay copies them)
+        self._resetting = False              # between the model's reset and apply_layout
         self.frozen = FrozenColumns(self, PlanDelegate(self))
         self.verticalScrollBar().valueChanged.connect(self._fit_visible_rows)
         header.sectionResized.connect(lambda *_: self._columns_resized())
@@ -67,6 +68,7 @@ class PlanTableView(QTableView):
     # -- model -------------------------------------------------------------------------------
     def setModel(self, model) -> None:
         super().setModel(model)
+        model.modelAboutToBeReset.connect(self._reset_begins)
         model.modelReset.connect(self.apply_layout)
         model.dataChanged.connect(self._on_data_changed)
         if hasattr(model, "loading_changed"):
@@ -74,8 +76,15 @@ class PlanTableView(QTableView):
             model.set_active(self.isVisible())
         self.apply_layout()
 
+    def _reset_begins(self) -> None:
+        # Qt lays the view out again inside endResetModel (a resize of the viewport) before
+        # apply_layout runs: rows fitted then would keep heights apply_layout no longer knows of
+        # (the frozen columns would not copy them)
+        self._resetting = True
+
     def apply_layout(self) -> None:
         """Column widths from the model's column declarations; the rows in view fitted to their text."""
+        self._resetting = False
         model = self.model()
         header = self.horizontalHeader()
         columns = model.columns()
@@ -156,7 +165,8 @@ class PlanTableView(QTableView):
         """Fit the rows the viewport shows (and only those) to their text.  A row that grows pushes
         the next ones down, one that shrinks brings more in: a few passes until nothing changes."""
         model = self.model()
-        if not self.fit_rows or model is None or not self.isVisible() or not model.rowCount():
+        if (not self.fit_rows or model is None or self._resetting or not self.isVisible()
+                or not model.rowCount()):
             return
         bar = self.verticalScrollBar()
         at_end = bar.value() == bar.maximum() and bar.maximum() > 0

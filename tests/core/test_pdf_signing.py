@@ -451,3 +451,26 @@ def test_cli_roles_match_the_core():
     from renstra_desktop.core.signing.sign import ROLES
 
     assert signing.ROLES == tuple(ROLES)
+
+
+def test_signing_parses_the_pdf_once_and_still_checks_it(pki, signed_once, tmp_path, now, monkeypatch):
+    """The order, certificate and field checks read the incremental writer's own reader (issue 11:
+    a second parse of a 4 042-page PDF cost ~110 ms); they still refuse as before."""
+    from pyhanko.pdf_utils import reader as pdf_reader
+
+    parses = []
+    original = pdf_reader.PdfFileReader.__init__
+
+    def counting(self, *args, **kwargs):
+        parses.append(1)
+        original(self, *args, **kwargs)
+    monkeypatch.setattr(pdf_reader.PdfFileReader, "__init__", counting)
+    out = tmp_path / "kepala.pdf"
+    sign_pdf(signed_once, out, pki.kepala_p12, pki.password, "kepala", now=now + timedelta(minutes=5))
+    assert len(parses) == 1
+    monkeypatch.setattr(pdf_reader.PdfFileReader, "__init__", original)
+    report = verify_pdf(out, [pki.root_pem])
+    assert report["all_ok"] is True and len(report["signatures"]) == 2
+    with pytest.raises(SigningError, match="sudah ditandatangani sebagai"):
+        sign_pdf(out, tmp_path / "again.pdf", pki.kepala_p12, pki.password, "kepala", now=now)
+    assert not (tmp_path / "again.pdf").exists()

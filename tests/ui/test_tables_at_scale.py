@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 from PySide6.QtTest import QTest
 
 from conftest_ui import cell_index, read_db, row_of, show_tab
@@ -57,6 +59,35 @@ def test_rows_are_fitted_as_they_come_into_view_and_keep_their_full_text(window,
     for row in range(view.rowAt(0), view.rowAt(view.viewport().height() - 1) + 1):
         assert view.frozen.overlay.rowHeight(row) == view.rowHeight(row)
     assert len(view.sized_rows()) < 120
+
+
+def test_the_frozen_columns_follow_the_table_and_the_wheel_over_them_scrolls_it(window, qtbot):
+    add_risks(window.controller, 300)
+    window.resize(1024, 768)
+    tab = show_tab(qtbot, window, window.risk_tab)
+    view, overlay = tab.view, tab.view.frozen.overlay
+    qtbot.waitUntil(overlay.isVisible)
+    bar = view.verticalScrollBar()
+    # the wheel over the identifying columns scrolls the table; the overlay shows the same rows
+    pos = QPoint(10, overlay.viewport().height() // 2)
+    for _ in range(5):
+        QTest.mouseMove(overlay.viewport(), pos)
+        event = QWheelEvent(QPointF(pos), QPointF(overlay.viewport().mapToGlobal(pos)), QPoint(), QPoint(0, -120),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(overlay.viewport(), event)
+    assert bar.value() > 0
+    assert overlay.verticalScrollBar().value() == bar.value()
+    # the overlay never pulls the table: its own bar moved elsewhere leaves the table where it is
+    value = bar.value()
+    overlay.verticalScrollBar().setValue(0)
+    assert bar.value() == value
+    # every row the table fitted is as high in the overlay (also rows fitted while a reset laid it out)
+    bar.setValue(bar.maximum())
+    qtbot.wait(20)
+    window.controller.external_change()          # the model resets: rows fitted again as they show
+    qtbot.wait(20)
+    for row in range(tab.model.rowCount()):
+        assert overlay.rowHeight(row) == view.rowHeight(row), row
 
 
 def test_a_unit_switch_reads_only_the_tab_that_shows(window, qtbot, monkeypatch):

@@ -7,6 +7,7 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from ..errors import FileError, SigningError
@@ -36,8 +37,25 @@ def read_pdf(path) -> bytes:
 
 def open_reader(data: bytes, path) -> PdfFileReader:
     """pyHanko's reader over ``data``; refused when damaged or password-protected."""
+    return _checked(lambda: PdfFileReader(BytesIO(data)), path)
+
+
+def open_writer(data: bytes, path) -> IncrementalPdfFileWriter:
+    """An incremental writer over ``data`` whose reader (``.prev``) the signer also reads the fields
+    and pages from: the PDF is parsed once.  Refused as :func:`open_reader` refuses."""
+    writer = None
+
+    def parse():
+        nonlocal writer
+        writer = IncrementalPdfFileWriter(BytesIO(data))
+        return writer.prev
+    _checked(parse, path)
+    return writer
+
+
+def _checked(parse, path) -> PdfFileReader:
     try:
-        reader = PdfFileReader(BytesIO(data))
+        reader = parse()
         reader.root  # noqa: B018 - forces the trailer and catalogue to be parsed
     except Exception as exc:
         raise SigningError(

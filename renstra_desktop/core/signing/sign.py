@@ -20,14 +20,13 @@ from datetime import datetime, timezone
 from io import BytesIO
 
 from cryptography.hazmat.primitives import serialization
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 
 from .. import localtime
 from ..errors import SigningError
 from .credentials import common_name, load_credentials, title
-from .files import open_reader, read_pdf, write_atomically
+from .files import open_writer, read_pdf, write_atomically
 from .roles import PARAF_FIELD, ROLES, Role
 from .stamp import stamp_style, stamp_text
 
@@ -199,8 +198,8 @@ def sign_pdf(in_path, out_path, p12_path, password: bytes, role: str, *, field_b
     :class:`SigningError` and writes nothing on refusal.
     """
     spec = _role(role)
-    pdf_bytes = read_pdf(in_path)
-    reader = open_reader(pdf_bytes, in_path)
+    writer = open_writer(read_pdf(in_path), in_path)     # parsed once: the checks read writer.prev
+    reader = writer.prev
     office = _office_zone(reader, zone)
     now = localtime.to_local(now or datetime.now(timezone.utc), office)
     credentials = load_credentials(p12_path, password, now)
@@ -241,7 +240,6 @@ def sign_pdf(in_path, out_path, p12_path, password: bytes, role: str, *, field_b
                                  new_field_spec=new_field, signing_time=now)
     output = BytesIO()
     try:
-        writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
         pdf_signer.sign_pdf(writer, output=output, appearance_text_params={"text": text})
     except Exception as exc:  # pyHanko's own errors: damaged or unusual PDF structure
         raise SigningError(
