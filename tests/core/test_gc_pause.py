@@ -48,8 +48,12 @@ class FullCollections:
         gc.callbacks.remove(self)
 
 
-def allocate(n=20_000):
-    return [[i] for i in range(n)]          # lists: tracked by the collector
+def allocate(n=None):
+    """Lists the collector tracks, enough of them for a full collection: CPython runs one only when
+    the objects that survived since the last is over a quarter of the long-lived ones, so a long
+    test run (a big heap) needs more than a short one."""
+    n = n or 20_000 + len(gc.get_objects()) // 2
+    return [[i] for i in range(n)]
 
 
 def test_no_full_collection_inside_and_the_thresholds_come_back(eager_collector):
