@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import __version__
 from ..paths import data_dir
 from .dataset import empty_targets, read_embedded, unit_skeleton
+from .audit import write_anchor
 from .errors import FileError, ValidationError
 from .rows import new_meta, stable_id
 from .safe_write import new_file
@@ -101,6 +102,7 @@ def create_plan_file(path: str | os.PathLike, unit_code: str = "KANWIL") -> Stor
 def insert_seed_rows(store: Store, table: str, rows: list[dict]) -> None:
     spec = TABLES[table]
     columns = spec.columns
+    ids = []
     for row in rows:
         owner = "KANWIL" if spec.reference else row.get("unit_code", "KANWIL")
         values = {c: row.get(c) for c in columns}
@@ -111,3 +113,6 @@ def insert_seed_rows(store: Store, table: str, rows: list[dict]) -> None:
         store.conn.execute(
             f"INSERT INTO {table} ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})",
             tuple(full.values()))
+        ids.append(full["id"])
+    write_anchor(store.conn, table, ids, actor=SEED_ACTOR, unit_code=store.unit_code, origin="seed",
+                 at=SEED_TIME)          # the seeded rows tied to the audit chain (core/audit_chain.py)

@@ -1,0 +1,305 @@
+"""The hash chain of the audit trail and the tie of each row to it (issue 9 §4): the one place that
+computes them, for writing (:func:`append`), for migrating an older file (:func:`chain_older_trail`)
+and for checking (:func:`verify`).
+
+- An entry's ``chain`` is SHA-256 over the previous entry's chain (64 zeros before the first) and
+  the entry's canonical encoding: the JSON array of its columns ``ENTRY_COLUMNS`` (row_digest
+  included), no spaces, non-ASCII kept, UTF-8.
+- A row's digest is SHA-256 over the JSON array of its columns in table order, as SQLite returns
+  them.  The latest entry of a row that carries a ``row_digest`` must carry the digest of the row's
+  present content; a row gone from its table has its latest digest ``GONE``.
+
+So an entry edited, deleted, inserted or moved with an SQLite tool breaks the chain at that entry,
+and a row changed, added or deleted outside the application no longer matches its latest entry.
+Someone who recomputes the chain with this program's rules is not caught: the chain finds changes
+made outside the application, it is not a signature (docs/audit.md).
+
+Call :func:`append` inside the transaction of the change it records; the chain head is read there.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from .schema import TABLES
+
+ENTRY_COLUMNS = ("at", "actor", "unit_code", "table_name", "row_id", "action", "field", "old_value",
+                 "new_value", "origin", "row_digest")
+GENESIS = "0" * 64
+GONE = "-"            # the row_digest of an accepted entry whose row no longer exists
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False).encode
+_sha256 = hashlib.sha256
+_INSERT = (f"INSERT INTO audit_log ({', '.join(ENTRY_COLUMNS)}, chain) "
+           f"VALUES ({', '.join('?' * (len(ENTRY_COLUMNS) + 1))})")
+
+
+def row_digest(row: tuple) -> str:
+    """The digest of a row's content: every column, in table order, as read from the file."""
+    return _sha256(_encode(row).encode()).hexdigest()
+
+
+def link(previous: str, entry: tuple) -> str:
+    """The chain value of ``entry`` (a tuple in ``ENTRY_COLUMNS`` order) after ``previous``."""
+    return _sha256((previous + _encode(entry)).encode()).hexdigest()
+
+
+def chain_head(conn) -> str:
+    row = conn.execute("SELECT chain FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return GENESIS if row is None or row[0] is None else row[0]
+
+
+def append(conn, entries) -> None:
+    """Append ``entries`` (tuples in ``ENTRY_COLUMNS`` order) to the trail, chained."""
+    head = chain_head(conn)
+    rows = []
+    for entry in entries:
+        head = link(head, entry)
+        rows.append((*entry, head))
+    if rows:
+        conn.executemany(_INSERT, rows)
+
+
+def current_digests(conn, table: str, ids) -> dict[str, str]:
+    """id -> digest of the rows of ``table`` with these ids, as the file holds them now (one query)."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    return {r[0]: row_digest(r) for r in cur.execute(
+        f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),))}
+
+
+ANCHOR_ROW = "*"        # the row id of an anchor entry: it ties many rows ({row id: digest} in new_value)
+ANCHOR_CHUNK = 5000
+
+
+def anchor_entries(conn, table: str, row_ids, *, actor: str, unit_code: str, origin: str, at: str) -> list[tuple]:
+    """Entries tying the present content of these rows of ``table``: action 'anchor', row id '*',
+    new_value the JSON {row id: digest} of up to ``ANCHOR_CHUNK`` rows each."""
+    digests = sorted(current_digests(conn, table, row_ids).items()) if not isinstance(row_ids, dict) else \
+        sorted(row_ids.items())
+    return [(at, actor, unit_code, table, ANCHOR_ROW, "anchor", None, None,
+             json.dumps(dict(digests[i:i + ANCHOR_CHUNK]), separators=(",", ":")), origin, None)
+            for i in range(0, len(digests), ANCHOR_CHUNK)]
+
+
+# -- checking ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finding:
+    """One disagreement: ``kind`` chain | missing | unchained | tail | changed | added | deleted."""
+    kind: str
+    table: str
+    row_id: str
+    unit: str
+    seq: int | None
+    detail: str
+    label: str = ""       # the row as people name it (IKK 17.1 · 2026), when the row is there
+
+    def line(self) -> str:
+        """One Indonesian line naming what disagrees."""
+        label = TABLES[self.table].label if self.table in TABLES else self.table
+        if self.label:
+            label = f"{label} {self.label}"
+        if self.kind in ("chain", "missing", "unchained", "tail"):
+            where = f"riwayat entri #{self.seq}"
+            if self.table:
+                where += f" ({label}, baris {self.row_id}, satker {self.unit})"
+            return f"{where}: {self.detail}"
+        return f"{label}, baris {self.row_id}, satker {self.unit}: {self.detail}"
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "table": self.table, "row_id": self.row_id, "unit": self.unit,
+                "seq": self.seq, "label": self.label, "detail": self.detail, "line": self.line()}
+
+
+@dataclass
+class Verdict:
+    findings: list
+    entries: int
+    rows: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+_KIND_TEXT = {
+    "unchained": "tanpa hash rantai: ditambahkan di luar aplikasi",
+    "missing": "entri sebelumnya (#{gap}) hilang: dihapus di luar aplikasi",
+    "chain": "isi atau urutannya tidak cocok dengan rantai hash: diubah, disisipkan atau dipindah di luar aplikasi",
+    "tail": "entri #{first}–#{last} di akhir riwayat hilang: dihapus di luar aplikasi",
+    "added": "baris ada di berkas tetapi tidak ada di riwayat: ditambahkan di luar aplikasi",
+    "deleted": "baris tercatat di riwayat (entri #{seq}) tetapi tidak ada di berkas: dihapus di luar aplikasi",
+}
+
+
+def verify(conn) -> Verdict:
+    """Walk the trail in order (the chain) and every row of every plan table (the tie); name each
+    disagreement.  Reads only; one pass over the trail and one over each table."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    findings: list[Finding] = []
+    last: dict[str, dict[str, tuple]] = {t: {} for t in TABLES}   # table -> row id -> (digest, seq, unit)
+    accepted: set[int] = set()
+    previous, expected_seq, entries = GENESIS, 1, 0
+    for row in cur.execute(f"SELECT seq, {', '.join(ENTRY_COLUMNS)}, chain FROM audit_log ORDER BY seq"):
+        seq, entry, stored = row[0], row[1:-1], row[-1]
+        entries += 1
+        table, row_id, unit = entry[3], entry[4], entry[2]
+        if stored is None:
+            findings.append(Finding("unchained", table, row_id, unit, seq, _KIND_TEXT["unchained"]))
+        elif seq != expected_seq:
+            gap = f"{expected_seq}" if seq == expected_seq + 1 else f"{expected_seq}–{seq - 1}"
+            findings.append(Finding("missing", table, row_id, unit, seq, _KIND_TEXT["missing"].format(gap=gap)))
+        elif link(previous, entry) != stored:
+            findings.append(Finding("chain", table, row_id, unit, seq, _KIND_TEXT["chain"]))
+        if stored is not None:
+            previous = stored
+        expected_seq = seq + 1
+        if entry[5] == "accept" and entry[7]:
+            accepted.update(json.loads(entry[7]).get("entries", ()))
+        digest = entry[10]
+        if digest is not None and table in last:
+            last[table][row_id] = (digest, seq, unit)
+        elif row_id == ANCHOR_ROW and entry[5] == "anchor" and table in last and entry[8]:
+            tied = last[table]
+            for anchored, digest in json.loads(entry[8]).items():
+                tied[anchored] = (digest, seq, unit)
+    findings = [f for f in findings if f.seq not in accepted]
+    top = cur.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
+    if top and top[0] >= expected_seq and top[0] not in accepted:
+        findings.append(Finding("tail", "", "", "", top[0],
+                                _KIND_TEXT["tail"].format(first=expected_seq, last=top[0])))
+    rows = 0
+    changed: list[tuple] = []
+    for table in TABLES:
+        cols = [r[1] for r in cur.execute(f"PRAGMA table_info({table})")]
+        i_unit = cols.index("unit_code") if "unit_code" in cols else cols.index("owner_unit")
+        tied = last[table]
+        for r in cur.execute(f"SELECT * FROM {table}"):
+            rows += 1
+            found = tied.pop(r[0], None)
+            if found is None:
+                findings.append(Finding("added", table, r[0], r[i_unit] or "", None, _KIND_TEXT["added"],
+                                        row_label(table, dict(zip(cols, r)))))
+            elif found[0] != row_digest(r):
+                changed.append((table, cols, r, found, r[i_unit] or ""))
+        for row_id, (digest, seq, unit) in tied.items():
+            if digest != GONE:
+                findings.append(Finding("deleted", table, row_id, unit, seq, _KIND_TEXT["deleted"].format(seq=seq)))
+    findings += [Finding("changed", table, r[0], unit, found[1], detail, row_label(table, dict(zip(cols, r))))
+                 for (table, cols, r, found, unit), detail in zip(changed, _explain(conn, changed))]
+    return Verdict(findings, entries, rows)
+
+
+def row_label(table: str, values: dict) -> str:
+    from .packages.merge_report import row_label as label
+    return label(table, values)
+
+
+def _explain(conn, changed: list[tuple]) -> list[str]:
+    """For each changed row, which columns differ from what the trail recorded last ("kolom value:
+    tercatat 80, di berkas 95"), read in one pass over the trail."""
+    if not changed:
+        return []
+    recorded: dict[str, dict[str, str | None]] = {r[0]: {} for _t, _c, r, _f, _u in changed}
+    for row_id, action, field, new in conn.execute(
+            "SELECT row_id, action, field, new_value FROM audit_log WHERE row_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY seq", (json.dumps(list(recorded)),)):
+        state = recorded[row_id]
+        if field is not None and action in ("update", "delete", "restore"):
+            state[field] = new
+        elif action in ("insert", "delete") and new and new.startswith("{"):
+            try:
+                state.update({k: None if v is None else str(v) for k, v in json.loads(new).items()})
+            except ValueError:
+                pass
+    out = []
+    for table, cols, r, (_digest, seq, _unit), _u in changed:
+        state = recorded[r[0]]
+        diffs = [f"{name}: tercatat {_shown(state[name])}, di berkas {_shown(r[i])}"
+                 for i, name in enumerate(cols) if name in state and _text(state[name]) != _text(r[i])]
+        if diffs:
+            out.append(f"isi berubah di luar aplikasi ({'; '.join(diffs)}; entri terakhir #{seq})")
+        else:
+            out.append(f"isi tidak cocok dengan entri terakhirnya #{seq}: diubah di luar aplikasi")
+    return out
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    return text[:-2] if text.endswith(".0") and text[:-2].lstrip("-").isdigit() else text
+
+
+def _shown(value) -> str:
+    text = _text(value)
+    if text is None:
+        return "(kosong)"
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+# -- migration and acceptance ------------------------------------------------------------------
+def chain_older_trail(conn) -> None:
+    """Migration 11's Python step: chain the entries an older file already has, in order, and tie
+    each row's present content to its last entry (an 'anchor' entry for a row that has none).  What
+    was changed outside the application before the migration cannot be found afterwards."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    last_seq: dict[tuple, int] = {}
+    for seq, table, row_id in cur.execute("SELECT seq, table_name, row_id FROM audit_log WHERE chain IS NULL "
+                                          "ORDER BY seq"):
+        last_seq[(table, row_id)] = seq
+    digests: dict[int, str] = {}
+    anchors = []
+    from .rows import utc_now
+    at = utc_now()
+    unit = (cur.execute("SELECT value FROM meta WHERE key = 'installation_unit'").fetchone() or ("KANWIL",))[0]
+    for table in TABLES:
+        if not cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
+            continue
+        cols = [r[1] for r in cur.execute(f"PRAGMA table_info({table})")]
+        untied = {}
+        for r in cur.execute(f"SELECT * FROM {table}").fetchall():
+            seq = last_seq.get((table, r[0]))
+            if seq is None:
+                untied[r[0]] = row_digest(r)
+            else:
+                digests[seq] = row_digest(r)
+        anchors += anchor_entries(conn, table, untied, actor="migrasi", unit_code=unit, origin="migrasi", at=at)
+    previous, updates = GENESIS, []
+    for row in cur.execute(f"SELECT seq, {', '.join(ENTRY_COLUMNS[:-1])} FROM audit_log WHERE chain IS NULL "
+                           "ORDER BY seq").fetchall():
+        entry = (*row[1:], digests.get(row[0]))
+        previous = link(previous, entry)
+        updates.append((entry[-1], previous, row[0]))
+    conn.executemany("UPDATE audit_log SET row_digest = ?, chain = ? WHERE seq = ?", updates)
+    append(conn, anchors)
+
+
+def accept(conn, verdict: Verdict, *, actor: str, reason: str, at: str) -> int:
+    """Record that ``actor`` accepted every finding of ``verdict`` (an administrator's decision,
+    with a reason): each changed or added row's present content is tied by an 'accept' entry, a
+    deleted row is recorded as gone, and the broken links of the chain are named in one entry so
+    that they are not reported again.  Returns the number of entries appended."""
+    entries, broken = [], []
+    reason_json = lambda extra=None: json.dumps({"alasan": reason, **(extra or {})}, ensure_ascii=False)  # noqa: E731
+    by_table: dict[str, list[Finding]] = {}
+    for f in verdict.findings:
+        if f.kind in ("changed", "added", "deleted"):
+            by_table.setdefault(f.table, []).append(f)
+        else:
+            broken.append(f.seq)
+    for table, found in by_table.items():
+        now = current_digests(conn, table, [f.row_id for f in found])
+        for f in found:
+            entries.append((at, actor, f.unit, table, f.row_id, "accept", None, reason_json({"temuan": f.detail}),
+                            None, "diterima", now.get(f.row_id, GONE)))
+    if broken:
+        entries.append((at, actor, "", "audit_log", "", "accept", None, reason_json({"entries": broken}),
+                        None, "diterima", None))
+    append(conn, entries)
+    return len(entries)
