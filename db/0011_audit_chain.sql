@@ -5,12 +5,13 @@
 --               digest of its latest entry that carries one;
 --   chain       SHA-256 over the previous entry's chain and this entry's canonical encoding
 --               (core/audit_chain.py computes both, in one place).
--- Two new actions: 'anchor' (a row's content tied when a file of an earlier version was migrated:
--- it had no entry of its own) and 'accept' (an administrator accepted what was changed outside the
--- application, with a reason: `renstra-desktop audit accept`).
+-- A new action, 'accept': an administrator accepted what was changed outside the application, with
+-- a reason (`renstra-desktop audit accept`).  The rows a file starts with (the embedded plan, or the
+-- rows an older file holds without entries) are recorded in meta 'audit_anchor'; the chain starts
+-- from that record's SHA-256.
 -- SQLite cannot change a CHECK constraint in place: the table is rebuilt (seq numbers kept).  The
--- chain of the copied entries is computed by the Python step of this migration (store.py's hook),
--- which is why an entry without a chain may be filled in once; a chained entry never changes.
+-- chain of the copied entries is computed by the Python step of this migration (store.py's
+-- MIGRATION_STEPS), which lifts the update guard for that step only.
 
 CREATE TABLE audit_log_v11 (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -19,7 +20,7 @@ CREATE TABLE audit_log_v11 (
     unit_code TEXT NOT NULL,
     table_name TEXT NOT NULL,
     row_id TEXT NOT NULL,
-    action TEXT NOT NULL CHECK (action IN ('insert','update','delete','restore','anchor','accept')),
+    action TEXT NOT NULL CHECK (action IN ('insert','update','delete','restore','accept')),
     field TEXT,
     old_value TEXT,
     new_value TEXT,
@@ -34,7 +35,7 @@ SELECT seq, at, actor, unit_code, table_name, row_id, action, field, old_value, 
 DROP TABLE audit_log;
 ALTER TABLE audit_log_v11 RENAME TO audit_log;
 
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN OLD.chain IS NOT NULL
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from .audit_chain import ENTRY_COLUMNS, anchor_entries, append, current_digests, row_digest
+from .audit_chain import ENTRY_COLUMNS, append, current_digests, row_digest
 from .rows import utc_now
 
 _I_DELETED = 7        # META_COLUMNS: id, owner_unit, created_at, updated_at, updated_by, row_version, base_version, deleted
@@ -57,14 +57,6 @@ def write_audit_inserted(conn, table: str, row_ids: list[str], *, actor: str, un
                    None, None, origin, row_digest(r)) for r in rows])
 
 
-def write_anchor(conn, table: str, row_ids: list[str], *, actor: str, unit_code: str, origin: str,
-                 at: str | None = None) -> None:
-    """Tie rows that were written without entries of their own (the embedded plan a new file is
-    seeded with) to the trail: 'anchor' entries with row id '*' holding {row id: digest}."""
-    append(conn, anchor_entries(conn, table, row_ids, actor=actor, unit_code=unit_code, origin=origin,
-                                at=at or utc_now()))
-
-
 def audit_entries(conn, row_id: str | None = None) -> list[dict]:
     sql, args = "SELECT * FROM audit_log", ()
     if row_id:
@@ -76,25 +68,45 @@ __all__ = ["ENTRY_COLUMNS", "audit_entries", "current_digests", "write_audit", "
            "write_audit_many"]
 
 
-def row_history(conn, table: str, row_id: str) -> list[dict]:
-    """The entries of one row, oldest first, for people ("Riwayat"): who, when (office time), what
-    from what to what, and from where (a package digest, an import, this computer).  An anchor that
-    ties the row (the embedded plan, a migration) is included as one entry."""
-    from .localtime import format_datetime, zone_of
-    from .audit_chain import ANCHOR_ROW
+def table_of_row(conn, row_id: str) -> str | None:
+    """The plan table holding the row ``row_id`` (ids are unique across tables), or None."""
+    from .schema import TABLES
 
+    for table in TABLES:
+        if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
+            return table
+    row = conn.execute("SELECT table_name FROM audit_log WHERE row_id = ? LIMIT 1", (row_id,)).fetchone()
+    return row[0] if row else None
+
+
+def row_history(conn, row_id: str, table: str | None = None) -> list[dict]:
+    """The entries of one row, oldest first, for people ("Riwayat"): who, when (office time), what
+    from what to what, and from where (a package digest, an import, this computer).  A row the file
+    started with (the embedded plan) begins with an entry saying so."""
+    from .audit_chain import anchored
+    from .localtime import format_datetime, zone_of
+
+    table = table or table_of_row(conn, row_id)
+    if table is None:
+        return []
     zone = zone_of(conn)
     out = []
-    for r in conn.execute("SELECT seq, at, actor, unit_code, action, field, old_value, new_value, origin, row_id "
-                          "FROM audit_log WHERE table_name = ? AND (row_id = ? OR row_id = ?) ORDER BY seq",
-                          (table, row_id, ANCHOR_ROW)):
-        d = dict(r)
-        if d["row_id"] == ANCHOR_ROW:
-            if row_id not in json.loads(d["new_value"] or "{}"):
-                continue
-            d["new_value"] = None
+    if row_id in anchored(conn)[1].get(table, {}):
+        row = conn.execute(f"SELECT created_at, updated_by, origin FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        if row is not None:
+            out.append({"seq": 0, "at": row[0], "actor": "—", "unit_code": "", "action": "anchor", "field": None,
+                        "old_value": None, "new_value": None, "origin": row[2]})
+    out += [dict(r) for r in conn.execute(
+        "SELECT seq, at, actor, unit_code, action, field, old_value, new_value, origin FROM audit_log "
+        "WHERE table_name = ? AND row_id = ? ORDER BY seq", (table, row_id))]
+    from .schema import TABLES
+
+    labels = TABLES[table].field_map if table in TABLES else {}
+    for d in out:
         d["when"] = format_datetime(d["at"], zone)
-        out.append(d)
+        field = labels.get(d["field"])
+        d["field_label"] = (field.label or field.name) if field else ("Dihapus" if d["field"] == "deleted"
+                                                                      else d["field"] or "")
     return out
 
 

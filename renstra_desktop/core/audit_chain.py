@@ -45,9 +45,39 @@ def link(previous: str, entry: tuple) -> str:
     return _sha256((previous + _encode(entry)).encode()).hexdigest()
 
 
+ANCHOR_KEY = "audit_anchor"     # meta: {table: {row id: digest}} of the rows a file started with
+
+
+def anchored(conn) -> tuple[str, dict]:
+    """The rows a file started with and had no entry for (the embedded plan it was seeded with, or the
+    rows an older file held at migration 11): their digests, and the chain's first value, SHA-256 of
+    that record (so the record cannot change without breaking the chain)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (ANCHOR_KEY,)).fetchone()
+    if row is None:
+        return GENESIS, {}
+    return _sha256(row[0].encode()).hexdigest(), json.loads(row[0])
+
+
 def chain_head(conn) -> str:
     row = conn.execute("SELECT chain FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-    return GENESIS if row is None or row[0] is None else row[0]
+    if row is None:
+        return anchored(conn)[0]
+    return GENESIS if row[0] is None else row[0]
+
+
+def anchor_rows(conn, table: str, row_ids) -> None:
+    """Record these rows of ``table`` among those the file starts with (a new file's seeded rows);
+    only before the trail has entries: the record is the chain's first value."""
+    if conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone():
+        raise RuntimeError("anchor_rows after the audit trail began")
+    record = anchored(conn)[1]
+    record.setdefault(table, {}).update(current_digests(conn, table, row_ids))
+    _set_anchor(conn, record)
+
+
+def _set_anchor(conn, record: dict) -> None:
+    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                 (ANCHOR_KEY, json.dumps(record, separators=(",", ":"), sort_keys=True)))
 
 
 def append(conn, entries) -> None:
@@ -67,20 +97,6 @@ def current_digests(conn, table: str, ids) -> dict[str, str]:
     cur.row_factory = None
     return {r[0]: row_digest(r) for r in cur.execute(
         f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),))}
-
-
-ANCHOR_ROW = "*"        # the row id of an anchor entry: it ties many rows ({row id: digest} in new_value)
-ANCHOR_CHUNK = 5000
-
-
-def anchor_entries(conn, table: str, row_ids, *, actor: str, unit_code: str, origin: str, at: str) -> list[tuple]:
-    """Entries tying the present content of these rows of ``table``: action 'anchor', row id '*',
-    new_value the JSON {row id: digest} of up to ``ANCHOR_CHUNK`` rows each."""
-    digests = sorted(current_digests(conn, table, row_ids).items()) if not isinstance(row_ids, dict) else \
-        sorted(row_ids.items())
-    return [(at, actor, unit_code, table, ANCHOR_ROW, "anchor", None, None,
-             json.dumps(dict(digests[i:i + ANCHOR_CHUNK]), separators=(",", ":")), origin, None)
-            for i in range(0, len(digests), ANCHOR_CHUNK)]
 
 
 # -- checking ----------------------------------------------------------------------------------
@@ -129,7 +145,7 @@ _KIND_TEXT = {
     "chain": "isi atau urutannya tidak cocok dengan rantai hash: diubah, disisipkan atau dipindah di luar aplikasi",
     "tail": "entri #{first}–#{last} di akhir riwayat hilang: dihapus di luar aplikasi",
     "added": "baris ada di berkas tetapi tidak ada di riwayat: ditambahkan di luar aplikasi",
-    "deleted": "baris tercatat di riwayat (entri #{seq}) tetapi tidak ada di berkas: dihapus di luar aplikasi",
+    "deleted": "baris tercatat di riwayat ({where}) tetapi tidak ada di berkas: dihapus di luar aplikasi",
 }
 
 
@@ -140,8 +156,12 @@ def verify(conn) -> Verdict:
     cur.row_factory = None
     findings: list[Finding] = []
     last: dict[str, dict[str, tuple]] = {t: {} for t in TABLES}   # table -> row id -> (digest, seq, unit)
+    previous, start = anchored(conn)
+    for table, digests in start.items():
+        if table in last:
+            last[table] = {row_id: (digest, 0, "") for row_id, digest in digests.items()}
     accepted: set[int] = set()
-    previous, expected_seq, entries = GENESIS, 1, 0
+    expected_seq, entries = 1, 0
     for row in cur.execute(f"SELECT seq, {', '.join(ENTRY_COLUMNS)}, chain FROM audit_log ORDER BY seq"):
         seq, entry, stored = row[0], row[1:-1], row[-1]
         entries += 1
@@ -161,10 +181,6 @@ def verify(conn) -> Verdict:
         digest = entry[10]
         if digest is not None and table in last:
             last[table][row_id] = (digest, seq, unit)
-        elif row_id == ANCHOR_ROW and entry[5] == "anchor" and table in last and entry[8]:
-            tied = last[table]
-            for anchored, digest in json.loads(entry[8]).items():
-                tied[anchored] = (digest, seq, unit)
     findings = [f for f in findings if f.seq not in accepted]
     top = cur.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
     if top and top[0] >= expected_seq and top[0] not in accepted:
@@ -186,7 +202,9 @@ def verify(conn) -> Verdict:
                 changed.append((table, cols, r, found, r[i_unit] or ""))
         for row_id, (digest, seq, unit) in tied.items():
             if digest != GONE:
-                findings.append(Finding("deleted", table, row_id, unit, seq, _KIND_TEXT["deleted"].format(seq=seq)))
+                where = f"entri #{seq}" if seq else "saat berkas dibuat"
+                findings.append(Finding("deleted", table, row_id, unit, seq or None,
+                                        _KIND_TEXT["deleted"].format(where=where)))
     findings += [Finding("changed", table, r[0], unit, found[1], detail, row_label(table, dict(zip(cols, r))))
                  for (table, cols, r, found, unit), detail in zip(changed, _explain(conn, changed))]
     return Verdict(findings, entries, rows)
@@ -222,7 +240,8 @@ def _explain(conn, changed: list[tuple]) -> list[str]:
         if diffs:
             out.append(f"isi berubah di luar aplikasi ({'; '.join(diffs)}; entri terakhir #{seq})")
         else:
-            out.append(f"isi tidak cocok dengan entri terakhirnya #{seq}: diubah di luar aplikasi")
+            out.append(f"isi tidak cocok dengan entri terakhirnya #{seq}: diubah di luar aplikasi" if seq else
+                       "isi tidak cocok dengan isinya saat berkas dibuat: diubah di luar aplikasi")
     return out
 
 
@@ -244,40 +263,40 @@ def _shown(value) -> str:
 
 # -- migration and acceptance ------------------------------------------------------------------
 def chain_older_trail(conn) -> None:
-    """Migration 11's Python step: chain the entries an older file already has, in order, and tie
-    each row's present content to its last entry (an 'anchor' entry for a row that has none).  What
-    was changed outside the application before the migration cannot be found afterwards."""
+    """Migration 11's Python step: tie each row's present content to its last entry (a row without
+    one joins the rows the file starts with, :func:`anchored`) and chain the entries an older file
+    already has, in order.  What was changed outside the application before the migration cannot be
+    found afterwards."""
     cur = conn.cursor()
     cur.row_factory = None
     last_seq: dict[tuple, int] = {}
-    for seq, table, row_id in cur.execute("SELECT seq, table_name, row_id FROM audit_log WHERE chain IS NULL "
-                                          "ORDER BY seq"):
+    for seq, table, row_id in cur.execute("SELECT seq, table_name, row_id FROM audit_log ORDER BY seq"):
         last_seq[(table, row_id)] = seq
     digests: dict[int, str] = {}
-    anchors = []
-    from .rows import utc_now
-    at = utc_now()
-    unit = (cur.execute("SELECT value FROM meta WHERE key = 'installation_unit'").fetchone() or ("KANWIL",))[0]
+    record: dict[str, dict] = {}
     for table in TABLES:
         if not cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
             continue
-        cols = [r[1] for r in cur.execute(f"PRAGMA table_info({table})")]
-        untied = {}
         for r in cur.execute(f"SELECT * FROM {table}").fetchall():
             seq = last_seq.get((table, r[0]))
             if seq is None:
-                untied[r[0]] = row_digest(r)
+                record.setdefault(table, {})[r[0]] = row_digest(r)
             else:
                 digests[seq] = row_digest(r)
-        anchors += anchor_entries(conn, table, untied, actor="migrasi", unit_code=unit, origin="migrasi", at=at)
-    previous, updates = GENESIS, []
-    for row in cur.execute(f"SELECT seq, {', '.join(ENTRY_COLUMNS[:-1])} FROM audit_log WHERE chain IS NULL "
-                           "ORDER BY seq").fetchall():
+    if record:
+        _set_anchor(conn, record)
+    else:
+        conn.execute("DELETE FROM meta WHERE key = ?", (ANCHOR_KEY,))
+    previous, updates = anchored(conn)[0], []
+    for row in cur.execute(f"SELECT seq, {', '.join(ENTRY_COLUMNS[:-1])} FROM audit_log ORDER BY seq").fetchall():
         entry = (*row[1:], digests.get(row[0]))
         previous = link(previous, entry)
         updates.append((entry[-1], previous, row[0]))
+    guard = cur.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_log_no_update'"
+                        ).fetchone()[0]
+    conn.execute("DROP TRIGGER audit_log_no_update")        # put back, the same, right after
     conn.executemany("UPDATE audit_log SET row_digest = ?, chain = ? WHERE seq = ?", updates)
-    append(conn, anchors)
+    conn.execute(guard)
 
 
 def accept(conn, verdict: Verdict, *, actor: str, reason: str, at: str) -> int:

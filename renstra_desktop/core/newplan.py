@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import __version__
 from ..paths import data_dir
 from .dataset import empty_targets, read_embedded, unit_skeleton
-from .audit import write_anchor
+from .audit_chain import anchor_rows
 from .errors import FileError, ValidationError
 from .rows import new_meta, stable_id
 from .safe_write import new_file
@@ -114,5 +114,4 @@ def insert_seed_rows(store: Store, table: str, rows: list[dict]) -> None:
             f"INSERT INTO {table} ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})",
             tuple(full.values()))
         ids.append(full["id"])
-    write_anchor(store.conn, table, ids, actor=SEED_ACTOR, unit_code=store.unit_code, origin="seed",
-                 at=SEED_TIME)          # the seeded rows tied to the audit chain (core/audit_chain.py)
+    anchor_rows(store.conn, table, ids)      # the seeded rows tied to the audit chain (core/audit_chain.py)
