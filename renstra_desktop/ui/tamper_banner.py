@@ -5,6 +5,8 @@ read-only connection; when it finds something the banner lists it.  The window s
 user decides (restore a backup, or have an administrator accept the change with a reason)."""
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
@@ -24,10 +26,12 @@ class TamperBanner(QFrame):
         self.label.setTextFormat(self.label.textFormat().PlainText)
         layout.addWidget(self.label)
         self.findings: list = []
+        self.verdict = None          # the last check's result (None: not checked yet)
         self.hide()
 
     def show_verdict(self, verdict) -> None:
         """Show the findings of a core ``audit_chain.Verdict`` (hidden when it has none)."""
+        self.verdict = verdict
         self.findings = list(verdict.findings)
         if not self.findings:
             self.hide()
@@ -70,9 +74,10 @@ def check_file(window) -> None:
     from .worker import run_in_background
 
     controller = window.controller
-    if controller.store is None:
+    if controller.store is None or os.environ.get("RENSTRA_BENCH_AUDIT_CHECK") == "0":   # bench/audit_verify.py
         return
     window.tamper_banner.hide()
+    window.tamper_banner.verdict = None
     run_in_background(window, window.tr("Memeriksa riwayat"), lambda store, _progress: verify(store.conn),
                       window.tamper_banner.show_verdict, lambda exc: None, store_path=controller.path,
                       readonly=True, show_dialog=False)
