@@ -270,3 +270,45 @@ def test_cli_verify_log_and_accept(edited, capsys):
     assert "Alasan wajib" in capsys.readouterr().err and sha(edited) == before
     assert main(["audit", "accept", str(edited), "--reason", "BA 3/2026"]) == 0
     assert main(["audit", "verify", str(edited)]) == 0
+
+
+# -- kill -9 in the middle of writes ------------------------------------------------------------------
+WRITER = """
+import sys
+from renstra_desktop.core.rows import stable_id
+from renstra_desktop.core.service import PlanService
+from renstra_desktop.core.store import Store
+store = Store.open(sys.argv[1])
+service = PlanService(store, "penguji")
+target = stable_id("indicator_target", "KANWIL", "IKK 17.1", 2026)
+print("go", flush=True)
+i = 0
+while True:
+    i += 1
+    service.update("indicator_target", target, {"value": f"{3 + i % 97 / 100:.2f}".replace(".", ",")})
+    if i % 5 == 0:
+        service.insert("roadmap_item", {"unit_code": "KANWIL", "aspect": "SDM", "year": 2027, "seq": 100 + i,
+                                        "text": f"Kegiatan {i}", "status": "rencana"})
+"""
+
+
+def test_kill_9_during_writes_leaves_a_verifying_chain(kanwil_path):
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rng = random.Random()
+    for _ in range(4):
+        child = subprocess.Popen([sys.executable, "-c", WRITER, str(kanwil_path)], stdout=subprocess.PIPE,
+                                 env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        assert child.stdout.readline().strip() == b"go"
+        time.sleep(rng.uniform(0.05, 0.6))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        with Store.open(kanwil_path) as store:         # an interrupted write is rolled back at open
+            verdict = verify(store.conn)
+            assert verdict.ok, [f.line() for f in verdict.findings]
+            assert store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 0
