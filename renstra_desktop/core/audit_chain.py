@@ -29,7 +29,24 @@ ENTRY_COLUMNS = ("at", "actor", "unit_code", "table_name", "row_id", "action", "
 GENESIS = "0" * 64
 GONE = "-"            # the row_digest of an accepted entry whose row no longer exists
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False).encode
+
+
+def _other(value):
+    """A value JSON has no form for (a BLOB planted with an SQLite tool): its bytes in hex."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"$bytes": bytes(value).hex()}
+    raise TypeError(f"{type(value).__name__} in a row")
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False,
+                           default=_other).encode
+try:        # the same bytes as _encode, without building an encoder per call (1.7x faster: bench/audit_verify.py)
+    from json.encoder import c_make_encoder as _make, encode_basestring as _quote
+
+    _chunks = _make(None, _other, _quote, None, ":", ",", False, False, False)
+    _encode = lambda value: "".join(_chunks(value, 0))  # noqa: E731
+except (ImportError, TypeError):
+    pass
 _sha256 = hashlib.sha256
 _INSERT = (f"INSERT INTO audit_log ({', '.join(ENTRY_COLUMNS)}, chain) "
            f"VALUES ({', '.join('?' * (len(ENTRY_COLUMNS) + 1))})")
@@ -162,25 +179,21 @@ def verify(conn) -> Verdict:
             last[table] = {row_id: (digest, 0, "") for row_id, digest in digests.items()}
     accepted: set[int] = set()
     expected_seq, entries = 1, 0
+    sha, encode = _sha256, _encode
     for row in cur.execute(f"SELECT seq, {', '.join(ENTRY_COLUMNS)}, chain FROM audit_log ORDER BY seq"):
-        seq, entry, stored = row[0], row[1:-1], row[-1]
+        seq, stored = row[0], row[12]
         entries += 1
-        table, row_id, unit = entry[3], entry[4], entry[2]
-        if stored is None:
-            findings.append(Finding("unchained", table, row_id, unit, seq, _KIND_TEXT["unchained"]))
-        elif seq != expected_seq:
-            gap = f"{expected_seq}" if seq == expected_seq + 1 else f"{expected_seq}–{seq - 1}"
-            findings.append(Finding("missing", table, row_id, unit, seq, _KIND_TEXT["missing"].format(gap=gap)))
-        elif link(previous, entry) != stored:
-            findings.append(Finding("chain", table, row_id, unit, seq, _KIND_TEXT["chain"]))
+        if stored is None or seq != expected_seq or sha((previous + encode(row[1:12])).encode()).hexdigest() != stored:
+            findings.append(_broken(row, expected_seq))
         if stored is not None:
             previous = stored
         expected_seq = seq + 1
-        if entry[5] == "accept" and entry[7]:
-            accepted.update(json.loads(entry[7]).get("entries", ()))
-        digest = entry[10]
-        if digest is not None and table in last:
-            last[table][row_id] = (digest, seq, unit)
+        if row[11] is not None:
+            tied = last.get(row[4])
+            if tied is not None:
+                tied[row[5]] = (row[11], seq, row[3])
+        elif row[6] == "accept":
+            accepted.update(_accepted_entries(row[8]))
     findings = [f for f in findings if f.seq not in accepted]
     top = cur.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
     if top and top[0] >= expected_seq and top[0] not in accepted:
@@ -192,13 +205,14 @@ def verify(conn) -> Verdict:
         cols = [r[1] for r in cur.execute(f"PRAGMA table_info({table})")]
         i_unit = cols.index("unit_code") if "unit_code" in cols else cols.index("owner_unit")
         tied = last[table]
+        pop = tied.pop
         for r in cur.execute(f"SELECT * FROM {table}"):
             rows += 1
-            found = tied.pop(r[0], None)
+            found = pop(r[0], None)
             if found is None:
                 findings.append(Finding("added", table, r[0], r[i_unit] or "", None, _KIND_TEXT["added"],
                                         row_label(table, dict(zip(cols, r)))))
-            elif found[0] != row_digest(r):
+            elif found[0] != sha(encode(r).encode()).hexdigest():
                 changed.append((table, cols, r, found, r[i_unit] or ""))
         for row_id, (digest, seq, unit) in tied.items():
             if digest != GONE:
@@ -208,6 +222,26 @@ def verify(conn) -> Verdict:
     findings += [Finding("changed", table, r[0], unit, found[1], detail, row_label(table, dict(zip(cols, r))))
                  for (table, cols, r, found, unit), detail in zip(changed, _explain(conn, changed))]
     return Verdict(findings, entries, rows)
+
+
+def _broken(row: tuple, expected_seq: int) -> Finding:
+    """The finding of an entry (a row of ``seq, ENTRY_COLUMNS…, chain``) that breaks the chain."""
+    seq, unit, table, row_id, stored = row[0], row[3], row[4], row[5], row[12]
+    if stored is None:
+        return Finding("unchained", table, row_id, unit, seq, _KIND_TEXT["unchained"])
+    if seq != expected_seq:
+        gap = f"{expected_seq}" if seq == expected_seq + 1 else f"{expected_seq}–{seq - 1}"
+        return Finding("missing", table, row_id, unit, seq, _KIND_TEXT["missing"].format(gap=gap))
+    return Finding("chain", table, row_id, unit, seq, _KIND_TEXT["chain"])
+
+
+def _accepted_entries(text: str | None) -> list:
+    """The entry numbers an 'accept' entry names (its old_value: {"alasan": …, "entries": [...]})."""
+    try:
+        found = json.loads(text or "{}").get("entries", [])
+        return [n for n in found if isinstance(n, int)]
+    except (ValueError, AttributeError):
+        return []
 
 
 def row_label(table: str, values: dict) -> str:
