@@ -16,6 +16,13 @@ Both after one warm-up each (the file in the page cache).  Medians and the ratio
 file, with the audit check (``RENSTRA_BENCH_AUDIT_CHECK=1``, the default) and without (``=0``),
 alternating; and, in a window built in this process, the time from the first paint to the banner's
 verdict (the worker's verify) and the longest stall of the GUI thread meanwhile.
+
+    .venv/bin/python bench/audit_verify.py --merge [--units 530] [--runs 3]
+
+measures what the chain costs the merge: bench/merge.py's packages merged by ``merge_packages`` into
+copies of the same Kanwil file, alternating the application as it is with the same application whose
+audit writes skip the chain and the row digests (the trail as it was before: one INSERT … SELECT per
+batch of inserted rows, entries without ``chain`` and ``row_digest``).  Medians and the ratio.
 """
 from __future__ import annotations
 
@@ -110,13 +117,68 @@ def banner_time(plan: Path) -> tuple[float, float, int]:
     return done - marks["paint"], stall[0], findings
 
 
+def merge_cost(units: int, runs: int) -> None:
+    """The merge with and without the chain, alternating, in this process (see the docstring)."""
+    import json
+
+    import merge as merge_bench
+
+    from renstra_desktop.core import audit, row_writer
+    from renstra_desktop.core.rows import utc_now
+
+    real = (audit.append, row_writer.current_digests, row_writer.write_audit_inserted)
+    plain_insert = ("INSERT INTO audit_log (at, actor, unit_code, table_name, row_id, action, field, old_value, "
+                    "new_value, origin, row_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+    def append_unchained(conn, entries):
+        conn.executemany(plain_insert, entries)
+
+    def inserted_unchained(conn, table, row_ids, *, actor, unit_code, origin, at=None):
+        conn.execute(
+            f"INSERT INTO audit_log (at, actor, unit_code, table_name, row_id, action, field, old_value, new_value, "
+            f"origin) SELECT ?, ?, ?, ?, id, CASE deleted WHEN 1 THEN 'delete' ELSE 'insert' END, NULL, NULL, NULL, ? "
+            f"FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
+            (at or utc_now(), actor, unit_code, table, origin, json.dumps(row_ids)))
+
+    def chain(on: bool) -> None:
+        if on:
+            audit.append, row_writer.current_digests, row_writer.write_audit_inserted = real
+        else:
+            audit.append, row_writer.current_digests, row_writer.write_audit_inserted = (
+                append_unchained, lambda conn, table, ids: {}, inserted_unchained)
+
+    with tempfile.TemporaryDirectory(prefix="renstra-bench-chain-") as tmp:
+        folder = Path(tmp)
+        template, _province, nationwide, _n_prov, n_nat = merge_bench.build(folder, units)
+        times = {True: [], False: []}
+        for i in range(runs):
+            for on in (True, False) if i % 2 == 0 else (False, True):
+                target = folder / f"gabung-{i}-{int(on)}.renstra"
+                shutil.copy(template, target)
+                chain(on)
+                try:
+                    times[on].append(merge_bench.ours(target, nationwide))
+                finally:
+                    chain(True)
+                target.unlink()
+        with_chain, without = statistics.median(times[True]), statistics.median(times[False])
+        print(f"merge of {len(nationwide)} packages, {n_nat} rows, runs alternating:")
+        print(f"  with the chain    : median {with_chain:6.2f} s  [{', '.join(f'{t:.2f}' for t in times[True])}]")
+        print(f"  without the chain : median {without:6.2f} s  [{', '.join(f'{t:.2f}' for t in times[False])}]")
+        print(f"  ratio with / without: {with_chain / without:.2f}x   (goal <= 1.10x)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=530)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--window-runs", type=int, default=5)
+    parser.add_argument("--merge", action="store_true", help="the merge with and without the chain")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.merge:
+        merge_cost(args.units, args.runs)
+        return 0
     path = national_file(args.units) / KANWIL_FILE
     size = path.stat().st_size / 1e6
     quick_check(path)

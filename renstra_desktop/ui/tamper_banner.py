@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 SHOWN = 5        # findings listed; the rest counted
@@ -21,9 +21,15 @@ class TamperBanner(QFrame):
                            "#TamperBanner QLabel { color: white; }")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
+        self.title = QLabel(self)
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
         self.label = QLabel(self)
         self.label.setWordWrap(True)
-        self.label.setTextFormat(self.label.textFormat().PlainText)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.title)
         layout.addWidget(self.label)
         self.findings: list = []
         self.verdict = None          # the last check's result (None: not checked yet)
@@ -36,10 +42,11 @@ class TamperBanner(QFrame):
         if not self.findings:
             self.hide()
             return
-        lines = [self.tr("Berkas ini diubah di luar aplikasi ({n} temuan). Jangan kirim paket dari berkas ini; "
-                         "pulihkan dari cadangan (Berkas → Pulihkan dari cadangan) atau minta admin memeriksa dan "
-                         "menerimanya dengan alasan (renstra-desktop audit accept).").format(n=len(self.findings))]
-        lines += ["• " + f.line() for f in self.findings[:SHOWN]]
+        self.title.setText(self.tr("Berkas ini diubah di luar aplikasi ({n} temuan). Paket tidak dapat dikirim dari "
+                                   "berkas ini: pulihkan dari cadangan (Berkas → Pulihkan dari cadangan) atau minta "
+                                   "admin memeriksa dan menerimanya dengan alasan (renstra-desktop audit accept)."
+                                   ).format(n=len(self.findings)))
+        lines = ["• " + f.line() for f in self.findings[:SHOWN]]
         if len(self.findings) > SHOWN:
             lines.append(self.tr("… dan {n} temuan lainnya (renstra-desktop audit verify).").format(
                 n=len(self.findings) - SHOWN))

@@ -29,7 +29,7 @@ def test_a_file_changed_outside_shows_the_red_banner_naming_the_row(qtbot, kanwi
     banner = window.tamper_banner
     qtbot.waitUntil(lambda: banner.isVisible(), timeout=15000)
     text = banner.label.text()
-    assert "diubah di luar aplikasi (1 temuan)" in text
+    assert "diubah di luar aplikasi (1 temuan)" in banner.title.text()
     assert "Target KANWIL · IKK 17.1 · 2026" in text and "value: tercatat 3.9, di berkas 4.75" in text
     assert banner.geometry().top() < window.tabs.geometry().top() + window.centralWidget().geometry().top() + 5
 
