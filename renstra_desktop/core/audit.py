@@ -94,8 +94,10 @@ def row_history(conn, row_id: str, table: str | None = None) -> list[dict]:
     if row_id in anchored(conn)[1].get(table, {}):
         row = conn.execute(f"SELECT created_at, updated_by, origin FROM {table} WHERE id = ?", (row_id,)).fetchone()
         if row is not None:
+            from .newplan import SEED_TIME
             out.append({"seq": 0, "at": row[0], "actor": "—", "unit_code": "", "action": "anchor", "field": None,
-                        "old_value": None, "new_value": None, "origin": row[2]})
+                        "old_value": None, "new_value": None,
+                        "origin": "seed" if row[0] == SEED_TIME else "migrasi"})   # seeded, or found at migration 11
     out += [dict(r) for r in conn.execute(
         "SELECT seq, at, actor, unit_code, action, field, old_value, new_value, origin FROM audit_log "
         "WHERE table_name = ? AND row_id = ? ORDER BY seq", (table, row_id))]

@@ -26,6 +26,8 @@ def origin_text(origin: str | None) -> str:
         return _tr("impor JSON")
     if origin == "seed":
         return _tr("rencana bawaan")
+    if origin == "migrasi":
+        return _tr("berkas versi lama")
     if origin == "diterima":
         return _tr("keputusan admin")
     if len(origin) >= 32 and all(c in "0123456789abcdef" for c in origin.lower()):

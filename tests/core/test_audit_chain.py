@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 
 import pytest
+from old_schema import plan_at_version
 from package_fixtures import UPT, add_realisations, make_unit_plan, sha
 
 from renstra_desktop.core import plan_json
@@ -188,25 +189,13 @@ def test_an_accepted_change_verifies_and_is_in_the_history(edited):
 
 # -- older files get their chain at migration ------------------------------------------------------
 def _file_at_version(tmp_path, monkeypatch, version):
-    from renstra_desktop.core import store as store_mod
-    from renstra_desktop.core.newplan import create_plan_file
-
-    old = tmp_path / f"mig{version}"
-    old.mkdir()
-    for number, script in store_mod.migrations():
-        if number <= version:
-            shutil.copy(script, old / script.name)
-    real = store_mod.migrations_dir
-    monkeypatch.setattr(store_mod, "migrations_dir", lambda: old)
     path = tmp_path / "lama.renstra"
-    with create_plan_file(path, "KANWIL") as store:
-        assert store.schema_version == version
+    plan_at_version(path, "KANWIL", version, monkeypatch).close()
     # an edit as the application of that version wrote it: the row and an entry without a chain
     outside(path, ("UPDATE indicator_target SET value = 3.6, row_version = 2, base_version = 1 WHERE id = ?", (TARGET,)),
             ("INSERT INTO audit_log (at, actor, unit_code, table_name, row_id, action, field, old_value, new_value, "
              "origin) VALUES ('2026-02-01T00:00:00.000000Z', 'penguji', 'KANWIL', 'indicator_target', ?, 'update', "
              "'value', '3.4', '3.6', 'local')", (TARGET,)))
-    monkeypatch.setattr(store_mod, "migrations_dir", real)
     return path
 
 
