@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import json
 
-from .audit_chain import ENTRY_COLUMNS, append, current_digests, row_digest
+from .audit_chain import ENTRY_COLUMNS, append, append_inserted, current_digests
 from .rows import utc_now
-
-_I_DELETED = 7        # META_COLUMNS: id, owner_unit, created_at, updated_at, updated_by, row_version, base_version, deleted
-
 
 def _text(value):
     return None if value is None else str(value)
@@ -45,16 +42,9 @@ def write_audit_many(conn, entries, *, actor: str, unit_code: str, origin: str, 
 
 def write_audit_inserted(conn, table: str, row_ids: list[str], *, actor: str, unit_code: str, origin: str,
                          at: str | None = None) -> None:
-    """One entry per row of ``row_ids`` just inserted into ``table`` (a merged package), read back
-    in one query: action insert (delete for a tombstone), the row's digest; the values are the
-    row's own."""
-    at = at or utc_now()
-    cur = conn.cursor()
-    cur.row_factory = None
-    rows = cur.execute(f"SELECT * FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
-                       (json.dumps(row_ids),)).fetchall()
-    append(conn, [(at, actor, unit_code, table, r[0], "delete" if r[_I_DELETED] else "insert", None,
-                   None, None, origin, row_digest(r)) for r in rows])
+    """One entry per row of ``row_ids`` just inserted into ``table`` (a merged package), in one
+    statement: action insert (delete for a tombstone), the row's digest; the values are the row's own."""
+    append_inserted(conn, table, row_ids, at=at or utc_now(), actor=actor, unit_code=unit_code, origin=origin)
 
 
 def audit_entries(conn, row_id: str | None = None) -> list[dict]:
