@@ -2,7 +2,7 @@
 "Riwayat…" on a cell driving the real dialog."""
 import sqlite3
 
-from conftest_ui import cell_index, drive_modal, open_window, row_of, show_tab
+from conftest_ui import cell_index, click_button, drive_modal, open_window, row_of, show_tab
 
 from PySide6.QtCore import Qt
 
@@ -61,7 +61,7 @@ def test_riwayat_on_a_cell_shows_who_changed_it_from_what_to_what(qtbot, kanwil_
         table = dialog.table
         seen["rows"] = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
         seen["title"] = dialog.windowTitle()
-        dialog.reject()
+        click_button(dialog, "Tutup")
 
     view = tab.view
     view.scrollTo(index)
