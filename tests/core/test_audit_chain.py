@@ -72,8 +72,21 @@ def test_a_new_file_and_every_kind_of_write_verify(edited, tmp_path):
         row["realised"] = 12.5
         assert service.load_json(data).changes.tables == {"funding"}
         service.pin_key(UPT, "0123-4567-89AB-CDEF-0123-4567-89AB-CDEF")
-        service.set_period_lock(UPT, "2029")
     assert findings(edited) == []
+
+
+def test_the_period_workflow_both_ways_verifies(kanwil_path, tmp_path):
+    unit = make_unit_plan(tmp_path / "upt" / "lobar.renstra")
+    add_realisations(unit)
+    PlanService(unit, "admin-upt").submit(UPT, "2026-TW1", note="lengkap")
+    kanwil = Store.open(kanwil_path)
+    merge_packages(kanwil, [export_package(unit, folder=tmp_path).path], actor="kanwil", trust_new_keys=True)
+    PlanService(kanwil, "verifikator").verify(UPT, "2026-TW1")
+    PlanService(kanwil, "kepala").approve(UPT, "2026-TW1")
+    merge_packages(unit, [export_package(kanwil, folder=tmp_path).path], actor="admin-upt", trust_new_keys=True)
+    assert verify(kanwil.conn).findings == [] and verify(unit.conn).findings == []
+    kanwil.close()
+    unit.close()
 
 
 def test_a_merge_and_both_conflict_decisions_verify(kanwil_path, tmp_path):
