@@ -28,7 +28,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from .audit import write_audit_inserted, write_audit_many
+from .audit import current_digests, write_audit_inserted, write_audit_many
 from .errors import PermissionDenied, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import TABLES
@@ -294,16 +294,19 @@ class RowWriter:
 
     def _audit(self, spec, table: str, ix: dict, inserted: list[tuple], updates: list, origin: str | None,
                with_values: bool) -> None:
+        """One entry per inserted row and per changed field (a change of the version columns only:
+        one entry without a field), the last entry of each row carrying its content digest read
+        back from the file (:mod:`.audit_chain`)."""
         i_origin = ix["origin"]
         shown = audit_value(spec)
         if inserted:
             if with_values:
                 fields = [(f.name, ix[f.name]) for f in spec.fields]
-                write_audit_many(self.conn, ((table, r[0], "delete" if r[ix["deleted"]] else "insert", None, None,
+                write_audit_many(self.conn, [(table, r[0], "delete" if r[ix["deleted"]] else "insert", None, None,
                                               json.dumps({n: shown(n, r[i]) for n, i in fields}, ensure_ascii=False))
-                                             for r in inserted),
+                                             for r in inserted],
                                  actor=self.actor, unit_code=self.unit, origin=origin or inserted[0][i_origin],
-                                 at=self.at)
+                                 at=self.at, digests=current_digests(self.conn, table, [r[0] for r in inserted]))
             else:
                 by_origin: dict[str, list[str]] = {}
                 for r in inserted:
@@ -311,16 +314,23 @@ class RowWriter:
                 for o, ids in by_origin.items():
                     write_audit_inserted(self.conn, table, ids, actor=self.actor, unit_code=self.unit, origin=o,
                                          at=self.at)
-        if updates:
+        changed = [(c, r) for c, r in updates if c != r]
+        if changed:
             content = [(f.name, ix[f.name]) for f in spec.fields] + [("deleted", ix["deleted"])]
             by_origin: dict[str, list[tuple]] = {}
-            for c, r in updates:
+            for c, r in changed:
+                entries = by_origin.setdefault(origin or r[i_origin], [])
+                before = len(entries)
                 for name, i in content:
                     if c[i] != r[i]:
-                        by_origin.setdefault(origin or r[i_origin], []).append(
-                            (table, r[0], change_action(name, r[i]), name, shown(name, c[i]), shown(name, r[i])))
+                        entries.append((table, r[0], change_action(name, r[i]), name, shown(name, c[i]),
+                                        shown(name, r[i])))
+                if len(entries) == before:       # versions, times or origin only
+                    entries.append((table, r[0], "update", None, None, None))
+            digests = current_digests(self.conn, table, [r[0] for _c, r in changed])
             for o, entries in by_origin.items():
-                write_audit_many(self.conn, entries, actor=self.actor, unit_code=self.unit, origin=o, at=self.at)
+                write_audit_many(self.conn, entries, actor=self.actor, unit_code=self.unit, origin=o, at=self.at,
+                                 digests=digests)
 
 
 def audit_value(spec):

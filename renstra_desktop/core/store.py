@@ -131,8 +131,7 @@ class Store:
         with self.atomic():
             for number, script in migrations():
                 if number > current:
-                    _execute_script(self.conn, script.read_text(encoding="utf-8"))
-                    self.conn.execute(f"PRAGMA user_version = {number}")
+                    _run_migration(self.conn, number, script)
 
     # -- transactions --------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -317,14 +316,29 @@ def _migrated_copy(source: sqlite3.Connection, version: int) -> sqlite3.Connecti
         conn.execute("BEGIN")
         for number, script in migrations():
             if number > version:
-                _execute_script(conn, script.read_text(encoding="utf-8"))
-                conn.execute(f"PRAGMA user_version = {number}")
+                _run_migration(conn, number, script)
         conn.execute("COMMIT")
         conn.execute("PRAGMA query_only = ON")
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+# Migrations with a step SQL cannot do (SQLite has no SHA-256): number -> (module of this package,
+# function taking the connection), run right after that number's script, in the same transaction.
+MIGRATION_STEPS = {11: ("audit_chain", "chain_older_trail")}
+
+
+def _run_migration(conn: sqlite3.Connection, number: int, script: Path) -> None:
+    """Run migration ``number``: its script, then its Python step if it has one."""
+    import importlib
+
+    _execute_script(conn, script.read_text(encoding="utf-8"))
+    step = MIGRATION_STEPS.get(number)
+    if step is not None:
+        getattr(importlib.import_module(f"{__package__}.{step[0]}"), step[1])(conn)
+    conn.execute(f"PRAGMA user_version = {number}")
 
 
 def _execute_script(conn: sqlite3.Connection, script: str) -> None:

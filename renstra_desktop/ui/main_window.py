@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
         install_period_workflow(self)
         from .accounts_dialog import install_accounts   # issue 9: Akun pengguna, the account in the status bar
         install_accounts(self)
+        from .tamper_banner import install_tamper_banner   # issue 9 §4: changes made outside, after open
+        install_tamper_banner(self)
         from .accessibility import install_accessible_names   # issue 13: names for screen readers
         install_accessible_names(self)
         self.controller.file_opened.connect(self._on_file_opened)

@@ -64,6 +64,8 @@ class PlanTableView(QTableView):
         self._refit.setSingleShot(True)
         self._refit.setInterval(0)
         self._refit.timeout.connect(self._fit_after_resize)
+        from .history_dialog import install_history_menu    # issue 9 §4: Riwayat… on a cell
+        install_history_menu(self)
 
     # -- model -------------------------------------------------------------------------------
     def setModel(self, model) -> None:

@@ -6,6 +6,7 @@ import pytest
 from period_fixtures import record_event
 from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan, merge_trusting, sha
 
+from renstra_desktop.core.audit import accept_outside_changes
 from renstra_desktop.core.errors import PermissionDenied, ValidationError
 from renstra_desktop.core.packages.keys import installation_key, pin_key
 from renstra_desktop.core.packages.merge import merge_packages
@@ -215,6 +216,7 @@ def test_invalid_values_are_rejected_per_row(upt, out, kanwil_store):
     # a period outside the plan, written outside the app: the unit's export sends it (a number cell
     # the plan would refuse is refused by the export itself: tests/core/test_value_check.py)
     upt.conn.execute("UPDATE realisation SET period = '2031-01' WHERE id = ?", (ids[0],))
+    accept_outside_changes(upt, actor="admin", reason="uji: periode di luar rencana")   # the unit's admin accepts it
     result = merge(kanwil_store, export_package(upt, folder=out).path).results[0]
     [note] = [n for n in result.notes if n.status == "rejected"]
     assert note.row_id == ids[0] and "2031-01" in note.reason

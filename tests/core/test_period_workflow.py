@@ -9,6 +9,7 @@ from package_fixtures import UPT, add_realisations, make_unit_plan, merge_trusti
 
 from renstra_desktop.core import period_workflow as wf
 from renstra_desktop.core import summary
+from renstra_desktop.core.audit import accept_outside_changes
 from renstra_desktop.core.errors import PermissionDenied, RenstraError, ValidationError
 from renstra_desktop.core.packages.keys import installation_key, pin_key
 from renstra_desktop.core.packages.merge import merge_packages
@@ -137,6 +138,7 @@ def test_a_unit_package_carrying_an_approval_is_refused(upt, out, kanwil_store):
     upt.close()
     _forge_approval(upt, UPT)
     upt = Store.open(upt.path)
+    accept_outside_changes(upt, actor="admin", reason="uji: persetujuan palsu dibuat dengan SQL")   # the forger's
     pkg = export_package(upt, folder=out)
     before = sha(kanwil_store.path)
     [result] = merge_trusting(kanwil_store, pkg.path).results
@@ -160,6 +162,7 @@ def test_a_kanwil_approval_signed_by_a_unit_key_is_refused(tmp_path, out, kanwil
     conn.close()
     _forge_approval(forger, "KANWIL", unit="LPS-SUMBAWA")
     forger = Store.open(forger.path)
+    accept_outside_changes(forger, actor="admin", reason="uji: persetujuan palsu dibuat dengan SQL")
     pkg = export_package(forger, folder=out)
     forger.close()
     before = sha(other.path)

@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 
 from ... import APP_NAME, __version__
 from . import package_format as fmt
-from ..errors import FileError
+from ..errors import FileError, ValidationError
 from .keys import InstallationKey, installation_key, key_path, next_sequence, peek_sequence
 from .merge_conflicts import last_merged_sequences
 from ..numbers import format_number
@@ -64,7 +64,11 @@ def export_package(store: Store, target: str | os.PathLike | None = None, *, uni
         raise FileError(f"Folder {parent} tidak ada. Pilih folder tujuan yang sudah ada untuk menyimpan paket.")
     if target is not None and Path(target).exists():     # refused before a sequence number is taken
         raise already_exists(Path(target))
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    _check_row_limits(cur, schema, own)       # again in the snapshot; first, before a long check or a key
     refuse_invalid_numbers(store.conn, "paket tidak dibuat (Kanwil akan menolaknya)")   # before a key or a sequence
+    refuse_if_changed_outside(store)
     new_key = not key_path(store.path).exists()
     key = installation_key(store.path, passphrase=passphrase)
     try:
@@ -106,6 +110,20 @@ def _export(store: Store, key, schema, own: str, target, folder, parent: Path) -
             cur.execute("COMMIT")
     manifest = fmt.parse_manifest(body.decode("utf-8"), store.schema_version)
     return ExportResult(taken[0], manifest, fmt.package_digest(body), key.fingerprint)
+
+
+def refuse_if_changed_outside(store: Store) -> None:
+    """A package is not signed for a file changed outside the application (core/audit_chain.py)."""
+    from ..audit_chain import verify
+
+    verdict = verify(store.conn)
+    if not verdict.ok:
+        first = verdict.findings[0].line()
+        more = f" (dan {len(verdict.findings) - 1} lainnya)" if len(verdict.findings) > 1 else ""
+        raise ValidationError(
+            f"Paket tidak ditandatangani: berkas {store.path.name} diubah di luar aplikasi — {first}{more}. "
+            "Pulihkan dari cadangan (Berkas → Pulihkan dari cadangan), atau minta admin memeriksa dan menerimanya "
+            "dengan alasan (renstra-desktop audit accept), lalu ekspor lagi.")
 
 
 def suggested_file_name(store: Store) -> str:
