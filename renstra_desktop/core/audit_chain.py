@@ -90,6 +90,9 @@ def chain_head(conn) -> str:
 def anchor_rows(conn, table: str, row_ids) -> None:
     """Record these rows of ``table`` among those the file starts with (a new file's seeded rows);
     only before the trail has entries: the record is the chain's first value."""
+    row_ids = list(row_ids)
+    if not row_ids:                  # nothing seeded in this table (or, in an older schema, no such table)
+        return
     if conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone():
         raise RuntimeError("anchor_rows after the audit trail began")
     record = anchored(conn)[1]
