@@ -242,6 +242,10 @@ def _plan_row(ctx, layout, key, values, id_cell, title, n, at, problems, seen):
     if row_id is not None:
         existing = conn.execute(f"SELECT * FROM {layout.table} WHERE id = ?", (row_id,)).fetchone()
         if existing is None or existing["unit_code"] != key.get("unit_code"):
+            why = ownership_refusal(spec, ctx.unit, ctx.unit, key.get("unit_code"))
+            if why:                   # another unit's row, maybe with its id: say so, not "wrong id"
+                problems.append(CellProblem(title, n, at["Kode satker"], f"{why} Hapus baris ini dari buku kerja."))
+                return None
             problems.append(CellProblem(title, n, at[L.ID_HEADER], "ID baris ini tidak ada di berkas (atau milik "
                                                                    "satker lain). Jangan mengubah kolom ID; untuk baris "
                                                                    "baru kosongkan ID-nya."))

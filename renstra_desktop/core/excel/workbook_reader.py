@@ -45,6 +45,10 @@ class CellProblem:
     column: int | None       # 1-based; shown as Excel's letters
     message: str
 
+    @property
+    def column_letter(self) -> str | None:
+        return None if self.column is None else get_column_letter(self.column)
+
     def __str__(self) -> str:
         where = [f"Lembar “{self.sheet}”"]
         if self.row is not None:
