@@ -21,7 +21,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import ValidationError
 from ..numbers import format_number
+from ..plan_json import _bad_cells_message, invalid_file_cells
 from ..service import ImportRow
 from ..write_rules import PeriodStatus, ownership_refusal
 from . import layouts as L
@@ -341,6 +343,9 @@ def import_workbook(service, path: str | os.PathLike, *, dry_run: bool = False, 
     after a backup beside the plan."""
     from ..backups import LOAD, backup_before_step
 
+    bad = invalid_file_cells(service.store.conn)       # as load does: a file edited outside is repaired first
+    if bad:
+        raise ValidationError(_bad_cells_message(bad, "impor lagi"), path="$")
     planned, unchanged = read_workbook(service.store, path, progress=progress)
     rows = [p.write for p in planned]
     report = ImportReport(Path(path).name, planned, unchanged, dry_run)

@@ -16,6 +16,7 @@ import (:mod:`.importer`) and the new-plan reader of issue 12 section 2 both bui
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import os
 import re
 import zipfile
@@ -25,9 +26,11 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from ..errors import FileError, ValidationError
-from ..os_errors import os_reason
+from ..os_errors import SPECIAL_FILE, is_special_file, os_reason
 from ..schema import Field
 from ..validation import clean_value
+
+log = logging.getLogger(__name__)
 
 MAX_ROWS = 20_000              # a sheet of a plan: 530 units x 3 IKK x 19 periods would still fit
 MAX_COLUMNS = 80
@@ -79,6 +82,8 @@ def open_workbook(path: str | os.PathLike):
     name = path.name
     if path.is_dir():
         raise FileError(f"{path} adalah folder, bukan buku kerja Excel. Pilih berkas .xlsx.")
+    if is_special_file(path):
+        raise FileError(f"{path} {SPECIAL_FILE}, bukan buku kerja Excel. Pilih berkas .xlsx.")
     try:
         with open(path, "rb") as handle:
             head = handle.read(8)
@@ -110,9 +115,9 @@ def open_workbook(path: str | os.PathLike):
                               f"{MAX_UNPACKED_BYTES // 2 ** 20} MB): ini bukan buku kerja rencana.", path=name)
     try:
         return load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:       # openpyxl raises many kinds for a damaged part
-        raise ValidationError(f"Buku kerja {name} tidak dapat dibaca ({type(exc).__name__}): isinya rusak. "
-                              f"{HINT}", path=name) from None
+    except Exception:       # openpyxl raises many kinds for a damaged part
+        log.info("workbook %s refused by openpyxl", path, exc_info=True)
+        raise ValidationError(f"Buku kerja {name} tidak dapat dibaca: isinya rusak. {HINT}", path=name) from None
 
 
 def sheet_rows(sheet, problems: list[CellProblem], *, max_rows: int = MAX_ROWS) -> list[tuple]:
