@@ -315,7 +315,7 @@ PLAN_KINDS = [
     Kind("text that is not UTF-8", "plan", _tampered(
         "utf8.renstra", "UPDATE unit SET name = CAST(X'4C6170617320FF' AS TEXT), address = CAST(X'FF' AS TEXT)"),
         skip=frozenset({"verify-package", "merge", "keys show", "keys list", "keys pin", "conflicts list",
-                        "conflicts resolve", "signatory show", "signatory set", "backup"})),
+                        "conflicts resolve", "signatory show", "signatory set", "backup", "import-xlsx"})),
     Kind("WAL mode file", "plan", _wal, says="WAL"),
     Kind("journal of another plan beside it", "plan", _foreign_journal, says="bukan miliknya"),
     Kind("held by another process", "plan", _busy, says="dipakai"),

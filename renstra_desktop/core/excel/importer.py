@@ -21,9 +21,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ValidationError
 from ..numbers import format_number
-from ..plan_json import _bad_cells_message, invalid_file_cells
+from ..packages.package_rules import invalid_cells
 from ..service import ImportRow
 from ..write_rules import PeriodStatus, ownership_refusal
 from . import layouts as L
@@ -269,6 +268,13 @@ def _plan_row(ctx, layout, key, values, id_cell, title, n, at, problems, seen):
                              + " AND ".join(f"{f} = ?" for f in match) + " ORDER BY deleted, rowid",
                              tuple(match.values())).fetchall()
         existing = found[0] if found else None
+    if existing is not None:
+        damaged = invalid_cells(layout.table, existing.keys(), [tuple(existing)])
+        if damaged:           # a file changed with another SQLite tool: never compared, never overwritten
+            _id, column, reason = damaged[0]
+            problems.append(CellProblem(title, n, None, f"baris ini di berkas rencana rusak (kolom {column}: {reason}) "
+                                                        "Perbaiki berkasnya dulu (renstra-desktop check), lalu impor lagi."))
+            return None
     ident = ("id", existing["id"]) if existing is not None else ("new", *match.values())
     if ident in seen:
         problems.append(CellProblem(title, n, None, f"baris yang sama dengan baris {seen[ident]} (kunci sama). "
@@ -343,9 +349,6 @@ def import_workbook(service, path: str | os.PathLike, *, dry_run: bool = False, 
     after a backup beside the plan."""
     from ..backups import LOAD, backup_before_step
 
-    bad = invalid_file_cells(service.store.conn)       # as load does: a file edited outside is repaired first
-    if bad:
-        raise ValidationError(_bad_cells_message(bad, "impor lagi"), path="$")
     planned, unchanged = read_workbook(service.store, path, progress=progress)
     rows = [p.write for p in planned]
     report = ImportReport(Path(path).name, planned, unchanged, dry_run)
