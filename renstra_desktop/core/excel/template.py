@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from openpyxl.styles import Protection
+from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import queries
@@ -31,6 +31,7 @@ from .writing import add_guide, add_sheet, letters
 FREE_ROWS = 15
 KINDS = tuple(L.TEMPLATES)
 UNLOCKED = Protection(locked=False)
+LOCKED_FILL = PatternFill("solid", start_color="EDEDED")
 
 
 def export_template(conn, target: str | os.PathLike, kind: str, unit_code: str, year: int) -> Path:
@@ -88,12 +89,18 @@ def _roadmap(conn, unit, year, names):
 
 def _pendanaan(conn, unit, year, names):
     lines = {r["line_code"]: r for r in queries.funding_rows(conn, unit)}
-    codes = [o["code"] for o in conn.execute("SELECT code FROM objective WHERE deleted = 0 ORDER BY seq")]
-    codes += [i["code"] for i in queries.indicators(conn)]
-    label = {**{r["code"]: r["name"] for r in conn.execute("SELECT code, name FROM objective WHERE deleted = 0")},
-             **{i["code"]: i["name"] for i in queries.indicators(conn)}}
+    indicators = queries.indicators(conn)
+    codes, label = [], {}                    # the Renstra's order: each SK, then its IKKs
+    for objective in conn.execute("SELECT code, name FROM objective WHERE deleted = 0 ORDER BY seq"):
+        codes.append(objective["code"])
+        label[objective["code"]] = objective["name"]
+        for ind in indicators:
+            if ind["objective_code"] == objective["code"]:
+                codes.append(ind["code"])
+                label[ind["code"]] = ind["name"]
+    order = {code: i for i, code in enumerate(codes)}
     rows = []
-    for code in sorted(set(codes) | set(lines), key=lambda c: (c not in lines, c)):
+    for code in sorted(set(codes) | set(lines), key=lambda c: (order.get(c, len(order)), c)):
         line = lines.get(code) or {"unit_code": unit, "line_code": code, "line_name": label.get(code, ""),
                                    "allocation": {}, "realised": {}, "executing_unit": None}
         rows.append(funding_row(line, names))
@@ -110,6 +117,8 @@ def _protect(sheet, layout, count: int, fixed: int, first_free: int) -> None:
     """Lock everything but the cells to fill; key columns stay open in the free rows of a template
     whose keys are the user's choice (IKK and period of a new realisation)."""
     for index, column in enumerate(layout.columns, start=1):
+        for (cell,) in sheet.iter_rows(min_row=2, max_row=count + 1, min_col=index, max_col=index):
+            cell.fill = LOCKED_FILL                     # unlocked below: the cells to fill stay white
         open_from = None
         if column.role == "edit":
             open_from = 2
@@ -119,6 +128,7 @@ def _protect(sheet, layout, count: int, fixed: int, first_free: int) -> None:
             continue
         for (cell,) in sheet.iter_rows(min_row=open_from, max_row=count + 1, min_col=index, max_col=index):
             cell.protection = UNLOCKED
+            cell.fill = PatternFill(fill_type=None)
     protection = sheet.protection
     protection.sheet = True
     protection.autoFilter = protection.sort = False        # filtering and sorting stay allowed

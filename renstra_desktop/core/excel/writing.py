@@ -47,13 +47,18 @@ def add_sheet(book, layout: SheetLayout, rows: list[dict], *, totals: dict | Non
     sheet.freeze_panes = "C2" if layout.columns[1].field == "unit_code" else "B2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(layout.columns))}{max(last, 2)}"
     sheet.row_dimensions[1].height = 30
+    sheet.page_setup.orientation = "landscape"          # printed: the columns across, the header repeated
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_title_rows = "1:1"
     return sheet
 
 
 def add_guide(book, title: str, lines: list[str]) -> None:
     """The Petunjuk sheet: a title and one paragraph per line, first in the workbook."""
     sheet = book.create_sheet(GUIDE_TITLE, 0)
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = 90
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=13)
     for line in lines:
@@ -62,3 +67,9 @@ def add_guide(book, title: str, lines: list[str]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if line.endswith(":") or line.isupper():
             cell.font = Font(bold=True)
+            sheet.row_dimensions[cell.row].height = 24
+        else:        # neither Excel nor LibreOffice grows a row for wrapped text written by openpyxl
+            sheet.row_dimensions[cell.row].height = 15 * (len(line) // 80 + 1) + 3
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
