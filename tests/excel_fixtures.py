@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from renstra_desktop.core.plan_json import dump_plan
@@ -61,3 +62,25 @@ def libreoffice_copy(book_path: Path, folder: Path, to: str = "xlsx") -> Path:
     out = folder / (book_path.stem + "." + to.split(":")[0])
     assert out.exists(), f"LibreOffice wrote nothing for {book_path}"
     return out
+
+
+@pytest.fixture(scope="session")
+def _lobar_template(tmp_path_factory) -> Path:
+    """LPS-LOBAR's plan with its realisations of 2026-01..03, made once per session."""
+    from package_fixtures import UPT, add_realisations
+
+    from renstra_desktop.core.newplan import create_plan_file
+
+    path = tmp_path_factory.mktemp("upt") / "lobar.renstra"
+    store = create_plan_file(path, UPT)
+    add_realisations(store)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def lobar_path(_lobar_template, tmp_path) -> Path:
+    """A fresh copy of that plan."""
+    path = tmp_path / "lobar.renstra"
+    shutil.copy(_lobar_template, path)
+    return path

@@ -1,31 +1,17 @@
 """import-xlsx and export-xlsx --template from the command line: one Indonesian line per problem,
 --dry-run writes nothing, --json for scripts."""
 import json
-import shutil
-
 import pytest
-from excel_fixtures import edit
+from excel_fixtures import _lobar_template, edit, lobar_path  # noqa: F401
 from openpyxl import load_workbook
-from package_fixtures import UPT, add_realisations, sha
+from package_fixtures import UPT, sha
 
 from renstra_desktop.cli import main
-from renstra_desktop.core.newplan import create_plan_file
-
-
-@pytest.fixture(scope="module")
-def _plan(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cli") / "lobar.renstra"
-    store = create_plan_file(path, UPT)
-    add_realisations(store)
-    store.close()
-    return path
 
 
 @pytest.fixture
-def plan(_plan, tmp_path):
-    path = tmp_path / "lobar.renstra"
-    shutil.copy(_plan, path)
-    return path
+def plan(lobar_path):
+    return lobar_path
 
 
 @pytest.mark.parametrize("kind", ["realisasi", "risiko", "roadmap", "pendanaan"])

@@ -5,35 +5,24 @@ import shutil
 import zipfile
 
 import pytest
-from excel_fixtures import SOFFICE, content, differences, edit, header_col, libreoffice_copy
+from excel_fixtures import (SOFFICE, _lobar_template, content, differences, edit, header_col,  # noqa: F401
+                            libreoffice_copy, lobar_path)
 from openpyxl import Workbook, load_workbook
-from package_fixtures import UPT, add_realisations, sha
+from package_fixtures import UPT, sha
 
 from renstra_desktop.core.errors import RenstraError
 from renstra_desktop.core.excel import workbook_reader
 from renstra_desktop.core.excel.export import export_workbook
 from renstra_desktop.core.excel.importer import import_workbook
 from renstra_desktop.core.excel.template import export_template
-from renstra_desktop.core.newplan import create_plan_file
 from renstra_desktop.core.rows import stable_id
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
 
 
-@pytest.fixture(scope="session")
-def _unit_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("upt") / "lobar.renstra"
-    store = create_plan_file(path, UPT)
-    add_realisations(store)
-    store.close()
-    return path
-
-
 @pytest.fixture
-def unit(_unit_template, tmp_path):
-    path = tmp_path / "lobar.renstra"
-    shutil.copy(_unit_template, path)
-    store = Store.open(path)
+def unit(lobar_path):
+    store = Store.open(lobar_path)
     yield store
     store.close()
 
