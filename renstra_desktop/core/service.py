@@ -65,10 +65,12 @@ def _not_accounts(table: str) -> None:
 @dataclass(frozen=True)
 class ImportRow:
     """One row for :meth:`PlanService.import_rows`: ``row_id`` None adds a row (``values`` holds every
-    field it has), otherwise ``values`` are the fields that change."""
+    field it has), otherwise ``values`` are the fields that change; ``based_on``, the row's version
+    when the workbook was made: a row changed in the file since is refused, never overwritten."""
     table: str
     row_id: str | None
     values: dict
+    based_on: int | None = None
 
 
 class _RollBack(Exception):
@@ -186,7 +188,7 @@ class PlanService:
         return self._set_deleted(table, row_id, 0)
 
     def _write_fields(self, writer: RowWriter, table: str, edited: dict[str, dict], *,
-                      edit_tombstones: bool = False) -> None:
+                      edit_tombstones: bool = False, based_on: dict[str, int] | None = None) -> None:
         """Apply ``{row_id: {field: clean value}}`` to rows of ``table`` (unchanged ones skipped)."""
         cols = columns_of(self.store.conn, table)
         old = writer.existing(table, cols, edited)
@@ -201,7 +203,7 @@ class PlanService:
                 row[ix[name]] = value
             if tuple(row) != old[row_id]:
                 rows.append(tuple(row))
-        writer.write(table, cols, rows, old=old, edit_tombstones=edit_tombstones)
+        writer.write(table, cols, rows, old=old, edit_tombstones=edit_tombstones, based_on=based_on)
 
     def _set_deleted(self, table: str, row_id: str, flag: int) -> Changes:
         _not_accounts(table)
@@ -221,7 +223,8 @@ class PlanService:
     def import_rows(self, rows: list["ImportRow"], *, dry_run: bool = False) -> Changes:
         """Write rows read from a workbook (:mod:`.excel.importer`) all or nothing, as this unit with
         origin 'import': a new row takes its natural key's id (a fresh one for a risk or roadmap item),
-        an existing one changes the fields given (a tombstoned row with that key comes back).  Values
+        an existing one changes the fields given (a tombstoned row with that key comes back) unless the file
+        changed it after the version the workbook was made from.  Values
         are as typed in the cells; each is validated here again.  A dry run is rolled back."""
         writer = self.writer(origin="import")
         grouped: dict[str, list[ImportRow]] = {}
@@ -231,7 +234,7 @@ class PlanService:
             with self.store.atomic():
                 for table, group in grouped.items():
                     spec, cols = spec_of(table), columns_of(self.store.conn, table)
-                    inserts, edited = [], {}
+                    inserts, edited, based_on = [], {}, {}
                     for r in group:
                         if r.row_id is None:
                             clean = {f.name: clean_value(f, r.values.get(f.name)) for f in spec.fields}
@@ -241,9 +244,11 @@ class PlanService:
                         else:
                             edited[r.row_id] = {**{name: clean_value(spec.field_map[name], value)
                                                    for name, value in r.values.items()}, "deleted": 0}
+                            if r.based_on is not None:
+                                based_on[r.row_id] = r.based_on
                     writer.write(table, cols, inserts, old={}, audit_values=True)
                     if edited:
-                        self._write_fields(writer, table, edited, edit_tombstones=True)
+                        self._write_fields(writer, table, edited, edit_tombstones=True, based_on=based_on)
                 if dry_run:
                     raise _RollBack
         except _RollBack:

@@ -20,13 +20,14 @@ def test_export_kanwil_workbook(kanwil_service, kanwil_path, tmp_path, capsys):
     assert ind["IKK 19.1"]["Predikat 2026"].startswith("=IF(") and ind["IKK 19.1"]["Data dukung 2026"] == "2026: LKjIP 2026"
     assert ind["IKK 19.1"]["Polaritas"] == "makin tinggi makin baik"
     sheet = book["Pendanaan"]
-    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == f"A1:R{sheet.max_row - 1}"
+    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == f"A1:S{sheet.max_row - 1}"
     assert sheet.cell(sheet.max_row, 1).value == "Jumlah" and sheet.cell(sheet.max_row, 5).value.startswith("=IF(")
     assert ind["IKK 19.1"]["Satker"] == "Kantor Wilayah" and ind["IKK 19.1"]["Kode satker"] == "KANWIL"
     header = [c.value for c in book["Pendanaan"][1]]
     funding = {r[2]: dict(zip(header, r)) for r in book["Pendanaan"].iter_rows(min_row=2, values_only=True)}
     assert funding["SK 17"]["Alokasi 2025"] == 746.71 and funding["SK 17"]["Total Alokasi"] == "=IF(COUNT(E3:I3)=0,\"\",SUM(E3:I3))"
     assert book["Risiko"].max_row - 1 == 36 and book["Risiko"].column_dimensions["T"].hidden     # the row ids
+    assert book["Risiko"].column_dimensions["U"].hidden and book["Risiko"]["U1"].value == "Versi"    # their versions
     assert book["Roadmap"].max_row - 1 == 90
     assert list(tmp_path.glob("*.tmp")) == []
 

@@ -38,13 +38,13 @@ def _import(store, book, **kw):
 
 def _refused(store, book, *words):
     """The import of ``book`` is refused naming ``words``, and the plan file does not change."""
-    before = sha(store.path)
+    before, backups = sha(store.path), set(store.path.parent.glob("*.cadangan-*"))
     with pytest.raises(RenstraError) as info:
         _import(store, book)
     for word in words:
         assert word in info.value.message, info.value.message
     assert sha(store.path) == before
-    assert not list(store.path.parent.glob("*.cadangan-*"))      # refused before the backup
+    assert set(store.path.parent.glob("*.cadangan-*")) == backups      # refused before the backup
     return info.value.message
 
 
@@ -265,3 +265,31 @@ def test_a_huge_sheet_is_read_only_up_to_the_bound(unit, tmp_path):
         sheet.append([UPT, "IKK 17.1", "2026-01", 3.1, None])
     book.save(tmp_path / "besar.xlsx")
     _refused(unit, tmp_path / "besar.xlsx", f"lebih dari {workbook_reader.MAX_ROWS} baris")
+
+
+def test_an_older_workbook_never_reverts_a_newer_edit(unit, exported, tmp_path):
+    """Two workbooks made from the same state: the second import may not undo the first one's edit of a
+    row it did not change (DESIGN principle 7), on a long sheet (Risiko) and a wide one (Pendanaan)."""
+    first = edit(exported, tmp_path / "pertama.xlsx", {("Risiko", "H3"): "Apel pagi", ("Pendanaan", "L2"): 10})
+    second = edit(exported, tmp_path / "kedua.xlsx", {("Risiko", "H2"): "Validasi bulanan"})
+    _import(unit, first)
+    before = content(unit)
+    message = _refused(unit, second, "Lembar “Risiko”, baris 3: baris ini sudah diubah di berkas (versi 2)",
+                       "Lembar “Pendanaan”, baris 2: baris ini sudah diubah")
+    assert "tidak ditimpa" in message and content(unit) == before
+    again = edit(export_workbook(unit.conn, tmp_path / "baru.xlsx", UPT, 2026), tmp_path / "baru2.xlsx",
+                 {("Risiko", "H2"): "Validasi bulanan"})
+    assert _import(unit, again).changed == 1                        # a fresh export takes the edit
+    _refused(unit, first, "Lembar “Risiko”, baris 2: baris ini sudah diubah")   # nor may the first undo it
+
+
+def test_a_plain_table_without_versions_is_not_checked_for_them(unit, tmp_path):
+    """No Versi column: the dry run's old → new is the user's only guard (docs/excel.md)."""
+    PlanService(unit, "admin").update("realisation", stable_id("realisation", UPT, "IKK 17.1", "2026-01"), {"value": "4"})
+    book = Workbook()
+    book.active.title = "Realisasi"
+    book.active.append(["Kode satker", "IKK", "Periode", "Realisasi", "Data dukung"])
+    book.active.append([UPT, "IKK 17.1", "2026-01", 3.5, "Laporan bulan 1"])
+    book.save(tmp_path / "polos.xlsx")
+    report = _import(unit, tmp_path / "polos.xlsx", dry_run=True)
+    assert report.lines()[1] == "~ Realisasi baris 2: LPS-LOBAR IKK 17.1 2026-01: Realisasi: 4 → 3,5"

@@ -64,7 +64,8 @@ def export_workbook(conn, target: str | os.PathLike, unit_code: str | None, year
     add_sheet(book, L.REALISASI, [realisation_row(r, names) for r in queries.realisation_rows(conn, unit_code)])
     add_sheet(book, L.RISIKO, risk_rows(queries.risk_rows(conn, unit_code), settings, names))
     add_sheet(book, L.ROADMAP, [roadmap_row(r, names) for r in queries.roadmap_rows(conn, unit_code)])
-    rows = [funding_row(r, names) for r in queries.funding_rows(conn, unit_code)]
+    versions = year_versions(conn, "funding", "line_code", unit_code)
+    rows = [funding_row(r, names, versions) for r in queries.funding_rows(conn, unit_code)]
     add_sheet(book, L.PENDANAAN, funding_formulas(rows), totals=funding_totals(len(rows)))
     add_guide(book, "Petunjuk buku kerja Renstra Desktop", guide_lines(year, names.get(unit_code, "seluruh satker")))
     return save(book, target)
@@ -75,7 +76,7 @@ def indikator_layout(year: int) -> L.SheetLayout:
     """The Indikator sheet with the chosen year's realisation, capaian, grade and evidence."""
     extra = (L._c(f"Realisasi {year}", fmt=L.NUMBER, width=12), L._c(f"Capaian {year} (%)", fmt=L.PERCENT, width=12),
              L._c(f"Predikat {year}", width=14), L._c(f"Data dukung {year}", width=44))
-    return dataclasses.replace(L.INDIKATOR, columns=L.INDIKATOR.columns + extra)
+    return dataclasses.replace(L.INDIKATOR, columns=L.INDIKATOR.columns[:-1] + extra + (L.VERSION,))
 
 
 def capaian_formula(target: str, upper: str, actual: str, polarity: str, cap: float | None) -> str:
@@ -101,8 +102,22 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+def year_versions(conn, table: str, code_field: str, unit_code: str | None) -> dict[tuple, str]:
+    """(unit, code) -> "2025:1;2026:3": the version of each year's row, for the hidden Versi cell of a
+    wide sheet (the import refuses to overwrite a row changed after it)."""
+    found: dict[tuple, list[str]] = {}
+    sql = f"SELECT unit_code, {code_field}, year, row_version FROM {table} WHERE deleted = 0"
+    args: tuple = ()
+    if unit_code is not None:
+        sql, args = sql + " AND unit_code = ?", (unit_code,)
+    for unit, code, year, version in conn.execute(sql + " ORDER BY year", args):
+        found.setdefault((unit, code), []).append(f"{year}:{version}")
+    return {key: ";".join(parts) for key, parts in found.items()}
+
+
 def indikator_rows(conn, unit_code, year, layout, settings) -> list[dict]:
     col = letters(layout)
+    versions = year_versions(conn, "indicator_target", "indicator_code", unit_code)
     rows = []
     for n, r in enumerate(queries.indicator_rows(conn, unit_code, year), start=2):
         cell = {h: f"{col[h]}{n}" for h in (f"Target {year}", f"Batas atas {year}", f"Realisasi {year}",
@@ -119,6 +134,7 @@ def indikator_rows(conn, unit_code, year, layout, settings) -> list[dict]:
                                                    settings.achievement_cap),
             f"Predikat {year}": grade_formula(cell[f"Capaian {year} (%)"], settings.achievement_bands),
             f"Data dukung {year}": "\n".join(f"{p}: {text}" for p, text in r["evidence"]) or None,
+            L.VERSION_HEADER: versions.get((r["unit_code"], r["indicator_code"])),
         })
     return rows
 
@@ -127,7 +143,7 @@ def indikator_rows(conn, unit_code, year, layout, settings) -> list[dict]:
 def realisation_row(r: dict, names: dict) -> dict:
     return {"Satker": names.get(r["unit_code"], r["unit_code"]), "Kode satker": r["unit_code"],
             "IKK": r["indicator_code"], "Periode": r["period"], "Realisasi": r["value"],
-            "Data dukung": r["evidence"], L.ID_HEADER: r["id"]}
+            "Data dukung": r["evidence"], L.ID_HEADER: r["id"], L.VERSION_HEADER: r["row_version"]}
 
 
 def risk_rows(risks: list[dict], settings, names: dict) -> list[dict]:
@@ -139,6 +155,7 @@ def risk_rows(risks: list[dict], settings, names: dict) -> list[dict]:
                      "Indikasi Perlakuan Risiko": "\n".join(r["treatments"]) or None,
                      "Penanggung Jawab": r["responsible"],
                      "Indikator Keberhasilan": "\n".join(r["success_indicators"]) or None, L.ID_HEADER: r["id"],
+                     L.VERSION_HEADER: r["row_version"],
                      "K inheren": r["inherent_likelihood"], "D inheren": r["inherent_impact"],
                      "K residual": r["residual_likelihood"], "D residual": r["residual_impact"],
                      **risk_formulas(n, settings)})
@@ -164,14 +181,16 @@ def risk_formulas(n: int, settings) -> dict:
 
 def roadmap_row(r: dict, names: dict) -> dict:
     return {"Satker": names.get(r["unit_code"], r["unit_code"]), "Kode satker": r["unit_code"], "Aspek": r["aspect"],
-            "Tahun": r["year"], "No": r["seq"], "Kegiatan": r["text"], "Status": r["status"], L.ID_HEADER: r["id"]}
+            "Tahun": r["year"], "No": r["seq"], "Kegiatan": r["text"], "Status": r["status"], L.ID_HEADER: r["id"],
+            L.VERSION_HEADER: r["row_version"]}
 
 
-def funding_row(r: dict, names: dict) -> dict:
+def funding_row(r: dict, names: dict, versions: dict) -> dict:
     return {"Satker": names.get(r["unit_code"], r["unit_code"]), "Kode satker": r["unit_code"],
             "SK/IKK": r["line_code"], "Uraian": r["line_name"],
             **{f"Alokasi {y}": r["allocation"].get(y) for y in PLAN_YEARS},
-            **{f"Realisasi {y}": r["realised"].get(y) for y in PLAN_YEARS}, "Pelaksana": r["executing_unit"]}
+            **{f"Realisasi {y}": r["realised"].get(y) for y in PLAN_YEARS}, "Pelaksana": r["executing_unit"],
+            L.VERSION_HEADER: versions.get((r["unit_code"], r["line_code"]))}
 
 
 def funding_formulas(rows: list[dict], first_row: int = 2) -> list[dict]:
@@ -224,4 +243,6 @@ def guide_lines(year: int, scope: str) -> list[str]:
         "atau di aplikasi Berkas → Impor dari Excel…. Hanya kolom kunci (satker, IKK, periode, SK/IKK) dan kolom "
         "isian yang dibaca; kolom rumus dan nama diabaikan. Jangan mengubah judul kolom atau nama lembar; kolom "
         "ID (tersembunyi) mengenali baris risiko dan roadmap. Sel isian harus berisi nilai, bukan rumus.",
+        "Kolom Versi (tersembunyi) mencatat versi tiap baris saat buku kerja dibuat: baris yang sudah diubah di "
+        "aplikasi sesudahnya tidak ditimpa (impor ditolak dengan keterangan); buat ekspor baru lalu isi lagi.",
     ]

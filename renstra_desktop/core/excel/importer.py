@@ -181,7 +181,7 @@ def _read_sheet(ctx: _Context, layout: L.SheetLayout, sheet, problems: list[Cell
     seen: dict[tuple, int] = {}
     for n, cells in enumerate(rows[1:], start=2):
         cell = lambda header: cells[at[header] - 1] if header in at and at[header] - 1 < len(cells) else None  # noqa
-        data_cells = [cell(c.header) for c in layout.columns if c.role in ("key", "edit", "id")]
+        data_cells = [cell(c.header) for c in layout.columns if c.role in ("key", "edit", "id", "version")]
         if all(is_empty(c) for c in data_cells):
             continue
         if str(getattr(cells[0], "value", "") or "").strip() == L.TOTAL_LABEL and is_empty(cell("Kode satker")):
@@ -199,6 +199,8 @@ def _read_sheet(ctx: _Context, layout: L.SheetLayout, sheet, problems: list[Cell
                 keys[c.field] = value
         if len(problems) == before:
             _check_keys(ctx, keys, title, n, at, problems, layout)
+        version = _versions(cell(L.VERSION_HEADER), layout, title, n, at, problems) \
+            if L.VERSION_HEADER in at else None
         if layout.wide:
             years = sorted({c.year for c in edits if c.year is not None})
             groups = [(y, [c for c in edits if c.year in (y, None)]) for y in years]
@@ -212,7 +214,8 @@ def _read_sheet(ctx: _Context, layout: L.SheetLayout, sheet, problems: list[Cell
             if len(problems) > before:
                 continue
             key = dict(keys, **({"year": year} if year is not None else {}))
-            result = _plan_row(ctx, layout, key, values, cell(L.ID_HEADER), title, n, at, problems, seen)
+            made_from = None if version is None else version.get(year, 0) if layout.wide else version
+            result = _plan_row(ctx, layout, key, values, cell(L.ID_HEADER), title, n, at, problems, seen, made_from)
             if result is True:
                 unchanged += 1
             elif result:
@@ -234,8 +237,23 @@ def _check_keys(ctx, keys, title, n, at, problems, layout) -> None:
         problems.append(CellProblem(title, n, at["SK/IKK"], f"SK/IKK “{line}” tidak ada di rencana ini."))
 
 
-def _plan_row(ctx, layout, key, values, id_cell, title, n, at, problems, seen):
-    """A Planned row, True when the row equals the file, None after a problem or for nothing to add."""
+def _versions(cell, layout, title, n, at, problems):
+    """The hidden Versi cell: a row's version (long sheets) or {year: version} (wide sheets); 0 / {}
+    for a row the file did not have when the workbook was made.  None after a problem."""
+    text = text_of(cell)
+    try:
+        if layout.wide:
+            return {int(y): int(v) for y, v in (part.split(":") for part in (text or "").split(";") if part)}
+        return int(text) if text else 0
+    except ValueError:
+        problems.append(CellProblem(title, n, at[L.VERSION_HEADER], f"kolom {L.VERSION_HEADER} (tersembunyi) "
+                                                                    "diubah. Jangan mengubahnya; buat ekspor baru."))
+        return None
+
+
+def _plan_row(ctx, layout, key, values, id_cell, title, n, at, problems, seen, made_from=None):
+    """A Planned row, True when the row equals the file, None after a problem or for nothing to add.
+    ``made_from``: the row's version when the workbook was made (None: a plain table, no check)."""
     spec = layout.spec
     conn = ctx.conn
     row_id = text_of(id_cell)
@@ -293,7 +311,14 @@ def _plan_row(ctx, layout, key, values, id_cell, title, n, at, problems, seen):
         diff = {f: (c, v) for f, (c, v) in values.items() if not _same(spec.field_map[f], existing[f], v)}
         if not diff and not existing["deleted"]:
             return True
-        write = ImportRow(layout.table, existing["id"], {f: _raw(spec.field_map[f], v) for f, (_c, v) in diff.items()})
+        if made_from is not None and existing["row_version"] > made_from:
+            problems.append(CellProblem(title, n, None, f"baris ini sudah diubah di berkas (versi {existing['row_version']}) "
+                                                        f"sesudah buku kerja dibuat (versi {made_from or 'belum ada'}); "
+                                                        "tidak ditimpa. Buat ekspor atau templat baru, lalu isi lagi "
+                                                        "perubahannya."))
+            return None
+        write = ImportRow(layout.table, existing["id"], {f: _raw(spec.field_map[f], v) for f, (_c, v) in diff.items()},
+                          made_from)
         changes = [(c.header, _show_value(spec.field_map[f], existing[f]), _show_value(spec.field_map[f], v))
                    for f, (c, v) in diff.items()]
         owner = existing["owner_unit"]

@@ -18,6 +18,7 @@ NUMBER = "#,##0.00"         # Excel shows it in the reader's locale: 1.234,56 on
 INTEGER = "0"
 PERCENT = "#,##0.00"
 ID_HEADER = "ID"
+VERSION_HEADER = "Versi"       # hidden: each row's version when the workbook was made
 TOTAL_LABEL = "Jumlah"
 
 
@@ -25,7 +26,7 @@ TOTAL_LABEL = "Jumlah"
 class Column:
     header: str
     field: str | None = None      # the schema field (key and edit columns)
-    role: str = "show"            # key | edit | show | id
+    role: str = "show"            # key | edit | show | id | version
     year: int | None = None       # wide sheets: the year this column belongs to
     fmt: str | None = None
     width: int = 14
@@ -60,19 +61,20 @@ def _c(header, field=None, role="show", year=None, fmt=None, width=14) -> Column
 
 
 UNIT = (_c("Satker", width=26), _c("Kode satker", "unit_code", "key", width=14))
+VERSION = _c(VERSION_HEADER, role="version", width=10)
 
 INDIKATOR = SheetLayout("Indikator", "indicator_target", (
     *UNIT, _c("Kode", "indicator_code", "key", width=10), _c("Indikator", width=50), _c("Satuan", width=9),
     _c("Polaritas", width=24), _c("Rekap periode", width=12),
     *(_c(f"Target {y}", "value", "edit", y, NUMBER, 12) for y in PLAN_YEARS),
-    *(_c(f"Batas atas {y}", "upper", "edit", y, NUMBER, 12) for y in PLAN_YEARS),
+    *(_c(f"Batas atas {y}", "upper", "edit", y, NUMBER, 12) for y in PLAN_YEARS), VERSION,
 ), match=("unit_code", "indicator_code", "year"), wide=True,
     show_patterns=(r"Realisasi \d{4}", r"Capaian \d{4} \(%\)", r"Predikat \d{4}", r"Data dukung \d{4}"))
 
 REALISASI = SheetLayout("Realisasi", "realisation", (
     *UNIT, _c("IKK", "indicator_code", "key", width=10), _c("Periode", "period", "key", width=10),
     _c("Realisasi", "value", "edit", fmt=NUMBER, width=12), _c("Data dukung", "evidence", "edit", width=50),
-    _c(ID_HEADER, role="id", width=38),
+    _c(ID_HEADER, role="id", width=38), VERSION,
 ), match=("unit_code", "indicator_code", "period"))
 
 RISIKO = SheetLayout("Risiko", "risk", (
@@ -88,13 +90,13 @@ RISIKO = SheetLayout("Risiko", "risk", (
     _c("K residual", "residual_likelihood", "edit", fmt=INTEGER, width=9),
     _c("D residual", "residual_impact", "edit", fmt=INTEGER, width=9),
     _c("Besaran residual", fmt=INTEGER, width=9), _c("Level residual", width=14),
-    _c(ID_HEADER, role="id", width=38),
+    _c(ID_HEADER, role="id", width=38), VERSION,
 ), match=("unit_code", "program_code", "seq"))
 
 ROADMAP = SheetLayout("Roadmap", "roadmap_item", (
     *UNIT, _c("Aspek", "aspect", "edit", width=30), _c("Tahun", "year", "edit", fmt=INTEGER, width=8),
     _c("No", "seq", "edit", fmt=INTEGER, width=5), _c("Kegiatan", "text", "edit", width=60),
-    _c("Status", "status", "edit", width=10), _c(ID_HEADER, role="id", width=38),
+    _c("Status", "status", "edit", width=10), _c(ID_HEADER, role="id", width=38), VERSION,
 ), match=("unit_code", "aspect", "year", "seq"))
 
 PENDANAAN = SheetLayout("Pendanaan", "funding", (
@@ -103,7 +105,7 @@ PENDANAAN = SheetLayout("Pendanaan", "funding", (
     _c("Total Alokasi", fmt=NUMBER, width=14),
     *(_c(f"Realisasi {y}", "realised", "edit", y, NUMBER, 13) for y in PLAN_YEARS),
     _c("Total Realisasi", fmt=NUMBER, width=14), _c("Serapan (%)", fmt=PERCENT, width=11),
-    _c("Pelaksana", "executing_unit", "edit", width=20),
+    _c("Pelaksana", "executing_unit", "edit", width=20), VERSION,
 ), match=("unit_code", "line_code", "year"), wide=True)
 
 LAYOUTS = {layout.title: layout for layout in (INDIKATOR, REALISASI, RISIKO, ROADMAP, PENDANAAN)}

@@ -25,7 +25,7 @@ from ..schema import PLAN_YEARS, RISK_AREAS, ROADMAP_STATUSES, TABLES
 from ..settings import load_settings
 from . import layouts as L
 from .export import (check_target, funding_line_formulas, funding_row, realisation_row, risk_formulas, risk_rows,
-                     roadmap_row, save)
+                     roadmap_row, save, year_versions)
 from .writing import add_guide, add_sheet, letters
 
 FREE_ROWS = 15
@@ -89,6 +89,7 @@ def _roadmap(conn, unit, year, names):
 
 def _pendanaan(conn, unit, year, names):
     lines = {r["line_code"]: r for r in queries.funding_rows(conn, unit)}
+    versions = year_versions(conn, "funding", "line_code", unit)
     indicators = queries.indicators(conn)
     codes, label = [], {}                    # the Renstra's order: each SK, then its IKKs
     for objective in conn.execute("SELECT code, name FROM objective WHERE deleted = 0 ORDER BY seq"):
@@ -103,7 +104,7 @@ def _pendanaan(conn, unit, year, names):
     for code in sorted(set(codes) | set(lines), key=lambda c: (order.get(c, len(order)), c)):
         line = lines.get(code) or {"unit_code": unit, "line_code": code, "line_name": label.get(code, ""),
                                    "allocation": {}, "realised": {}, "executing_unit": None}
-        rows.append(funding_row(line, names))
+        rows.append(funding_row(line, names, versions))
     for n, row in enumerate(rows, start=2):
         row.update(funding_line_formulas(n))
     return rows, len(rows)
@@ -190,7 +191,8 @@ def _guide(kind: str, year: int) -> list[str]:
         "Angka: ketik seperti biasa (Excel memakai pengaturan wilayah komputer, Indonesia: 3,2). Teks seperti "
         "“3.2.1” ditolak saat impor. Sel isian harus berisi nilai, bukan rumus.",
         "Baris kosong di bawah tabel dapat dipakai untuk menambah baris baru; baris yang dibiarkan kosong diabaikan.",
-        "Jangan mengubah judul kolom, nama lembar, atau kolom ID (tersembunyi).",
+        "Jangan mengubah judul kolom, nama lembar, atau kolom ID dan Versi (tersembunyi). Baris yang diubah di "
+        "aplikasi sesudah templat dibuat tidak ditimpa: impor ditolak dengan keterangan; buat templat baru.",
         "MENGIMPOR:",
         "renstra-desktop import-xlsx BERKAS.renstra TEMPLAT.xlsx --dry-run menampilkan apa yang akan ditambah dan "
         "diubah; tanpa --dry-run datanya disimpan (semua atau tidak sama sekali). Di aplikasi: Berkas → Impor dari "

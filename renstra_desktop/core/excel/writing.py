@@ -37,7 +37,7 @@ def add_sheet(book, layout: SheetLayout, rows: list[dict], *, totals: dict | Non
     for index, column in enumerate(layout.columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
-        if column.role == "id":
+        if column.role in ("id", "version"):
             sheet.column_dimensions[letter].hidden = True
         for (cell,) in sheet.iter_rows(min_row=2, max_row=sheet.max_row, min_col=index, max_col=index):
             if column.fmt:
