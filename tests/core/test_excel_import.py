@@ -9,6 +9,7 @@ from excel_fixtures import (SOFFICE, _lobar_template, content, differences, edit
                             libreoffice_copy, lobar_path)
 from openpyxl import Workbook, load_workbook
 from package_fixtures import UPT, sha
+from period_fixtures import record_event
 
 from renstra_desktop.core.errors import RenstraError
 from renstra_desktop.core.excel import workbook_reader
@@ -201,9 +202,9 @@ def test_another_units_rows(unit, exported, tmp_path):
 
 
 def test_a_locked_period(unit, exported, tmp_path):
-    PlanService(unit, "kanwil", unit_code="KANWIL").set_period_lock(UPT, "2026")   # the lock as a unit receives it
+    record_event(unit, UPT, "2026", "disahkan", actor="kanwil")      # the approval as a unit receives it
     edit(exported, tmp_path / "x.xlsx", {("Realisasi", "E2"): 9})
-    _refused(unit, tmp_path / "x.xlsx", "baris 2, kolom D: Periode 2026 sudah disetujui dan dikunci")
+    _refused(unit, tmp_path / "x.xlsx", "baris 2, kolom D: Periode 2026 satker LPS-LOBAR sudah disahkan dan dikunci")
 
 
 def test_a_formula_where_a_value_is_expected(unit, exported, tmp_path):

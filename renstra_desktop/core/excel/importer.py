@@ -333,7 +333,7 @@ def _plan_row(ctx, layout, key, values, id_cell, title, n, at, problems, seen, m
     period = key.get("period")
     closed = ctx.status.closed_period(key.get("unit_code"), period) if period else None
     if closed:
-        problems.append(CellProblem(title, n, at["Periode"], PeriodStatus.refusal(closed)))
+        problems.append(CellProblem(title, n, at["Periode"], ctx.status.refusal(key.get("unit_code"), closed)))
         return None
     return Planned(title, n, label, write, changes)
 
