@@ -13,6 +13,7 @@ APT_PACKAGES=(
 # installed without its recommends (hundreds of MB of desktop integration the test does not need)
 LEAN_APT_PACKAGES=(
   libreoffice-writer-nogui   # the LKjIP DOCX -> PDF test (soffice --headless); ~16 s to install
+  libreoffice-calc-nogui     # the Excel import test of a workbook saved by LibreOffice; docs/excel.md pictures
 )
 
 SUDO=""

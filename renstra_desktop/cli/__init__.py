@@ -18,8 +18,8 @@ from ..core.errors import RenstraError
 from .console import make_streams_safe
 
 # Feature modules that add subcommands; each has register(subparsers).
-COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export", "cycle", "support", "check", "search", "backup",
-                   "period", "users", "audit"]
+COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export", "excel_import", "cycle", "support", "check",
+                   "search", "backup", "period", "users", "audit"]
 
 
 # argparse's complaints (Python 3.11 wording) in Indonesian; anything else is shown as argparse says it.

@@ -1,28 +1,33 @@
-"""export-xlsx: the plan's tables as an Excel workbook, or the blank "rencana" template."""
+"""export-xlsx: the plan's tables as an Excel workbook, a template to fill offline (docs/excel.md), or
+the blank "rencana" template of a new office's plan."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..core.errors import ValidationError
+from ..core.excel.layouts import TEMPLATES
 from ..core.store import Store
 
 
 def register(sub) -> None:
-    p = sub.add_parser("export-xlsx", help="ekspor tabel rencana ke buku kerja Excel (.xlsx)")
+    p = sub.add_parser("export-xlsx", help="ekspor tabel rencana, atau templat isian, ke buku kerja Excel (.xlsx)")
     p.add_argument("file", metavar="FILE", nargs="?")
     p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
     p.add_argument("--unit", help="kode satker; SEMUA = seluruh satker (bawaan: satker berkas ini)")
-    p.add_argument("--year", type=int, help="tahun capaian (bawaan: tahun ini, di dalam Renstra berkas)")
-    p.add_argument("--template", choices=("rencana",),
+    p.add_argument("--year", type=int, help="tahun capaian, atau tahun realisasi templat (bawaan: tahun ini, "
+                                            "di dalam Renstra berkas)")
+    p.add_argument("--template", choices=("rencana", *TEMPLATES),
                    help="rencana: templat kosong untuk rencana kantor baru (init --from), dengan contoh "
-                        "Renstra NTB di OUT-contoh.xlsx; tanpa FILE")
+                        "Renstra NTB di OUT-contoh.xlsx; tanpa FILE. realisasi|risiko|roadmap|pendanaan: templat "
+                        "isian satu satker (kolom kunci terkunci, daftar pilihan, ID baris tersembunyi)")
     p.set_defaults(handler=cmd_export_xlsx)
 
 
 def cmd_export_xlsx(args) -> int:
     if args.template == "rencana":
         return _rencana_template(args)
-    from ..core.excel_export import export_workbook
+    from ..core.excel.export import export_workbook
+    from ..core.excel.template import export_template
     from ..core.plan_profile import current_year, plan_years
 
     if args.file is None:
@@ -34,8 +39,11 @@ def cmd_export_xlsx(args) -> int:
             raise ValidationError(f"Tahun {year} di luar Renstra {years[0]}–{years[-1]}. "
                                   f"Pilih tahun {years[0]} sampai {years[-1]}.")
         unit = (args.unit or store.unit_code).upper()
-        path = export_workbook(store.conn, args.output, None if unit == "SEMUA" else unit, year)
-    print(f"Buku kerja Excel ditulis: {path}")
+        if args.template:
+            path = export_template(store.conn, args.output, args.template, None if unit == "SEMUA" else unit, year)
+        else:
+            path = export_workbook(store.conn, args.output, None if unit == "SEMUA" else unit, year)
+    print(f"{'Templat' if args.template else 'Buku kerja'} Excel ditulis: {path}")
     return 0
 
 

@@ -2,7 +2,7 @@
 
 :class:`PlanService` is the core object every mutation of a plan file is a method of: cell edits,
 pastes, inserts and deletes, loading the plan JSON, merging packages, deciding a merge conflict,
-pinning a unit's key, the signature block of reports, the steps of the period workflow.  Each method validates what
+pinning a unit's key, the signature block of reports, the steps of the period workflow, importing a workbook.  Each method validates what
 is its own to validate and writes its rows through the one row-write primitive
 (:class:`.row_writer.RowWriter`), which enforces ownership and the period status, sets the row
 versions, appends the audit trail and returns what changed (:class:`Changes`).  Each call is one
@@ -30,7 +30,7 @@ from .roles import require
 from .store import Store
 from .validation import clean_value
 
-__all__ = ["Changes", "Edit", "PlanService", "WRITERS"]
+__all__ = ["Changes", "Edit", "ImportRow", "PlanService", "WRITERS"]
 
 WRITERS: list[str] = []
 PERMISSION_OF: dict[str, str] = {}      # writer -> the permission the door requires (roles.require)
@@ -60,6 +60,21 @@ def _not_accounts(table: str) -> None:
     if table == ACCOUNT_TABLE:
         raise ValidationError("Akun pengguna diubah lewat Pengaturan → Akun pengguna atau "
                               "renstra-desktop users, bukan sebagai baris biasa.")
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One row for :meth:`PlanService.import_rows`: ``row_id`` None adds a row (``values`` holds every
+    field it has), otherwise ``values`` are the fields that change; ``based_on``, the row's version
+    when the workbook was made: a row changed in the file since is refused, never overwritten."""
+    table: str
+    row_id: str | None
+    values: dict
+    based_on: int | None = None
+
+
+class _RollBack(Exception):
+    """Raised inside a transaction to roll a dry run back."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +188,7 @@ class PlanService:
         return self._set_deleted(table, row_id, 0)
 
     def _write_fields(self, writer: RowWriter, table: str, edited: dict[str, dict], *,
-                      edit_tombstones: bool = False) -> None:
+                      edit_tombstones: bool = False, based_on: dict[str, int] | None = None) -> None:
         """Apply ``{row_id: {field: clean value}}`` to rows of ``table`` (unchanged ones skipped)."""
         cols = columns_of(self.store.conn, table)
         old = writer.existing(table, cols, edited)
@@ -188,7 +203,7 @@ class PlanService:
                 row[ix[name]] = value
             if tuple(row) != old[row_id]:
                 rows.append(tuple(row))
-        writer.write(table, cols, rows, old=old, edit_tombstones=edit_tombstones)
+        writer.write(table, cols, rows, old=old, edit_tombstones=edit_tombstones, based_on=based_on)
 
     def _set_deleted(self, table: str, row_id: str, flag: int) -> Changes:
         _not_accounts(table)
@@ -203,6 +218,42 @@ class PlanService:
         """Load the plan JSON (docs/json-format.md) into this file: :func:`.plan_json.apply_plan`."""
         from .plan_json import apply_plan
         return apply_plan(self, data, dry_run=dry_run, force=force)
+
+    @writes(permission="enter")
+    def import_rows(self, rows: list["ImportRow"], *, dry_run: bool = False) -> Changes:
+        """Write rows read from a workbook (:mod:`.excel.importer`) all or nothing, as this unit with
+        origin 'import': a new row takes its natural key's id (a fresh one for a risk or roadmap item),
+        an existing one changes the fields given (a tombstoned row with that key comes back) unless the file
+        changed it after the version the workbook was made from.  Values
+        are as typed in the cells; each is validated here again.  A dry run is rolled back."""
+        writer = self.writer(origin="import")
+        grouped: dict[str, list[ImportRow]] = {}
+        for r in rows:
+            grouped.setdefault(r.table, []).append(r)
+        try:
+            with self.store.atomic():
+                for table, group in grouped.items():
+                    spec, cols = spec_of(table), columns_of(self.store.conn, table)
+                    inserts, edited, based_on = [], {}, {}
+                    for r in group:
+                        if r.row_id is None:
+                            clean = {f.name: clean_value(f, r.values.get(f.name)) for f in spec.fields}
+                            row_id = stable_id(table, *(clean[k] for k in spec.key)) if spec.key else new_id()
+                            row = {**new_meta(row_id, self.unit_code, self.actor, "import"), **clean}
+                            inserts.append(tuple(row[c] for c in cols))
+                        else:
+                            edited[r.row_id] = {**{name: clean_value(spec.field_map[name], value)
+                                                   for name, value in r.values.items()}, "deleted": 0}
+                            if r.based_on is not None:
+                                based_on[r.row_id] = r.based_on
+                    writer.write(table, cols, inserts, old={}, audit_values=True)
+                    if edited:
+                        self._write_fields(writer, table, edited, edit_tombstones=True, based_on=based_on)
+                if dry_run:
+                    raise _RollBack
+        except _RollBack:
+            return Changes()
+        return writer.changes
 
     @writes(permission="merge")
     def merge_packages(self, paths, *, dry_run: bool = False, trust_new_keys: bool = False, progress=None):

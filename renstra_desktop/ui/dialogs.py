@@ -108,6 +108,15 @@ def choose_open_file(parent: QWidget | None, title: str, directory: str = "") ->
     return Path(path) if path else None
 
 
+def choose_workbook(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
+    """An Excel workbook to import (core/excel/importer.py refuses anything else with a message)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path, _ = QFileDialog.getOpenFileName(parent, title, directory,
+                                          tr("Buku kerja Excel (*.xlsx);;Semua berkas (*)"))
+    return Path(path) if path else None
+
+
 def choose_folder(parent: QWidget | None, title: str, directory: str = "") -> Path | None:
     """A folder (the backup folder: often a USB stick), or None when cancelled."""
     from PySide6.QtWidgets import QFileDialog

@@ -104,6 +104,8 @@ class MainWindow(QMainWindow):
         install_problem_report_action(self)
         from .search_panel import install_search   # issue 12: Sunting → Cari di rencana (Ctrl+F), F3
         install_search(self)
+        from .excel_import_dialog import install_excel_import   # issue 12: Berkas → Impor dari Excel…
+        install_excel_import(self)
         from .restore_dialog import install_backup_features   # issue 9: Pulihkan dari cadangan, Cadangan
         install_backup_features(self)
         from .period_tab import install_period_workflow   # issue 9 §2: the Status verifikasi tab

@@ -56,6 +56,8 @@ def build_originals(root: Path) -> Path:
                      "--year", "2026"]) == 0
     with Store.open(root / "kanwil.renstra", readonly=True) as store:
         (root / "rencana.json").write_text(dumps(dump_plan(store)), encoding="utf-8")
+        from renstra_desktop.core.excel.export import export_workbook
+        export_workbook(store.conn, root / "kanwil.xlsx", "KANWIL", 2026)
     pki = make_test_pki(root / "pki")
     shutil.copy(pki.konseptor_p12, root / "konseptor.p12")
     (root / "sandi.txt").write_bytes(pki.password + b"\n")
@@ -89,7 +91,7 @@ def tree_state(root: Path) -> dict:
 @dataclass(frozen=True)
 class Kind:
     name: str
-    slot: str                         # plan | package | json | pdf | p12 | password | output | target | backup
+    slot: str                         # plan | package | json | workbook | pdf | p12 | password | output | target | backup
     make: Callable[[Path], Path]      # builds the bad file in the desk, returns its path
     skip: frozenset = field(default_factory=frozenset)   # entry points where this is not bad input
     says: str = ""                    # words the refusal must hold (a busy file is not "rusak")
@@ -313,7 +315,7 @@ PLAN_KINDS = [
     Kind("text that is not UTF-8", "plan", _tampered(
         "utf8.renstra", "UPDATE unit SET name = CAST(X'4C6170617320FF' AS TEXT), address = CAST(X'FF' AS TEXT)"),
         skip=frozenset({"verify-package", "merge", "keys show", "keys list", "keys pin", "conflicts list",
-                        "conflicts resolve", "signatory show", "signatory set", "backup"})),
+                        "conflicts resolve", "signatory show", "signatory set", "backup", "import-xlsx"})),
     Kind("WAL mode file", "plan", _wal, says="WAL"),
     Kind("journal of another plan beside it", "plan", _foreign_journal, says="bukan miliknya"),
     Kind("held by another process", "plan", _busy, says="dipakai"),
@@ -374,6 +376,45 @@ JSON_KINDS = [
     Kind("a JSON older than the file", "json", _stale_json),
 ]
 
+def _workbook(name: str, changes: dict) -> Callable[[Path], Path]:
+    """The Kanwil's exported workbook with {(sheet, cell): value} set, as a user's edit in Excel."""
+    def make(d: Path) -> Path:
+        from openpyxl import load_workbook
+        book = load_workbook(d / "kanwil.xlsx")
+        for (sheet, cell), value in changes.items():
+            book[sheet][cell] = value
+        book.save(d / name)
+        return d / name
+    return make
+
+
+def _zip_not_workbook(d: Path) -> Path:
+    import zipfile
+    with zipfile.ZipFile(d / "arsip.xlsx", "w") as archive:
+        archive.writestr("isi.txt", "bukan buku kerja")
+    return d / "arsip.xlsx"
+
+
+WORKBOOK_KINDS = [     # import-xlsx (issue 12): every one refused with its sheet, row and column, nothing written
+    Kind("empty workbook file", "workbook", _bytes("kosong.xlsx", b""), says="kosong"),
+    Kind("text as workbook", "workbook", _bytes("tabel.xlsx", "Satker;IKK\nKANWIL;IKK 17.1\n".encode())),
+    Kind("PDF as workbook", "workbook", lambda d: _copy(d, "laporan.pdf", "laporan.xlsx"), says="PDF"),
+    Kind("plan as workbook", "workbook", lambda d: _copy(d, "kanwil.renstra", "rencana.xlsx")),
+    Kind("an old .xls", "workbook", _bytes("lama.xls", bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)), says=".xls"),
+    Kind("truncated workbook", "workbook", _cut("kanwil.xlsx", "terpotong.xlsx", 0.5), says="terpotong"),
+    Kind("a zip that is not a workbook", "workbook", _zip_not_workbook),
+    Kind("folder as workbook", "workbook", _folder),
+    Kind("missing workbook", "workbook", lambda d: d / "tidak-ada.xlsx"),
+    Kind("workbook as a named pipe", "workbook", lambda d: (os.mkfifo(d / "pipa.xlsx"), d / "pipa.xlsx")[1]),
+    Kind("\"3.2.1\" in a number cell", "workbook", _workbook("angka.xlsx", {("Pendanaan", "E2"): "3.2.1"}),
+         says="baris 2, kolom E"),
+    Kind("a formula in a value cell", "workbook", _workbook("rumus.xlsx", {("Risiko", "L2"): "=2+2"}), says="rumus"),
+    Kind("a header renamed", "workbook", _workbook("judul.xlsx", {("Risiko", "H1"): "Kontrol"}), says="2 masalah"),
+    Kind("a period that does not exist", "workbook", _workbook("periode.xlsx", {("Realisasi", "A2"): "KANWIL",
+         ("Realisasi", "B2"): "KANWIL", ("Realisasi", "C2"): "IKK 17.1", ("Realisasi", "D2"): "2026-TW5",
+         ("Realisasi", "E2"): 3}), says="2026-TW5"),
+]
+
 PDF_KINDS = [
     Kind("empty PDF", "pdf", _bytes("kosong.pdf", b"")),
     Kind("truncated PDF", "pdf", _cut("laporan.pdf", "terpotong.pdf", 0.4)),
@@ -410,7 +451,7 @@ BACKUP_KINDS = [    # restore's BACKUP also meets every plan kind
     Kind("another unit's backup", "backup", lambda d: d / "lobar.renstra", says="satker LPS-LOBAR"),
 ]
 
-KINDS = PLAN_KINDS + PACKAGE_KINDS + JSON_KINDS + PDF_KINDS + KEY_KINDS + OUTPUT_KINDS + BACKUP_KINDS
+KINDS = PLAN_KINDS + PACKAGE_KINDS + JSON_KINDS + WORKBOOK_KINDS + PDF_KINDS + KEY_KINDS + OUTPUT_KINDS + BACKUP_KINDS
 
 
 # -- entry points --------------------------------------------------------------------------------
@@ -477,6 +518,8 @@ ENTRIES = [
     Entry("backup", lambda d, s: ["backup", s.get("plan", d / "kanwil.renstra"), "-o", s.get("output", d)]),
     Entry("restore", lambda d, s: ["restore", s.get("backup", s.get("plan", d / "kanwil.renstra")),
                                    s.get("target", d / "kanwil.renstra")]),
+    Entry("import-xlsx", lambda d, s: ["import-xlsx", s.get("plan", d / "kanwil.renstra"),
+                                       s.get("workbook", d / "kanwil.xlsx")], lists_errors=True),
 ]
 
 

@@ -91,6 +91,8 @@ WRITERS = [
            prepare=_changed_json),
     Writer("merge", lambda d: ["merge", d / "kanwil.renstra", d / "lobar.rpkg", "--trust-new-keys"],
            plans=("kanwil.renstra",)),
+    Writer("import-xlsx", lambda d: ["import-xlsx", d / "kanwil.renstra", d / "ubah.xlsx"], plans=("kanwil.renstra",),
+           prepare=lambda d: _changed_workbook(d)),
     Writer("export-package", lambda d: ["export-package", d / "lobar.renstra", "-o", d / "keluar.rpkg"],
            outputs=(("keluar.rpkg", "package"),)),
     Writer("export-xlsx", lambda d: ["export-xlsx", d / "kanwil.renstra", "-o", d / "keluar.xlsx"],
@@ -114,6 +116,15 @@ WRITERS = [
            prepare=lambda d: _backed_up_then_changed(d / "kanwil.renstra")),
 ]
 EARLIER_BACKUP = "kanwil.renstra.cadangan-manual-20261101-090000"
+
+
+def _changed_workbook(desk: Path) -> None:
+    """The Kanwil's exported workbook (cases.build_originals) with a risk's control and a target changed."""
+    from openpyxl import load_workbook
+    book = load_workbook(desk / "kanwil.xlsx")
+    book["Risiko"]["H2"] = "Validasi data bulanan"
+    book["Indikator"]["I2"] = 3.5
+    book.save(desk / "ubah.xlsx")
 
 
 def _backed_up_then_changed(plan: Path) -> None:

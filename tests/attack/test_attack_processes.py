@@ -7,7 +7,8 @@ import pytest
 from attack import kills, together
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-SUBSET = ("init", "merge", "export-package", "signatory set", "check (after a crash)", "period submit")
+SUBSET = ("init", "merge", "export-package", "signatory set", "check (after a crash)", "period submit",
+          "import-xlsx")
 
 
 def test_random_kills_leave_no_corrupt_file_and_no_partial_output(originals, tmp_path):

@@ -20,7 +20,7 @@ from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.reports.signature_block import Signatory
 from renstra_desktop.core.rows import stable_id
 from renstra_desktop.core.schema import TABLES
-from renstra_desktop.core.service import WRITERS, Edit, PlanService
+from renstra_desktop.core.service import WRITERS, Edit, ImportRow, PlanService
 from renstra_desktop.core.store import Store
 
 CORE = Path(__file__).resolve().parents[2] / "renstra_desktop" / "core"
@@ -106,6 +106,16 @@ def case_restore(province, locked):
         return unit, lambda: PlanService(unit, "x").restore("realisation", row), "dikunci"
     merge_packages(kanwil, [export_package(unit, folder=unit.path.parent).path], actor="kanwil")
     return kanwil, lambda: PlanService(kanwil, "x").restore("realisation", row), "milik satker LPS-LOBAR"
+
+
+def case_import_rows(province, locked):
+    """An Excel import's rows (core/excel/importer.py) through the door: a locked period, another unit's row."""
+    kanwil, unit = province
+    if locked:
+        _lock_at_unit(unit)
+    store = unit if locked else kanwil
+    rows = [ImportRow("realisation", realisation_id(), {"value": "9"})]
+    return store, lambda: PlanService(store, "x").import_rows(rows), "dikunci" if locked else "milik satker LPS-LOBAR"
 
 
 def case_load_json(province, locked):

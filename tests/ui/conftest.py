@@ -45,7 +45,7 @@ class FakeDialogs:
                             self.messages.append(("info", title, message)) or False)
         # every other modal dialog fails the test unless the test answers it (a real one would hang)
         for name in ("print_setup", "choose_pdf_save", "choose_pdf_open", "choose_p12", "choose_certificate",
-                     "ask_password", "choose_package_files", "choose_package_save", "choose_folder"):
+                     "ask_password", "choose_package_files", "choose_package_save", "choose_folder", "choose_workbook"):
             monkeypatch.setattr(dialogs, name, lambda *a, _name=name, **k: self._pop([], _name))
 
     def use_real(self, *names: str) -> None:

@@ -152,7 +152,7 @@ def test_geometry_is_remembered(qtbot, kanwil_path):
 def test_menus_and_extension_points(window):
     file_texts = [a.text().replace("&", "") for a in window.file_menu.actions() if not a.isSeparator()]
     assert file_texts == ["Rencana baru…", "Buka…", "Berkas terakhir", "Simpan Sebagai…", "Pulihkan dari cadangan…",
-                          "Ekspor Paket…", "Gabungkan Paket…", "Keluar"]
+                          "Ekspor Paket…", "Gabungkan Paket…", "Impor dari Excel…", "Keluar"]
     edit_texts = [a.text().replace("&", "") for a in window.edit_menu.actions() if not a.isSeparator()]
     assert edit_texts[2:] == ["Salin", "Tempel", "Tambah baris", "Hapus baris", "Cari di rencana…",
                               "Hasil pencarian berikutnya", "Hasil pencarian sebelumnya"]

@@ -42,7 +42,7 @@ def row_count(path, sql, args=()):
 
 def test_menu_has_export_and_merge(window):
     texts = [a.text().replace("&", "") for a in window.file_menu.actions() if not a.isSeparator()]
-    assert texts[-3:] == ["Ekspor Paket…", "Gabungkan Paket…", "Keluar"]
+    assert texts[-4:] == ["Ekspor Paket…", "Gabungkan Paket…", "Impor dari Excel…", "Keluar"]
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert "Paket masuk" in titles and window.acceptDrops()
 
