@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..paths import data_dir
-from .audit_chain import anchor_rows
+from .audit_chain import anchor_rows, append_inserted
 from .dataset import KANWIL, empty_targets, read_embedded, unit_skeleton
 from .errors import FileError, ValidationError
 from .rows import new_meta, stable_id, utc_now
@@ -127,7 +127,10 @@ def insert_seed_rows(store: Store, table: str, rows: list[dict], actor: str = SE
             f"INSERT INTO {table} ({', '.join(full)}) VALUES ({', '.join('?' * len(full))})",
             tuple(full.values()))
         ids.append(full["id"])
-    anchor_rows(store.conn, table, ids)      # the seeded rows tied to the audit chain (core/audit_chain.py)
+    if not store.conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone():
+        anchor_rows(store.conn, table, ids)  # a new file's seeded rows tied to the audit chain (core/audit_chain.py)
+    else:       # rows added to a file already in use (demo and bench data): each gets its chained entry
+        append_inserted(store.conn, table, ids, at=at, actor=actor, unit_code=KANWIL, origin="seed")
 
 
 # -- a new plan from a source the user picks (CLI init --from, the Rencana baru wizard) ----------
