@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         from .accessibility import install_accessible_names   # issue 13: names for screen readers
         install_accessible_names(self)
         self.controller.file_opened.connect(self._on_file_opened)
+        self.controller.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.controller.file_opened.connect(self._place_summary_tab)
         self.controller.file_opened.connect(lambda: QTimer.singleShot(0, self._check_file_in_background))
         self._on_file_opened()
