@@ -2,8 +2,8 @@
 merge conflicts waiting for a decision, with the two ways to decide one.
 
 Read-only table models over ``core.packages.merge_conflicts.received_packages`` / ``open_conflicts``; the one
-write (keeping a side of a conflict) goes through ``core.packages.merge_conflicts.resolve_conflict`` on the GUI thread's
-store (a single small transaction), then the controller tells every view.
+write (keeping a side of a conflict) is ``PlanService.resolve_conflict`` through :class:`.ops.WriteOp`
+off the GUI thread; its Changes reload the views and drop the undo steps on the rows decided.
 """
 from __future__ import annotations
 
@@ -13,11 +13,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QVBoxLayout, QWidget)
 
 from ..core import queries
-from ..core.errors import RenstraError
 from ..core.localtime import format_datetime, zone_of
 from ..core.schema import TABLES
 from ..core.service import Changes
-from . import dialogs
 
 
 def shown(value) -> str:
@@ -227,21 +225,35 @@ class PackageView(QWidget):
         self.keep_here_button.setEnabled(chosen)
         self.keep_package_button.setEnabled(chosen)
 
-    def resolve_selected(self, keep: str) -> None:
-        """Keep one side of every selected conflict (the choice is recorded with who and when)."""
-        from ..core.packages.merge_conflicts import resolve_conflict
+    def resolve_selected(self, keep: str):
+        """Keep one side of every selected conflict (the choice is recorded with who and when), off the
+        GUI thread through ops.WriteOp.  Each decision is its own transaction (the core makes a backup
+        before a series of decisions, outside any transaction); the first refusal stops the rest."""
+        from .ops import WriteOp
 
         rows = sorted({i.row() for i in self.conflict_view.selectionModel().selectedRows()})
-        chosen = [(self.conflicts.conflict_id(r), self.conflicts.rows[r]) for r in rows]
-        changes = Changes()
-        for conflict_id, row in chosen:
-            try:
-                resolve_conflict(self.controller.store, conflict_id, keep, actor=self.controller.actor)
-            except RenstraError as exc:
-                dialogs.warn(self, self.tr("Konflik"), exc.message)
-                break
-            changes.add(row["table_name"], row["row_id"])
-        self.controller.external_change(changes if changes else None)
+        chosen = [self.conflicts.conflict_id(r) for r in rows]
+        if not chosen:
+            return None
+
+        def work(service, progress):
+            changes = Changes()
+            for number, conflict_id in enumerate(chosen):
+                progress(100 * number // len(chosen))
+                changes.merge(service.resolve_conflict(conflict_id, keep))
+            return changes
+
+        self.keep_here_button.setEnabled(False)
+        self.keep_package_button.setEnabled(False)
+        self.task = WriteOp(self.controller, work, parent=self, title=self.tr("Konflik")).failure(
+            self._decision_failed).with_progress().run_in_background()
+        return self.task
+
+    def _decision_failed(self, exc) -> None:
+        from .ops import show_failure
+
+        self._update_buttons()
+        show_failure(self, self.tr("Konflik"), exc, path=self.controller.path)
 
 
 def _table(model) -> QTableView:

@@ -165,6 +165,7 @@ def test_conflicts_are_decided_in_paket_masuk(qtbot, window, upt_package, kanwil
     view.conflict_view.selectRow(0)
     assert view.keep_package_button.isEnabled()
     view.keep_package_button.click()
+    qtbot.waitUntil(lambda: view.conflicts.rows == [], timeout=10000)     # decided off the GUI thread
     assert view.conflicts.rows == [] and "Tidak ada konflik" in view.conflict_label.text()
     assert row_count(kanwil_path, "SELECT value FROM realisation WHERE id = ?", (ids[0],)) == 6.0
     lobar = next(r for r in view.received.rows if r["unit_code"] == UPT)
