@@ -246,9 +246,13 @@ class PlanController(QObject):
         if step is not None:
             text, redo, undo = step
             self.undo_stack.push(ServiceCommand(self, text, redo, undo, changes))
-        else:
+        elif changes:
             self.drop_stale(lambda command: command.touches(changes),
                             self.tr("diubah oleh penggabungan atau keputusan lain"))
+            closed = self.rows_in_closed_periods(self._step_rows())    # a merged lock closes periods
+            if closed:
+                self.drop_stale(lambda command: bool(closed & command.rows),
+                                self.tr("kini berada pada periode yang disetujui dan dikunci"))
         self.notify(changes)
 
     def step_ran(self, changes: Changes) -> None:
@@ -299,6 +303,35 @@ class PlanController(QObject):
             changed.update((table, i) for i in ids if now.get(i) != expected[(table, i)])
         return changed
 
+    def rows_in_closed_periods(self, rows) -> set[tuple[str, str]]:
+        """Those of ``rows`` whose period is now closed for their unit (the core would refuse them)."""
+        from ..core.write_rules import PeriodStatus
+
+        by_table: dict[str, list[str]] = {}
+        for table, row_id in rows:
+            if table in TABLES and TABLES[table].period_field:
+                by_table.setdefault(table, []).append(row_id)
+        if not by_table or self.store is None:
+            return set()
+        status = PeriodStatus(self.conn)
+        if not status.locks:
+            return set()
+        closed = set()
+        for table, ids in by_table.items():
+            spec = TABLES[table]
+            for start in range(0, len(ids), 500):
+                part = ids[start:start + 500]
+                for row in self.conn.execute(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(part))})", part):
+                    if status.closed(spec, dict(row)):
+                        closed.add((table, row["id"]))
+        return closed
+
+    def _step_rows(self) -> set[tuple[str, str]]:
+        rows = set()
+        for i in range(self.undo_stack.count()):
+            rows |= self.undo_stack.command(i).rows
+        return rows
+
     # -- outside changes (issue 8): another process wrote the file ---------------------------------
     def check_outside(self) -> bool:
         """Poll ``PRAGMA data_version`` (cheap, no I/O); when another process (or a writer of this one
@@ -310,15 +343,16 @@ class PlanController(QObject):
         if version == self._seen_version:
             return False
         self._seen_version = version
-        stack = self.undo_stack
-        rows = set()
-        for i in range(stack.count()):
-            rows.update(stack.command(i).rows)
+        rows = self._step_rows()
         changed = self.rows_changed_outside(rows)
         if changed:
             self.drop_stale(lambda command: bool(changed & command.rows), self.tr("diubah di luar aplikasi ini"))
             for key in changed:
                 self._versions.pop(key, None)
+        closed = self.rows_in_closed_periods(rows - changed)
+        if closed:
+            self.drop_stale(lambda command: bool(closed & command.rows),
+                            self.tr("kini berada pada periode yang disetujui dan dikunci"))
         self._units = None
         self.notice.emit(self.tr("Berkas diubah oleh proses lain; tampilan dimuat ulang."))
         self.notify(self.all_tables())
@@ -340,9 +374,7 @@ class PlanController(QObject):
             for row_id, version in versions.items():
                 self._versions[(table, row_id)] = version
         if len(self._versions) > 100_000:          # only rows of the undo steps need it
-            keep = set()
-            for i in range(self.undo_stack.count()):
-                keep |= self.undo_stack.command(i).rows
+            keep = self._step_rows()
             self._versions = {k: v for k, v in self._versions.items() if k in keep}
 
     def external_change(self, changes: Changes | None = None) -> None:
