@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("MainWindow")
+        self._features: dict[str, object] = {}     # see add_feature()
         self.controller = PlanController(self)
         self.controller.dialog_parent = self
         self.controller.open_store(store)
@@ -126,6 +127,16 @@ class MainWindow(QMainWindow):
         self._check_after_paint = AfterFirstPaint(self, self._check_file_in_background)
 
     # -- extension points -------------------------------------------------------------------------
+    def add_feature(self, name: str, feature):
+        """Keep ``feature`` (the object holding a feature's actions and state, made by its own
+        module) under ``name``: no module sets attributes on the window; :meth:`feature` finds it."""
+        self._features[name] = feature
+        return feature
+
+    def feature(self, name: str):
+        """The feature object added under ``name``, or None (not installed, or not yet)."""
+        return self._features.get(name)
+
     @property
     def plan_changed(self):
         """The controller's signal: every view listens to it (argument: core Changes)."""

@@ -28,24 +28,32 @@ from . import dialogs, folders
 PACKAGE_SUFFIX = ".rpkg"
 
 
+class PackageFeatures:
+    """The window's package actions, its drop target and the Paket masuk tab (``window.feature("packages")``)."""
+
+    def __init__(self, window):
+        tr = window.tr
+        self.export_action = QAction(tr("Ekspor &Paket…"), window)
+        self.export_action.triggered.connect(lambda checked=False: export_package_from(window))
+        self.merge_action = QAction(tr("&Gabungkan Paket…"), window)
+        self.merge_action.triggered.connect(lambda checked=False: open_merge_dialog(window))
+        self.drop = _PackageDrop(window)
+        self.view = None                 # the PackageView, once the tab is first shown
+
+        def make_view():
+            from .package_view import PackageView
+            self.view = PackageView(window.controller, lambda: open_merge_dialog(window))
+            return self.view
+
+        self.view_placeholder = window.add_lazy_tab(make_view, tr("Paket masuk"))
+
+
 def install_package_features(window) -> None:
     """Add the package actions, the drop target and the Paket masuk tab to the main window."""
-    tr = window.tr
-    window.export_package_action = QAction(tr("Ekspor &Paket…"), window)
-    window.export_package_action.triggered.connect(lambda checked=False: export_package_from(window))
-    window.merge_packages_action = QAction(tr("&Gabungkan Paket…"), window)
-    window.merge_packages_action.triggered.connect(lambda checked=False: open_merge_dialog(window))
-    window.add_file_actions([window.export_package_action, window.merge_packages_action])
+    features = window.add_feature("packages", PackageFeatures(window))
+    window.add_file_actions([features.export_action, features.merge_action])
     window.setAcceptDrops(True)
-    window._package_drop = _PackageDrop(window)
-    window.installEventFilter(window._package_drop)
-
-    def make_view():
-        from .package_view import PackageView
-        window.package_view = PackageView(window.controller, lambda: open_merge_dialog(window))
-        return window.package_view
-
-    window.package_view_placeholder = window.add_lazy_tab(make_view, tr("Paket masuk"))
+    window.installEventFilter(features.drop)
 
 
 def package_paths(urls) -> list[Path]:

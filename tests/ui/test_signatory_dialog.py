@@ -85,7 +85,7 @@ def test_a_upt_edits_only_its_own_block_from_the_settings_menu(qtbot, tmp_path):
         click_button(dialog, "Batal")
 
     driver = drive_modal(SignatoryDialog, read)
-    win.signatory_action.trigger()
+    win.feature("settings").signatory_action.trigger()
     driver.check()
     assert seen["units"] == ["LPS-LOBAR"] and seen["jabatan"].startswith("Kepala Lapas")
     assert read_db(tmp_path / "lobar.renstra", "SELECT count(*) FROM report_signatory") == [(0,)]

@@ -96,12 +96,12 @@ def test_the_kanwil_chooses_the_time_zone_in_the_real_dialog(qtbot, merged_windo
         dialog.accept()
 
     driver = drive_modal(QInputDialog, choose_wib)
-    window.time_zone_action.trigger()
+    window.feature("settings").time_zone_action.trigger()
     driver.check()
     assert seen["current"].startswith("WITA") and seen["items"][0].startswith("WIB")
     assert load_settings(window.controller.conn).time_zone == "WIB"
-    window.tabs.setCurrentWidget(window.built_tab(window.package_view_placeholder))
-    times = [t for t in texts_of(window.package_view) if "pukul" in t]
+    window.tabs.setCurrentWidget(window.built_tab(window.feature("packages").view_placeholder))
+    times = [t for t in texts_of(window.feature("packages").view) if "pukul" in t]
     assert times and all(t.endswith("WIB") for t in times)
     window.controller.undo_stack.undo()
     assert load_settings(window.controller.conn).time_zone == "WITA"
@@ -112,4 +112,4 @@ def test_a_upt_is_told_who_sets_the_time_zone(qtbot, tmp_path, fake_dialogs):
 
     win = MainWindow(make_unit_plan(tmp_path / "lobar.renstra"))
     qtbot.addWidget(win)
-    assert not win.time_zone_action.trigger() and "ditetapkan Kantor Wilayah" in fake_dialogs.messages[-1][2]
+    assert not win.feature("settings").time_zone_action.trigger() and "ditetapkan Kantor Wilayah" in fake_dialogs.messages[-1][2]
