@@ -4,10 +4,14 @@ Sunting menus, and the status bar.
 Extension points for later features (packages, reports):
 - ``window.file_menu`` and :meth:`add_file_actions` (Ekspor Paket / Gabungkan Paket go there),
 - :meth:`add_menu` (a "Laporan" menu, before Bantuan) and :meth:`add_tab` (a "Laporan" tab),
+- :meth:`add_feature` / :meth:`feature`: a feature installed from its own module keeps its actions
+  and state in an object of its own (``window.feature("packages").merge_action``); no module sets
+  attributes on the window,
 - ``window.controller.plan_changed`` (also ``window.plan_changed``): emitted with the Changes
-  after every change; after background work that wrote the file call
-  ``window.controller.external_change(changes)`` so every view reloads,
-- :func:`renstra_desktop.ui.worker.run_in_background` for the work itself.
+  after every change,
+- :class:`renstra_desktop.ui.ops.WriteOp` for every write of the plan (off the GUI thread; the views
+  and the undo stack follow its Changes), :class:`~renstra_desktop.ui.ops.ReadOp` for a read,
+  :func:`renstra_desktop.ui.worker.run_in_background` for other work (reports, backups).
 There is no "unsaved" state: the service commits every change at once.
 """
 from __future__ import annotations
