@@ -17,9 +17,9 @@ between two ticks on the GUI thread is measured while each action runs and its r
 - **merge**: the first package, through the merge dialog (``WriteOp`` in a worker, views from the
   merge's Changes).  Before: the same merge in a worker, then what the old dialog did afterwards:
   ``undo_stack.clear()`` and ``plan_changed`` for every table.
-- **conflict**: one decision in Paket masuk (``WriteOp`` in a worker).  Before: ``resolve_conflict``
-  on the GUI thread's store, then ``external_change`` as the old view called it (undo cleared, the
-  tables named reloaded).
+- **conflict**: one decision in Paket masuk (``WriteOp`` in a worker, the lists read again by a
+  ``ReadOp``).  Before: ``resolve_conflict`` on the GUI thread's store, then ``external_change`` as the
+  old view called it (undo cleared, the tables named reloaded) and the lists read on the GUI thread.
 - **re-pin**: a unit's key pinned again (Terima kunci baru satker).  Before: ``pin_key`` on the GUI
   thread, then every table reloaded (the old dialog's ``external_change()``).
 
@@ -28,6 +28,7 @@ Before and after alternate, action by action, in the same process; ratios are af
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -122,8 +123,9 @@ def main(argv=None) -> int:
     results: dict[str, dict[str, list[float]]] = {}
     call_ms: list[float] = []
 
-    def record(name, before, after):
-        for side, fn in (("before", before), ("after", after)):
+    def record(name, before, after, r):
+        sides = (("before", before), ("after", after))
+        for side, fn in (sides if r % 2 == 0 else sides[::-1]):       # the order alternates by round
             results.setdefault(name, {}).setdefault(side, []).append(fn())
 
     # -- edit and paste ---------------------------------------------------------------------------
@@ -163,14 +165,10 @@ def main(argv=None) -> int:
 
     # -- merge, conflict, re-pin ------------------------------------------------------------------
     def merge_after(package):
-        state = {}
-
-        def start():
-            state["dialog"] = d = md.MergeDialog(controller, [package], window)
-            d._run("Menggabungkan paket", [package], dry_run=False)
-
-        return hb.measure(start, lambda: state.get("dialog") is not None and state["dialog"].applied
-                          and settled(window))
+        """Gabungkan in the merge dialog after its dry run (the new key confirmed, as the user would)."""
+        dialog = md.MergeDialog(controller, [package], window)
+        hb.measure(dialog.dry_run, lambda: dialog.report is not None and dialog.report.dry_run)
+        return hb.measure(dialog.apply, lambda: dialog.applied and settled(window))
 
     def merge_before(package):
         done = {}
@@ -209,17 +207,18 @@ def main(argv=None) -> int:
         return oc(controller.conn)
 
     def view():
-        v = window.built_tab(window.feature("packages").view_placeholder)
+        features = window.feature("packages")
+        v = features.view or window.built_tab(features.view_placeholder)
         window.tabs.setCurrentWidget(v)
         return v
 
     def conflict_after():
         v = view()
-        v.reload()
+        hb.measure(v.reload, lambda: not v.loading)
         v.conflict_view.selectRow(0)
         left = len(open_conflicts())
         return hb.measure(lambda: v.resolve_selected("package"),
-                          lambda: len(v.conflicts.rows) == left - 1 and settled(window))
+                          lambda: len(v.conflicts.rows) == left - 1 and not v.loading and settled(window))
 
     def conflict_before():
         v = view()
@@ -230,17 +229,24 @@ def main(argv=None) -> int:
             changes = resolve_conflict(controller.store, conflict["id"], "package", actor="bench")
             controller.undo_stack.clear()                   # the old view: external_change(changes)
             controller.notify(changes)
-        return hb.measure(act, lambda: settled(window) and v is not None)
+            from renstra_desktop.ui.package_view import read_lists   # and read its lists on the GUI thread
+            v._generation += 1
+            v._fill(v._generation, read_lists(controller.conn, controller.unit_code))
+        hb.measure(v.reload, lambda: not v.loading)
+        return hb.measure(act, lambda: not v.loading and settled(window))
+
+    counter = itertools.count()
 
     def repin_fingerprint():
-        return controller.conn.execute("SELECT fingerprint FROM key_pin WHERE unit_code = ? AND deleted = 0",
+        return controller.conn.execute("SELECT fingerprint FROM unit_key_pin WHERE unit_code = ? AND deleted = 0",
                                        (UNIT,)).fetchone()[0]
 
     def repin_after():
         fp = repin_fingerprint()
         done = []
         from renstra_desktop.ui.ops import WriteOp
-        return hb.measure(lambda: WriteOp(controller, lambda s, p: s.pin_key(UNIT, fp, reason="diukur"),
+        reason = f"diukur {next(counter)}"      # a change each time: the row is written
+        return hb.measure(lambda: WriteOp(controller, lambda s, p: s.pin_key(UNIT, fp, reason=reason),
                                           parent=window).success(done.append).run_in_background(),
                           lambda: bool(done) and settled(window))
 
@@ -249,7 +255,7 @@ def main(argv=None) -> int:
 
         def act():
             from renstra_desktop.core.packages.keys import pin_key
-            pin_key(controller.store, UNIT, fp, actor="bench", reason="diukur")
+            pin_key(controller.store, UNIT, fp, actor="bench", reason=f"diukur {next(counter)}")
             controller.undo_stack.clear()                   # the old dialog: external_change()
             controller.notify(controller.all_tables())
         return hb.measure(act, lambda: settled(window))
@@ -260,12 +266,14 @@ def main(argv=None) -> int:
     results["merge"]["before"] = [merge_before(second)]
     results["merge"]["after"].append(merge_after(third))
     print(f"open conflicts: {len(open_conflicts())}", flush=True)
+    edit_after("3,39")        # not counted: the first write of the window's store checks the file first
+    call_ms.clear()
     for r in range(args.rounds):
-        record("edit", lambda: edit_before(f"3,{40 + r}"), lambda: edit_after(f"3,{60 + r}"))
-        record("paste 100 cells", lambda: paste_before(f"4,{10 + r}"), lambda: paste_after(f"4,{30 + r}"))
+        record("edit", lambda: edit_before(f"3,{40 + r}"), lambda: edit_after(f"3,{60 + r}"), r)
+        record("paste 100 cells", lambda: paste_before(f"4,{10 + r}"), lambda: paste_after(f"4,{30 + r}"), r)
         if len(open_conflicts()) >= 2:
-            record("conflict decision", conflict_before, conflict_after)
-        record("key re-pin", repin_before, repin_after)
+            record("conflict decision", conflict_before, conflict_after, r)
+        record("key re-pin", repin_before, repin_after, r)
         print(f"round {r + 1} done", flush=True)
 
     print(f"\nlongest GUI-thread stall (ms), {args.units} units, median of runs; ratio after / before")

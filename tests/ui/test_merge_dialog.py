@@ -90,6 +90,7 @@ def test_merge_dialog_dry_run_confirm_key_and_apply(qtbot, window, upt_package, 
     assert "Cadangan" in dialog.summary.text()
 
     view = window.built_tab(window.feature("packages").view_placeholder)
+    qtbot.waitUntil(lambda: not view.loading, timeout=10000)      # the lists are read in a worker
     row = next(r for r in view.received.rows if r["unit_code"] == UPT)
     assert row["sequence"] == 1 and row["totals"]["new"] == pkg.total_rows
 
@@ -155,6 +156,7 @@ def test_conflicts_are_decided_in_paket_masuk(qtbot, window, upt_package, kanwil
 
     view = window.built_tab(window.feature("packages").view_placeholder)
     window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: not view.loading, timeout=10000)
     qtmodeltester.check(view.received)
     qtmodeltester.check(view.conflicts)
     assert len(view.conflicts.rows) == 1
@@ -165,7 +167,7 @@ def test_conflicts_are_decided_in_paket_masuk(qtbot, window, upt_package, kanwil
     view.conflict_view.selectRow(0)
     assert view.keep_package_button.isEnabled()
     view.keep_package_button.click()
-    qtbot.waitUntil(lambda: view.conflicts.rows == [], timeout=10000)     # decided off the GUI thread
+    qtbot.waitUntil(lambda: view.conflicts.rows == [] and not view.loading, timeout=10000)  # off the GUI thread
     assert view.conflicts.rows == [] and "Tidak ada konflik" in view.conflict_label.text()
     assert row_count(kanwil_path, "SELECT value FROM realisation WHERE id = ?", (ids[0],)) == 6.0
     lobar = next(r for r in view.received.rows if r["unit_code"] == UPT)
@@ -273,6 +275,7 @@ def test_a_package_out_of_order_with_data_is_a_red_row(qtbot, window, upt_packag
 
     view = window.built_tab(window.feature("packages").view_placeholder)
     window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: not view.loading, timeout=10000)
     row = next(i for i, r in enumerate(view.received.rows) if r["unit_code"] == UPT)
     brush = view.received.index(row, 1).data(Qt.ItemDataRole.ForegroundRole)
     assert brush is not None and brush.color().name() == "#8b0000"
