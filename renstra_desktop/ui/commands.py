@@ -70,8 +70,8 @@ class ServiceCommand(QUndoCommand):
         controller = self._controller
         if controller.rows_changed_outside(self.rows):
             self.setObsolete(True)
-            controller.notice.emit(controller.tr("Langkah “{step}” dihapus: barisnya diubah di luar aplikasi ini "
-                                                 "sejak langkah itu dibuat.").format(step=self.text()))
+            controller.notice.emit(controller.tr("Langkah “{step}” dihapus: barisnya diubah di luar aplikasi ini."
+                                                 ).format(step=self.text()))
             controller.check_outside()      # the views show what the file holds now
             return
         try:

@@ -248,11 +248,11 @@ class PlanController(QObject):
             self.undo_stack.push(ServiceCommand(self, text, redo, undo, changes))
         elif changes:
             self.drop_stale(lambda command: command.touches(changes),
-                            self.tr("diubah oleh penggabungan atau keputusan lain"))
+                            self.tr("diubah oleh penggabungan atau keputusan konflik"))
             closed = self.rows_in_closed_periods(self._step_rows())    # a merged lock closes periods
             if closed:
                 self.drop_stale(lambda command: bool(closed & command.rows),
-                                self.tr("kini berada pada periode yang disetujui dan dikunci"))
+                                self.tr("kini pada periode yang disetujui (dikunci)"))
         self.notify(changes)
 
     def step_ran(self, changes: Changes) -> None:
@@ -261,7 +261,7 @@ class PlanController(QObject):
         self.notify(changes)
 
     # -- undo steps that no longer apply --------------------------------------------------------
-    def drop_stale(self, is_stale, why: str) -> int:
+    def drop_stale(self, is_stale, why: str, *, announce: bool = True) -> int:
         """Drop the undo steps ``is_stale(command)`` names and every older one (undo is linear: a
         step below one that cannot be taken cannot be reached); redo steps go when any is stale.
         The user is told in the status bar.  Returns how many steps were dropped."""
@@ -278,8 +278,9 @@ class PlanController(QObject):
         stack.clear()
         for command in copies:
             stack.push(command)
-        self.notice.emit(self.tr("{n} langkah urungkan dihapus: barisnya {why} sejak langkah itu dibuat.").format(
-            n=dropped, why=why))
+        if announce:
+            self.notice.emit(self.tr("{n} langkah urungkan dihapus: barisnya {why}.").format(
+                n=dropped, why=why))
         return dropped
 
     def rows_changed_outside(self, rows) -> set[tuple[str, str]]:
@@ -345,16 +346,17 @@ class PlanController(QObject):
         self._seen_version = version
         rows = self._step_rows()
         changed = self.rows_changed_outside(rows)
-        if changed:
-            self.drop_stale(lambda command: bool(changed & command.rows), self.tr("diubah di luar aplikasi ini"))
-            for key in changed:
-                self._versions.pop(key, None)
+        for key in changed:
+            self._versions.pop(key, None)
         closed = self.rows_in_closed_periods(rows - changed)
-        if closed:
-            self.drop_stale(lambda command: bool(closed & command.rows),
-                            self.tr("kini berada pada periode yang disetujui dan dikunci"))
+        gone = changed | closed
+        dropped = self.drop_stale(lambda command: bool(gone & command.rows), "", announce=False) if gone else 0
         self._units = None
-        self.notice.emit(self.tr("Berkas diubah oleh proses lain; tampilan dimuat ulang."))
+        text = self.tr("Berkas diubah oleh proses lain; tampilan dimuat ulang.")
+        if dropped:
+            text = self.tr("Berkas diubah oleh proses lain; tampilan dimuat ulang, {n} langkah urungkan "
+                           "dihapus.").format(n=dropped)
+        self.notice.emit(text)
         self.notify(self.all_tables())
         return True
 

@@ -192,6 +192,8 @@ def test_a_change_by_another_process_reloads_the_rows_and_drops_the_undo_step(qt
     # noticed by the poll (PRAGMA data_version), without any action in the window
     qtbot.waitUntil(lambda: index.data() == "4,25", timeout=10000)
     assert controller.undo_stack.count() == 0 and not window.undo_action.isEnabled()
+    assert window.statusBar().currentMessage() == ("Berkas diubah oleh proses lain; tampilan dimuat ulang, 1 langkah "
+                                                   "urungkan dihapus.")
     assert target(kanwil_path)[1] == 4.25
 
 
