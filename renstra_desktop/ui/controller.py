@@ -226,7 +226,8 @@ class PlanController(QObject):
     def _small_write(self, op, text: str, *, always_push: bool = False):
         """A small edit on the GUI thread (measured under 16 ms at 530 units: bench/gui_writes.py)."""
         from .ops import WriteOp
-        return WriteOp(self, op, title=self.tr("Perubahan ditolak")).undoable(text, always=always_push).run_now()
+        return WriteOp(self, op, title=self.tr("Perubahan ditolak")).undoable(text, always=always_push).run_now(
+            defer_failure=True)
 
     # -- what ops.WriteOp tells the controller ----------------------------------------------------
     def write_started(self) -> None:

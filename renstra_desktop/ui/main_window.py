@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
     def add_menu(self, title: str) -> QMenu:
         """A new top-level menu before Pengaturan and Bantuan (e.g. "Laporan")."""
         menu = QMenu(title, self)
-        self.menuBar().insertMenu(self.settings_menu.menuAction(), menu)
+        self.menuBar().insertMenu(self.feature("settings").menu.menuAction(), menu)
         return menu
 
     # -- menus -----------------------------------------------------------------------------------

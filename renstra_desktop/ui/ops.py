@@ -163,18 +163,20 @@ class WriteOp(_Op):
                                       show_dialog=self._progress, on_cancel=controller.write_ended)
         return self.task
 
-    def run_now(self):
+    def run_now(self, *, defer_failure: bool = False):
         """The same op on the GUI thread's service (small edits only, see the module docstring).
-        Returns the op's result, or None when it failed (shown)."""
+        Returns the op's result, or None when it failed (shown; ``defer_failure``: from the event loop,
+        for a call inside setData(), where a modal box makes the closing editor commit a second time)."""
         controller = self.controller
         controller.write_started()
         try:
             result = self._op(controller.service, _no_progress)
         except (RenstraError, sqlite3.Error, OSError) as exc:
-            # shown from the event loop: run_now may be inside setData(), and a modal box there makes
-            # the closing editor commit a second time
             controller.write_ended()
-            QTimer.singleShot(0, controller, lambda err=exc: self._failed(err, retry=self.run_in_background))
+            if defer_failure:
+                QTimer.singleShot(0, controller, lambda err=exc: self._failed(err, retry=self.run_in_background))
+            else:
+                self._failed(exc, retry=self.run_in_background)
             return None
         return self._done(result)
 
