@@ -240,7 +240,7 @@ class PlanController(QObject):
     def written(self, changes: Changes | None, step=None) -> None:
         """A write through ops.py finished: keep its versions, push its undo step (or drop the steps
         it made stale), and tell every view.  ``changes`` None: not known, every table reloads."""
-        self.write_ended()
+        self._mark_seen()
         if changes is None:
             changes = self.all_tables()
         self._remember_versions(changes)

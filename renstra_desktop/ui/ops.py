@@ -137,6 +137,7 @@ class WriteOp(_Op):
         super().__init__(controller, op, parent=parent, title=title)
         self._undo_text: str | None = None
         self._always = False
+        self._ended = False
 
     def undoable(self, text: str, *, always: bool = False):
         """The op returns ``(result, (redo, undo))``: two callables of a PlanService returning Changes,
@@ -157,22 +158,35 @@ class WriteOp(_Op):
         def work(store, progress):
             return op(PlanService(store, actor, unit), progress)
 
-        controller.write_started()
+        self._started()
         self.task = run_in_background(self._parent, self.title, work, self._done, self._on_error,
                                       store_path=controller.path, cancellable=self._cancellable,
-                                      show_dialog=self._progress, on_cancel=controller.write_ended)
+                                      show_dialog=self._progress, on_cancel=self._end)
+        # a parent closed while the worker writes never hears back: the write no longer counts as this
+        # window's, and the data_version poll takes its commit for an outside change (views reload)
+        self.task.destroyed.connect(self._end)
         return self.task
+
+    def _started(self) -> None:
+        self._ended = False
+        self.controller.write_started()
+
+    def _end(self, *args) -> None:
+        """The write is over (done, failed, cancelled or abandoned): once per run."""
+        if not self._ended:
+            self._ended = True
+            self.controller.write_ended()
 
     def run_now(self, *, defer_failure: bool = False):
         """The same op on the GUI thread's service (small edits only, see the module docstring).
         Returns the op's result, or None when it failed (shown; ``defer_failure``: from the event loop,
         for a call inside setData(), where a modal box makes the closing editor commit a second time)."""
         controller = self.controller
-        controller.write_started()
+        self._started()
         try:
             result = self._op(controller.service, _no_progress)
         except (RenstraError, sqlite3.Error, OSError) as exc:
-            controller.write_ended()
+            self._end()
             if defer_failure:
                 QTimer.singleShot(0, controller, lambda err=exc: self._failed(err, retry=self.run_in_background))
             else:
@@ -181,7 +195,7 @@ class WriteOp(_Op):
         return self._done(result)
 
     def _on_error(self, exc: BaseException) -> None:
-        self.controller.write_ended()
+        self._end()
         self._failed(exc, retry=self.run_in_background)
 
     def _done(self, result):
@@ -190,6 +204,7 @@ class WriteOp(_Op):
             result, step = result
             if not (changes_of(result) or self._always):
                 step = None
+        self._end()
         self.controller.written(changes_of(result), step and (self._undo_text, *step))
         if self._success is not None:
             self._success(result)

@@ -222,6 +222,32 @@ def test_own_background_writes_are_not_taken_for_outside_changes(qtbot, window, 
     assert controller.undo_stack.count() == 1
 
 
+def test_a_write_whose_window_closed_is_taken_for_an_outside_change(qtbot, window, kanwil_path):
+    """The dialog that started a write is gone before the worker reports back: the controller does
+    not wait for it forever; the poll finds the commit and the views reload."""
+    from PySide6.QtWidgets import QDialog
+
+    controller = window.controller
+    row_id = target(kanwil_path, 2026)[0]
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow(service, progress):
+        started.set()
+        release.wait(10)
+        return service.update("indicator_target", row_id, {"value": "3,33"})
+
+    dialog = QDialog(window)
+    ops.WriteOp(controller, slow, parent=dialog).run_in_background()
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    assert not controller.check_outside()             # this window's own write is running
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: controller._writes_running == 0, timeout=5000)
+    release.set()
+    qtbot.waitUntil(lambda: target(kanwil_path, 2026)[1] == 3.33, timeout=10000)
+    qtbot.waitUntil(lambda: "proses lain" in window.statusBar().currentMessage(), timeout=10000)
+
+
 # -- read door -----------------------------------------------------------------------------------------------
 def test_read_op_runs_off_the_gui_thread_on_a_readonly_store(qtbot, window):
     seen = []
