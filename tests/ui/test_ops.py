@@ -267,10 +267,11 @@ def test_read_op_runs_off_the_gui_thread_on_a_readonly_store(qtbot, window):
 
 # -- enumerations ------------------------------------------------------------------------------------------
 DOOR = {"ops.py", "controller.py", "commands.py"}
-# Landed on main before ops.py did (accounts, period workflow): to be moved onto WriteOp; listed here so
-# that the scans still refuse any new module, and fail when these are converted (then remove them).
+# Landed on main before ops.py did (accounts, period workflow, Excel import, tamper banner): to be moved
+# onto WriteOp / add_feature; listed here so that the scans still refuse any new module, and fail when
+# these are converted (then remove them).
 NOT_YET_WRITES = {"accounts_dialog.py", "period_step_dialog.py"}
-NOT_YET_ATTRIBUTES = {"ui/accounts_dialog.py", "ui/period_tab.py"}
+NOT_YET_ATTRIBUTES = {"ui/accounts_dialog.py", "ui/period_tab.py", "ui/excel_import_dialog.py", "ui/tamper_banner.py"}
 CORE_WRAPPERS = {"pin_key", "merge_packages", "resolve_conflict", "save_signatory", "load_plan", "apply_plan"}
 
 
