@@ -113,8 +113,8 @@ def window_typing(path: Path, text: str) -> tuple[float, float, int]:
     window.resize(1366, 768)
     window.show()
     app.processEvents()
-    window.find_action.trigger()
-    panel = window.search_panel
+    window.feature("search").find_action.trigger()
+    panel = window.feature("search").panel
     beat = Heartbeat()
     beat.start()
     started = time.perf_counter()

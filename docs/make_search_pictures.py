@@ -34,8 +34,8 @@ def picture(app, plan: Path, size: tuple[int, int], output: Path) -> None:
     window = MainWindow(Store.open(plan))
     window.resize(*size)
     window.show()
-    window.find_action.trigger()
-    panel = window.search_panel
+    window.feature("search").find_action.trigger()
+    panel = window.feature("search").panel
     panel.field.setText(QUERY)
     end = time.perf_counter() + 30
     while not panel.model.hits and time.perf_counter() < end:

@@ -30,7 +30,7 @@ def install_accounts(window) -> None:
     window.statusBar().addPermanentWidget(window.account_label)
     window.accounts_action = QAction(window.tr("&Akun pengguna…"), window)
     window.accounts_action.triggered.connect(lambda checked=False: open_accounts_dialog(window))
-    window.settings_menu.addAction(window.accounts_action)
+    window.feature("settings").menu.addAction(window.accounts_action)
     window.controller.file_opened.connect(lambda: _after_open(window))
     show_account(window, None)
 

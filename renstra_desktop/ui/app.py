@@ -209,7 +209,7 @@ def run_app(db_path: str | os.PathLike | None = None, open_file: str | os.PathLi
     # after the first paint (start-up time): the log, the error dialog, the instance server
     # (QtNetwork), the Kanwil's Ringkasan.  Set before show(): a zero timer could run before the paint
     from .main_window import AfterFirstPaint
-    window.after_show = AfterFirstPaint(window, lambda: _after_show(window, packages))
+    window.add_feature("after_show", AfterFirstPaint(window, lambda: _after_show(window, packages)))
     window.show_on_screen()            # fitted: maximised where 1280×800 does not fit
     return app.exec()
 
@@ -233,7 +233,7 @@ def _after_show(window, packages: list[Path]) -> None:
 
 def attach_instance_server(window, server) -> None:
     """Let later launches on the window's plan reach it, following the window to another plan."""
-    window.instance_server = server
+    window.add_feature("instance_server", server)
     server.listen(window.controller.path)
     server.received.connect(lambda message: receive_launch(window, message))
     window.controller.file_opened.connect(

@@ -1,30 +1,36 @@
 """PlanController: the open plan file, its PlanService, the undo stack and the one
 "plan changed" signal every view listens to.
 
-Threading: lives on the GUI thread with the Store it owns; background work opens its own Store
-on ``controller.path`` (see :mod:`.worker`) and afterwards calls :meth:`external_change`.
-Every write goes through the service inside one undo command; a refusal (ValidationError,
-PermissionDenied, ...) is shown through :mod:`.dialogs` and nothing is written.
+Threading: lives on the GUI thread with the Store it owns.  Every write goes through
+:class:`.ops.WriteOp` (off the GUI thread on a Store of its own, or, for the small edits below, on
+this one) and ends in :meth:`written`: the versions of the rows written are kept, an undo step is
+pushed, the steps another write made stale are dropped (:meth:`drop_stale`), every view is told.
+A refusal (ValidationError, PermissionDenied, FileBusy, ...) is shown once by ops.show_failure and
+nothing is written.  Another process's change of the file is found by polling ``PRAGMA
+data_version`` (:meth:`check_outside`, every POLL_MS and when the application becomes active).
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QUndoStack
 
-from ..core.errors import PermissionDenied, RenstraError
 from ..core.schema import PLAN_TABLES, TABLES
 from ..core.service import Changes, Edit, PlanService
 from ..core.store import Store
-from . import dialogs
 from .commands import ServiceCommand
+from .ops import GUI_WRITE_WAIT
 
 
 class PlanController(QObject):
     plan_changed = Signal(object)   # Changes: the tables (and row ids) that changed
     file_opened = Signal()          # another plan file (or none, after close()): views rebuild
+    notice = Signal(str)            # a line for the status bar (undo steps dropped, the file changed outside)
+
+    POLL_MS = 1500                  # how often the file is checked for another process's change
 
     def __init__(self, parent: QObject | None = None, *, actor: str | None = None):
         super().__init__(parent)
@@ -37,6 +43,15 @@ class PlanController(QObject):
         self._units: list[dict] | None = None   # the unit directory, read once per change of it
         self._profile = None                      # the plan's office and span (core.plan_profile), cached
         self.plan_changed.connect(self._forget_units)
+        self._writes_running = 0       # WriteOps of this window in flight (their commits are not "outside")
+        self._seen_version: int | None = None    # PRAGMA data_version after the last write this window knows
+        self._versions: dict[tuple[str, str], int] = {}   # (table, id) -> row_version this window wrote
+        self._poll = QTimer(self)
+        self._poll.setInterval(self.POLL_MS)
+        self._poll.timeout.connect(self.check_outside)
+        app = QGuiApplication.instance()
+        if app is not None:      # back in the window after working elsewhere: look at once
+            app.applicationStateChanged.connect(self._on_application_state)
 
     # -- the open file ------------------------------------------------------------------------
     def open_store(self, store: Store) -> None:
@@ -47,13 +62,20 @@ class PlanController(QObject):
         self._service = None
         self._units = self._profile = None
         self.undo_stack.clear()
+        self._versions.clear()
         if old is not None and old is not store:
             old.close()
+        if not store.readonly:
+            store.write_wait = min(store.write_wait, GUI_WRITE_WAIT)   # the GUI thread never waits long
+        self._seen_version = self._data_version()
+        self._poll.start()
         self.file_opened.emit()
 
     def close(self) -> None:
         """Close the file; views empty themselves (file_opened with no store)."""
         self.undo_stack.clear()
+        self._versions.clear()
+        self._poll.stop()
         if self.store is not None:
             self.store.close()
         self.store = self._service = None
@@ -142,21 +164,18 @@ class PlanController(QObject):
         """Mirror of the service's owner rule, for flags(); the service stays the authority."""
         return owner_unit == self.unit_code
 
-    # -- writes (each is one undo step) -------------------------------------------------------
+    # -- writes (each is one undo step; all through ops.WriteOp) ---------------------------------
     def apply(self, edits: list[Edit], text: str) -> bool:
         """Field edits all or nothing (a cell edit, a paste).  False when refused."""
         if not edits:
             return True
-        try:
-            old = [Edit(e.table, e.row_id, e.field, self._stored_as_input(e)) for e in edits]
-            changes = self.service.apply(edits)
-        except RenstraError as exc:
-            self.report(exc)
-            return False
-        if changes:
-            new = list(edits)
-            self._push(text, lambda: self.service.apply(new), lambda: self.service.apply(old), changes)
-        return True
+        edits = list(edits)
+
+        def op(service, progress):
+            old = [Edit(e.table, e.row_id, e.field, stored_as_input(service, e)) for e in edits]
+            return service.apply(edits), (lambda s: s.apply(edits), lambda s: s.apply(old))
+
+        return self._small_write(op, text) is not None
 
     def insert(self, table: str, rows: list[dict], text: str) -> list[str] | None:
         """Insert one or more rows (one transaction, one undo step); their ids, or None if refused."""
@@ -165,55 +184,206 @@ class PlanController(QObject):
     def insert_and_apply(self, table: str, rows: list[dict], edits: list[Edit], text: str) -> list[str] | None:
         """New rows and edits of existing ones in one transaction and one undo step (a paste that
         adds periods); the new ids, or None when anything was refused (then nothing is written)."""
-        ids: list[str] = []
-        try:
-            old = [Edit(e.table, e.row_id, e.field, self._stored_as_input(e)) for e in edits]
-            changes = Changes()
-            with self.store.atomic():
-                for values in rows:
-                    row_id, ch = self.service.insert(table, values)
-                    ids.append(row_id)
-                    changes.merge(ch)
-                if edits:
-                    changes.merge(self.service.apply(edits))
-        except RenstraError as exc:
-            self.report(exc)
-            return None
         new = list(edits)
 
-        def redo():
-            with self.store.atomic():
-                done = self._each(self.service.restore, table, ids)
+        def op(service, progress):
+            ids: list[str] = []
+            old = [Edit(e.table, e.row_id, e.field, stored_as_input(service, e)) for e in new]
+            changes = Changes()
+            with service.store.atomic():
+                for values in rows:
+                    row_id, ch = service.insert(table, values)
+                    ids.append(row_id)
+                    changes.merge(ch)
                 if new:
-                    done.merge(self.service.apply(new))
-            return done
+                    changes.merge(service.apply(new))
 
-        def undo():
-            with self.store.atomic():
-                done = self.service.apply(old) if old else Changes()
-                done.merge(self._each(self.service.delete, table, ids))
-            return done
+            def redo(s):
+                with s.store.atomic():
+                    done = each(s.restore, s, table, ids)
+                    return done.merge(s.apply(new)) if new else done
 
-        self._push(text, redo, undo, changes)
-        return ids
+            def undo(s):
+                with s.store.atomic():
+                    done = s.apply(old) if old else Changes()
+                    return done.merge(each(s.delete, s, table, ids))
+
+            return Written(changes, ids), (redo, undo)
+
+        result = self._small_write(op, text, always_push=True)
+        return None if result is None else result.ids
 
     def delete(self, table: str, ids: list[str], text: str) -> bool:
         """Tombstone rows (one transaction, one undo step)."""
         ids = list(dict.fromkeys(ids))
-        try:
-            changes = self._each(self.service.delete, table, ids)
-        except RenstraError as exc:
-            self.report(exc)
+
+        def op(service, progress):
+            return (each(service.delete, service, table, ids),
+                    (lambda s: each(s.delete, s, table, ids), lambda s: each(s.restore, s, table, ids)))
+
+        return self._small_write(op, text) is not None
+
+    def _small_write(self, op, text: str, *, always_push: bool = False):
+        """A small edit on the GUI thread (measured under 16 ms at 530 units: bench/gui_writes.py)."""
+        from .ops import WriteOp
+        return WriteOp(self, op, title=self.tr("Perubahan ditolak")).undoable(text, always=always_push).run_now(
+            defer_failure=True)
+
+    # -- what ops.WriteOp tells the controller ----------------------------------------------------
+    def write_started(self) -> None:
+        self._writes_running += 1
+
+    def write_ended(self) -> None:
+        self._writes_running = max(0, self._writes_running - 1)
+        self._mark_seen()
+
+    def written(self, changes: Changes | None, step=None) -> None:
+        """A write through ops.py finished: keep its versions, push its undo step (or drop the steps
+        it made stale), and tell every view.  ``changes`` None: not known, every table reloads."""
+        self._mark_seen()
+        if changes is None:
+            changes = self.all_tables()
+        self._remember_versions(changes)
+        if step is not None:
+            text, redo, undo = step
+            self.undo_stack.push(ServiceCommand(self, text, redo, undo, changes))
+        elif changes:
+            self.drop_stale(lambda command: command.touches(changes),
+                            self.tr("diubah oleh penggabungan atau keputusan konflik"))
+            closed = self.rows_in_closed_periods(self._step_rows())    # a merged lock closes periods
+            if closed:
+                self.drop_stale(lambda command: bool(closed & command.rows),
+                                self.tr("kini pada periode yang disetujui (dikunci)"))
+        self.notify(changes)
+
+    def step_ran(self, changes: Changes) -> None:
+        """An undo or redo step ran on this thread's service."""
+        self._remember_versions(changes)
+        self.notify(changes)
+
+    # -- undo steps that no longer apply --------------------------------------------------------
+    def drop_stale(self, is_stale, why: str, *, announce: bool = True) -> int:
+        """Drop the undo steps ``is_stale(command)`` names and every older one (undo is linear: a
+        step below one that cannot be taken cannot be reached); redo steps go when any is stale.
+        The user is told in the status bar.  Returns how many steps were dropped."""
+        stack = self.undo_stack
+        count, index = stack.count(), stack.index()
+        commands = [stack.command(i) for i in range(count)]
+        stale = [i for i, c in enumerate(commands) if is_stale(c)]
+        if not stale:
+            return 0
+        below = [i for i in stale if i < index]
+        keep = commands[below[-1] + 1:index] if below else commands[:index]
+        dropped = count - len(keep)
+        copies = [c.copy() for c in keep]
+        stack.clear()
+        for command in copies:
+            stack.push(command)
+        if announce:
+            self.notice.emit(self.tr("{n} langkah urungkan dihapus: barisnya {why}.").format(
+                n=dropped, why=why))
+        return dropped
+
+    def rows_changed_outside(self, rows) -> set[tuple[str, str]]:
+        """Those of ``rows`` ((table, id) pairs) whose version in the file is not the one this window
+        wrote or last saw: another process changed them."""
+        expected = {key: self._versions[key] for key in rows if key in self._versions}
+        if not expected or self.store is None:
+            return set()
+        by_table: dict[str, list[str]] = {}
+        for table, row_id in expected:
+            by_table.setdefault(table, []).append(row_id)
+        changed = set()
+        for table, ids in by_table.items():
+            if table not in TABLES:
+                continue
+            now = {}
+            for start in range(0, len(ids), 500):
+                part = ids[start:start + 500]
+                now.update(self.conn.execute(f"SELECT id, row_version FROM {table} WHERE id IN "
+                                             f"({','.join('?' * len(part))})", part).fetchall())
+            changed.update((table, i) for i in ids if now.get(i) != expected[(table, i)])
+        return changed
+
+    def rows_in_closed_periods(self, rows) -> set[tuple[str, str]]:
+        """Those of ``rows`` whose period is now closed for their unit (the core would refuse them)."""
+        from ..core.write_rules import PeriodStatus
+
+        by_table: dict[str, list[str]] = {}
+        for table, row_id in rows:
+            if table in TABLES and TABLES[table].period_field:
+                by_table.setdefault(table, []).append(row_id)
+        if not by_table or self.store is None:
+            return set()
+        status = PeriodStatus(self.conn)
+        if not status.locks:
+            return set()
+        closed = set()
+        for table, ids in by_table.items():
+            spec = TABLES[table]
+            for start in range(0, len(ids), 500):
+                part = ids[start:start + 500]
+                for row in self.conn.execute(f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(part))})", part):
+                    if status.closed(spec, dict(row)):
+                        closed.add((table, row["id"]))
+        return closed
+
+    def _step_rows(self) -> set[tuple[str, str]]:
+        rows = set()
+        for i in range(self.undo_stack.count()):
+            rows |= self.undo_stack.command(i).rows
+        return rows
+
+    # -- outside changes (issue 8): another process wrote the file ---------------------------------
+    def check_outside(self) -> bool:
+        """Poll ``PRAGMA data_version`` (cheap, no I/O); when another process (or a writer of this one
+        outside ops.py) committed since, drop the undo steps on rows it changed and reload every view.
+        True when a change was found.  Skipped while a write of this window runs."""
+        if self.store is None or self._writes_running:
             return False
-        self._push(text, lambda: self._each(self.service.delete, table, ids),
-                   lambda: self._each(self.service.restore, table, ids), changes)
+        version = self._data_version()
+        if version == self._seen_version:
+            return False
+        self._seen_version = version
+        rows = self._step_rows()
+        changed = self.rows_changed_outside(rows)
+        for key in changed:
+            self._versions.pop(key, None)
+        closed = self.rows_in_closed_periods(rows - changed)
+        gone = changed | closed
+        dropped = self.drop_stale(lambda command: bool(gone & command.rows), "", announce=False) if gone else 0
+        self._units = None
+        text = self.tr("Berkas diubah oleh proses lain; tampilan dimuat ulang.")
+        if dropped:
+            text = self.tr("Berkas diubah oleh proses lain; tampilan dimuat ulang, {n} langkah urungkan "
+                           "dihapus.").format(n=dropped)
+        self.notice.emit(text)
+        self.notify(self.all_tables())
         return True
 
+    def _on_application_state(self, state) -> None:
+        if state == Qt.ApplicationState.ApplicationActive:
+            self.check_outside()
+
+    def _data_version(self) -> int:
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def _mark_seen(self) -> None:
+        if self.store is not None and not self._writes_running:
+            self._seen_version = self._data_version()
+
+    def _remember_versions(self, changes: Changes) -> None:
+        for table, versions in changes.versions.items():
+            for row_id, version in versions.items():
+                self._versions[(table, row_id)] = version
+        if len(self._versions) > 100_000:          # only rows of the undo steps need it
+            keep = self._step_rows()
+            self._versions = {k: v for k, v in self._versions.items() if k in keep}
+
     def external_change(self, changes: Changes | None = None) -> None:
-        """Rows changed outside the undo stack (a merge in a worker): undo history no longer
-        applies, so it is cleared, and the views reload."""
-        self.undo_stack.clear()
-        self.notify(changes if changes else self.all_tables())
+        """Rows changed by work of this window that did not go through ops.py (none should): the
+        steps on those rows are dropped and the views reload."""
+        self.written(changes)
 
     # -- plumbing -------------------------------------------------------------------------------
     @staticmethod
@@ -224,28 +394,27 @@ class PlanController(QObject):
         if changes:
             self.plan_changed.emit(changes)
 
-    def report(self, exc: RenstraError) -> None:
-        """Show a refusal.  Deferred: setData() may run while an editor is closing, and a modal
-        box inside it would make the editor commit a second time."""
-        title = (self.tr("Tidak diizinkan") if isinstance(exc, PermissionDenied)
-                 else self.tr("Perubahan ditolak"))
-        QTimer.singleShot(0, self, lambda: dialogs.warn(self.dialog_parent, title, exc.message))
 
-    def _push(self, text, do, undo, changes: Changes) -> None:
-        self.undo_stack.push(ServiceCommand(self, text, do, undo, done=True))
-        self.notify(changes)
+@dataclass
+class Written:
+    """The result of an insert: what changed and the new rows' ids."""
+    changes: Changes
+    ids: list[str]
 
-    def _each(self, method, table: str, ids: list[str]) -> Changes:
-        changes = Changes()
-        with self.store.atomic():
-            for row_id in ids:
-                changes.merge(method(table, row_id))
-        return changes
 
-    def _stored_as_input(self, edit: Edit):
-        """The current value of a field in the form the service accepts back (for undo)."""
-        value = self.service.row(edit.table, edit.row_id).get(edit.field)
-        spec = TABLES[edit.table].field_map.get(edit.field)
-        if spec is not None and spec.kind == "list" and isinstance(value, str):
-            return json.loads(value or "[]")
-        return value
+def each(method, service: PlanService, table: str, ids: list[str]) -> Changes:
+    """``method(table, id)`` for every id, in one transaction."""
+    changes = Changes()
+    with service.store.atomic():
+        for row_id in ids:
+            changes.merge(method(table, row_id))
+    return changes
+
+
+def stored_as_input(service: PlanService, edit: Edit):
+    """The current value of a field in the form the service accepts back (for undo)."""
+    value = service.row(edit.table, edit.row_id).get(edit.field)
+    spec = TABLES[edit.table].field_map.get(edit.field)
+    if spec is not None and spec.kind == "list" and isinstance(value, str):
+        return json.loads(value or "[]")
+    return value

@@ -21,8 +21,8 @@ from ..core.numbers import format_number
 from ..core.schema import NARRATIVE_SECTIONS
 from . import dialogs
 from .form_dialog import FormField
+from .ops import WriteOp, show_failure
 from .risk_monitoring_page import RiskMonitoringPage
-from .worker import run_in_background
 
 QUARTERS = ("TW1", "TW2", "TW3", "TW4")
 
@@ -292,16 +292,16 @@ class CycleTab(QWidget):
 
     # -- writing ----------------------------------------------------------------------------------
     def _write(self, fn, *args) -> bool:
-        try:
-            changes = fn(self.controller.service, *args)
-        except RenstraError as exc:
-            dialogs.warn(self, self.tr("Perubahan ditolak"), exc.message)
+        """A small write of the cycle (a few rows) through ops.WriteOp on the GUI thread's service."""
+        def op(service, progress):
+            result = fn(service, *args)
+            return result[1] if isinstance(result, tuple) else result
+
+        def failed(exc):
+            show_failure(self, self.tr("Perubahan ditolak"), exc, path=self.controller.path)
             self.reload()
-            return False
-        if isinstance(changes, tuple):
-            changes = changes[1]
-        self.controller.notify(changes)
-        return True
+
+        return WriteOp(self.controller, op, parent=self).failure(failed).run_now() is not None
 
     def edit_manual(self) -> None:
         """The manual of the indicator chosen in the tree, in a form; saved through core.cycle."""
@@ -345,20 +345,13 @@ class CycleTab(QWidget):
         path = dialogs.choose_evidence_file(self, self.tr("Pilih berkas data dukung"), "") if r else None
         if path is None:
             return
-        unit, code, period, actor = self.unit, r["code"], self.period_code(), self.controller.actor
+        unit, code, period = self.unit, r["code"], self.period_code()
 
-        def work(store, progress):     # the file is read in the worker, with its own connection
-            from ..core.service import PlanService
-            return evidence.add_evidence(PlanService(store, actor, unit), unit, code, period, Path(path))[1]
+        def work(service, progress):     # the file is read in the worker, with its own connection
+            return evidence.add_evidence(service, unit, code, period, Path(path))[1]
 
-        def done(changes):
-            self.controller.notify(changes)
-
-        def failed(exc):
-            dialogs.warn(self, self.tr("Data dukung ditolak"), getattr(exc, "message", str(exc)))
-
-        self._task = run_in_background(self, self.tr("Melampirkan data dukung"), work, done, failed,
-                                       store_path=self.controller.path, show_dialog=False)
+        self._task = WriteOp(self.controller, work, parent=self,
+                             title=self.tr("Data dukung ditolak")).run_in_background()
 
     def save_section(self) -> None:
         self._write(narrative.set_section, self.unit, self.lkjip_period(), self.section.currentData(),

@@ -15,15 +15,22 @@ HOUR_MS = 60 * 60 * 1000
 STEP_PAGES = 2048       # ~8 MB per step: an edit made meanwhile waits for one step, not the whole copy
 
 
+class DailyBackups:
+    """The day's backup of a window's plan: the hourly timer, the task running, the warnings given."""
+
+    def __init__(self, window):
+        self.timer = QTimer(window)
+        self.timer.setInterval(HOUR_MS)
+        self.warned: set[str] = set()
+        self.task = None
+
+
 def start_daily_backups(window) -> None:
     """Make the day's backup of the window's plan now, when another plan is opened and each hour."""
-    window.daily_backup_timer = QTimer(window)
-    window.daily_backup_timer.setInterval(HOUR_MS)
-    window.daily_backup_timer.timeout.connect(lambda: run_daily_backup(window))
-    window.daily_backup_timer.start()
+    state = window.add_feature("daily_backup", DailyBackups(window))
+    state.timer.timeout.connect(lambda: run_daily_backup(window))
+    state.timer.start()
     window.controller.file_opened.connect(lambda: run_daily_backup(window))
-    window.daily_backup_warned = set()
-    window.daily_backup_task = None
     run_daily_backup(window)
 
 
@@ -41,27 +48,28 @@ def backup_plan(plan_path: Path) -> Path | None:
 
 def run_daily_backup(window):
     """One check (and backup when due) in the background; None when no plan is open or one runs."""
-    if window.controller.store is None or window.daily_backup_task is not None:
+    state = window.feature("daily_backup")
+    if window.controller.store is None or state.task is not None:
         return None
     plan = window.controller.path
 
     def done(path) -> None:
-        window.daily_backup_task = None
+        state.task = None
         if path is not None:
             window.statusBar().showMessage(window.tr("Cadangan harian dibuat: {path}").format(path=path), 10000)
 
     def failed(exc) -> None:
         from ..core.backups import PlanDamaged
 
-        window.daily_backup_task = None
+        state.task = None
         message = getattr(exc, "message", None) or str(exc)
-        if isinstance(exc, PlanDamaged) or message in window.daily_backup_warned:
+        if isinstance(exc, PlanDamaged) or message in state.warned:
             return                  # a damaged plan is refused by its first edit, in its own words
-        window.daily_backup_warned.add(message)
+        state.warned.add(message)
         dialogs.warn(window, window.tr("Cadangan harian tidak dibuat"), message + window.tr(
             "\n\nFolder cadangan dapat diubah di Pengaturan → Cadangan…"))
 
-    window.daily_backup_task = run_in_background(window, window.tr("Cadangan harian"),
+    state.task = run_in_background(window, window.tr("Cadangan harian"),
                                                  lambda _store, progress: backup_plan(plan), done, failed,
                                                  show_dialog=False)
-    return window.daily_backup_task
+    return state.task

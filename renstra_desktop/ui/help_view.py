@@ -98,9 +98,9 @@ def picture_size(browser: QTextBrowser, name: str) -> tuple[int, int]:
 
 def show_guide(window) -> GuideWindow:
     """Open (or raise) the guide window of ``window``."""
-    guide = getattr(window, "_guide", None)
+    guide = window.feature("guide")
     if guide is None:
-        guide = window._guide = GuideWindow(window)
+        guide = window.add_feature("guide", GuideWindow(window))
     guide.show()
     guide.raise_()
     guide.activateWindow()

@@ -4,10 +4,14 @@ Sunting menus, and the status bar.
 Extension points for later features (packages, reports):
 - ``window.file_menu`` and :meth:`add_file_actions` (Ekspor Paket / Gabungkan Paket go there),
 - :meth:`add_menu` (a "Laporan" menu, before Bantuan) and :meth:`add_tab` (a "Laporan" tab),
+- :meth:`add_feature` / :meth:`feature`: a feature installed from its own module keeps its actions
+  and state in an object of its own (``window.feature("packages").merge_action``); no module sets
+  attributes on the window,
 - ``window.controller.plan_changed`` (also ``window.plan_changed``): emitted with the Changes
-  after every change; after background work that wrote the file call
-  ``window.controller.external_change(changes)`` so every view reloads,
-- :func:`renstra_desktop.ui.worker.run_in_background` for the work itself.
+  after every change,
+- :class:`renstra_desktop.ui.ops.WriteOp` for every write of the plan (off the GUI thread; the views
+  and the undo stack follow its Changes), :class:`~renstra_desktop.ui.ops.ReadOp` for a read,
+  :func:`renstra_desktop.ui.worker.run_in_background` for other work (reports, backups).
 There is no "unsaved" state: the service commits every change at once.
 """
 from __future__ import annotations
@@ -60,6 +64,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("MainWindow")
+        self._features: dict[str, object] = {}     # see add_feature()
         self.controller = PlanController(self)
         self.controller.dialog_parent = self
         self.controller.open_store(store)
@@ -117,6 +122,7 @@ class MainWindow(QMainWindow):
         from .accessibility import install_accessible_names   # issue 13: names for screen readers
         install_accessible_names(self)
         self.controller.file_opened.connect(self._on_file_opened)
+        self.controller.notice.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.controller.file_opened.connect(self._place_summary_tab)
         self.controller.file_opened.connect(lambda: QTimer.singleShot(0, self._check_file_in_background))
         self._on_file_opened()
@@ -125,6 +131,16 @@ class MainWindow(QMainWindow):
         self._check_after_paint = AfterFirstPaint(self, self._check_file_in_background)
 
     # -- extension points -------------------------------------------------------------------------
+    def add_feature(self, name: str, feature):
+        """Keep ``feature`` (the object holding a feature's actions and state, made by its own
+        module) under ``name``: no module sets attributes on the window; :meth:`feature` finds it."""
+        self._features[name] = feature
+        return feature
+
+    def feature(self, name: str):
+        """The feature object added under ``name``, or None (not installed, or not yet)."""
+        return self._features.get(name)
+
     @property
     def plan_changed(self):
         """The controller's signal: every view listens to it (argument: core Changes)."""
@@ -221,7 +237,7 @@ class MainWindow(QMainWindow):
     def add_menu(self, title: str) -> QMenu:
         """A new top-level menu before Pengaturan and Bantuan (e.g. "Laporan")."""
         menu = QMenu(title, self)
-        self.menuBar().insertMenu(self.settings_menu.menuAction(), menu)
+        self.menuBar().insertMenu(self.feature("settings").menu.menuAction(), menu)
         return menu
 
     # -- menus -----------------------------------------------------------------------------------

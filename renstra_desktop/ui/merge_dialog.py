@@ -5,8 +5,9 @@ The merge dialog lists the chosen files, runs a dry run at once and shows what e
 do per table (new, updated, unchanged, conflicts, ignored-locked, rejected) with a reason per row.
 "Gabungkan" first asks to confirm the fingerprint of every key seen for the first time (read to
 you by the unit on the phone), pins the confirmed ones, then merges; packages whose key was not
-confirmed are left out.  Dry run, merge and export run off the GUI thread with a progress bar
-(:func:`.worker.run_in_background`, which opens its own Store); afterwards every view reloads.
+confirmed are left out.  Dry run, pins and merge run off the GUI thread with a progress bar through :class:`.ops.WriteOp`
+(a Store and PlanService of their own); afterwards every view reloads from the merge's Changes and
+the undo steps on rows the merge changed are dropped.  Export reads, through the worker.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QDialog
 
 from ..core import queries
 from ..core.packages.merge_report import STATUSES
+from ..core.service import Changes
 from . import dialogs, folders
 
 # The window imports this module at start-up for install_package_features(); the dialog's own
@@ -26,24 +28,32 @@ from . import dialogs, folders
 PACKAGE_SUFFIX = ".rpkg"
 
 
+class PackageFeatures:
+    """The window's package actions, its drop target and the Paket masuk tab (``window.feature("packages")``)."""
+
+    def __init__(self, window):
+        tr = window.tr
+        self.export_action = QAction(tr("Ekspor &Paket…"), window)
+        self.export_action.triggered.connect(lambda checked=False: export_package_from(window))
+        self.merge_action = QAction(tr("&Gabungkan Paket…"), window)
+        self.merge_action.triggered.connect(lambda checked=False: open_merge_dialog(window))
+        self.drop = _PackageDrop(window)
+        self.view = None                 # the PackageView, once the tab is first shown
+
+        def make_view():
+            from .package_view import PackageView
+            self.view = PackageView(window.controller, lambda: open_merge_dialog(window))
+            return self.view
+
+        self.view_placeholder = window.add_lazy_tab(make_view, tr("Paket masuk"))
+
+
 def install_package_features(window) -> None:
     """Add the package actions, the drop target and the Paket masuk tab to the main window."""
-    tr = window.tr
-    window.export_package_action = QAction(tr("Ekspor &Paket…"), window)
-    window.export_package_action.triggered.connect(lambda checked=False: export_package_from(window))
-    window.merge_packages_action = QAction(tr("&Gabungkan Paket…"), window)
-    window.merge_packages_action.triggered.connect(lambda checked=False: open_merge_dialog(window))
-    window.add_file_actions([window.export_package_action, window.merge_packages_action])
+    features = window.add_feature("packages", PackageFeatures(window))
+    window.add_file_actions([features.export_action, features.merge_action])
     window.setAcceptDrops(True)
-    window._package_drop = _PackageDrop(window)
-    window.installEventFilter(window._package_drop)
-
-    def make_view():
-        from .package_view import PackageView
-        window.package_view = PackageView(window.controller, lambda: open_merge_dialog(window))
-        return window.package_view
-
-    window.package_view_placeholder = window.add_lazy_tab(make_view, tr("Paket masuk"))
+    window.installEventFilter(features.drop)
 
 
 def package_paths(urls) -> list[Path]:
@@ -297,18 +307,19 @@ class MergeDialog(QDialog):
         return self._run(self.tr("Menggabungkan paket"), chosen, dry_run=False, pins=confirmed)
 
     def _run(self, title: str, paths: list[Path], *, dry_run: bool, pins=()):
-        from .worker import run_in_background
+        """Pin the confirmed keys and merge (or only try) through ops.WriteOp, off the GUI thread
+        with a progress bar; the report is shown, the views and the undo stack follow its changes."""
+        from .ops import WriteOp
 
-        actor = self.controller.actor
         reason = self.tr("sidik jari dikonfirmasi melalui telepon")
+        checking = self.tr("Memeriksa paket…")
 
-        def work(store, progress):
-            from ..core.packages.keys import pin_key
-            from ..core.packages.merge import merge_packages
-            with store.atomic():       # all confirmed keys, or none (a refusal is shown as the error)
+        def work(service, progress):
+            pinned = Changes()
+            with service.store.atomic():    # all confirmed keys, or none (a refusal is shown as the error)
                 for unit, fp in pins:       # a key shared with another unit was confirmed with a warning
-                    pin_key(store, unit, fp, actor=actor, reason=reason, allow_shared=True)
-            progress(0, self.tr("Memeriksa paket…"))
+                    pinned.merge(service.pin_key(unit, fp, reason=reason, allow_shared=True))
+            progress(0, checking)
             shown = [0]
 
             def step(done, total, name):   # at most one update per percent: each is a call into Qt
@@ -317,9 +328,12 @@ class MergeDialog(QDialog):
                     shown[0] = percent
                     progress(percent, f"{done}/{total}: {name}")
 
-            return merge_packages(store, paths, actor=actor, dry_run=dry_run, progress=step)
+            report = service.merge_packages(paths, dry_run=dry_run, progress=step)
+            report.changes.merge(pinned)
+            return report
 
-        return run_in_background(self, title, work, self._show, self._failed, store_path=self.controller.path)
+        op = WriteOp(self.controller, work, parent=self, title=title).success(self._show).failure(self._failed)
+        return op.with_progress().run_in_background()
 
     def _show_detail(self, current, previous=None) -> None:
         self.detail.setText(current.data(self.model.DETAIL_ROLE) or "")
@@ -327,10 +341,8 @@ class MergeDialog(QDialog):
         self.repin_button.setEnabled(result is not None and result.key_status == "mismatch")
 
     def repin(self):
-        """Pin the new key of the chosen package's unit, after a phone check, with a reason."""
-        from ..core.errors import RenstraError
-        from ..core.packages.keys import pin_key
-
+        """Pin the new key of the chosen package's unit, after a phone check, with a reason (off the
+        GUI thread), then try the packages again."""
         result = self.model.result_at(self.tree.currentIndex())
         if result is None or result.key_status != "mismatch":
             return None
@@ -346,18 +358,18 @@ class MergeDialog(QDialog):
         if not (reason or "").strip():
             dialogs.warn(self, title, self.tr("Tanpa alasan, kunci baru tidak diterima."))
             return None
-        try:
-            pin_key(self.controller.store, result.unit, result.fingerprint, actor=self.controller.actor,
-                    reason=reason)
-        except RenstraError as exc:
-            dialogs.warn(self, title, exc.message)
-            return None
-        self.controller.external_change()
-        return self.dry_run()
+        from .ops import WriteOp
+
+        unit, fingerprint = result.unit, result.fingerprint
+        return WriteOp(self.controller, lambda service, progress: service.pin_key(unit, fingerprint, reason=reason),
+                       parent=self, title=title).success(lambda changes: self.dry_run()).run_in_background()
 
     def _failed(self, exc) -> None:
+        from .ops import show_failure
+
         self.dry_run_button.setEnabled(bool(self.paths()))
-        dialogs.warn(self, self.windowTitle(), getattr(exc, "message", str(exc)))
+        show_failure(self, self.windowTitle(), exc, path=self.controller.path,
+                     retry=self.dry_run if self.report is None or self.report.dry_run else None)
 
     def unit_name(self, code: str) -> str:
         return queries.unit_names(self.controller.conn).get(code, code)
@@ -389,4 +401,3 @@ class MergeDialog(QDialog):
         else:
             self.applied = True
             self.dry_run_button.setEnabled(True)
-            self.controller.external_change()

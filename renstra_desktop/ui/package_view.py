@@ -2,8 +2,8 @@
 merge conflicts waiting for a decision, with the two ways to decide one.
 
 Read-only table models over ``core.packages.merge_conflicts.received_packages`` / ``open_conflicts``; the one
-write (keeping a side of a conflict) goes through ``core.packages.merge_conflicts.resolve_conflict`` on the GUI thread's
-store (a single small transaction), then the controller tells every view.
+write (keeping a side of a conflict) is ``PlanService.resolve_conflict`` through :class:`.ops.WriteOp`
+off the GUI thread; its Changes reload the views and drop the undo steps on the rows decided.
 """
 from __future__ import annotations
 
@@ -13,11 +13,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QVBoxLayout, QWidget)
 
 from ..core import queries
-from ..core.errors import RenstraError
 from ..core.localtime import format_datetime, zone_of
 from ..core.schema import TABLES
 from ..core.service import Changes
-from . import dialogs
 
 
 def shown(value) -> str:
@@ -33,23 +31,36 @@ def shown(value) -> str:
     return str(value)
 
 
+def read_lists(conn, own: str) -> dict:
+    """What Paket masuk shows, read in a worker (ops.ReadOp) with its own connection."""
+    from ..core.packages.merge_conflicts import open_conflicts, received_packages
+
+    last = {r["unit_code"]: r for r in received_packages(conn)}
+    units = [u for u in queries.units(conn) if u["code"] != own and (own == "KANWIL" or u["code"] == "KANWIL")]
+    known = {u["code"] for u in units}
+    received = ([{"unit_code": u["code"], "unit_name": u["name"], **last.get(u["code"], {})} for u in units]
+                + [r for code, r in last.items() if code not in known])
+    return {"received": received, "conflicts": open_conflicts(conn), "zone": zone_of(conn),
+            "unit_names": queries.unit_names(conn)}
+
+
 class _ListModel(QAbstractTableModel):
-    """A read-only table of ``rows`` (dicts) under ``COLUMNS`` headers, refilled by ``reload``."""
+    """A read-only table of ``rows`` (dicts) under ``COLUMNS`` headers, filled by ``set_rows``."""
     COLUMNS: tuple[str, ...] = ()
 
     def __init__(self, controller, parent=None):
         super().__init__(parent)
         self.controller = controller
         self.rows: list[dict] = []
-        self.reload()
+        self._zone = None
+        self.unit_names: dict[str, str] = {}
 
-    def reload(self) -> None:
+    def set_rows(self, rows: list[dict], lists: dict) -> None:
         self.beginResetModel()
-        self.rows = self.load() if self.controller.store is not None else []
+        self.rows = rows
+        self._zone = lists.get("zone")        # times as the office reads them ("pukul 23.08 WITA")
+        self.unit_names = lists.get("unit_names", {})
         self.endResetModel()
-
-    def load(self) -> list[dict]:
-        raise NotImplementedError
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -68,18 +79,6 @@ class ReceivedPackagesModel(_ListModel):
     UPT): its last merged package, or "belum ada paket"."""
     COLUMNS = ("Satker", "Urutan", "Dibuat di satker", "Digabung", "Oleh", "Baru", "Diubah", "Konflik",
                "Ditolak", "Konflik terbuka", "Sidik jari kunci")
-
-    def load(self) -> list[dict]:
-        from ..core.packages.merge_conflicts import received_packages
-
-        conn = self.controller.conn
-        self._zone = zone_of(conn)                # times as the office reads them ("pukul 23.08 WITA")
-        last = {r["unit_code"]: r for r in received_packages(conn)}
-        own = self.controller.unit_code
-        units = [u for u in queries.units(conn) if u["code"] != own and (own == "KANWIL" or u["code"] == "KANWIL")]
-        known = {u["code"] for u in units}
-        return ([{"unit_code": u["code"], "unit_name": u["name"], **last.get(u["code"], {})} for u in units]
-                + [r for code, r in last.items() if code not in known])
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -112,12 +111,6 @@ class ReceivedPackagesModel(_ListModel):
 class ConflictsModel(_ListModel):
     """Open merge conflicts: the row, the fields that differ, both values and the reason."""
     COLUMNS = ("Satker", "Tabel", "Baris", "Kolom", "Nilai di berkas ini", "Nilai dari paket", "Alasan")
-
-    def load(self) -> list[dict]:
-        from ..core.packages.merge_conflicts import open_conflicts
-
-        self.unit_names = queries.unit_names(self.controller.conn)
-        return open_conflicts(self.controller.conn)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -192,6 +185,8 @@ class PackageView(QWidget):
         layout.addWidget(self.conflict_view, 2)
 
         self._stale = False
+        self._generation = 0
+        self.loading = False               # a read of the lists runs
         controller.plan_changed.connect(lambda changes: self._changed())
         controller.file_opened.connect(self._changed)
         self.reload()
@@ -209,10 +204,33 @@ class PackageView(QWidget):
             self.reload()
         super().showEvent(event)
 
-    def reload(self) -> None:
+    def reload(self):
+        """Read the lists in a worker (ops.ReadOp); the latest read fills the tables."""
+        from .ops import ReadOp
+
         self._stale = False
-        self.received.reload()
-        self.conflicts.reload()
+        self._generation += 1
+        if self.controller.store is None:
+            self._fill(self._generation, {"received": [], "conflicts": []})
+            return None
+        self.loading = True
+        own, generation = self.controller.unit_code, self._generation
+        return ReadOp(self.controller, lambda store, progress: read_lists(store.conn, own),
+                      lambda lists: self._fill(generation, lists), parent=self,
+                      title=self.tr("Paket masuk")).failure(self._read_failed).run_in_background()
+
+    def _read_failed(self, exc) -> None:
+        from .ops import show_failure
+
+        self.loading = False
+        show_failure(self, self.tr("Paket masuk"), exc, path=self.controller.path, retry=self.reload)
+
+    def _fill(self, generation: int, lists: dict) -> None:
+        if generation != self._generation:
+            return                          # a later read is on its way
+        self.loading = False
+        self.received.set_rows(lists["received"], lists)
+        self.conflicts.set_rows(lists["conflicts"], lists)
         self.received_view.resizeColumnsToContents()
         self.conflict_view.resizeColumnsToContents()
         self.conflict_view.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
@@ -227,21 +245,35 @@ class PackageView(QWidget):
         self.keep_here_button.setEnabled(chosen)
         self.keep_package_button.setEnabled(chosen)
 
-    def resolve_selected(self, keep: str) -> None:
-        """Keep one side of every selected conflict (the choice is recorded with who and when)."""
-        from ..core.packages.merge_conflicts import resolve_conflict
+    def resolve_selected(self, keep: str):
+        """Keep one side of every selected conflict (the choice is recorded with who and when), off the
+        GUI thread through ops.WriteOp.  Each decision is its own transaction (the core makes a backup
+        before a series of decisions, outside any transaction); the first refusal stops the rest."""
+        from .ops import WriteOp
 
         rows = sorted({i.row() for i in self.conflict_view.selectionModel().selectedRows()})
-        chosen = [(self.conflicts.conflict_id(r), self.conflicts.rows[r]) for r in rows]
-        changes = Changes()
-        for conflict_id, row in chosen:
-            try:
-                resolve_conflict(self.controller.store, conflict_id, keep, actor=self.controller.actor)
-            except RenstraError as exc:
-                dialogs.warn(self, self.tr("Konflik"), exc.message)
-                break
-            changes.add(row["table_name"], row["row_id"])
-        self.controller.external_change(changes if changes else None)
+        chosen = [self.conflicts.conflict_id(r) for r in rows]
+        if not chosen:
+            return None
+
+        def work(service, progress):
+            changes = Changes()
+            for number, conflict_id in enumerate(chosen):
+                progress(100 * number // len(chosen))
+                changes.merge(service.resolve_conflict(conflict_id, keep))
+            return changes
+
+        self.keep_here_button.setEnabled(False)
+        self.keep_package_button.setEnabled(False)
+        self.task = WriteOp(self.controller, work, parent=self, title=self.tr("Konflik")).failure(
+            self._decision_failed).with_progress().run_in_background()
+        return self.task
+
+    def _decision_failed(self, exc) -> None:
+        from .ops import show_failure
+
+        self._update_buttons()
+        show_failure(self, self.tr("Konflik"), exc, path=self.controller.path)
 
 
 def _table(model) -> QTableView:

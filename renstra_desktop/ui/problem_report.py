@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction
@@ -25,10 +26,10 @@ def tr(text: str) -> str:
 
 def install_problem_report_action(window) -> None:
     """Add Kirim laporan masalah… to the window's Bantuan menu."""
-    window.problem_report_action = QAction(tr("Kirim &laporan masalah…"), window)
-    window.problem_report_action.triggered.connect(lambda checked=False: open_problem_report(window))
-    window.help_menu.insertAction(window.help_menu.actions()[0] if window.help_menu.actions() else None,
-                                  window.problem_report_action)
+    action = QAction(tr("Kirim &laporan masalah…"), window)
+    action.triggered.connect(lambda checked=False: open_problem_report(window))
+    window.help_menu.insertAction(window.help_menu.actions()[0] if window.help_menu.actions() else None, action)
+    window.add_feature("problem_report", SimpleNamespace(action=action))
 
 
 def default_report_path() -> Path:
@@ -169,5 +170,4 @@ class ExceptionDialog:
 
 
 def install_exception_dialog(window) -> ExceptionDialog:
-    window.exception_dialog = ExceptionDialog(window).install()
-    return window.exception_dialog
+    return window.add_feature("exception_dialog", ExceptionDialog(window).install())

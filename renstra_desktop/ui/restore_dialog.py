@@ -9,6 +9,7 @@ line is refused while this window has the plan open.
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QAction, QBrush, QColor
@@ -30,13 +31,14 @@ def install_backup_features(window) -> None:
     from .backup_settings_dialog import open_backup_settings
 
     tr = window.tr
-    window.restore_action = QAction(tr("Pulih&kan dari cadangan…"), window)
-    window.restore_action.triggered.connect(lambda checked=False: open_restore_dialog(window))
+    restore_action = QAction(tr("Pulih&kan dari cadangan…"), window)
+    restore_action.triggered.connect(lambda checked=False: open_restore_dialog(window))
     actions = window.file_menu.actions()           # right after Simpan Sebagai: both are about the file itself
-    window.file_menu.insertAction(actions[actions.index(window.save_as_action) + 1], window.restore_action)
-    window.backup_settings_action = QAction(tr("&Cadangan…"), window)
-    window.backup_settings_action.triggered.connect(lambda checked=False: open_backup_settings(window))
-    window.settings_menu.addAction(window.backup_settings_action)
+    window.file_menu.insertAction(actions[actions.index(window.save_as_action) + 1], restore_action)
+    settings_action = QAction(tr("&Cadangan…"), window)
+    settings_action.triggered.connect(lambda checked=False: open_backup_settings(window))
+    window.feature("settings").menu.addAction(settings_action)
+    window.add_feature("backups", SimpleNamespace(restore_action=restore_action, settings_action=settings_action))
 
     release = [lambda: None]
 

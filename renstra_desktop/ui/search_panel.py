@@ -9,6 +9,7 @@ words and shows at most ``core.search.LIMIT`` hits.
 from __future__ import annotations
 
 import html
+from types import SimpleNamespace
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAbstractTextDocumentLayout, QAction, QKeySequence, QPalette, QTextDocument
@@ -307,9 +308,10 @@ class SearchPanel(QDockWidget):
 
 def search_panel(window) -> SearchPanel:
     """The window's search panel, made (and docked at the bottom) on first use."""
-    panel = getattr(window, "search_panel", None)
+    search = window.feature("search")
+    panel = search.panel
     if panel is None:
-        panel = window.search_panel = SearchPanel(window)
+        panel = search.panel = SearchPanel(window)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, panel)
         window.resizeDocks([panel], [240], Qt.Orientation.Vertical)
         QApplication.instance().aboutToQuit.connect(panel.thread.stop)
@@ -318,7 +320,6 @@ def search_panel(window) -> SearchPanel:
 
 def install_search(window) -> None:
     """Sunting → Cari di rencana (Ctrl+F), hasil berikutnya (F3) / sebelumnya (Shift+F3)."""
-    window.search_panel = None
     actions = []
     for text, keys, slot in (
             (tr("&Cari di rencana…"), [QKeySequence("Ctrl+F")], lambda: search_panel(window).open_panel()),
@@ -328,6 +329,7 @@ def install_search(window) -> None:
         action.setShortcuts(keys)
         action.triggered.connect(lambda checked=False, s=slot: s())
         actions.append(action)
-    window.find_action, window.find_next_action, window.find_previous_action = actions
+    window.add_feature("search", SimpleNamespace(panel=None, find_action=actions[0], find_next_action=actions[1],
+                                                 find_previous_action=actions[2]))
     window.edit_menu.addSeparator()
     window.edit_menu.addActions(actions)

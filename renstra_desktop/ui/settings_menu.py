@@ -4,6 +4,7 @@ the units in its package)."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from PySide6.QtGui import QAction
 
@@ -18,12 +19,14 @@ ZONE_KEY = "time_zone"
 
 def install_settings_menu(window) -> None:
     tr = window.tr
-    window.settings_menu = window.menuBar().addMenu(tr("Pen&gaturan"))
-    window.signatory_action = QAction(tr("&Penanda tangan laporan…"), window)
-    window.signatory_action.triggered.connect(lambda checked=False: edit_signatory(window))
-    window.time_zone_action = QAction(tr("&Zona waktu…"), window)
-    window.time_zone_action.triggered.connect(lambda checked=False: edit_time_zone(window))
-    window.settings_menu.addActions([window.signatory_action, window.time_zone_action])
+    menu = window.menuBar().addMenu(tr("Pen&gaturan"))
+    signatory = QAction(tr("&Penanda tangan laporan…"), window)
+    signatory.triggered.connect(lambda checked=False: edit_signatory(window))
+    time_zone = QAction(tr("&Zona waktu…"), window)
+    time_zone.triggered.connect(lambda checked=False: edit_time_zone(window))
+    menu.addActions([signatory, time_zone])
+    window.add_feature("settings", SimpleNamespace(menu=menu, signatory_action=signatory,
+                                                   time_zone_action=time_zone))
 
 
 def edit_signatory(window):

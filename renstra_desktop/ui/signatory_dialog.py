@@ -32,6 +32,7 @@ class SignatoryDialog(QDialog):
         super().__init__(parent)
         self.controller = controller
         self.saved = None                 # the Signatory last stored
+        self.saving = False               # a save runs in the background
         self.setWindowTitle(self.tr("Penanda tangan laporan"))
         self.setMinimumWidth(660)
 
@@ -192,18 +193,38 @@ class SignatoryDialog(QDialog):
 
     # -- save -----------------------------------------------------------------------------------
     def accept(self) -> None:
-        """Store the block (one transaction, audited); a refusal keeps the dialog open."""
-        from ..core.reports.signature_block import save_signatory
+        """Store the block off the GUI thread (ops.WriteOp: one transaction, audited); the dialog
+        closes when it is stored, a refusal keeps it open with the reason beside the field."""
+        from ..core.reports.signature_block import clean_signatory
+        from .ops import WriteOp, failure_message, is_busy, show_failure
 
-        try:
-            self.saved = save_signatory(self.controller.store, self.signatory(), self.controller.actor)
-        except RenstraError as exc:
-            self._show_error(exc.message)
+        sig = self.signatory()
+        self.saving = True
+        self._set_saving(True)
+
+        def stored(changes) -> None:
+            self.saving = False
+            self._set_saving(False)
+            self.saved = clean_signatory(sig)
+            super(SignatoryDialog, self).accept()
+
+        def refused(exc) -> None:
+            self.saving = False
+            self._set_saving(False)
+            if is_busy(exc) or not isinstance(exc, RenstraError):
+                show_failure(self, self.windowTitle(), exc, path=self.controller.path, retry=self.accept)
+                return
+            self._show_error(failure_message(exc))
             field = {"nip": self.nip, "sign_date": self.date, "jabatan": self.jabatan,
                      "paraf": self.paraf}.get(getattr(exc, "field", ""), None)
             if field is not None:
                 field.setFocus()
                 if isinstance(field, QLineEdit):
                     field.selectAll()
-            return
-        super().accept()
+
+        self.task = WriteOp(self.controller, lambda service, progress: service.save_signatory(sig), parent=self,
+                            title=self.windowTitle()).success(stored).failure(refused).run_in_background()
+
+    def _set_saving(self, saving: bool) -> None:
+        for button in self.findChildren(QPushButton):
+            button.setEnabled(not saving)

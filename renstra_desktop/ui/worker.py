@@ -8,11 +8,14 @@ without ``store_path`` fn gets ``None``.  ``progress(percent, text)`` (0..100) m
 dialog; it raises :class:`Cancelled` once the user pressed Batal (cancellable=True), so fn
 stops (an open ``store.atomic()`` rolls back).  The result is delivered to ``on_done(result)``
 on the GUI thread; a failure to ``on_error(exc)`` on the GUI thread (default: the exception's
-Indonesian message through dialogs.warn).  No widget is touched from the worker thread.
+one Indonesian line through :func:`.ops.show_failure`, the window's one error path: SQLite's errors
+through core.sqlite_errors, never in English).  No widget is touched from the worker thread.
+Writes of the plan do not call this directly: :class:`.ops.WriteOp` does (issue 9 section 1).
 """
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import traceback
 from collections.abc import Callable
@@ -21,7 +24,6 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..core.errors import RenstraError
-from . import dialogs
 
 log = logging.getLogger(__name__)
 _RUNNING: set["BackgroundTask"] = set()     # keeps tasks alive until they report back
@@ -53,8 +55,9 @@ class BackgroundTask(QObject):
 
     def __init__(self, parent: QWidget | None, title: str, fn: Callable, on_done: Callable,
                  on_error: Callable | None = None, *, store_path=None, readonly: bool = False,
-                 cancellable: bool = False, show_dialog: bool = True):
+                 cancellable: bool = False, show_dialog: bool = True, on_cancel: Callable | None = None):
         super().__init__(parent)
+        self._on_cancel = on_cancel
         self.title = title
         self._fn = fn
         self._on_done = on_done
@@ -112,15 +115,14 @@ class BackgroundTask(QObject):
         self._close()
         if self._on_error is not None:
             self._on_error(exc)
-        elif isinstance(exc, RenstraError):
-            dialogs.warn(self.parent(), self.title, exc.message)
         else:
-            dialogs.error(self.parent(), self.title, self.tr(
-                "Terjadi kesalahan tak terduga: {error}\nTidak ada perubahan yang disimpan sebagian; "
-                "laporkan pesan ini kepada pengelola aplikasi.").format(error=exc))
+            from .ops import show_failure
+            show_failure(self.parent(), self.title, exc, path=self._store_path)
 
     def _on_cancelled(self) -> None:
         self._close()
+        if self._on_cancel is not None:
+            self._on_cancel()
 
     # -- worker thread --------------------------------------------------------------------------
     def _progress(self, percent: int, text: str = "") -> None:
@@ -138,7 +140,7 @@ class BackgroundTask(QObject):
         except Cancelled:
             self.signals.cancelled.emit()
         except Exception as exc:   # delivered to the GUI thread, never lost
-            if not isinstance(exc, RenstraError):
+            if not isinstance(exc, (RenstraError, sqlite3.Error)):
                 log.error("background task %r failed:\n%s", self.title, traceback.format_exc())
             self.signals.failed.emit(exc)
         else:
@@ -150,7 +152,8 @@ class BackgroundTask(QObject):
 
 def run_in_background(parent: QWidget | None, title: str, fn: Callable, on_done: Callable,
                       on_error: Callable | None = None, *, store_path=None, readonly: bool = False,
-                      cancellable: bool = False, show_dialog: bool = True) -> BackgroundTask:
+                      cancellable: bool = False, show_dialog: bool = True,
+                      on_cancel: Callable | None = None) -> BackgroundTask:
     """Run ``fn(store, progress)`` off the GUI thread; see the module docstring."""
     return BackgroundTask(parent, title, fn, on_done, on_error, store_path=store_path, readonly=readonly,
-                          cancellable=cancellable, show_dialog=show_dialog).start()
+                          cancellable=cancellable, show_dialog=show_dialog, on_cancel=on_cancel).start()

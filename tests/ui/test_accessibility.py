@@ -86,7 +86,7 @@ def controls(window) -> list[QWidget]:
 
 def test_every_control_has_a_name_a_screen_reader_can_say(qtbot, window):
     window.report_tab                                   # build the lazy tabs
-    window.built_tab(window.package_view_placeholder)
+    window.built_tab(window.feature("packages").view_placeholder)
     window.tabs.setCurrentIndex(window.tabs.count() - 1)     # showing a tab names what it built
     qtbot.wait(10)
     unnamed, named_by_value = [], []

@@ -74,7 +74,7 @@ def test_export_opens_in_documents_and_offers_to_open_the_folder(qtbot, upt_wind
         click_button(box, "Buka folder")
 
     driver = drive_modal(QMessageBox, read_and_open, timeout_ms=20000)
-    upt_window.export_package_action.trigger()
+    upt_window.feature("packages").export_action.trigger()
     qtbot.waitUntil(lambda: driver.done, timeout=20000)
     driver.check()
     assert suggested[0].parent == documents and suggested[0].name.startswith("LPS-LOBAR_")
@@ -83,7 +83,7 @@ def test_export_opens_in_documents_and_offers_to_open_the_folder(qtbot, upt_wind
 
     # the next export starts where the last one went
     driver = drive_modal(QMessageBox, lambda box: click_button(box, "Tutup"), timeout_ms=20000)
-    upt_window.export_package_action.trigger()
+    upt_window.feature("packages").export_action.trigger()
     qtbot.waitUntil(lambda: driver.done, timeout=20000)
     driver.check()
     assert suggested[1].parent == usb and len(file_manager.urls) == 1
@@ -95,10 +95,10 @@ def test_merge_and_plan_dialogs_open_in_documents_then_the_last_folder(window, d
     inbox = documents / "paket-masuk"
     inbox.mkdir()
     monkeypatch.setattr(dialogs, "choose_package_files", lambda parent, title, directory: asked.append(directory) or [])
-    window.merge_packages_action.trigger()
+    window.feature("packages").merge_action.trigger()
     assert asked == [str(documents)]
     folders.remember_folder(folders.PACKAGES_IN, inbox / "LPS-LOBAR_1.rpkg")
-    window.merge_packages_action.trigger()
+    window.feature("packages").merge_action.trigger()
     assert asked[-1] == str(inbox)
 
     monkeypatch.setattr(dialogs, "choose_save_file", lambda parent, title, directory, **k: asked.append(directory))

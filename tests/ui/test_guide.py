@@ -28,7 +28,7 @@ def test_the_guide_opens_from_the_help_menu_with_its_pictures(qtbot, window):
     texts = [a.text().replace("&", "") for a in window.help_menu.actions()]
     assert "Panduan" in texts and window.guide_action.shortcut().toString() == "F1"
     window.guide_action.trigger()
-    guide = window._guide
+    guide = window.feature("guide")
     qtbot.waitUntil(guide.isVisible)
     shown = guide.browser.document().toPlainText()
     assert all(task in shown for task in TASKS)

@@ -52,7 +52,7 @@ def test_export_from_the_window(qtbot, window, tmp_path, monkeypatch, fake_dialo
     target = tmp_path / "keluar" / "kanwil.rpkg"
     target.parent.mkdir()
     monkeypatch.setattr(dialogs, "choose_package_save", lambda parent, title, path: suggested.append(path) or target)
-    window.export_package_action.trigger()
+    window.feature("packages").export_action.trigger()
     qtbot.waitUntil(lambda: target.exists() and bool(fake_dialogs.messages), timeout=10000)
     name = suggested[0].rsplit("/", 1)[-1]
     assert name.startswith("KANWIL_") and name.endswith("_0001.rpkg")
@@ -89,7 +89,8 @@ def test_merge_dialog_dry_run_confirm_key_and_apply(qtbot, window, upt_package, 
     assert row_count(kanwil_path, "SELECT count(*) FROM realisation WHERE owner_unit = ?", (UPT,)) == 3
     assert "Cadangan" in dialog.summary.text()
 
-    view = window.built_tab(window.package_view_placeholder)
+    view = window.built_tab(window.feature("packages").view_placeholder)
+    qtbot.waitUntil(lambda: not view.loading, timeout=10000)      # the lists are read in a worker
     row = next(r for r in view.received.rows if r["unit_code"] == UPT)
     assert row["sequence"] == 1 and row["totals"]["new"] == pkg.total_rows
 
@@ -153,8 +154,9 @@ def test_conflicts_are_decided_in_paket_masuk(qtbot, window, upt_package, kanwil
     merge_packages(kanwil, [third.path], actor="kanwil", trust_new_keys=True)
     window.controller.external_change()
 
-    view = window.built_tab(window.package_view_placeholder)
+    view = window.built_tab(window.feature("packages").view_placeholder)
     window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: not view.loading, timeout=10000)
     qtmodeltester.check(view.received)
     qtmodeltester.check(view.conflicts)
     assert len(view.conflicts.rows) == 1
@@ -165,6 +167,7 @@ def test_conflicts_are_decided_in_paket_masuk(qtbot, window, upt_package, kanwil
     view.conflict_view.selectRow(0)
     assert view.keep_package_button.isEnabled()
     view.keep_package_button.click()
+    qtbot.waitUntil(lambda: view.conflicts.rows == [] and not view.loading, timeout=10000)  # off the GUI thread
     assert view.conflicts.rows == [] and "Tidak ada konflik" in view.conflict_label.text()
     assert row_count(kanwil_path, "SELECT value FROM realisation WHERE id = ?", (ids[0],)) == 6.0
     lobar = next(r for r in view.received.rows if r["unit_code"] == UPT)
@@ -270,8 +273,9 @@ def test_a_package_out_of_order_with_data_is_a_red_row(qtbot, window, upt_packag
     assert row_count(kanwil_path, "SELECT count(*) FROM realisation WHERE owner_unit = ? AND period = '2026-09'",
                      (UPT,)) == 1
 
-    view = window.built_tab(window.package_view_placeholder)
+    view = window.built_tab(window.feature("packages").view_placeholder)
     window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: not view.loading, timeout=10000)
     row = next(i for i, r in enumerate(view.received.rows) if r["unit_code"] == UPT)
     brush = view.received.index(row, 1).data(Qt.ItemDataRole.ForegroundRole)
     assert brush is not None and brush.color().name() == "#8b0000"
@@ -324,7 +328,7 @@ def test_export_with_a_protected_key_asks_the_passphrase_in_the_real_dialog(qtbo
         return answer
 
     first = drive_modal(QInputDialog, typed("salah sekali"))
-    window.export_package_action.trigger()
+    window.feature("packages").export_action.trigger()
     qtbot.waitUntil(lambda: first.done, timeout=20000)
     second = drive_modal(QInputDialog, typed("sandi kanwil ntb"))
     qtbot.waitUntil(lambda: target.exists() and bool(fake_dialogs.messages), timeout=20000)

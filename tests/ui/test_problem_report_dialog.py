@@ -42,8 +42,8 @@ def test_problem_report_from_the_help_menu(qtbot, window, tmp_path, fake_dialogs
         dialog.create_button.click()
 
     when_modal(qtbot, ProblemReportDialog, fill, seen)
-    assert window.problem_report_action in window.help_menu.actions()
-    window.problem_report_action.trigger()
+    assert window.feature("problem_report").action in window.help_menu.actions()
+    window.feature("problem_report").action.trigger()
     qtbot.waitUntil(lambda: any(m[1] == "Laporan masalah dibuat" for m in fake_dialogs.messages), timeout=20000)
     assert seen
     names = zipfile.ZipFile(target).namelist()
@@ -54,7 +54,7 @@ def test_problem_report_from_the_help_menu(qtbot, window, tmp_path, fake_dialogs
 def test_cancel_writes_nothing(qtbot, window, tmp_path, fake_dialogs):
     seen = []
     when_modal(qtbot, ProblemReportDialog, lambda d: d.reject(), seen)
-    window.problem_report_action.trigger()
+    window.feature("problem_report").action.trigger()
     assert seen and not list(tmp_path.glob("*.zip"))
     assert fake_dialogs.messages == []
 

@@ -29,7 +29,7 @@ def backed_up(window, kanwil_path, backup_folder):
 
 
 def open_dialog(window, qtbot) -> RestoreDialog:
-    window.restore_action.trigger()
+    window.feature("backups").restore_action.trigger()
     dialog = next(d for d in window.findChildren(RestoreDialog) if d.isVisible())
     qtbot.waitUntil(lambda: dialog.model.rowCount() > 0 and not dialog.progress.isVisible(), timeout=15000)
     return dialog
@@ -127,7 +127,7 @@ def test_backup_settings_with_the_real_dialog(window, qtbot, tmp_path, monkeypat
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
     stick = tmp_path / "flashdisk"
     stick.mkdir()
-    window.backup_settings_action.trigger()
+    window.feature("backups").settings_action.trigger()
     dialog = next(d for d in window.findChildren(BackupSettingsDialog) if d.isVisible())
     dialog.folder.setText(str(tmp_path / "dicabut"))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -156,14 +156,14 @@ def test_the_day_s_backup_after_the_window_is_shown(window, qtbot, kanwil_path, 
     start_daily_backups(window)
     qtbot.waitUntil(lambda: "Cadangan harian dibuat" in window.statusBar().currentMessage(), timeout=15000)
     [made] = backups_of(kanwil_path, "harian", backup_folder)
-    assert window.daily_backup_timer.isActive()
-    qtbot.waitUntil(lambda: window.daily_backup_task is None, timeout=5000)
+    assert window.feature("daily_backup").timer.isActive()
+    qtbot.waitUntil(lambda: window.feature("daily_backup").task is None, timeout=5000)
     assert run_daily_backup(window) is not None
-    qtbot.waitUntil(lambda: window.daily_backup_task is None, timeout=5000)
+    qtbot.waitUntil(lambda: window.feature("daily_backup").task is None, timeout=5000)
     assert backups_of(kanwil_path, "harian", backup_folder) == [made]      # once a day
     monkeypatch.setenv("RENSTRA_DESKTOP_BACKUP_DIR", str(tmp_path / "dicabut"))
     for _ in range(2):
         run_daily_backup(window)
-        qtbot.waitUntil(lambda: window.daily_backup_task is None, timeout=5000)
+        qtbot.waitUntil(lambda: window.feature("daily_backup").task is None, timeout=5000)
     [warning] = fake_dialogs.warnings()                                   # said once, not every hour
     assert "tidak ada" in warning and "Pengaturan → Cadangan" in warning

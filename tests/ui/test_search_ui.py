@@ -32,7 +32,7 @@ def _window(qtbot, path, size=(1366, 768)):
 def _type_search(qtbot, win, text: str, *, expect_hits: bool = True):
     """Ctrl+F, then type ``text`` key by key, and wait for the answer."""
     qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    panel = win.search_panel
+    panel = win.feature("search").panel
     assert panel.isVisible() and QApplication.focusWidget() is panel.field
     qtbot.keyClicks(panel.field, text)
     if expect_hits:
@@ -67,7 +67,7 @@ def _select_with_keys(qtbot, panel, row: int) -> None:
 
 def test_keyboard_only_ctrl_f_type_down_enter_shows_the_cell(qtbot, province):
     win = _window(qtbot, province["kanwil"])
-    assert win.search_panel is None                     # nothing built at start-up
+    assert win.feature("search").panel is None                     # nothing built at start-up
     panel = _type_search(qtbot, win, "apel pagi")
     assert "1 hasil" in panel.status.text()
     hit = panel.model.hits[0]
@@ -219,7 +219,7 @@ def test_the_index_is_built_and_searched_off_the_gui_thread(qtbot, province, mon
 def test_a_refused_search_is_one_line_in_the_panel(qtbot, province):
     win = _window(qtbot, province["kanwil"])
     qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    panel = win.search_panel
+    panel = win.feature("search").panel
     panel.field.setText("-- ..")
     qtbot.waitUntil(lambda: "kosong" in panel.status.text(), timeout=5000)
     assert panel.model.rowCount() == 0 and "\n" not in panel.status.text()

@@ -42,6 +42,7 @@ def test_the_form_refuses_a_wrong_nip_then_stores_and_prints_the_block(qtbot, wi
         dialog.paraf.item(0, 1).setText("Baiq Penyusun")
         dialog.paraf.item(0, 2).setText("Analis Perencanaan")
         click_button(dialog, "Simpan")
+        qtbot.waitUntil(lambda: not dialog.saving, timeout=10000)    # stored off the GUI thread (ops.WriteOp)
         seen["open_after_bad_nip"] = dialog.isVisible()
         seen["error"] = dialog.error.text()
         seen["focus"] = dialog.focusWidget() is dialog.nip
@@ -84,7 +85,7 @@ def test_a_upt_edits_only_its_own_block_from_the_settings_menu(qtbot, tmp_path):
         click_button(dialog, "Batal")
 
     driver = drive_modal(SignatoryDialog, read)
-    win.signatory_action.trigger()
+    win.feature("settings").signatory_action.trigger()
     driver.check()
     assert seen["units"] == ["LPS-LOBAR"] and seen["jabatan"].startswith("Kepala Lapas")
     assert read_db(tmp_path / "lobar.renstra", "SELECT count(*) FROM report_signatory") == [(0,)]

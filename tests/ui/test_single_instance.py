@@ -113,7 +113,7 @@ def test_the_server_follows_the_window_to_another_plan(qtbot, tmp_path, kanwil_p
     other = tmp_path / "lain.renstra"
     shutil.copy(kanwil_path, other)
     assert window.open_path(other)
-    assert window.instance_server.name == server_name(other)
+    assert window.feature("instance_server").name == server_name(other)
     handed = second_launch(qtbot, ["--db", other], launch_env, tmp_path)
     assert handed.returncode == 0 and "RENSTRA_FIRST_PAINT" not in handed.stdout
     # the plan the window left is free again: a launch on it opens its own window (paints and quits)
@@ -145,7 +145,7 @@ def test_a_stale_socket_of_a_killed_window_is_taken_over(qtbot, tmp_path, kanwil
     holder.kill()
     holder.wait()
     window = open_window(qtbot, kanwil_path)
-    assert window.instance_server.name == server_name(kanwil_path)
+    assert window.feature("instance_server").name == server_name(kanwil_path)
     done = second_launch(qtbot, ["--db", kanwil_path], launch_env, tmp_path)
     assert done.returncode == 0, done.stderr
 
@@ -155,7 +155,7 @@ def test_garbage_on_the_socket_is_ignored(qtbot, tmp_path, kanwil_path):
 
     window = open_window(qtbot, kanwil_path)
     received = []
-    window.instance_server.received.connect(received.append)
+    window.feature("instance_server").received.connect(received.append)
     socket = QLocalSocket()
     socket.connectToServer(server_name(kanwil_path))
     assert socket.waitForConnected(2000)
