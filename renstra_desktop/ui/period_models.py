@@ -3,39 +3,19 @@ the submitted values beside the current ones.  They hold rows the core computed 
 (core.period_workflow.overview / comparison); no SQL here."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ..core.numbers import format_number
+from .rows_model import RowsModel
 
 STATUS_COLOURS = {"diajukan": "#8a5a00", "dikembalikan": "#b00020", "diverifikasi": "#1f5fa8",
                   "disahkan": "#1b6e20", "dibuka": "#6a3d9a"}
 CHANGED_COLOUR = QColor("#b00020")
 
 
-class _RowsModel(QAbstractTableModel):
+class _RowsModel(RowsModel):
     ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-    HEADERS: tuple[str, ...] = ()
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[dict] = []
-
-    def set_rows(self, rows: list[dict]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.HEADERS[section])
-        return None
 
 
 class PeriodStatusModel(_RowsModel):

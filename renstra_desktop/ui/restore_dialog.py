@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QProgressBar,
                                QTableView, QVBoxLayout)
@@ -21,6 +21,7 @@ from ..core.localtime import format_datetime
 from ..core.numbers import format_number
 from ..core.schema import TABLES
 from . import dialogs
+from .rows_model import RowsModel
 from .worker import run_in_background
 
 PROBLEM_COLOUR = QColor("#b3261e")
@@ -51,7 +52,7 @@ def install_backup_features(window) -> None:
     follow_open_plan()
 
 
-class BackupListModel(QAbstractTableModel):
+class BackupListModel(RowsModel):
     """The backups, newest first: Waktu, Jenis, Ukuran, Satker, Baris, Keadaan."""
     HEADERS = ("Waktu", "Jenis", "Ukuran", "Satker", "Baris", "Keadaan")
     INFO_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -59,23 +60,13 @@ class BackupListModel(QAbstractTableModel):
     def __init__(self, zone=None, own_unit: str | None = None, parent=None):
         super().__init__(parent)
         self.zone, self.own_unit = zone, own_unit
-        self.backups: list[BackupInfo] = []
+
+    @property
+    def backups(self) -> list[BackupInfo]:
+        return self.rows
 
     def set_backups(self, backups: list[BackupInfo]) -> None:
-        self.beginResetModel()
-        self.backups = list(backups)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.backups)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.HEADERS[section])
-        return None
+        self.set_rows(backups)
 
     def other_unit(self, info: BackupInfo) -> bool:
         return bool(self.own_unit and info.unit_code and info.unit_code != self.own_unit)
