@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.errors import ValidationError
-from ..core.excel.layouts import TEMPLATES
+from ..core.excel.layouts import TEMPLATE_KINDS
 from ..core.store import Store
 
 
@@ -16,7 +16,7 @@ def register(sub) -> None:
     p.add_argument("--unit", help="kode satker; SEMUA = seluruh satker (bawaan: satker berkas ini)")
     p.add_argument("--year", type=int, help="tahun capaian, atau tahun realisasi templat (bawaan: tahun ini, "
                                             "di dalam Renstra berkas)")
-    p.add_argument("--template", choices=("rencana", *TEMPLATES),
+    p.add_argument("--template", choices=("rencana", *TEMPLATE_KINDS),
                    help="rencana: templat kosong untuk rencana kantor baru (init --from), dengan contoh "
                         "Renstra NTB di OUT-contoh.xlsx; tanpa FILE. realisasi|risiko|roadmap|pendanaan: templat "
                         "isian satu satker (kolom kunci terkunci, daftar pilihan, ID baris tersembunyi)")

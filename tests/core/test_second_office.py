@@ -173,3 +173,36 @@ def test_json_of_the_second_office_makes_the_same_plan(province, tmp_path, capsy
     assert main(["dump", str(tmp_path / "copy.renstra")]) == 0
     again = json.loads(capsys.readouterr().out)
     assert again["tables"] == json.loads(dumped)["tables"]
+
+
+def test_excel_export_templates_and_import_follow_the_plans_years(province, tmp_path):
+    """The workbook of a 2030–2034 plan has its own year columns, and a filled pendanaan template
+    imports back into that plan (issue 12: nothing assumes 2025–2029)."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from renstra_desktop.core.excel.export import export_workbook
+    from renstra_desktop.core.excel.importer import import_workbook
+    from renstra_desktop.core.excel.template import export_template
+
+    copy = tmp_path / "palu.renstra"
+    shutil.copy(province["upt"], copy)
+    with Store.open(copy) as store:
+        out = export_workbook(store.conn, tmp_path / "semua.xlsx", UPT, 2030)
+        book = load_workbook(out)
+        headers = [c.value for c in book["Indikator"][1]] + [c.value for c in book["Pendanaan"][1]]
+        assert {"Target 2030", "Target 2034", "Alokasi 2030", "Realisasi 2034"} <= set(headers)
+        assert not any("2025" in str(h) or "2029" in str(h) for h in headers)
+        path = export_template(store.conn, tmp_path / "dana.xlsx", "pendanaan", UPT, 2030)
+        book = load_workbook(path)
+        sheet = book["Pendanaan"]
+        col = {c.value: c.column for c in sheet[1]}
+        sheet.cell(row=2, column=col["Alokasi 2031"], value=1250.5)
+        line = sheet.cell(row=2, column=col["SK/IKK"]).value
+        book.save(path)
+        report = import_workbook(PlanService(store, "admin-palu"), path)
+        assert report.changed + report.added >= 1
+        got = store.conn.execute("SELECT allocation FROM funding WHERE unit_code = ? AND line_code = ? AND year = 2031",
+                                 (UPT, line)).fetchone()
+        assert got["allocation"] == 1250.5

@@ -22,7 +22,7 @@ from pathlib import Path
 from .. import queries
 from ..errors import FileError, NotFound
 from ..safe_write import new_file
-from ..schema import PLAN_YEARS
+from ..plan_profile import plan_years
 from ..settings import load_settings
 from ..value_check import refuse_invalid_numbers
 from . import layouts as L
@@ -59,24 +59,26 @@ def export_workbook(conn, target: str | os.PathLike, unit_code: str | None, year
     book = Workbook()
     book.remove(book.active)
     names = queries.unit_names(conn)
-    layout = indikator_layout(year)
-    add_sheet(book, layout, indikator_rows(conn, unit_code, year, layout, settings))
+    years = plan_years(conn)
+    layout = indikator_layout(year, years)
+    add_sheet(book, layout, indikator_rows(conn, unit_code, year, layout, settings, years))
     add_sheet(book, L.REALISASI, [realisation_row(r, names) for r in queries.realisation_rows(conn, unit_code)])
     add_sheet(book, L.RISIKO, risk_rows(queries.risk_rows(conn, unit_code), settings, names))
     add_sheet(book, L.ROADMAP, [roadmap_row(r, names) for r in queries.roadmap_rows(conn, unit_code)])
     versions = year_versions(conn, "funding", "line_code", unit_code)
-    rows = [funding_row(r, names, versions) for r in queries.funding_rows(conn, unit_code)]
-    add_sheet(book, L.PENDANAAN, funding_formulas(rows), totals=funding_totals(len(rows)))
+    rows = [funding_row(r, names, versions, years) for r in queries.funding_rows(conn, unit_code)]
+    add_sheet(book, L.pendanaan(years), funding_formulas(rows, years), totals=funding_totals(len(rows), years))
     add_guide(book, "Petunjuk buku kerja Renstra Desktop", guide_lines(year, names.get(unit_code, "seluruh satker")))
     return save(book, target)
 
 
 # -- Indikator ------------------------------------------------------------------------------------
-def indikator_layout(year: int) -> L.SheetLayout:
+def indikator_layout(year: int, years: tuple[int, ...]) -> L.SheetLayout:
     """The Indikator sheet with the chosen year's realisation, capaian, grade and evidence."""
     extra = (L._c(f"Realisasi {year}", fmt=L.NUMBER, width=12), L._c(f"Capaian {year} (%)", fmt=L.PERCENT, width=12),
              L._c(f"Predikat {year}", width=14), L._c(f"Data dukung {year}", width=44))
-    return dataclasses.replace(L.INDIKATOR, columns=L.INDIKATOR.columns[:-1] + extra + (L.VERSION,))
+    base = L.indikator(years)
+    return dataclasses.replace(base, columns=base.columns[:-1] + extra + (L.VERSION,))
 
 
 def capaian_formula(target: str, upper: str, actual: str, polarity: str, cap: float | None) -> str:
@@ -115,7 +117,7 @@ def year_versions(conn, table: str, code_field: str, unit_code: str | None) -> d
     return {key: ";".join(parts) for key, parts in found.items()}
 
 
-def indikator_rows(conn, unit_code, year, layout, settings) -> list[dict]:
+def indikator_rows(conn, unit_code, year, layout, settings, years: tuple[int, ...]) -> list[dict]:
     col = letters(layout)
     versions = year_versions(conn, "indicator_target", "indicator_code", unit_code)
     rows = []
@@ -126,8 +128,8 @@ def indikator_rows(conn, unit_code, year, layout, settings) -> list[dict]:
             "Satker": r["unit_name"], "Kode satker": r["unit_code"], "Kode": r["indicator_code"],
             "Indikator": r["indicator_name"], "Satuan": r["measure"], "Polaritas": L.POLARITY_LABELS[r["polarity"]],
             "Rekap periode": L.ROLLUP_LABELS[r["rollup"]],
-            **{f"Target {y}": r["targets"][y] for y in PLAN_YEARS},
-            **{f"Batas atas {y}": r["uppers"][y] for y in PLAN_YEARS},
+            **{f"Target {y}": r["targets"].get(y) for y in years},
+            **{f"Batas atas {y}": r["uppers"].get(y) for y in years},
             f"Realisasi {year}": r["actual"],
             f"Capaian {year} (%)": capaian_formula(cell[f"Target {year}"], cell[f"Batas atas {year}"],
                                                    cell[f"Realisasi {year}"], cell["Polaritas"],
@@ -185,37 +187,37 @@ def roadmap_row(r: dict, names: dict) -> dict:
             L.VERSION_HEADER: r["row_version"]}
 
 
-def funding_row(r: dict, names: dict, versions: dict) -> dict:
+def funding_row(r: dict, names: dict, versions: dict, years: tuple[int, ...]) -> dict:
     return {"Satker": names.get(r["unit_code"], r["unit_code"]), "Kode satker": r["unit_code"],
             "SK/IKK": r["line_code"], "Uraian": r["line_name"],
-            **{f"Alokasi {y}": r["allocation"].get(y) for y in PLAN_YEARS},
-            **{f"Realisasi {y}": r["realised"].get(y) for y in PLAN_YEARS}, "Pelaksana": r["executing_unit"],
+            **{f"Alokasi {y}": r["allocation"].get(y) for y in years},
+            **{f"Realisasi {y}": r["realised"].get(y) for y in years}, "Pelaksana": r["executing_unit"],
             L.VERSION_HEADER: versions.get((r["unit_code"], r["line_code"]))}
 
 
-def funding_formulas(rows: list[dict], first_row: int = 2) -> list[dict]:
+def funding_formulas(rows: list[dict], years: tuple[int, ...], first_row: int = 2) -> list[dict]:
     """Totals per line and % serapan (over the years with realised spending) as formulas."""
     for n, row in enumerate(rows, start=first_row):
-        row.update(funding_line_formulas(n))
+        row.update(funding_line_formulas(n, years))
     return rows
 
 
-def funding_line_formulas(n: int) -> dict:
-    col = letters(L.PENDANAAN)
-    alloc = f"{col[f'Alokasi {PLAN_YEARS[0]}']}{n}:{col[f'Alokasi {PLAN_YEARS[-1]}']}{n}"
-    real = f"{col[f'Realisasi {PLAN_YEARS[0]}']}{n}:{col[f'Realisasi {PLAN_YEARS[-1]}']}{n}"
+def funding_line_formulas(n: int, years: tuple[int, ...]) -> dict:
+    col = letters(L.pendanaan(years))
+    alloc = f"{col[f'Alokasi {years[0]}']}{n}:{col[f'Alokasi {years[-1]}']}{n}"
+    real = f"{col[f'Realisasi {years[0]}']}{n}:{col[f'Realisasi {years[-1]}']}{n}"
     return {"Total Alokasi": f'=IF(COUNT({alloc})=0,"",SUM({alloc}))',
             "Total Realisasi": f'=IF(COUNT({real})=0,"",SUM({real}))',
             "Serapan (%)": f'=IFERROR(IF(COUNT({real})=0,"",SUM({real})/SUMPRODUCT(({real}<>"")*{alloc})*100),"")'}
 
 
-def funding_totals(count: int, first_row: int = 2) -> dict:
+def funding_totals(count: int, years: tuple[int, ...], first_row: int = 2) -> dict:
     """The Jumlah row under ``count`` lines: sums of every amount column, % serapan of the sums."""
-    col = letters(L.PENDANAAN)
+    col = letters(L.pendanaan(years))
     last = first_row + count - 1
     span = lambda h: f"{col[h]}{first_row}:{col[h]}{max(last, first_row)}"     # noqa: E731
     sums = {h: f'=IF(COUNT({span(h)})=0,"",SUM({span(h)}))' for h in col if h.startswith(("Alokasi ", "Realisasi "))}
-    return {**sums, **funding_line_formulas(last + 1)}
+    return {**sums, **funding_line_formulas(last + 1, years)}
 
 
 def guide_lines(year: int, scope: str) -> list[str]:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..numbers import format_number
 from ..packages.package_rules import invalid_cells
+from ..plan_profile import plan_years
 from ..service import ImportRow
 from ..write_rules import PeriodStatus, ownership_refusal
 from . import layouts as L
@@ -109,25 +110,26 @@ def read_workbook(store, path: str | os.PathLike, *, progress=None) -> tuple[lis
     problems: list[CellProblem] = []
     planned: list[Planned] = []
     unchanged = 0
+    sheets = L.layouts(plan_years(store.conn))
     try:
-        known = [s for s in book.worksheets if s.title in L.LAYOUTS]
+        known = [s for s in book.worksheets if s.title in sheets]
         for sheet in book.worksheets:
-            if sheet.title in L.LAYOUTS or sheet.title == L.GUIDE_TITLE:
+            if sheet.title in sheets or sheet.title == L.GUIDE_TITLE:
                 continue
             rows = sheet_rows(sheet, problems, max_rows=50)
             if rows:
                 problems.append(CellProblem(sheet.title, None, None,
-                                            f"lembar ini tidak dikenal. Lembar yang dibaca: {', '.join(L.LAYOUTS)} "
+                                            f"lembar ini tidak dikenal. Lembar yang dibaca: {', '.join(sheets)} "
                                             "(nama persis seperti hasil ekspor). Ganti nama lembarnya atau hapus."))
         if not known and not problems:
             raise WorkbookProblems(name, [CellProblem(book.sheetnames[0] if book.sheetnames else "?", None, None,
-                                                      f"buku kerja ini tidak memuat lembar {', '.join(L.LAYOUTS)}. "
+                                                      f"buku kerja ini tidak memuat lembar {', '.join(sheets)}. "
                                                       "Pakai hasil renstra-desktop export-xlsx atau templatnya.")])
         context = _Context(store)
         for i, sheet in enumerate(known):
             if progress:
                 progress(int(100 * i / max(len(known), 1)), f"Membaca lembar {sheet.title}…")
-            found, same = _read_sheet(context, L.LAYOUTS[sheet.title], sheet, problems)
+            found, same = _read_sheet(context, sheets[sheet.title], sheet, problems)
             planned += found
             unchanged += same
     finally:

@@ -9,10 +9,12 @@ year is one row of its table.
 """
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 
-from ..schema import PLAN_YEARS, TABLES
+from ..schema import TABLES
 
 NUMBER = "#,##0.00"         # Excel shows it in the reader's locale: 1.234,56 on an Indonesian Windows
 INTEGER = "0"
@@ -63,13 +65,17 @@ def _c(header, field=None, role="show", year=None, fmt=None, width=14) -> Column
 UNIT = (_c("Satker", width=26), _c("Kode satker", "unit_code", "key", width=14))
 VERSION = _c(VERSION_HEADER, role="version", width=10)
 
-INDIKATOR = SheetLayout("Indikator", "indicator_target", (
-    *UNIT, _c("Kode", "indicator_code", "key", width=10), _c("Indikator", width=50), _c("Satuan", width=9),
-    _c("Polaritas", width=24), _c("Rekap periode", width=12),
-    *(_c(f"Target {y}", "value", "edit", y, NUMBER, 12) for y in PLAN_YEARS),
-    *(_c(f"Batas atas {y}", "upper", "edit", y, NUMBER, 12) for y in PLAN_YEARS), VERSION,
-), match=("unit_code", "indicator_code", "year"), wide=True,
-    show_patterns=(r"Realisasi \d{4}", r"Capaian \d{4} \(%\)", r"Predikat \d{4}", r"Data dukung \d{4}"))
+@functools.lru_cache(maxsize=8)
+def indikator(years: tuple[int, ...]) -> SheetLayout:
+    """The Indikator sheet of a plan whose five years are ``years`` (plan_profile.plan_years)."""
+    return SheetLayout("Indikator", "indicator_target", (
+        *UNIT, _c("Kode", "indicator_code", "key", width=10), _c("Indikator", width=50), _c("Satuan", width=9),
+        _c("Polaritas", width=24), _c("Rekap periode", width=12),
+        *(_c(f"Target {y}", "value", "edit", y, NUMBER, 12) for y in years),
+        *(_c(f"Batas atas {y}", "upper", "edit", y, NUMBER, 12) for y in years), VERSION,
+    ), match=("unit_code", "indicator_code", "year"), wide=True,
+        show_patterns=(r"Realisasi \d{4}", r"Capaian \d{4} \(%\)", r"Predikat \d{4}", r"Data dukung \d{4}"))
+
 
 REALISASI = SheetLayout("Realisasi", "realisation", (
     *UNIT, _c("IKK", "indicator_code", "key", width=10), _c("Periode", "period", "key", width=10),
@@ -99,18 +105,31 @@ ROADMAP = SheetLayout("Roadmap", "roadmap_item", (
     _c("Status", "status", "edit", width=10), _c(ID_HEADER, role="id", width=38), VERSION,
 ), match=("unit_code", "aspect", "year", "seq"))
 
-PENDANAAN = SheetLayout("Pendanaan", "funding", (
-    *UNIT, _c("SK/IKK", "line_code", "key", width=10), _c("Uraian", width=44),
-    *(_c(f"Alokasi {y}", "allocation", "edit", y, NUMBER, 13) for y in PLAN_YEARS),
-    _c("Total Alokasi", fmt=NUMBER, width=14),
-    *(_c(f"Realisasi {y}", "realised", "edit", y, NUMBER, 13) for y in PLAN_YEARS),
-    _c("Total Realisasi", fmt=NUMBER, width=14), _c("Serapan (%)", fmt=PERCENT, width=11),
-    _c("Pelaksana", "executing_unit", "edit", width=20), VERSION,
-), match=("unit_code", "line_code", "year"), wide=True)
+@functools.lru_cache(maxsize=8)
+def pendanaan(years: tuple[int, ...]) -> SheetLayout:
+    """The Pendanaan sheet of a plan whose five years are ``years``."""
+    return SheetLayout("Pendanaan", "funding", (
+        *UNIT, _c("SK/IKK", "line_code", "key", width=10), _c("Uraian", width=44),
+        *(_c(f"Alokasi {y}", "allocation", "edit", y, NUMBER, 13) for y in years),
+        _c("Total Alokasi", fmt=NUMBER, width=14),
+        *(_c(f"Realisasi {y}", "realised", "edit", y, NUMBER, 13) for y in years),
+        _c("Total Realisasi", fmt=NUMBER, width=14), _c("Serapan (%)", fmt=PERCENT, width=11),
+        _c("Pelaksana", "executing_unit", "edit", width=20), VERSION,
+    ), match=("unit_code", "line_code", "year"), wide=True)
 
-LAYOUTS = {layout.title: layout for layout in (INDIKATOR, REALISASI, RISIKO, ROADMAP, PENDANAAN)}
+
+SHEET_TITLES = ("Indikator", "Realisasi", "Risiko", "Roadmap", "Pendanaan")
 GUIDE_TITLE = "Petunjuk"
-TEMPLATES = {"realisasi": REALISASI, "risiko": RISIKO, "roadmap": ROADMAP, "pendanaan": PENDANAAN}
+TEMPLATE_KINDS = ("realisasi", "risiko", "roadmap", "pendanaan")
+
+
+def layouts(years: tuple[int, ...]) -> dict[str, SheetLayout]:
+    """Every sheet by title, for a plan whose five years are ``years``."""
+    return {layout.title: layout for layout in (indikator(years), REALISASI, RISIKO, ROADMAP, pendanaan(years))}
+
+
+def templates(years: tuple[int, ...]) -> dict[str, SheetLayout]:
+    return dict(zip(TEMPLATE_KINDS, (REALISASI, RISIKO, ROADMAP, pendanaan(years))))
 
 POLARITY_LABELS = {"higher": "makin tinggi makin baik", "lower": "makin rendah makin baik"}
 ROLLUP_LABELS = {"last": "nilai terakhir", "mean": "rata-rata", "sum": "jumlah"}

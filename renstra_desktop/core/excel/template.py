@@ -21,7 +21,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .. import queries
 from ..errors import ValidationError
 from ..numbers import format_number
-from ..schema import PLAN_YEARS, RISK_AREAS, ROADMAP_STATUSES, TABLES
+from ..plan_profile import plan_years
+from ..schema import RISK_AREAS, ROADMAP_STATUSES, TABLES
 from ..settings import load_settings
 from . import layouts as L
 from .export import (check_target, funding_line_formulas, funding_row, realisation_row, risk_formulas, risk_rows,
@@ -29,7 +30,7 @@ from .export import (check_target, funding_line_formulas, funding_row, realisati
 from .writing import add_guide, add_sheet, letters
 
 FREE_ROWS = 15
-KINDS = tuple(L.TEMPLATES)
+KINDS = L.TEMPLATE_KINDS
 UNLOCKED = Protection(locked=False)
 LOCKED_FILL = PatternFill("solid", start_color="EDEDED")
 
@@ -38,12 +39,13 @@ def export_template(conn, target: str | os.PathLike, kind: str, unit_code: str, 
     """Write the ``kind`` template of ``unit_code`` (realisations of ``year`` for realisasi)."""
     from openpyxl import Workbook
 
-    if kind not in L.TEMPLATES:
+    if kind not in L.TEMPLATE_KINDS:
         raise ValidationError(f"Templat “{kind}” tidak dikenal. Pilihan: {', '.join(KINDS)}.")
     if unit_code is None:
         raise ValidationError("Templat dibuat untuk satu satker: berikan --unit KODE (bukan SEMUA).")
     target = check_target(conn, target, unit_code)
-    layout = L.TEMPLATES[kind]
+    years = plan_years(conn)
+    layout = L.templates(years)[kind]
     names = queries.unit_names(conn)
     rows, fixed = _ROWS[kind](conn, unit_code, year, names)
     unit = {"Satker": names[unit_code], "Kode satker": unit_code}
@@ -55,7 +57,7 @@ def export_template(conn, target: str | os.PathLike, kind: str, unit_code: str, 
             rows[n - 2].update(risk_formulas(n, settings))
     if kind == "pendanaan":
         for n in range(first_free, first_free + FREE_ROWS):
-            rows[n - 2].update(funding_line_formulas(n))
+            rows[n - 2].update(funding_line_formulas(n, years))
     book = Workbook()
     book.remove(book.active)
     sheet = add_sheet(book, layout, rows)
@@ -104,9 +106,9 @@ def _pendanaan(conn, unit, year, names):
     for code in sorted(set(codes) | set(lines), key=lambda c: (order.get(c, len(order)), c)):
         line = lines.get(code) or {"unit_code": unit, "line_code": code, "line_name": label.get(code, ""),
                                    "allocation": {}, "realised": {}, "executing_unit": None}
-        rows.append(funding_row(line, names, versions))
+        rows.append(funding_row(line, names, versions, plan_years(conn)))
     for n, row in enumerate(rows, start=2):
-        row.update(funding_line_formulas(n))
+        row.update(funding_line_formulas(n, plan_years(conn)))
     return rows, len(rows)
 
 
@@ -144,7 +146,7 @@ def _validate(sheet, layout, conn, year: int, count: int) -> None:
     areas = [a for group in RISK_AREAS.values() for a in group]
     lists = {"period": periods, "indicator_code": [i["code"] for i in queries.indicators(conn)],
              "program_code": list(RISK_AREAS), "area": areas, "status": list(ROADMAP_STATUSES),
-             "year": [str(y) for y in PLAN_YEARS],
+             "year": [str(y) for y in plan_years(conn)],
              "line_code": [r[0] for r in conn.execute("SELECT code FROM objective WHERE deleted = 0 ORDER BY seq")]
              + [i["code"] for i in queries.indicators(conn)]}
     for column in layout.columns:
