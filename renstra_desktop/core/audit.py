@@ -5,7 +5,6 @@ entry that ends a row's change carries the digest of the row's content after it 
 ``audit verify`` checks)."""
 from __future__ import annotations
 
-import json
 
 from .audit_chain import ENTRY_COLUMNS, append, append_inserted, current_digests
 from .rows import utc_now

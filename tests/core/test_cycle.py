@@ -20,6 +20,7 @@ from renstra_desktop.core.plan_json import dump_plan, load_plan
 from renstra_desktop.core.schema import TABLES
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
+from renstra_desktop.core.write_rules import units_may_define
 
 CYCLE_TABLES = ("unit_indicator", "indicator_manual", "performance_agreement", "pk_target", "pk_budget",
                 "action_plan", "measurement_note", "evidence_file", "report_narrative", "risk_action",
@@ -137,7 +138,7 @@ def test_unit_defines_its_own_indicators_only_when_the_kanwil_allows(prov):
     kanwil, ksvc = _open(prov["kanwil"])
     with kanwil:
         ksvc.insert("setting", {"key": indicators.SETTING, "value": True})
-        assert indicators.units_may_define(kanwil.conn)
+        assert units_may_define(kanwil.conn)
         with pytest.raises(ValidationError, match="mendukung salah satu IKK"):
             indicators.define_indicator(ksvc, "LPS-LOBAR", {**values, "parent_code": "IKK 99"})
         with pytest.raises(ValidationError, match="sudah dipakai IKK"):

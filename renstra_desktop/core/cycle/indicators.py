@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..errors import PermissionDenied, ValidationError
 from ..plan_profile import plan_years, target_column
 from ..schema import TABLES
-from ..write_rules import UNITS_DEFINE_SETTING, unit_definition_refusal, units_may_define  # noqa: F401 (re-exported)
+from ..write_rules import UNITS_DEFINE_SETTING, unit_definition_refusal
 from .common import check_unit, keyed_id, upsert
 
 KANWIL = "KANWIL"
