@@ -262,7 +262,8 @@ def act(service, action: str, unit, period, note: str | None = None):
                            (unit, period)).fetchone()[0]
         values = {"unit_code": unit, "period": period, "seq": seq, "event": event, "note": note or None,
                   "snapshot": json.dumps(snapshot, ensure_ascii=False, sort_keys=True) if snapshot else None}
-        return service.insert(EVENT_TABLE, values)[1]
+        with service.workflow_step():
+            return service.insert(EVENT_TABLE, values)[1]
 
 
 def _submission(conn, unit: str, period: str) -> dict:

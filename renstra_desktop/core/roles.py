@@ -34,6 +34,11 @@ ROLES = {
 }
 
 
+# signing role of a report (core.signing.roles) -> the permission it needs: the konseptor prepares
+# the report (an operator), the kepala approves it (the head)
+SIGNING_PERMISSION = {"konseptor": "enter", "kepala": "sign"}
+
+
 def roles_granting(permission: str) -> list[str]:
     """The roles that grant ``permission`` (for the refusal's "needs role …")."""
     return [role for role, granted in ROLES.items() if permission in granted]
@@ -61,3 +66,10 @@ def require(conn, actor: str, permission: str) -> None:
     why = refusal(conn, actor, account, permission)
     if why:
         raise PermissionDenied(why)
+
+
+def require_signing(conn, actor: str, signing_role: str) -> None:
+    """Return when ``actor`` may sign a report of the plan open on ``conn`` as ``signing_role``
+    (konseptor or kepala); :class:`.errors.PermissionDenied` when not.  The certificate's password
+    is the signature's own guard; with accounts on, the role is checked too (accounts off: allowed)."""
+    require(conn, actor, SIGNING_PERMISSION[signing_role])

@@ -32,7 +32,8 @@ from .audit import current_digests, write_audit_inserted, write_audit_many
 from .errors import PermissionDenied, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import TABLES
-from .write_rules import EVENT_TABLE, PeriodStatus, event_refusal, ownership_refusal, unit_definition_refusal
+from .write_rules import (EVENT_PERMISSION, EVENT_TABLE, NOT_A_STEP, PeriodStatus, event_refusal, ownership_refusal,
+                          unit_definition_refusal)
 
 
 @dataclass
@@ -116,11 +117,14 @@ class RowWriter:
     """Writes rows as ``unit`` (the installation's unit, or the unit whose verified package is being
     merged), by ``actor``, with ``origin`` recorded on rows it changes ('local', 'import', a package
     digest).  ``restore``: a new file being rebuilt from the plan JSON takes rows as recorded
-    (ownership and period checks apply to changes of an existing file, not to its creation)."""
+    (ownership and period checks apply to changes of an existing file, not to its creation).
+    ``step``: the writer of a period workflow step (:mod:`.period_workflow`), the only local writer
+    of ``period_event`` rows."""
 
-    def __init__(self, store, *, actor: str, unit: str, origin: str = "local", restore: bool = False):
+    def __init__(self, store, *, actor: str, unit: str, origin: str = "local", restore: bool = False,
+                 step: bool = False):
         self.store, self.conn = store, store.conn
-        self.actor, self.unit, self.origin, self.restore = actor, unit, origin, restore
+        self.actor, self.unit, self.origin, self.restore, self.step = actor, unit, origin, restore, step
         self.at = utc_now()
         self.changes = Changes()
         self._status: PeriodStatus | None = None
@@ -239,18 +243,35 @@ class RowWriter:
 
     def _check_events(self, ix, rows, old, unit_of, found: dict) -> None:
         """Workflow events: who may record which (write_rules.event_refusal), and never changed once
-        written (an append-only history: a new step is a new row)."""
+        written (an append-only history: a new step is a new row).  Written here, a step comes only
+        from the workflow (its state and separation checks); the plan JSON may carry the steps a file
+        recorded, each needing its permission (core.roles) like the step itself; a package's steps
+        were checked when it was verified."""
         i_event = ix["event"]
         content = [ix[c] for c in TABLES[EVENT_TABLE].columns] + [ix["deleted"]]
         for p in rows:
             if p[0] in found:
                 continue
             why = event_refusal(self.unit, unit_of(p), p[i_event])
+            if why is None and not self.step and p[0] not in old:
+                why = self._step_refusal(p[i_event])
             c = old.get(p[0])
             if why is None and c is not None and any(c[i] != p[i] for i in content):
                 why = "Riwayat status periode tidak dapat diubah; setiap langkah dicatat sebagai baris baru."
             if why:
                 found[p[0]] = Refusal(p[0], "owner", why)
+
+    def _step_refusal(self, event: str) -> str | None:
+        if self.origin == "local":
+            return NOT_A_STEP
+        if self.origin == "import":
+            from .errors import PermissionDenied
+            from .roles import require
+            try:
+                require(self.conn, self.actor, EVENT_PERMISSION.get(event, "approve"))
+            except PermissionDenied as exc:
+                return exc.message
+        return None
 
     # -- versions ------------------------------------------------------------------------------------
     def _versioned(self, p: tuple, c: tuple | None, ix: dict, versions: str, origin: str | None) -> tuple:

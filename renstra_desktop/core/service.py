@@ -94,6 +94,7 @@ class PlanService:
         self.actor = actor
         self.unit_code = unit_code or store.unit_code
         self._inside = False        # inside a checked writing call (allowed())
+        self._step = False          # inside a period workflow step (workflow_step())
 
     @contextlib.contextmanager
     def allowed(self, permission: str | None):
@@ -111,10 +112,21 @@ class PlanService:
         finally:
             self._inside = False
 
+    @contextlib.contextmanager
+    def workflow_step(self):
+        """The block writes a period workflow step (:mod:`.period_workflow`, after its checks): the
+        only local writer of ``period_event`` rows (row_writer refuses any other)."""
+        self._step = True
+        try:
+            yield
+        finally:
+            self._step = False
+
     def writer(self, *, unit: str | None = None, origin: str = "local", restore: bool = False) -> RowWriter:
         """The row-write primitive for one operation of this door: as this installation's unit, or as
         ``unit`` whose verified package is being merged."""
-        return RowWriter(self.store, actor=self.actor, unit=unit or self.unit_code, origin=origin, restore=restore)
+        return RowWriter(self.store, actor=self.actor, unit=unit or self.unit_code, origin=origin, restore=restore,
+                         step=self._step)
 
     # -- reads used by writers -------------------------------------------------------------
     def row(self, table: str, row_id: str) -> dict:

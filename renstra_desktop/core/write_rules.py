@@ -67,6 +67,10 @@ def unit_definition_refusal(spec: TableSpec, writer: str, conn) -> str | None:
 
 EVENT_TABLE = "period_event"
 CLOSING = ("diajukan", "diverifikasi", "disahkan")     # a period in these statuses takes no changes
+EVENT_PERMISSION = {"diajukan": "submit", "dikembalikan": "return", "diverifikasi": "verify", "disahkan": "approve",
+                    "dibuka": "unlock"}   # the permission (core.roles) each step needs
+NOT_A_STEP = ("Status verifikasi periode dicatat lewat Ajukan, Kembalikan, Verifikasi, Sahkan atau Buka kunci "
+              "(tab Status verifikasi, atau renstra-desktop period …), bukan sebagai baris biasa.")
 STATUS_WORDS = {"diajukan": "sudah diajukan", "diverifikasi": "sudah diverifikasi",
                 "disahkan": "sudah disahkan dan dikunci"}
 

@@ -164,6 +164,19 @@ class PlanController(QObject):
         """Mirror of the service's owner rule, for flags(); the service stays the authority."""
         return owner_unit == self.unit_code
 
+    def signing_refusal(self, signing_role: str) -> str | None:
+        """Why the signed-in actor may not sign a report as ``signing_role``; None if they may
+        (core.roles.require_signing: one indexed read)."""
+        from ..core.errors import PermissionDenied
+        from ..core.roles import require_signing
+        if self.store is None:
+            return None
+        try:
+            require_signing(self.store.conn, self.actor, signing_role)
+        except PermissionDenied as exc:
+            return exc.message
+        return None
+
     # -- writes (each is one undo step; all through ops.WriteOp) ---------------------------------
     def apply(self, edits: list[Edit], text: str) -> bool:
         """Field edits all or nothing (a cell edit, a paste).  False when refused."""

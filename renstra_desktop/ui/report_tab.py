@@ -306,6 +306,9 @@ class ReportTab(QWidget):
         if index is None:
             return
         role = roles[index]
+        if (why := self.controller.signing_refusal(role)) is not None:
+            dialogs.warn(self, self.tr("Tandatangani"), why)
+            return
         p12 = dialogs.choose_p12(self, self.tr("Sertifikat penanda tangan (.p12)"),
                                  str(folders.last_folder(folders.CERTIFICATES)))
         if p12 is None:

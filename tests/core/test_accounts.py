@@ -289,3 +289,22 @@ def test_a_writer_that_checks_its_own_permission_is_not_checked_again_inside(wit
     PlanService(with_accounts, "vera").verify_like("KANWIL")           # verifikator: no "enter", allowed
     with pytest.raises(PermissionDenied, match="memverifikasi"):
         PlanService(with_accounts, "ani").verify_like("KANWIL")
+
+
+def test_a_plan_json_brings_a_step_only_for_who_may_take_it(with_accounts):
+    """An operator cannot approve a period by loading a JSON that carries a disahkan row; an account
+    that enters data and approves (operator and pimpinan) can restore the same JSON."""
+    data = plan_json.dump_plan(with_accounts)
+    data["tables"]["period_event"] = [{
+        "id": "6f1c2d3e-0000-4000-8000-0000000000aa", "owner_unit": "KANWIL", "created_at": "2026-11-30T01:00:00Z",
+        "updated_at": "2026-11-30T01:00:00Z", "updated_by": "pak.kepala", "row_version": 1, "base_version": 0,
+        "deleted": 0, "origin": "local", "unit_code": "KANWIL", "period": "2025", "seq": 1, "event": "disahkan",
+        "note": None, "snapshot": None}]
+    before = sha(with_accounts.path)
+    with pytest.raises(RenstraError, match="tidak boleh diubah") as refused:
+        PlanService(with_accounts, "ani").load_json(data)
+    assert "mengesahkan periode" in refused.value.message
+    assert sha(with_accounts.path) == before
+    PlanService(with_accounts, "admin").save_account("pak.kepala", roles=["operator", "pimpinan"])
+    PlanService(with_accounts, "pak.kepala").load_json(data)
+    assert [tuple(r) for r in with_accounts.conn.execute("SELECT event FROM period_event")] == [("disahkan",)]

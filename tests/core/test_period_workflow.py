@@ -303,3 +303,20 @@ def test_a_submission_lands_with_rows_that_follow_it_in_the_package(upt, out, ka
     assert wf.status_of(kanwil_store.conn, UPT, "2026-TW1") == "diajukan"
     assert kanwil_store.conn.execute("SELECT explanation FROM measurement_note WHERE unit_code = ?",
                                      (UPT,)).fetchone()[0] == "Sesuai target"
+
+
+def test_a_step_is_written_only_by_the_workflow(upt, out, kanwil_store):
+    """The Kanwil cannot record an approval as a plain row (skipping verification, the roles and the
+    separation of duties): only the workflow's own steps write period_event locally."""
+    _submitted(upt, kanwil_store, out)
+    before = sha(kanwil_store.path)
+    for event in ("diverifikasi", "disahkan"):
+        with pytest.raises(PermissionDenied, match="bukan sebagai baris biasa"):
+            PlanService(kanwil_store, "kepala").insert("period_event", {"unit_code": UPT, "period": "2026-TW1",
+                                                                        "seq": 2, "event": event})
+    with pytest.raises(PermissionDenied, match="bukan sebagai baris biasa"):     # nor the unit its submission
+        PlanService(upt, "admin-upt").insert("period_event", {"unit_code": UPT, "period": "2026-TW2", "seq": 1,
+                                                              "event": "diajukan"})
+    assert sha(kanwil_store.path) == before
+    PlanService(kanwil_store, "verifikator").verify(UPT, "2026-TW1")       # the workflow still writes its steps
+    assert wf.status_of(kanwil_store.conn, UPT, "2026-TW1") == "diverifikasi"

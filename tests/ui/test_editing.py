@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
 
 from conftest_ui import cell_index, read_db, row_of
+from period_fixtures import record_event
 
 EDIT = Qt.ItemDataRole.EditRole
 
@@ -381,8 +382,7 @@ def test_a_locked_period_is_read_only(window, kanwil_path, fake_dialogs):
     controller = window.controller
     controller.insert("realisation", [{"unit_code": "KANWIL", "indicator_code": "IKK 17.1", "period": "2025-S1",
                                        "value": "3,1"}], "isi")
-    controller.insert("period_event", [{"unit_code": "KANWIL", "period": "2025", "seq": 1, "event": "disahkan"}],
-                      "kunci 2025")
+    controller.written(record_event(controller.store, "KANWIL", "2025"))
     tab = window.indicator_tab
     tab.view.setCurrentIndex(cell_index(tab.model, row_of(tab.model, indicator_code="IKK 17.1"), "indicator_code"))
     model = tab.realisation_model

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from conftest_ui import click_button, drive_modal, read_db
+from period_fixtures import record_event
 from renstra_desktop.ui.period_picker import PeriodDialog, period_code, split_period
 
 
@@ -66,8 +67,7 @@ def test_the_real_picker_adds_a_quarter_and_refuses_one_already_there(qtbot, win
 
 def test_the_picker_refuses_an_approved_year(window):
     tab = select_indicator(window)
-    window.controller.insert("period_event", [{"unit_code": "KANWIL", "period": "2025", "seq": 1,
-                                               "event": "disahkan"}], "kunci")
+    window.controller.written(record_event(window.controller.store, "KANWIL", "2025", actor="penguji"))
     refusal = tab.period_refusal("2025-S1")
     assert refusal.startswith("Periode 2025 satker KANWIL sudah disahkan dan dikunci oleh penguji pada ")
     assert "Minta Kantor Wilayah membuka kuncinya" in refusal

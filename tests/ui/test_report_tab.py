@@ -132,3 +132,24 @@ def test_build_failure_is_shown_in_indonesian(qtbot, window, fake_dialogs):
     tab.build()
     qtbot.waitUntil(lambda: bool(fake_dialogs.warnings()), timeout=20000)
     assert "ENTAH" in fake_dialogs.warnings()[-1] and tab.pdf is None and tab.build_button.isEnabled()
+
+
+def test_with_accounts_only_the_head_signs_as_kepala(qtbot, window, monkeypatch, fake_dialogs):
+    """Accounts on: an operator may sign as konseptor (who prepared the report), not as kepala
+    (core.roles.require_signing); the refusal comes before any certificate is asked."""
+    from renstra_desktop.core.service import PlanService
+
+    store = window.controller.store
+    PlanService(store, "penguji").save_account("admin", create=True, password="admin-rahasia")
+    PlanService(store, "admin").save_account("ani", create=True, password="ani-rahasia1", roles=["operator"])
+    window.controller.actor = "ani"
+    tab = built(qtbot, window.report_tab, kind="pendanaan")
+    asked = []
+    monkeypatch.setattr(dialogs, "choose_p12", lambda *a, **k: asked.append("p12"))
+    fake_dialogs.items.append(1)                      # Kepala
+    tab.sign()
+    assert asked == [] and tab.signed_roles == []
+    assert "tidak berhak menandatangani laporan" in fake_dialogs.warnings()[-1] and "pimpinan" in fake_dialogs.warnings()[-1]
+    fake_dialogs.items.append(0)                      # Konseptor: asked for the certificate (then cancelled)
+    tab.sign()
+    assert asked == ["p12"]
