@@ -19,7 +19,7 @@ from .console import make_streams_safe
 
 # Feature modules that add subcommands; each has register(subparsers).
 COMMAND_MODULES = ["plan", "packages", "reports", "signing", "export", "excel_import", "cycle", "support", "check",
-                   "search", "backup", "period", "users", "audit"]
+                   "search", "backup", "period", "users", "audit", "office"]
 
 
 # argparse's complaints (Python 3.11 wording) in Indonesian; anything else is shown as argparse says it.

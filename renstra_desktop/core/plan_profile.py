@@ -23,6 +23,10 @@ DEFAULT_OFFICE = {
     "head_name": "AMAK AGUNG GDE KRISNA",
 }
 OPTIONAL_OFFICE_KEYS = ("head_name",)
+OFFICE_LABELS = {"ministry": "Baris kop kementerian", "name": "Nama kantor", "address": "Alamat",
+                 "province": "Provinsi", "place": "Tempat penandatanganan", "head_title": "Jabatan kepala kantor",
+                 "head_name": "Nama kepala kantor"}
+OFFICE_SETTING = "office"
 DEFAULT_SPAN = [PLAN_YEARS[0], PLAN_YEARS[-1]]
 SPAN_LENGTH = 5                      # a Renstra is a five-year plan
 OFFICE_KEYS = tuple(DEFAULT_OFFICE)
@@ -68,13 +72,41 @@ def check_office(value) -> dict:
         v = value.get(key, default)
         if key == "ministry":
             if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v) or not v:
-                raise ValidationError("Baris kop kementerian harus berupa daftar teks.", field="office")
+                raise ValidationError("Baris kop kementerian wajib diisi: satu baris teks atau lebih.", field=key)
             out[key] = [x.strip() for x in v]
         else:
             if not isinstance(v, str) or (not v.strip() and key not in OPTIONAL_OFFICE_KEYS):
-                raise ValidationError(f"Identitas kantor: “{key}” wajib diisi.", field="office")
+                raise ValidationError(f"Identitas kantor: {OFFICE_LABELS[key]} wajib diisi.", field=key)
             out[key] = v.strip()
+        if max(map(len, out[key] if key == "ministry" else [out[key]])) > 200:
+            raise ValidationError(f"Identitas kantor: {OFFICE_LABELS[key]} terlalu panjang (paling banyak 200 "
+                                  "huruf).", field=key)
     return out
+
+
+def office_of(conn) -> dict:
+    """The office identity as stored (the default when none is, or when it is malformed)."""
+    try:
+        return check_office(_setting(conn, OFFICE_SETTING) or DEFAULT_OFFICE)
+    except ValidationError:
+        return dict(DEFAULT_OFFICE)
+
+
+def save_office_with(service, office: dict):
+    """Set the office identity (the Kanwil's ``office`` setting: kop, reports, window title; it
+    reaches the units in the Kanwil's package).  Keys not given keep their stored value; checked by
+    :func:`check_office`; a unit's file refuses it (settings are reference data)."""
+    from .errors import PermissionDenied
+    from .write_rules import KANWIL
+    if service.unit_code != KANWIL:
+        raise PermissionDenied("Identitas kantor ditetapkan Kantor Wilayah dan sampai ke satker bersama paket "
+                               "Kantor Wilayah.")
+    clean = check_office({**office_of(service.store.conn), **office})
+    writer = service.writer()
+    with service.store.atomic():
+        service.upsert(writer, "setting", {"key": OFFICE_SETTING,
+                                           "value": json.dumps(clean, ensure_ascii=False, sort_keys=True)})
+    return writer.changes
 
 
 def _setting(conn, key: str):
@@ -84,10 +116,7 @@ def _setting(conn, key: str):
 
 def load_profile(conn) -> PlanProfile:
     """The plan's office and span (a malformed stored value falls back to the default)."""
-    try:
-        office = check_office(_setting(conn, "office") or DEFAULT_OFFICE)
-    except ValidationError:
-        office = dict(DEFAULT_OFFICE)
+    office = office_of(conn)
     try:
         span = check_span(_setting(conn, "plan_years") or DEFAULT_SPAN)
     except ValidationError:

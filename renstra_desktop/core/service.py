@@ -292,6 +292,12 @@ class PlanService:
         from .reports.signature_block import save_with
         return save_with(self, sig)
 
+    @writes(permission="enter")
+    def save_office(self, office: dict) -> Changes:
+        """Set the office identity reports and the window show: :func:`.plan_profile.save_office_with`."""
+        from .plan_profile import save_office_with
+        return save_office_with(self, office)
+
     # -- the period workflow (issue 9 section 2): core/period_workflow.py ------------------------
     @writes
     def submit(self, unit_code: str, period: str, *, note: str | None = None) -> Changes:

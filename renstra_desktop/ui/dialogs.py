@@ -63,10 +63,10 @@ def ask_text(parent: QWidget | None, title: str, label: str, default: str = "") 
     return text if ok else None
 
 
-def ask_form(parent: QWidget | None, title: str, fields: list) -> dict[str, str] | None:
+def ask_form(parent: QWidget | None, title: str, fields: list, width: int = 440) -> dict[str, str] | None:
     """A few labelled fields at once (ui/form_dialog.FormField); the values, or None when cancelled."""
     from .form_dialog import ask_form as run
-    return run(parent, title, fields)
+    return run(parent, title, fields, width)
 
 
 def choose_period(parent: QWidget | None, title: str, heading: str, suggestion: str, check=None,

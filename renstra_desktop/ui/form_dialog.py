@@ -23,10 +23,10 @@ class FormField:
 
 
 class FormDialog(QDialog):
-    def __init__(self, parent: QWidget | None, title: str, fields: list[FormField]):
+    def __init__(self, parent: QWidget | None, title: str, fields: list[FormField], width: int = 440):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(440)
+        self.setMinimumWidth(width)
         self._editors: dict[str, QWidget] = {}
         form = QFormLayout()
         for f in fields:
@@ -77,7 +77,7 @@ class FormDialog(QDialog):
         return out
 
 
-def ask_form(parent: QWidget | None, title: str, fields: list[FormField]) -> dict[str, str] | None:
-    """The values the user saved, or None when cancelled."""
-    dialog = FormDialog(parent, title, fields)
+def ask_form(parent: QWidget | None, title: str, fields: list[FormField], width: int = 440) -> dict[str, str] | None:
+    """The values the user saved, or None when cancelled (``width``: the form's least width)."""
+    dialog = FormDialog(parent, title, fields, width)
     return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -1,6 +1,7 @@
-"""The Pengaturan menu: the reports' signature block (Penanda tangan laporan) and the time zone the
-window, reports and signing stamps show times in (Zona waktu; the Kanwil's setting, which reaches
-the units in its package)."""
+"""The Pengaturan menu: the reports' signature block (Penanda tangan laporan), the office identity
+the kop and reports print (Identitas kantor) and the time zone the window, reports and signing
+stamps show times in (Zona waktu); the last two are the Kanwil's settings, which reach the units in
+its package."""
 from __future__ import annotations
 
 import json
@@ -22,10 +23,12 @@ def install_settings_menu(window) -> None:
     menu = window.menuBar().addMenu(tr("Pen&gaturan"))
     signatory = QAction(tr("&Penanda tangan laporan…"), window)
     signatory.triggered.connect(lambda checked=False: edit_signatory(window))
+    office = QAction(tr("&Identitas kantor…"), window)
+    office.triggered.connect(lambda checked=False: edit_office(window))
     time_zone = QAction(tr("&Zona waktu…"), window)
     time_zone.triggered.connect(lambda checked=False: edit_time_zone(window))
-    menu.addActions([signatory, time_zone])
-    window.add_feature("settings", SimpleNamespace(menu=menu, signatory_action=signatory,
+    menu.addActions([signatory, office, time_zone])
+    window.add_feature("settings", SimpleNamespace(menu=menu, signatory_action=signatory, office_action=office,
                                                    time_zone_action=time_zone))
 
 
@@ -34,6 +37,40 @@ def edit_signatory(window):
     from .signatory_dialog import open_signatory_dialog
 
     return open_signatory_dialog(window, window.controller, window.selected_unit() or window.controller.unit_code)
+
+
+def edit_office(window, typed: dict | None = None):
+    """The office identity in a form (Kanwil only; a unit is shown it and told who sets it), saved
+    off the GUI thread (ops.WriteOp); a refusal shows its line and opens the form again with what
+    was typed.  Returns the running task, or None when nothing is written."""
+    from ..core.plan_profile import OFFICE_LABELS, office_of
+    from .form_dialog import FormField
+    from .ops import WriteOp, show_failure
+
+    tr, controller = window.tr, window.controller
+    title = tr("Identitas kantor")
+    office = typed or office_of(controller.conn)
+    lines = "\n".join(office["ministry"]) if isinstance(office["ministry"], list) else office["ministry"]
+    if not controller.is_kanwil:
+        dialogs.info(window, title, tr("{name}, {address}, {province}.\n\nIdentitas kantor ditetapkan Kantor "
+                                       "Wilayah dan diterima bersama paket Kantor Wilayah.").format(**office))
+        return None
+    fields = [FormField("ministry", OFFICE_LABELS["ministry"], "text", lines)]
+    fields += [FormField(key, label, value=office[key]) for key, label in OFFICE_LABELS.items() if key != "ministry"]
+    values = dialogs.ask_form(window, title, fields, width=min(720, window.width() - 40))
+    if values is None:
+        return None
+    office = {**values, "ministry": [line for line in values["ministry"].splitlines() if line.strip()]}
+
+    def refused(exc) -> None:
+        show_failure(window, title, exc, path=controller.path)
+        edit_office(window, {**office, "ministry": values["ministry"]})
+
+    def saved(_changes) -> None:
+        window.statusBar().showMessage(tr("Identitas kantor disimpan: {name}.").format(name=office["name"]), 8000)
+
+    return WriteOp(controller, lambda service, progress: service.save_office(office), parent=window,
+                   title=title).success(saved).failure(refused).run_in_background()
 
 
 def zone_labels(tr) -> dict[str, str]:

@@ -203,6 +203,12 @@ def case_save_signatory(province, locked):
     return unit, lambda: PlanService(unit, "admin").save_signatory(sig), "LPS-SUMBAWA"
 
 
+def case_save_office(province, locked):
+    kanwil, unit = province
+    # The office identity is the Kanwil's setting: a unit's file takes it only in the Kanwil's package.
+    return unit, lambda: PlanService(unit, "admin").save_office({"name": "KANTOR LAIN"}), "Kantor Wilayah"
+
+
 def case_save_account(province, locked):
     kanwil, unit = province
     # An account row that names another unit as its writer (a copied row) is that unit's row.
@@ -224,7 +230,8 @@ CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case
 NOT_PERIOD_BOUND = {"unlock": "reopening an approved period is what it does (Kanwil only)",
                     "pin_key": "a key pin is about a unit, not a period",
                     "save_signatory": "a signature block is about a unit, not a period",
-                    "save_account": "an account is about a person, not a period"}
+                    "save_account": "an account is about a person, not a period",
+                    "save_office": "the office identity is about the office, not a period"}
 
 
 def test_every_writing_method_of_the_door_has_a_case():
