@@ -105,12 +105,12 @@ def banner_time(plan: Path) -> tuple[float, float, int]:
     tick.start()
     timer = QElapsedTimer()
     timer.start()
-    while window.tamper_banner.verdict is None and timer.elapsed() < 120_000:
+    while window.feature("tamper").banner.verdict is None and timer.elapsed() < 120_000:
         app.processEvents()
         time.sleep(0.002)
     done = time.perf_counter()
     tick.stop()
-    findings = len(window.tamper_banner.findings)
+    findings = len(window.feature("tamper").banner.findings)
     window.close()
     if window.controller.store is not None:
         window.controller.store.close()

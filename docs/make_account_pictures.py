@@ -60,7 +60,7 @@ def main() -> int:
     for width, height in ((1366, 768), (1024, 768)):
         window.resize(width, height)
         window.show()
-        dialog = AccountsDialog(path, "admin.kanwil", window)
+        dialog = AccountsDialog(window.controller, window)
         dialog.show()
         wait(lambda: len(dialog.accounts) == 5, app)
         dialog.table.selectRow(1)

@@ -56,7 +56,7 @@ def main() -> None:
         window.show()
         for _ in range(100):
             wait(50)
-            if window.tamper_banner.isVisible():
+            if window.feature("tamper").banner.isVisible():
                 break
         wait(200)
         window.grab().save(str(DOCS / name))

@@ -69,7 +69,7 @@ def main() -> int:
             win = MainWindow(Store.open(path))
             win.resize(*size)
             win.show()
-            view = win.built_tab(win.period_status_placeholder)
+            view = win.built_tab(win.feature("period_workflow").placeholder)
             win.tabs.setCurrentWidget(view)
             view.waiting.setChecked(False)
             deadline = time.monotonic() + 10

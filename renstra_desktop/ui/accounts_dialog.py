@@ -2,7 +2,7 @@
 password, disables or re-enables an account; the first account made here turns accounts on.  Also the
 account name in the status bar and the login when the window opens another plan with accounts on.
 
-Every read and write runs on a worker (ui/worker.py) with its own connection; the core decides
+Every read and write runs off the GUI thread through ops.ReadOp / ops.WriteOp; the core decides
 (:meth:`core.service.PlanService.save_account`): a refusal is shown as its one Indonesian line.
 """
 from __future__ import annotations
@@ -15,41 +15,53 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogBut
 
 from ..core.roles import ROLES
 from . import dialogs
-from .worker import run_in_background
+from .ops import ReadOp, WriteOp
 
 ROLE_LABELS = {"operator": "Operator (mengisi data)", "verifikator": "Verifikator (memverifikasi, mengembalikan)",
                "pimpinan": "Pimpinan (mengesahkan, membuka kunci, menandatangani)", "admin": "Admin (akun pengguna)"}
 
 
 # -- the window: status bar, menu, login on another plan --------------------------------------------------
-def install_accounts(window) -> None:
+class Accounts:
+    """The feature (``window.feature("accounts")``): the menu action, the account label in the status bar
+    and the account signed in (None: accounts off, the OS user is the actor)."""
+
+    def __init__(self, window):
+        self.label = QLabel()
+        self.label.setObjectName("account_label")
+        window.statusBar().addPermanentWidget(self.label)
+        self.action = QAction(window.tr("&Akun pengguna…"), window)
+        self.action.triggered.connect(lambda checked=False: open_accounts_dialog(window))
+        self.signed_in = None
+
+
+def install_accounts(window) -> Accounts:
     """Pengaturan → Akun pengguna…, the account label in the status bar, and the login when a plan
     with accounts on is opened in the window (Berkas → Buka)."""
-    window.account_label = QLabel()
-    window.account_label.setObjectName("account_label")
-    window.statusBar().addPermanentWidget(window.account_label)
-    window.accounts_action = QAction(window.tr("&Akun pengguna…"), window)
-    window.accounts_action.triggered.connect(lambda checked=False: open_accounts_dialog(window))
-    window.feature("settings").menu.addAction(window.accounts_action)
+    feature = window.add_feature("accounts", Accounts(window))
+    window.feature("settings").menu.addAction(feature.action)
     window.controller.file_opened.connect(lambda: _after_open(window))
     show_account(window, None)
+    return feature
 
 
 def show_account(window, account) -> None:
     """Make ``account`` (a core Account, or None: accounts off) the window's actor and show it."""
-    window.signed_in = account
+    feature = window.feature("accounts")
+    feature.signed_in = account
     if account is None:
-        window.account_label.clear()
-        window.account_label.hide()
+        feature.label.clear()
+        feature.label.hide()
         return
-    window.controller.actor = account.name
-    window.account_label.setText(window.tr("·  Akun: {name} ({roles})").format(
+    controller = window.controller       # the controller's actor (no attribute of the window is set)
+    controller.actor = account.name
+    feature.label.setText(window.tr("·  Akun: {name} ({roles})").format(
         name=account.name, roles=", ".join(account.roles)))
-    window.account_label.show()
+    feature.label.show()
 
 
 def _after_open(window) -> None:
-    """A plan opened in the window: ask for a login when its accounts are on (checked off the GUI thread)."""
+    """A plan opened in the window: ask for a login when its accounts are on (read off the GUI thread)."""
     controller = window.controller
     if controller.store is None:
         return
@@ -59,8 +71,9 @@ def _after_open(window) -> None:
     def decided(on: bool) -> None:
         if controller.store is None or controller.path != path:
             return
+        feature = window.feature("accounts")
         if not on:
-            if window.signed_in is not None:     # leaving a plan with accounts: the OS user again
+            if feature.signed_in is not None:     # leaving a plan with accounts: the OS user again
                 from ..core.newplan import current_user
                 controller.actor = current_user()
             show_account(window, None)
@@ -71,17 +84,17 @@ def _after_open(window) -> None:
             from ..core.newplan import current_user
             controller.actor = current_user()
             show_account(window, None)
-            window.account_label.setText(window.tr("·  Belum masuk: perubahan ditolak"))
-            window.account_label.show()
+            feature.label.setText(window.tr("·  Belum masuk: perubahan ditolak"))
+            feature.label.show()
             return
         show_account(window, account)
 
-    run_in_background(window, window.tr("Akun pengguna"), lambda store, _p: accounts_on(store.conn), decided,
-                      store_path=path, readonly=True, show_dialog=False)
+    ReadOp(controller, lambda store, _p: accounts_on(store.conn), decided, parent=window,
+           title=window.tr("Akun pengguna")).run_in_background()
 
 
 def open_accounts_dialog(window) -> "AccountsDialog":
-    dialog = AccountsDialog(window.controller.path, window.controller.actor, window)
+    dialog = AccountsDialog(window.controller, window)
     dialog.open()
     return dialog
 
@@ -90,9 +103,9 @@ def open_accounts_dialog(window) -> "AccountsDialog":
 class AccountsDialog(QDialog):
     COLUMNS = ("Nama akun", "Nama lengkap", "Peran", "Keadaan", "Diubah oleh")
 
-    def __init__(self, path, actor: str, parent: QWidget | None = None):
+    def __init__(self, controller, parent: QWidget | None = None):
         super().__init__(parent)
-        self.path, self.actor = path, actor
+        self.controller = controller
         self.accounts = []
         self.busy = None
         self._first_made = None
@@ -139,25 +152,24 @@ class AccountsDialog(QDialog):
     # -- reading -------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         from ..core.accounts import list_accounts
-        self.busy = run_in_background(self, self.tr("Akun pengguna"), lambda store, _p: list_accounts(store.conn),
-                                      self._show, self._failed, store_path=self.path, readonly=True,
-                                      show_dialog=False)
+        self.busy = ReadOp(self.controller, lambda store, _p: list_accounts(store.conn), self._show, parent=self,
+                           title=self.tr("Akun pengguna")).failure(self._failed).run_in_background()
 
     def _show(self, accounts) -> None:
         self.busy = None
         self.accounts = accounts
         made = next((a for a in accounts if a.name == self._first_made), None)
-        if made is not None and hasattr(self.parent(), "account_label"):
+        window = self.parent()
+        if made is not None and hasattr(window, "feature") and window.feature("accounts") is not None:
             self._first_made = None            # the first account: the window now works as it
-            self.actor = made.name
-            show_account(self.parent(), made)
+            show_account(window, made)
         if not accounts:
             self.note.setText(self.tr("Akun pengguna belum aktif: siapa pun yang memakai komputer ini mengubah data "
                                       "atas nama pengguna sistem operasinya. Akun pertama yang ditambahkan menjadi "
                                       "admin dan mengaktifkan akun pengguna; setelah itu jendela meminta masuk."))
         else:
             self.note.setText(self.tr("Masuk sebagai <b>{actor}</b>. Hanya admin yang mengubah akun; akun yang "
-                                      "dinonaktifkan disimpan dan tidak dapat dipakai.").format(actor=self.actor))
+                                      "dinonaktifkan disimpan dan tidak dapat dipakai.").format(actor=self.controller.actor))
         selected = self.selected()
         self.table.setRowCount(len(accounts))
         for i, a in enumerate(accounts):
@@ -189,20 +201,14 @@ class AccountsDialog(QDialog):
 
     # -- writing -------------------------------------------------------------------------------------------
     def save(self, name: str, done_text: str, **change) -> None:
-        """One change through the door, on a worker; the list is read again afterwards."""
-        from ..core.service import PlanService
-        actor = self.actor
-
-        def write(store, _progress):
-            return PlanService(store, actor).save_account(name, **change)
-
+        """One change through the door off the GUI thread (ops.WriteOp); the list is read again afterwards."""
         def done(_changes) -> None:
             self.busy = None
             self.message.setText(done_text)
             self.refresh()
         self.message.setText(self.tr("Menyimpan…"))
-        self.busy = run_in_background(self, self.tr("Akun pengguna"), write, done, self._failed,
-                                      store_path=self.path, show_dialog=False)
+        self.busy = WriteOp(self.controller, lambda service, _p: service.save_account(name, **change), parent=self,
+                            title=self.tr("Akun pengguna")).success(done).failure(self._failed).run_in_background()
 
     def add_account(self) -> None:
         form = AccountForm(self, first=not self.accounts)

@@ -4,19 +4,29 @@ changed (or every problem, with its sheet, row and column), and import it on *Im
 GUI thread, through the write door (core/excel/importer.py).  The window then reloads."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
 
+from ..core.service import Changes
 from . import dialogs, folders
-from .worker import run_in_background
+from .ops import WriteOp
 
 EXCEL = "excel"          # the remembered folder of workbooks
 
 
-def install_excel_import(window) -> None:
-    window.excel_import_action = QAction(window.tr("Impor dari &Excel…"), window)
-    window.excel_import_action.triggered.connect(lambda checked=False: import_from_excel(window))
-    window.add_file_actions([window.excel_import_action])
+@dataclass
+class ExcelImport:
+    """The feature (``window.feature("excel_import")``): Berkas → Impor dari Excel…"""
+    action: QAction
+
+
+def install_excel_import(window) -> ExcelImport:
+    action = QAction(window.tr("Impor dari &Excel…"), window)
+    action.triggered.connect(lambda checked=False: import_from_excel(window))
+    window.add_file_actions([action])
+    return window.add_feature("excel_import", ExcelImport(action))
 
 
 def import_from_excel(window, path=None):
@@ -33,14 +43,9 @@ def import_from_excel(window, path=None):
 
 
 def _run(window, path, *, dry_run: bool):
+    """The dry run or the import, off the GUI thread through ops.WriteOp (a dry run's rolled back
+    checks change nothing; the import's Changes reload the views)."""
     from ..core.excel.importer import import_workbook
-    from ..core.service import PlanService
-
-    controller = window.controller
-    actor = controller.actor
-
-    def work(store, progress):
-        return import_workbook(PlanService(store, actor), path, dry_run=dry_run, progress=progress)
 
     def done(report):
         if dry_run:
@@ -50,7 +55,6 @@ def _run(window, path, *, dry_run: bool):
             elif not report.planned:
                 dialogs.info(window, window.tr("Impor dari Excel"), report.summary())
             return
-        controller.external_change(report.changes)
         dialogs.info(window, window.tr("Impor dari Excel"), report.summary())
 
     def failed(exc):
@@ -58,8 +62,15 @@ def _run(window, path, *, dry_run: bool):
         problems = [str(p) for p in getattr(exc, "problems", ())]
         ImportProblems(window, message.split("\n")[0].split(":")[0] + ":" if problems else message, problems).exec()
 
+    def work(service, progress):
+        report = import_workbook(service, path, dry_run=dry_run, progress=progress)
+        if report.changes is None:
+            report.changes = Changes()          # a dry run changed nothing (None would reload everything)
+        return report
+
     title = window.tr("Memeriksa buku kerja") if dry_run else window.tr("Mengimpor buku kerja")
-    return run_in_background(window, title, work, done, failed, store_path=controller.path)
+    return WriteOp(window.controller, work, parent=window, title=title).with_progress().success(done).failure(
+        failed).run_in_background()
 
 
 class _TextDialog(QDialog):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from .worker import run_in_background
+from .ops import WriteOp
 
 STEPS = ("submit", "return", "verify", "approve", "unlock")
 
@@ -78,14 +78,11 @@ def ask_step(parent: QWidget | None, step: str, unit_label: str, period: str, st
 
 def run_step(controller, parent: QWidget | None, step: str, unit: str, period: str, note: str,
              on_done: Callable[[object], None]):
-    """Record ``step`` on ``unit``'s ``period`` off the GUI thread, as the window's actor; the views
-    reload from what changed, then ``on_done(changes)`` runs on the GUI thread."""
-    from ..core.service import PlanService
+    """Record ``step`` on ``unit``'s ``period`` off the GUI thread through ops.WriteOp, as the window's
+    actor; the views reload from what changed, then ``on_done(changes)`` runs on the GUI thread."""
+    title = step_texts(parent.tr if parent else str)[step]["title"]
 
-    actor, title = controller.actor, step_texts(parent.tr if parent else str)[step]["title"]
-
-    def work(store, _progress):
-        service = PlanService(store, actor)
+    def work(service, _progress):
         calls = {"submit": lambda: service.submit(unit, period, note=note),
                  "return": lambda: service.return_(unit, period, note=note),
                  "verify": lambda: service.verify(unit, period, note=note),
@@ -93,9 +90,5 @@ def run_step(controller, parent: QWidget | None, step: str, unit: str, period: s
                  "unlock": lambda: service.unlock(unit, period, reason=note)}
         return calls[step]()
 
-    def done(changes) -> None:
-        controller.external_change(changes)
-        on_done(changes)
-
-    # a refusal (RenstraError) is shown by the worker as one line under the step's title
-    return run_in_background(parent, title, work, done, store_path=controller.path)
+    # a refusal (RenstraError) is shown as one line under the step's title (ops.show_failure)
+    return WriteOp(controller, work, parent=parent, title=title).with_progress().success(on_done).run_in_background()

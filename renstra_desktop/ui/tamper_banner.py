@@ -55,11 +55,34 @@ class TamperBanner(QFrame):
         self.show()
 
 
+class TamperCheck:
+    """The feature (``window.feature("tamper")``): the banner and the check of each file the window opens."""
+
+    def __init__(self, window, banner: TamperBanner):
+        from .main_window import AfterFirstPaint
+
+        self.window, self.banner = window, banner
+        window.controller.file_opened.connect(lambda: QTimer.singleShot(0, self.check))
+        self._after_paint = AfterFirstPaint(window, self.check)
+
+    def check(self) -> None:
+        """Run ``audit verify`` on the open file off the GUI thread (ops.ReadOp); the banner shows the result."""
+        from ..core.audit_chain import verify
+        from .ops import ReadOp
+
+        controller = self.window.controller
+        if controller.store is None or os.environ.get("RENSTRA_BENCH_AUDIT_CHECK") == "0":   # bench/audit_verify.py
+            return
+        self.banner.hide()
+        self.banner.verdict = None
+        ReadOp(controller, lambda store, _progress: verify(store.conn), self.banner.show_verdict,
+               parent=self.window, title=self.window.tr("Memeriksa riwayat")).failure(
+            lambda exc: None).run_in_background()
+
+
 def install_tamper_banner(window) -> TamperBanner:
     """Put the banner above the window's tabs and check each file the window opens, after it has
     painted (start-up is not slowed)."""
-    from .main_window import AfterFirstPaint
-
     tabs = window.takeCentralWidget()
     container = QWidget(window)
     layout = QVBoxLayout(container)
@@ -69,22 +92,5 @@ def install_tamper_banner(window) -> TamperBanner:
     layout.addWidget(banner)
     layout.addWidget(tabs)
     window.setCentralWidget(container)
-    window.tamper_banner = banner
-    window.controller.file_opened.connect(lambda: QTimer.singleShot(0, lambda: check_file(window)))
-    window._check_tamper_after_paint = AfterFirstPaint(window, lambda: check_file(window))
+    window.add_feature("tamper", TamperCheck(window, banner))
     return banner
-
-
-def check_file(window) -> None:
-    """Run ``audit verify`` on the open file in a worker; the banner shows the result."""
-    from ..core.audit_chain import verify
-    from .worker import run_in_background
-
-    controller = window.controller
-    if controller.store is None or os.environ.get("RENSTRA_BENCH_AUDIT_CHECK") == "0":   # bench/audit_verify.py
-        return
-    window.tamper_banner.hide()
-    window.tamper_banner.verdict = None
-    run_in_background(window, window.tr("Memeriksa riwayat"), lambda store, _progress: verify(store.conn),
-                      window.tamper_banner.show_verdict, lambda exc: None, store_path=controller.path,
-                      readonly=True, show_dialog=False)

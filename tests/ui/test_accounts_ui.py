@@ -69,7 +69,8 @@ def test_login_wrong_password_then_right(qtbot, plan_with_accounts):
     qtbot.addWidget(window)
     assert "Kata sandi akun “ani” salah" in said.shown
     assert window.controller.actor == "ani"
-    assert window.account_label.text() == "·  Akun: ani (operator)" and not window.account_label.isHidden()
+    label = window.feature("accounts").label
+    assert label.text() == "·  Akun: ani (operator)" and not label.isHidden()
     # a change made in the window is recorded under the account
     row = stable_id("realisation", "KANWIL", "IKK 17.1", "2027-01")
     assert window.controller.insert("realisation", [dict(unit_code="KANWIL", indicator_code="IKK 17.1",
@@ -92,7 +93,7 @@ def test_login_cancel_closes_cleanly(qtbot, plan_with_accounts):
 def test_no_login_with_accounts_off(qtbot, kanwil_path):
     window = app_module.prepare_window(kanwil_path)
     qtbot.addWidget(window)
-    assert window.account_label.isHidden() and window.signed_in is None
+    assert window.feature("accounts").label.isHidden() and window.feature("accounts").signed_in is None
     window.controller.close()
 
 
@@ -108,7 +109,7 @@ def _fill_form(name, password, roles=()):
 
 
 def test_the_admin_turns_accounts_on_and_adds_an_operator(qtbot, window):
-    window.accounts_action.trigger()
+    window.feature("accounts").action.trigger()
     dialog = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "AccountsDialog" and w.isVisible())
     qtbot.waitUntil(lambda: "belum aktif" in dialog.note.text(), timeout=10_000)
     driver = Driver(qtbot, [("AccountForm", _fill_form("kepala.tu", "admin-rahasia"))])
@@ -116,7 +117,7 @@ def test_the_admin_turns_accounts_on_and_adds_an_operator(qtbot, window):
     qtbot.waitUntil(lambda: [a.name for a in dialog.accounts] == ["kepala.tu"], timeout=20_000)
     # the first account is an admin, and the window now works as it
     assert dialog.accounts[0].roles == ("admin",)
-    assert window.controller.actor == "kepala.tu" and "kepala.tu" in window.account_label.text()
+    assert window.controller.actor == "kepala.tu" and "kepala.tu" in window.feature("accounts").label.text()
     driver = Driver(qtbot, [("AccountForm", _fill_form("ani", ANI, roles=["operator"]))])
     dialog.add_button.click()
     qtbot.waitUntil(lambda: len(dialog.accounts) == 2, timeout=20_000)
@@ -129,7 +130,10 @@ def test_the_admin_turns_accounts_on_and_adds_an_operator(qtbot, window):
 
 def test_an_operator_is_refused_in_the_dialog_with_one_line(qtbot, plan_with_accounts):
     from renstra_desktop.ui.accounts_dialog import AccountsDialog
-    dialog = AccountsDialog(plan_with_accounts, "ani")
+    from renstra_desktop.ui.controller import PlanController
+    controller = PlanController(actor="ani")
+    controller.open_store(Store.open(plan_with_accounts))
+    dialog = AccountsDialog(controller)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: len(dialog.accounts) == 2, timeout=10_000)
@@ -138,3 +142,4 @@ def test_an_operator_is_refused_in_the_dialog_with_one_line(qtbot, plan_with_acc
     qtbot.waitUntil(lambda: "perlu peran admin" in dialog.message.text(), timeout=10_000)
     with Store.open(plan_with_accounts, readonly=True) as store:
         assert all(a.active for a in list_accounts(store.conn))
+    controller.close()

@@ -26,7 +26,7 @@ def test_a_file_changed_outside_shows_the_red_banner_naming_the_row(qtbot, kanwi
         PlanService(store, "penguji").update("indicator_target", TARGET, {"value": "3,9"})
     _edit_outside(kanwil_path)
     window = open_window(qtbot, kanwil_path)
-    banner = window.tamper_banner
+    banner = window.feature("tamper").banner
     qtbot.waitUntil(lambda: banner.isVisible(), timeout=15000)
     text = banner.label.text()
     assert "diubah di luar aplikasi (1 temuan)" in banner.title.text()
@@ -36,10 +36,10 @@ def test_a_file_changed_outside_shows_the_red_banner_naming_the_row(qtbot, kanwi
 
 def test_a_clean_file_shows_no_banner(qtbot, kanwil_path):
     window = open_window(qtbot, kanwil_path)
-    qtbot.waitUntil(lambda: window.tamper_banner.findings == [] and not window.tamper_banner.isVisible(),
+    qtbot.waitUntil(lambda: window.feature("tamper").banner.findings == [] and not window.feature("tamper").banner.isVisible(),
                     timeout=5000)
     qtbot.wait(300)
-    assert not window.tamper_banner.isVisible()
+    assert not window.feature("tamper").banner.isVisible()
 
 
 def test_riwayat_on_a_cell_shows_who_changed_it_from_what_to_what(qtbot, kanwil_path):

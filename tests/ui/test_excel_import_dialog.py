@@ -52,7 +52,7 @@ def test_import_from_the_menu_with_the_real_dialogs(window, qtbot, kanwil_path, 
     picker = _pick_file(book, monkeypatch)
     preview = drive_modal(ImportPreview, lambda d: (shown.append((d.heading.text(), d.text.toPlainText())),
                                                     click_button(d, "Impor")))
-    window.excel_import_action.trigger()
+    window.feature("excel_import").action.trigger()
     qtbot.waitUntil(lambda: bool(fake_dialogs.messages), timeout=30000)
     picker.check()
     preview.check()
@@ -75,7 +75,7 @@ def test_a_bad_workbook_lists_every_problem_and_writes_nothing(window, qtbot, ka
     picker = _pick_file(book, monkeypatch)
     problems = drive_modal(ImportProblems, lambda d: (shown.append((d.heading.text(), d.text.toPlainText())),
                                                       click_button(d, "Tutup")))
-    window.excel_import_action.trigger()
+    window.feature("excel_import").action.trigger()
     qtbot.waitUntil(lambda: problems.done and not problems._driven.isVisible(), timeout=30000)
     picker.check()
     problems.check()

@@ -267,11 +267,6 @@ def test_read_op_runs_off_the_gui_thread_on_a_readonly_store(qtbot, window):
 
 # -- enumerations ------------------------------------------------------------------------------------------
 DOOR = {"ops.py", "controller.py", "commands.py"}
-# Landed on main before ops.py did (accounts, period workflow, Excel import, tamper banner): to be moved
-# onto WriteOp / add_feature; listed here so that the scans still refuse any new module, and fail when
-# these are converted (then remove them).
-NOT_YET_WRITES = {"accounts_dialog.py", "period_step_dialog.py"}
-NOT_YET_ATTRIBUTES = {"ui/accounts_dialog.py", "ui/period_tab.py", "ui/excel_import_dialog.py", "ui/tamper_banner.py"}
 CORE_WRAPPERS = {"pin_key", "merge_packages", "resolve_conflict", "save_signatory", "load_plan", "apply_plan"}
 
 
@@ -285,17 +280,11 @@ def test_no_ui_module_writes_except_through_ops():
     enclosing function or lambda), never on controller.service, a PlanService made here or a core
     wrapper function that opens the door itself."""
     found = []
-    pending = set()
     for path in sorted(UI.glob("*.py")):
         if path.name in DOOR:
             continue
-        lines = writes_outside_ops(path.read_text(encoding="utf-8"))
-        if path.name in NOT_YET_WRITES:
-            pending.add(path.name) if lines else None
-            continue
-        found += [f"{path.name}: {line}" for line in lines]
+        found += [f"{path.name}: {line}" for line in writes_outside_ops(path.read_text(encoding="utf-8"))]
     assert found == []
-    assert pending == NOT_YET_WRITES         # converted ones leave the list
 
 
 def writes_outside_ops(source: str) -> list[str]:
@@ -348,18 +337,13 @@ def _window_attribute_assignments(tree) -> list[int]:
 
 def test_no_module_sets_attributes_on_the_main_window():
     """Features keep their state in their own object (MainWindow.add_feature / feature)."""
-    found, pending = [], set()
+    found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if path.name == "main_window.py":
             continue
-        lines = _window_attribute_assignments(ast.parse(path.read_text(encoding="utf-8")))
-        name = str(path.relative_to(PACKAGE))
-        if name in NOT_YET_ATTRIBUTES:
-            pending.add(name) if lines else None
-            continue
-        found += [f"{name}:{n}" for n in lines]
+        found += [f"{path.relative_to(PACKAGE)}:{n}"
+                  for n in _window_attribute_assignments(ast.parse(path.read_text(encoding="utf-8")))]
     assert found == []
-    assert pending == NOT_YET_ATTRIBUTES
 
 
 def test_the_attribute_scan_finds_one():

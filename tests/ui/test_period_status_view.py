@@ -28,7 +28,7 @@ def status_in_file(path, unit=UPT, period=PERIOD):
 
 
 def status_view(qtbot, window, *, period=PERIOD, waiting=None) -> PeriodStatusView:
-    view = window.built_tab(window.period_status_placeholder)
+    view = window.built_tab(window.feature("period_workflow").placeholder)
     window.tabs.setCurrentWidget(view)
     if waiting is not None:
         view.waiting.setChecked(waiting)
