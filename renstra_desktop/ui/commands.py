@@ -1,21 +1,24 @@
-"""Undo steps: each one calls the service, never the database.
+"""Undo steps: each one calls the service, never the database, and runs on the window's writer
+thread (ui/write_queue.py), in order after the writes before it.
 
-A command is pushed after its first run succeeded (:meth:`PlanController.written`, from an
-ops.WriteOp), so QUndoStack's immediate redo() does nothing.  A step knows the rows it wrote
-(``rows``): the controller drops it when a merge, a conflict decision or another process changed one
-of them since (:meth:`PlanController.drop_stale`), and before it runs it checks the rows' versions
-in the file once more.  When an undo/redo is refused (the row is now locked, deleted or changed
-elsewhere) the command shows the message and marks itself obsolete, so QUndoStack drops it.  A busy
-file refuses nothing: the step stays where it was and "Coba lagi" runs it again.
+A small write's step is pushed when the write is queued (so that two quick edits then Ctrl+Z undo the
+second one): its :class:`StepState` (the two halves, the rows written) is filled in by the write itself
+on the writer thread, before any undo of it runs there.  A write that was refused or changed nothing
+leaves the state ``void``: its step does nothing and the controller takes it off the stack.  A step
+pushed after a background write (a conflict decision) is filled at once.  QUndoStack's redo() on
+push does nothing.  A step knows the rows it wrote (``rows``): the controller drops it when a merge,
+a conflict decision or another process changed one of them since (:meth:`PlanController.drop_stale`),
+and before it runs the writer checks the rows' versions in the file once more.  An undo/redo that is
+refused (the row is now locked, deleted or changed elsewhere) is shown and the step leaves the stack;
+a busy file refuses nothing: the step goes back where it was and "Coba lagi" runs it again.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
 
-from ..core.errors import RenstraError
 from ..core.service import Changes, PlanService
 
 Step = Callable[[PlanService], Changes]
@@ -25,23 +28,42 @@ def rows_of(changes: Changes) -> set[tuple[str, str]]:
     return {(table, row_id) for table, ids in changes.rows.items() for row_id in ids}
 
 
-class ServiceCommand(QUndoCommand):
-    """One undo step: ``do`` and ``undo`` take the GUI thread's PlanService and return Changes."""
+@dataclass
+class StepState:
+    """What one undo step does; written by the writer thread (or at push), read after."""
+    text: str
+    redo: Step | None = None
+    undo: Step | None = None
+    rows: set = field(default_factory=set)
+    tables: set = field(default_factory=set)
+    void: bool = False          # the write was refused or changed nothing: undo/redo do nothing
 
-    def __init__(self, controller, text: str, do: Step, undo: Step, changes: Changes):
-        super().__init__(text)
+    def fill(self, redo: Step, undo: Step, changes: Changes | None) -> None:
+        self.redo, self.undo = redo, undo
+        if changes is not None:
+            self.rows, self.tables = rows_of(changes), set(changes.rows)
+
+
+class ServiceCommand(QUndoCommand):
+    """One undo step (see the module docstring); its two halves run through the controller's writer."""
+
+    def __init__(self, controller, state: StepState):
+        super().__init__(state.text)
         self._controller = controller
-        self._do = do
-        self._undo = undo
-        self.rows = rows_of(changes)
-        self.tables = set(changes.rows)
-        self._skip = "redo"             # pushed after its first run: QUndoStack's redo() does nothing
+        self.state = state
+        self._skip = "redo"             # pushed after (or while) its first run: QUndoStack's redo() does nothing
+
+    @property
+    def rows(self) -> set[tuple[str, str]]:
+        return self.state.rows
+
+    @property
+    def tables(self) -> set[str]:
+        return self.state.tables
 
     def copy(self) -> "ServiceCommand":
         """The same step, not yet owned by a stack (the controller rebuilds the stack from copies)."""
-        twin = ServiceCommand(self._controller, self.text(), self._do, self._undo, Changes())
-        twin.rows, twin.tables = set(self.rows), set(self.tables)
-        return twin
+        return ServiceCommand(self._controller, self.state)
 
     def touches(self, changes: Changes) -> bool:
         """Did ``changes`` (another write) change a row this step wrote?"""
@@ -56,51 +78,15 @@ class ServiceCommand(QUndoCommand):
         if self._skip == "redo":
             self._skip = None
             return
-        self._run(self._do, "redo")
+        self._controller.run_step(self, "redo")
 
     def undo(self) -> None:
         if self._skip == "undo":
             self._skip = None
             return
-        self._run(self._undo, "undo")
+        self._controller.run_step(self, "undo")
 
-    def _run(self, fn: Step, direction: str) -> None:
-        from .ops import is_busy, show_failure
-
-        controller = self._controller
-        if controller.rows_changed_outside(self.rows):
-            self.setObsolete(True)
-            controller.notice.emit(controller.tr("Langkah “{step}” dihapus: barisnya diubah di luar aplikasi ini."
-                                                 ).format(step=self.text()))
-            controller.check_outside()      # the views show what the file holds now
-            return
-        try:
-            changes = fn(controller.service)
-        except Exception as exc:
-            if is_busy(exc):
-                self._stay(direction, exc)
-                return
-            if not isinstance(exc, RenstraError):
-                raise
-            self.setObsolete(True)
-            QTimer.singleShot(0, controller, lambda err=exc: show_failure(controller.dialog_parent, controller.tr(
-                "Perubahan ditolak"), err))
-            return
-        controller.step_ran(changes)
-
-    def _stay(self, direction: str, exc: BaseException) -> None:
-        """The file is busy: nothing ran.  QUndoStack has already moved its index; move it back (the
-        step's opposite half is skipped once) and offer to try again."""
-        from .ops import show_failure
-
-        controller = self._controller
-        stack = controller.undo_stack
-        self._skip = "redo" if direction == "undo" else "undo"
-        back = stack.redo if direction == "undo" else stack.undo
-        again = stack.undo if direction == "undo" else stack.redo
-
-        def restore_and_offer():
-            back()
-            show_failure(controller.dialog_parent, controller.tr("Urungkan"), exc, path=controller.path, retry=again)
-
-        QTimer.singleShot(0, controller, restore_and_offer)
+    def skip_next(self, direction: str) -> None:
+        """The next ``direction`` ("undo"/"redo") call only moves the stack's index (it already ran, or
+        the stack is being rebuilt)."""
+        self._skip = direction

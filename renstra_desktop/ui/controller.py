@@ -1,10 +1,12 @@
 """PlanController: the open plan file, its PlanService, the undo stack and the one
 "plan changed" signal every view listens to.
 
-Threading: lives on the GUI thread with the Store it owns.  Every write goes through
-:class:`.ops.WriteOp` (off the GUI thread on a Store of its own, or, for the small edits below, on
-this one) and ends in :meth:`written`: the versions of the rows written are kept, an undo step is
-pushed, the steps another write made stale are dropped (:meth:`drop_stale`), every view is told.
+Threading: lives on the GUI thread with the Store it owns, which only reads.  Every write goes through
+:class:`.ops.WriteOp`: off the GUI thread on a Store of its own, the small edits below and undo/redo
+on the one writer thread (``writer``, ui/write_queue.py) in the order asked.  Each ends in
+:meth:`written`: the versions of the rows written are kept, an undo step is pushed (a small edit's when
+it is queued), the steps another write made stale are dropped (:meth:`drop_stale`), every view is told.
+:meth:`wait_idle` waits for the writer (closing the file does; tests do after an edit).
 A refusal (ValidationError, PermissionDenied, FileBusy, ...) is shown once by ops.show_failure and
 nothing is written.  Another process's change of the file is found by polling ``PRAGMA
 data_version`` (:meth:`check_outside`, every POLL_MS and when the application becomes active).
@@ -12,6 +14,8 @@ data_version`` (:meth:`check_outside`, every POLL_MS and when the application be
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +25,9 @@ from PySide6.QtGui import QGuiApplication, QUndoStack
 from ..core.schema import PLAN_TABLES, TABLES
 from ..core.service import Changes, Edit, PlanService
 from ..core.store import Store
-from .commands import ServiceCommand
+from .commands import ServiceCommand, StepState
 from .ops import GUI_WRITE_WAIT
+from .write_queue import WriteQueue
 
 
 class PlanController(QObject):
@@ -46,6 +51,8 @@ class PlanController(QObject):
         self._writes_running = 0       # WriteOps of this window in flight (their commits are not "outside")
         self._seen_version: int | None = None    # PRAGMA data_version after the last write this window knows
         self._versions: dict[tuple[str, str], int] = {}   # (table, id) -> row_version this window wrote
+        self._versions_lock = threading.Lock()              # the writer thread keeps them too
+        self.writer = WriteQueue(self)                     # the small writes and undo/redo, in order
         self._poll = QTimer(self)
         self._poll.setInterval(self.POLL_MS)
         self._poll.timeout.connect(self.check_outside)
@@ -55,7 +62,8 @@ class PlanController(QObject):
 
     # -- the open file ------------------------------------------------------------------------
     def open_store(self, store: Store) -> None:
-        """Take over ``store`` (opened on this thread); the previous one is closed."""
+        """Take over ``store`` (opened on this thread); the previous one is closed (after its writes)."""
+        self.writer.stop()
         old = self.store
         self.store = store
         self._unit_code = store.unit_code    # asked on every flags() call: read once per file
@@ -72,7 +80,8 @@ class PlanController(QObject):
         self.file_opened.emit()
 
     def close(self) -> None:
-        """Close the file; views empty themselves (file_opened with no store)."""
+        """Close the file after every queued write; views empty themselves (file_opened with no store)."""
+        self.writer.stop()
         self.undo_stack.clear()
         self._versions.clear()
         self._poll.stop()
@@ -177,9 +186,12 @@ class PlanController(QObject):
             return exc.message
         return None
 
-    # -- writes (each is one undo step; all through ops.WriteOp) ---------------------------------
-    def apply(self, edits: list[Edit], text: str) -> bool:
-        """Field edits all or nothing (a cell edit, a paste).  False when refused."""
+    # -- writes (each is one undo step; all through ops.WriteOp on the writer thread) ---------
+    # Each returns True once queued; what the write did comes later: the views refresh from its
+    # Changes, a refusal is shown once and the step leaves the stack.  ``done(ok)`` / ``then(ids)``
+    # run on the GUI thread afterwards.
+    def apply(self, edits: list[Edit], text: str, *, done: Callable[[bool], object] | None = None) -> bool:
+        """Field edits all or nothing (a cell edit, a paste)."""
         if not edits:
             return True
         edits = list(edits)
@@ -188,15 +200,18 @@ class PlanController(QObject):
             old = [Edit(e.table, e.row_id, e.field, stored_as_input(service, e)) for e in edits]
             return service.apply(edits), (lambda s: s.apply(edits), lambda s: s.apply(old))
 
-        return self._small_write(op, text) is not None
+        return self._small_write(op, text, after=done)
 
-    def insert(self, table: str, rows: list[dict], text: str) -> list[str] | None:
-        """Insert one or more rows (one transaction, one undo step); their ids, or None if refused."""
-        return self.insert_and_apply(table, rows, [], text)
+    def insert(self, table: str, rows: list[dict], text: str, *,
+               then: Callable[[list[str]], object] | None = None) -> bool:
+        """Insert one or more rows (one transaction, one undo step); ``then(ids)`` once written."""
+        return self.insert_and_apply(table, rows, [], text, then=then)
 
-    def insert_and_apply(self, table: str, rows: list[dict], edits: list[Edit], text: str) -> list[str] | None:
+    def insert_and_apply(self, table: str, rows: list[dict], edits: list[Edit], text: str, *,
+                         then: Callable[[list[str]], object] | None = None) -> bool:
         """New rows and edits of existing ones in one transaction and one undo step (a paste that
-        adds periods); the new ids, or None when anything was refused (then nothing is written)."""
+        adds periods); ``then(ids)`` with the new ids once written (nothing is written when anything
+        is refused)."""
         new = list(edits)
 
         def op(service, progress):
@@ -223,8 +238,7 @@ class PlanController(QObject):
 
             return Written(changes, ids), (redo, undo)
 
-        result = self._small_write(op, text, always_push=True)
-        return None if result is None else result.ids
+        return self._small_write(op, text, always_push=True, success=then and (lambda written: then(written.ids)))
 
     def delete(self, table: str, ids: list[str], text: str) -> bool:
         """Tombstone rows (one transaction, one undo step)."""
@@ -234,13 +248,96 @@ class PlanController(QObject):
             return (each(service.delete, service, table, ids),
                     (lambda s: each(s.delete, s, table, ids), lambda s: each(s.restore, s, table, ids)))
 
-        return self._small_write(op, text) is not None
+        return self._small_write(op, text)
 
-    def _small_write(self, op, text: str, *, always_push: bool = False):
-        """A small edit on the GUI thread (measured under 16 ms at 530 units: bench/gui_writes.py)."""
+    def _small_write(self, op, text: str, *, always_push: bool = False, success=None, after=None) -> bool:
+        """A small edit on the writer thread; its undo step pushed now (bench/gui_writes.py measures
+        the GUI thread's share)."""
         from .ops import WriteOp
-        return WriteOp(self, op, title=self.tr("Perubahan ditolak")).undoable(text, always=always_push).run_now(
-            defer_failure=True)
+        WriteOp(self, op, title=self.tr("Perubahan ditolak")).undoable(text, always=always_push).success(
+            success).after(after).run_queued()
+        return True
+
+    # -- the writer thread ---------------------------------------------------------------------------
+    def submit_write(self, job: Callable[[PlanService], object], on_result, *, actor: str | None = None,
+                     unit: str | None = None) -> None:
+        """``job(service)`` on the writer thread with a PlanService of its own (this file, ``actor``,
+        ``unit``); ``on_result(result, exc)`` on this thread afterwards (ui/write_queue.py)."""
+        actor = actor or self.actor
+        unit = unit or self.unit_code
+        self.writer.submit(self.path, self.store.readonly, lambda store: job(PlanService(store, actor, unit)),
+                           on_result)
+
+    def wait_idle(self, timeout: float = 60.0) -> bool:
+        """Wait until every queued write and undo/redo has run and its result was taken (views
+        refreshed, a refusal shown).  False after ``timeout`` seconds."""
+        return self.writer.wait_idle(timeout)
+
+    def push_step(self, state: StepState) -> ServiceCommand:
+        """Push the undo step of a write just queued (filled by the write on the writer thread)."""
+        command = ServiceCommand(self, state)
+        self.undo_stack.push(command)
+        return command
+
+    def remove_step(self, command: ServiceCommand) -> None:
+        """Take ``command`` off the stack, keeping the others and where the stack stands."""
+        stack = self.undo_stack
+        commands = [stack.command(i) for i in range(stack.count())]
+        position = next((i for i, c in enumerate(commands) if c is command), None)
+        if position is None:
+            return
+        index = stack.index() - (1 if position < stack.index() else 0)
+        copies = [c.copy() for i, c in enumerate(commands) if i != position]
+        stack.clear()
+        for twin in copies:
+            stack.push(twin)
+        while stack.index() > index:
+            stack.command(stack.index() - 1).skip_next("undo")
+            stack.undo()
+
+    def run_step(self, command: ServiceCommand, direction: str) -> None:
+        """An undo or redo (QUndoStack has moved its index): the step's half on the writer thread,
+        after the rows' versions were checked there once more."""
+        state = command.state
+
+        def job(service):
+            if state.void:                   # the write it stands for was refused: nothing to do
+                return Changes()
+            if self.rows_changed_outside(state.rows, service.store.conn):
+                raise StepStale()
+            changes = (state.undo if direction == "undo" else state.redo)(service)
+            self.remember_versions(changes)
+            return changes
+
+        self.write_started()
+        self.submit_write(job, lambda result, exc: self._step_ran(command, direction, result, exc))
+
+    def _step_ran(self, command: ServiceCommand, direction: str, changes, exc) -> None:
+        from .ops import is_busy, show_failure
+
+        self.write_ended()
+        if exc is None:
+            self._trim_versions()
+            self.notify(changes)
+            return
+        text = command.state.text
+        if isinstance(exc, StepStale):
+            self.remove_step(command)
+            self.notice.emit(self.tr("Langkah “{step}” dihapus: barisnya diubah di luar aplikasi ini.").format(
+                step=text))
+            self.check_outside()      # the views show what the file holds now
+            return
+        stack = self.undo_stack
+        where = stack.index() if direction == "undo" else stack.index() - 1
+        if is_busy(exc) and 0 <= where < stack.count() and stack.command(where) is command:
+            # nothing ran: put the index back (without running the other half) and offer to try again
+            command.skip_next("redo" if direction == "undo" else "undo")
+            (stack.redo if direction == "undo" else stack.undo)()
+            show_failure(self.dialog_parent, self.tr("Urungkan"), exc, path=self.path,
+                         retry=stack.undo if direction == "undo" else stack.redo)
+            return
+        self.remove_step(command)          # refused (locked, deleted, ...): the step cannot be taken
+        show_failure(self.dialog_parent, self.tr("Perubahan ditolak"), exc, path=self.path)
 
     # -- what ops.WriteOp tells the controller ----------------------------------------------------
     def write_started(self) -> None:
@@ -250,28 +347,27 @@ class PlanController(QObject):
         self._writes_running = max(0, self._writes_running - 1)
         self._mark_seen()
 
-    def written(self, changes: Changes | None, step=None) -> None:
+    def written(self, changes: Changes | None, step=None, *, own_step: bool = False) -> None:
         """A write through ops.py finished: keep its versions, push its undo step (or drop the steps
-        it made stale), and tell every view.  ``changes`` None: not known, every table reloads."""
+        it made stale), and tell every view.  ``changes`` None: not known, every table reloads.
+        ``own_step``: a queued write whose step was pushed when it was queued."""
         self._mark_seen()
         if changes is None:
             changes = self.all_tables()
-        self._remember_versions(changes)
+        self.remember_versions(changes)
+        self._trim_versions()
         if step is not None:
             text, redo, undo = step
-            self.undo_stack.push(ServiceCommand(self, text, redo, undo, changes))
-        elif changes:
+            state = StepState(text)
+            state.fill(redo, undo, changes)
+            self.undo_stack.push(ServiceCommand(self, state))
+        elif changes and not own_step:
             self.drop_stale(lambda command: command.touches(changes),
                             self.tr("diubah oleh penggabungan atau keputusan konflik"))
             closed = self.rows_in_closed_periods(self._step_rows())    # a merged lock closes periods
             if closed:
                 self.drop_stale(lambda command: bool(closed & command.rows),
                                 self.tr("kini pada periode yang disetujui (dikunci)"))
-        self.notify(changes)
-
-    def step_ran(self, changes: Changes) -> None:
-        """An undo or redo step ran on this thread's service."""
-        self._remember_versions(changes)
         self.notify(changes)
 
     # -- undo steps that no longer apply --------------------------------------------------------
@@ -297,12 +393,14 @@ class PlanController(QObject):
                 n=dropped, why=why))
         return dropped
 
-    def rows_changed_outside(self, rows) -> set[tuple[str, str]]:
-        """Those of ``rows`` ((table, id) pairs) whose version in the file is not the one this window
-        wrote or last saw: another process changed them."""
-        expected = {key: self._versions[key] for key in rows if key in self._versions}
+    def rows_changed_outside(self, rows, conn=None) -> set[tuple[str, str]]:
+        """Those of ``rows`` ((table, id) pairs) whose version in the file (read on ``conn``, default
+        this thread's) is not the one this window wrote or last saw: another process changed them."""
+        with self._versions_lock:
+            expected = {key: self._versions[key] for key in rows if key in self._versions}
         if not expected or self.store is None:
             return set()
+        conn = conn if conn is not None else self.conn
         by_table: dict[str, list[str]] = {}
         for table, row_id in expected:
             by_table.setdefault(table, []).append(row_id)
@@ -313,7 +411,7 @@ class PlanController(QObject):
             now = {}
             for start in range(0, len(ids), 500):
                 part = ids[start:start + 500]
-                now.update(self.conn.execute(f"SELECT id, row_version FROM {table} WHERE id IN "
+                now.update(conn.execute(f"SELECT id, row_version FROM {table} WHERE id IN "
                                              f"({','.join('?' * len(part))})", part).fetchall())
             changed.update((table, i) for i in ids if now.get(i) != expected[(table, i)])
         return changed
@@ -360,8 +458,9 @@ class PlanController(QObject):
         self._seen_version = version
         rows = self._step_rows()
         changed = self.rows_changed_outside(rows)
-        for key in changed:
-            self._versions.pop(key, None)
+        with self._versions_lock:
+            for key in changed:
+                self._versions.pop(key, None)
         closed = self.rows_in_closed_periods(rows - changed)
         gone = changed | closed
         dropped = self.drop_stale(lambda command: bool(gone & command.rows), "", announce=False) if gone else 0
@@ -385,13 +484,20 @@ class PlanController(QObject):
         if self.store is not None and not self._writes_running:
             self._seen_version = self._data_version()
 
-    def _remember_versions(self, changes: Changes) -> None:
-        for table, versions in changes.versions.items():
-            for row_id, version in versions.items():
-                self._versions[(table, row_id)] = version
+    def remember_versions(self, changes: Changes | None) -> None:
+        """Keep the versions ``changes`` wrote (any thread: the writer calls it right after a write)."""
+        if changes is None:
+            return
+        with self._versions_lock:
+            for table, versions in changes.versions.items():
+                for row_id, version in versions.items():
+                    self._versions[(table, row_id)] = version
+
+    def _trim_versions(self) -> None:
         if len(self._versions) > 100_000:          # only rows of the undo steps need it
             keep = self._step_rows()
-            self._versions = {k: v for k, v in self._versions.items() if k in keep}
+            with self._versions_lock:
+                self._versions = {k: v for k, v in self._versions.items() if k in keep}
 
     def external_change(self, changes: Changes | None = None) -> None:
         """Rows changed by work of this window that did not go through ops.py (none should): the
@@ -406,6 +512,10 @@ class PlanController(QObject):
     def notify(self, changes: Changes) -> None:
         if changes:
             self.plan_changed.emit(changes)
+
+
+class StepStale(Exception):
+    """An undo step's rows were changed by another process since this window wrote them."""
 
 
 @dataclass

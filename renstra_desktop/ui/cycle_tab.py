@@ -292,7 +292,8 @@ class CycleTab(QWidget):
 
     # -- writing ----------------------------------------------------------------------------------
     def _write(self, fn, *args) -> bool:
-        """A small write of the cycle (a few rows) through ops.WriteOp on the GUI thread's service."""
+        """A small write of the cycle (a few rows) through ops.WriteOp on the window's writer thread;
+        True once queued (the views reload from its Changes; a refusal is shown and the tab reloads)."""
         def op(service, progress):
             result = fn(service, *args)
             return result[1] if isinstance(result, tuple) else result
@@ -301,7 +302,8 @@ class CycleTab(QWidget):
             show_failure(self, self.tr("Perubahan ditolak"), exc, path=self.controller.path)
             self.reload()
 
-        return WriteOp(self.controller, op, parent=self).failure(failed).run_now() is not None
+        WriteOp(self.controller, op, parent=self).failure(failed).run_queued()
+        return True
 
     def edit_manual(self) -> None:
         """The manual of the indicator chosen in the tree, in a form; saved through core.cycle."""

@@ -4,7 +4,7 @@ says how to finish: Tab or Ctrl+Enter saves, Esc cancels), the default line edit
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QStyledItemDelegate
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QStyledItemDelegate
 
 from .models import CHOICES_ROLE, MULTILINE_ROLE, RAW_VALUE_ROLE
 
@@ -23,6 +23,12 @@ class PlanDelegate(QStyledItemDelegate):
         return super().createEditor(parent, option, index)
 
     def setEditorData(self, editor, index):
+        # an editor the user has typed in keeps its text when a write's result reloads the rows (the
+        # writes run on the writer thread: the previous cell's result may arrive while this one is edited)
+        if isinstance(editor, QLineEdit) and editor.isModified():
+            return
+        if isinstance(editor, QPlainTextEdit) and editor.document().isModified():
+            return
         if isinstance(editor, QComboBox):
             raw = index.data(RAW_VALUE_ROLE)
             found = next((i for i in range(editor.count()) if editor.itemData(i) == raw), 0)

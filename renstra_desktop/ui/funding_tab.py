@@ -61,10 +61,9 @@ class FundingTab(SingleTableTab):
             return False
         code = codes[index][0]
         executing = queries.unit_names(conn).get(unit, unit)
-        ids = self.controller.insert("funding", [
+        first_year = self.controller.plan_years[0]
+        return self.controller.insert("funding", [
             {"unit_code": unit, "line_code": code, "year": y, "executing_unit": executing} for y in self.controller.plan_years],
-            self.tr("Tambah pendanaan {code}").format(code=code))
-        if ids:
-            self.start_editing(self.view, lambda r: (r["unit_code"], r["line_code"], r["measure"]) == (
-                unit, code, "allocation"), f"y_{self.controller.plan_years[0]}")
-        return bool(ids)
+            self.tr("Tambah pendanaan {code}").format(code=code),
+            then=lambda ids: self.start_editing(self.view, lambda r: (r["unit_code"], r["line_code"], r["measure"]) == (
+                unit, code, "allocation"), f"y_{first_year}"))

@@ -119,10 +119,9 @@ class IndicatorModel(PlanTableModel):
         year = self.target_year(column)
         if year is None:
             return False
-        ids = self.controller.insert("indicator_target", [{
+        return self.controller.insert("indicator_target", [{
             "unit_code": row["unit_code"], "indicator_code": row["indicator_code"], "year": year, "value": text,
         }], self.tr("Isi target {year}").format(year=year))
-        return ids is not None
 
     def target_row_ids(self, row: dict) -> list[str]:
         """The target rows of one line that this installation may remove."""

@@ -163,13 +163,11 @@ class IndicatorTab(PlanTab):
             suggestion, self.period_refusal, self.controller.plan_years)
         if period is None:
             return False
-        ids = self.controller.insert("realisation", [{
+        return self.controller.insert("realisation", [{
             "unit_code": row["unit_code"], "indicator_code": row["indicator_code"], "period": period,
             "value": None, "evidence": "",
-        }], self.tr("Tambah periode {period}").format(period=period.strip().upper()))
-        if ids:
-            self.start_editing(self.realisation_view, ids[0], "value")
-        return bool(ids)
+        }], self.tr("Tambah periode {period}").format(period=period.strip().upper()),
+            then=lambda ids: self.start_editing(self.realisation_view, ids[0], "value"))
 
     def period_refusal(self, period: str) -> str | None:
         """Why ``period`` cannot be added to the selected indicator's realisations, or None."""
@@ -211,9 +209,8 @@ class IndicatorTab(PlanTab):
             else:
                 inserts.append({"unit_code": row["unit_code"], "indicator_code": row["indicator_code"],
                                 "period": period, "value": values["value"], "evidence": values["evidence"] or ""})
-        ids = self.controller.insert_and_apply("realisation", inserts, edits,
-                                               self.tr("Tempel {n} periode").format(n=len(periods)))
-        return ids is not None
+        return self.controller.insert_and_apply("realisation", inserts, edits,
+                                                self.tr("Tempel {n} periode").format(n=len(periods)))
 
     def remove_period(self) -> bool:
         self._current = self.realisation_view
@@ -254,11 +251,11 @@ class IndicatorTab(PlanTab):
         if index is None:
             return False
         unit, ind = options[index]
-        ids = self.controller.insert("indicator_target", [
-            {"unit_code": unit["code"], "indicator_code": ind["code"], "year": y, "value": None}
-            for y in self.controller.plan_years], self.tr("Tambah target {code}").format(code=ind["code"]))
-        if ids:
+        def select(ids):
             self._selected_key = (unit["code"], ind["code"])
             self._reselect()
-        return bool(ids)
+
+        return self.controller.insert("indicator_target", [
+            {"unit_code": unit["code"], "indicator_code": ind["code"], "year": y, "value": None}
+            for y in self.controller.plan_years], self.tr("Tambah target {code}").format(code=ind["code"]), then=select)
 

@@ -114,6 +114,7 @@ class PlanTableModel(QAbstractTableModel):
         self._stale: bool | None = None      # hidden and out of date: False read again, True also reset
         self._generation = 0                 # a background read delivers only if still the latest
         self._reasons: dict[tuple[int, int], str | None] = {}
+        self._typed: dict[tuple, list] = {}   # (row key, column key) -> [typed text, writes pending]
         controller.plan_changed.connect(self._on_plan_changed)
         controller.file_opened.connect(lambda: self.reload(force_reset=True))
 
@@ -454,6 +455,10 @@ class PlanTableModel(QAbstractTableModel):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
             return None
         row, column = self._rows[index.row()], self._columns[index.column()]
+        if self._typed and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            typed = self._typed.get((self.row_key(row), column.key))
+            if typed is not None:
+                return typed[0]          # written on the writer thread: shown at once meanwhile
         if role == Qt.ItemDataRole.DisplayRole:
             return self.cell_text(row, column)
         if role == Qt.ItemDataRole.EditRole:
@@ -521,7 +526,28 @@ class PlanTableModel(QAbstractTableModel):
         label = self.tr("Ubah {column}").format(column=column.header.replace("\n", " "))
         if edits is None:
             return self.create_cell(row, column, value)
-        return self.controller.apply(edits, label)
+        key = (self.row_key(row), column.key)
+        if isinstance(value, str) and column.kind != "enum":     # (an enum shows its label when written)
+            typed = self._typed.setdefault(key, [value, 0])
+            typed[0] = value
+            typed[1] += 1
+            self.dataChanged.emit(index, index)
+        return self.controller.apply(edits, label, done=lambda ok: self._written(key))
+
+    def _written(self, key) -> None:
+        """A cell's write ended: the cell shows the file again (the new value, or the old one when
+        the write was refused) once no other write of it is pending."""
+        typed = self._typed.get(key)
+        if typed is None:
+            return
+        typed[1] -= 1
+        if typed[1] > 0:
+            return
+        del self._typed[key]
+        r = next((i for i, row in enumerate(self._rows) if self.row_key(row) == key[0]), None)
+        c = next((i for i, column in enumerate(self._columns) if column.key == key[1]), None)
+        if r is not None and c is not None:
+            self.dataChanged.emit(self.index(r, c), self.index(r, c))
 
     # -- internals ------------------------------------------------------------------------------
     def _reason(self, r: int, c: int) -> str | None:

@@ -12,11 +12,12 @@ same actor and unit); it must not touch a widget.  It returns :class:`Changes` o
 :meth:`WriteOp.undoable`.  Afterwards, on the GUI thread, the controller takes the changes
 (:meth:`PlanController.written`): undo steps on rows the write changed are dropped (with a message),
 every view refreshes the tables named, then ``success(result)`` runs.  ``progress(percent, text)``
-moves a progress dialog (``with_progress``); ``run_now()`` runs the same op on the GUI thread's
-service instead — only for small edits measured under 16 ms on the 530-unit file (bench/gui_writes.py):
-a cell edit, a paste, adding or removing rows.  A ``run_now`` that meets a busy file (the GUI store
-waits only ``GUI_WRITE_WAIT`` seconds) offers "Coba lagi", which runs the same op, with the user's
-typed values, in the background with the normal wait.
+moves a progress dialog (``with_progress``); ``run_queued()`` runs the same op on the window's one
+writer thread instead (ui/write_queue.py), in the order asked: the small edits (a cell edit, a
+paste, adding or removing rows) and undo/redo, whose order matters.  Nothing writes on the GUI thread
+(its Store waits only ``GUI_WRITE_WAIT`` seconds, should anything try); bench/gui_writes.py measures
+the GUI thread's time per edit.  A write that meets a busy file offers "Coba lagi", which runs the
+same op, with the user's typed values, again.
 
 A read::
 
@@ -35,13 +36,13 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication
 
 from ..core.errors import FileBusy, PermissionDenied, RenstraError
 from ..core.service import Changes
 from . import dialogs
 
-GUI_WRITE_WAIT = 0.5        # seconds a write on the GUI thread waits for another process before "Coba lagi"
+GUI_WRITE_WAIT = 0.5        # seconds the GUI thread's Store would wait for another process (it writes nothing)
 
 
 def tr(text: str) -> str:
@@ -138,6 +139,7 @@ class WriteOp(_Op):
         self._undo_text: str | None = None
         self._always = False
         self._ended = False
+        self._after: Callable[[bool], Any] | None = None
 
     def undoable(self, text: str, *, always: bool = False):
         """The op returns ``(result, (redo, undo))``: two callables of a PlanService returning Changes,
@@ -177,22 +179,62 @@ class WriteOp(_Op):
             self._ended = True
             self.controller.write_ended()
 
-    def run_now(self, *, defer_failure: bool = False):
-        """The same op on the GUI thread's service (small edits only, see the module docstring).
-        Returns the op's result, or None when it failed (shown; ``defer_failure``: from the event loop,
-        for a call inside setData(), where a modal box makes the closing editor commit a second time)."""
+    def run_queued(self):
+        """The same op on the window's writer thread (ui/write_queue.py), after every write asked
+        before it: the small edits (a cell, a paste, adding or removing rows).  An undoable op's step
+        is pushed at once (Ctrl+Z right after undoes this write, in order) and filled by the write;
+        a refused write's step leaves the stack.  A busy file offers "Coba lagi" (the same op, with
+        the user's typed values, queued again)."""
+        from .commands import StepState
+
         controller = self.controller
-        self._started()
-        try:
-            result = self._op(controller.service, _no_progress)
-        except (RenstraError, sqlite3.Error, OSError) as exc:
+        actor, unit, op, always = controller.actor, controller.unit_code, self._op, self._always
+        state = StepState(self._undo_text) if self._undo_text is not None else None
+        command = controller.push_step(state) if state is not None else None
+
+        def job(service):
+            try:
+                result = op(service, _no_progress)
+            except BaseException:
+                if state is not None:
+                    state.void = True
+                raise
+            if state is not None:
+                result, (redo, undo) = result
+                changes = changes_of(result)
+                state.fill(redo, undo, changes)
+                state.void = not (changes or always)
+            controller.remember_versions(changes_of(result))
+            return result
+
+        def on_result(result, exc) -> None:
             self._end()
-            if defer_failure:
-                QTimer.singleShot(0, controller, lambda err=exc: self._failed(err, retry=self.run_in_background))
-            else:
-                self._failed(exc, retry=self.run_in_background)
-            return None
-        return self._done(result)
+            if command is not None and (exc is not None or state.void):
+                state.void = True           # (also when the writer could not even open the file)
+                controller.remove_step(command)
+            if exc is not None:
+                retried = []
+                self._failed(exc, retry=lambda: (retried.append(True), self.run_queued()))
+                if not retried:          # (a retry ends in its own success or failure)
+                    self._after_run(False)
+                return
+            controller.written(changes_of(result), own_step=True)
+            if self._success is not None:
+                self._success(result)
+            self._after_run(True)
+
+        self._started()
+        controller.submit_write(job, on_result, actor=actor, unit=unit)
+        return self
+
+    def after(self, fn: Callable[[bool], Any] | None):
+        """``fn(ok)`` after a queued run's success or failure was handled (the model's typed value)."""
+        self._after = fn
+        return self
+
+    def _after_run(self, ok: bool) -> None:
+        if self._after is not None:
+            self._after(ok)
 
     def _on_error(self, exc: BaseException) -> None:
         self._end()

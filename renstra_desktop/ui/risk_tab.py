@@ -27,10 +27,7 @@ class RiskTab(SingleTableTab):
         current = self.model.row_dict(index.row()) if index.isValid() else None
         program = current["program_code"] if current else "PPH"
         area = current["area"] if current else RISK_AREAS[program][0]
-        ids = self.controller.insert("risk", [{
+        return self.controller.insert("risk", [{
             "unit_code": unit, "program_code": program, "area": area, "seq": self.model.next_seq(unit),
             "risk": "", "treatments": [], "success_indicators": [],
-        }], self.tr("Tambah risiko"))
-        if ids:
-            self.start_editing(self.view, ids[0], "risk")
-        return bool(ids)
+        }], self.tr("Tambah risiko"), then=lambda ids: self.start_editing(self.view, ids[0], "risk"))

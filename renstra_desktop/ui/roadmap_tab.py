@@ -24,10 +24,7 @@ class RoadmapTab(SingleTableTab):
         current = self.model.row_dict(index.row()) if index.isValid() else None
         aspect = current["aspect"] if current else self.tr("Sarana dan Prasarana")
         year = current["year"] if current and current["year"] in self.controller.plan_years else self.controller.current_year()
-        ids = self.controller.insert("roadmap_item", [{
+        return self.controller.insert("roadmap_item", [{
             "unit_code": unit, "aspect": aspect, "year": year, "seq": self.model.next_seq(unit, aspect, year),
             "text": "", "status": "rencana",
-        }], self.tr("Tambah butir roadmap"))
-        if ids:
-            self.start_editing(self.view, ids[0], "text")
-        return bool(ids)
+        }], self.tr("Tambah butir roadmap"), then=lambda ids: self.start_editing(self.view, ids[0], "text"))

@@ -101,5 +101,5 @@ def edit_time_zone(window) -> bool:
     try:
         controller.service.row("setting", row_id)
     except NotFound:
-        return controller.insert("setting", [{"key": ZONE_KEY, "value": value}], text) is not None
+        return controller.insert("setting", [{"key": ZONE_KEY, "value": value}], text)
     return controller.apply([Edit("setting", row_id, "value", value)], text)

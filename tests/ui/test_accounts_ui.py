@@ -75,7 +75,9 @@ def test_login_wrong_password_then_right(qtbot, plan_with_accounts):
     row = stable_id("realisation", "KANWIL", "IKK 17.1", "2027-01")
     assert window.controller.insert("realisation", [dict(unit_code="KANWIL", indicator_code="IKK 17.1",
                                                          period="2027-01", value=3)], "tambah")
+    window.controller.wait_idle()
     assert window.controller.apply([Edit("realisation", row, "value", "3,4")], "ubah")
+    window.controller.wait_idle()
     actors = {r[0] for r in window.controller.conn.execute("SELECT actor FROM audit_log WHERE row_id = ?", (row,))}
     assert actors == {"ani"}
     window.controller.close()
@@ -110,6 +112,7 @@ def _fill_form(name, password, roles=()):
 
 def test_the_admin_turns_accounts_on_and_adds_an_operator(qtbot, window):
     window.feature("accounts").action.trigger()
+    window.controller.wait_idle()
     dialog = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "AccountsDialog" and w.isVisible())
     qtbot.waitUntil(lambda: "belum aktif" in dialog.note.text(), timeout=10_000)
     driver = Driver(qtbot, [("AccountForm", _fill_form("kepala.tu", "admin-rahasia"))])

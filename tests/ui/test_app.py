@@ -109,6 +109,7 @@ def test_buka_another_plan(window, qtbot, tmp_path, fake_dialogs):
 def test_simpan_sebagai_writes_a_copy_store_open_accepts(window, tmp_path, kanwil_path, fake_dialogs):
     model = window.indicator_tab.model
     model.setData(model.index(0, model.column_index("target_2027")), "3,65")
+    window.controller.wait_idle()
     copy = tmp_path / "salinan.renstra"
     fake_dialogs.save_paths.append(copy)
     assert window.save_as()
@@ -183,7 +184,9 @@ def test_menus_and_extension_points(window):
     assert window.current_plan_tab() is None
     before = window.controller.undo_stack.count()
     window.add_row_action.trigger()      # not a plan tab: the edit actions do nothing
+    window.controller.wait_idle()
     window.paste_action.trigger()
+    window.controller.wait_idle()
     assert window.controller.undo_stack.count() == before
     seen = []
     window.plan_changed.connect(seen.append)

@@ -54,6 +54,7 @@ def test_riwayat_on_a_cell_shows_who_changed_it_from_what_to_what(qtbot, kanwil_
     row = row_of(model, indicator_code="IKK 17.1")
     index = cell_index(model, row, "target_2026")
     assert model.setData(index, "3,95", EDIT)
+    window.controller.wait_idle()
     qtbot.waitUntil(lambda: _value(kanwil_path) == 3.95, timeout=10000)
     seen = {}
 
@@ -70,6 +71,7 @@ def test_riwayat_on_a_cell_shows_who_changed_it_from_what_to_what(qtbot, kanwil_
     action = next(a for a in view.history_menu.actions() if a.objectName() == "history_action")
     assert action.isEnabled()
     action.trigger()
+    window.controller.wait_idle()
     view.history_menu.close()
     qtbot.waitUntil(lambda: driver.done, timeout=15000)
     driver.check()

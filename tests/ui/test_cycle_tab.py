@@ -75,6 +75,7 @@ def test_wrong_tw4_is_refused_in_the_real_warning_box(qtbot, upt_window, monkeyp
     assert tab.plan_table.item(row, 5).text() == "3,2"        # reloaded: nothing was written
     tab.plan_table.item(row, 7).setText("Anggaran dipotong")
     tab.plan_table.item(row, 5).setText("3,0")
+    win.controller.wait_idle()
     assert win.controller.conn.execute("SELECT tw4 FROM action_plan WHERE unit_code = 'LPS-LOBAR' AND "
                                        "indicator_code = 'IKK 17.1'").fetchone()[0] == 3.0
 
@@ -86,6 +87,7 @@ def test_analysis_and_evidence_through_the_real_file_dialog(qtbot, upt_window, m
     tab.measure_table.setCurrentCell(next(i for i, t in enumerate(rows) if t.startswith("IKK 19.2")), 0)
     tab.explanation.setPlainText("Survei kepuasan selesai")
     tab.note_button.click()
+    win.controller.wait_idle()
     assert win.controller.conn.execute("SELECT explanation FROM measurement_note WHERE indicator_code = 'IKK 19.2' "
                                        "AND period = ?", (f"{YEAR}-TW2",)).fetchone()[0] == "Survei kepuasan selesai"
     tab.measure_table.setCurrentCell(next(i for i, t in enumerate(rows) if t.startswith("IKK 19.2")), 0)
@@ -126,6 +128,7 @@ def test_bold_narrative_is_kept(qtbot, upt_window):
     tab._bold()
     tab.editor.insertPlainText("tebal")
     tab.save_section_button.click()
+    win.controller.wait_idle()
     stored = narrative.sections(win.controller.conn, "LPS-LOBAR", f"{YEAR}-S1")["ikhtisar"]
     assert stored == "<p>Biasa <b>tebal</b></p>"
 

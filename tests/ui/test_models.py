@@ -104,6 +104,7 @@ def test_risk_level_is_computed_and_coloured(controller):
     first = model.rows()[0]
     assert controller.apply([Edit("risk", first["id"], "inherent_likelihood", "3"),
                              Edit("risk", first["id"], "inherent_impact", 3)], "nilai risiko")
+    controller.wait_idle()
     assert cell(model, 0, "inherent_magnitude") == "14"
     assert cell(model, 0, "inherent_level") == "Sedang"
     assert cell(model, 0, "inherent_level", LEVEL_ROLE) == 2

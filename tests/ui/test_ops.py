@@ -38,6 +38,7 @@ def edit_target(window, text, year=2026, indicator="IKK 17.1"):
     model = window.indicator_tab.model
     index = cell_index(model, row_of(model, indicator_code=indicator), f"target_{year}")
     assert model.setData(index, text, EDIT)
+    window.controller.wait_idle()          # written on the window's writer thread
     return index
 
 
@@ -75,6 +76,7 @@ def test_a_merge_runs_off_the_gui_thread_and_a_closed_period_drops_the_undo_step
     window, ids, package = upt_window
     controller = window.controller
     assert controller.apply([ops_edit(ids[0], "3,9")], "Ubah realisasi")
+    window.controller.wait_idle()
     assert controller.undo_stack.count() == 1 and window.undo_action.isEnabled()
     merged_on_gui = record_threads(monkeypatch, "merge_packages")
     pinned_on_gui = record_threads(monkeypatch, "pin_key")
@@ -124,18 +126,21 @@ def test_a_step_whose_row_the_merge_changed_is_dropped_but_not_newer_ones(qtbot,
     assert controller.undo_stack.count() == 1
     assert "2 langkah urungkan dihapus" in window.statusBar().currentMessage()
     window.undo_action.trigger()             # the 2028 edit still undoes
+    window.controller.wait_idle()
     assert target(kanwil_path, 2028)[1] != 3.93 and target(kanwil_path, 2027)[1] == 3.9
 
 
 # -- a busy file: "Coba lagi" with what was typed -------------------------------------------------------
 def test_a_busy_file_offers_coba_lagi_and_keeps_the_typed_value(qtbot, window, kanwil_path, monkeypatch):
+    from renstra_desktop.core import file_lock
+    monkeypatch.setenv(file_lock.WAIT_ENV, "1")    # the writer thread waits 1 s for the other program
     holder = sqlite3.connect(kanwil_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")              # another program holds the write lock
     threads = record_threads(monkeypatch, "apply")
     asked = []
 
     def ask(parent, title, question):
-        asked.append(question)
+        asked.append((question, index.data()))
         holder.execute("ROLLBACK")                 # the other program is done
         holder.close()
         return True
@@ -144,14 +149,18 @@ def test_a_busy_file_offers_coba_lagi_and_keeps_the_typed_value(qtbot, window, k
     model = window.indicator_tab.model
     index = cell_index(model, row_of(model, indicator_code="IKK 17.1"), "target_2026")
     before = target(kanwil_path)[1]
-    assert not model.setData(index, "3,8", EDIT)    # refused for now: the file is held
-    assert target(kanwil_path)[1] == before
+    assert model.setData(index, "3,8", EDIT)        # queued: the file is held, the typed value shows
+    assert index.data() == "3,8" and target(kanwil_path)[1] == before
     qtbot.waitUntil(lambda: target(kanwil_path)[1] == 3.8, timeout=15000)
-    assert len(asked) == 1 and "sedang dipakai" in asked[0] and "Coba lagi" in asked[0]
-    assert threads == [True, False]                  # the retry ran in the background
-    qtbot.waitUntil(lambda: index.data() == "3,8", timeout=5000)
+    window.controller.wait_idle()
+    (question, shown), = asked
+    assert "sedang dipakai" in question and "Coba lagi" in question
+    assert shown == "3,8"                             # still shown while the user is asked
+    assert threads == [False, False]                  # the try and the retry: on the writer thread
+    assert index.data() == "3,8"
     assert window.controller.undo_stack.count() == 1
     window.undo_action.trigger()
+    window.controller.wait_idle()
     assert target(kanwil_path)[1] == before
 
 
@@ -208,6 +217,7 @@ def test_ctrl_z_before_the_poll_does_not_overwrite_the_other_process(qtbot, wind
     row_id = target(kanwil_path)[0]
     other_process_sets(kanwil_path, row_id, "4,25")
     window.undo_action.trigger()
+    window.controller.wait_idle()
     assert target(kanwil_path)[1] == 4.25             # the other process's value stays
     assert controller.undo_stack.count() == 0
     assert "diubah di luar aplikasi" in window.statusBar().currentMessage()

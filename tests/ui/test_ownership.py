@@ -63,7 +63,9 @@ def test_upt_cannot_edit_rows_the_kanwil_writes(upt_window, upt_path, qtbot, fak
     assert upt_path.read_bytes() == before
     # even if a caller goes around the flags, the service refuses and the message is shown
     row_id = model.row_dict(kanwil_row)["target_ids"][2026]
-    assert not upt_window.controller.apply([Edit("indicator_target", row_id, "value", "9")], "coba")
+    assert upt_window.controller.apply([Edit("indicator_target", row_id, "value", "9")], "coba")   # queued
+    upt_window.controller.wait_idle()
+    assert upt_window.controller.undo_stack.count() == 0          # the refused write's step left the stack
     qtbot.waitUntil(lambda: bool(fake_dialogs.warnings()))
     assert "KANWIL" in fake_dialogs.warnings()[0]
     assert upt_path.read_bytes() == before
@@ -75,6 +77,7 @@ def test_upt_cannot_edit_rows_the_kanwil_writes(upt_window, upt_path, qtbot, fak
 def test_upt_new_rows_belong_to_the_upt(upt_window, upt_path):
     tab = upt_window.risk_tab
     assert tab.add_row()
+    upt_window.controller.wait_idle()
     tab.view.closePersistentEditor(tab.view.currentIndex())
     assert read_db(upt_path, "SELECT unit_code, owner_unit FROM risk WHERE origin = 'local'") == [(UPT, UPT)]
 
@@ -98,6 +101,7 @@ def test_kanwil_sees_every_unit_and_merged_rows_are_read_only(window, qtbot, kan
     tab.view.setCurrentIndex(cell_index(model, row, "risk"))
     before = kanwil_path.read_bytes()
     assert not tab.remove_rows()
+    window.controller.wait_idle()
     assert "milik Lapas Kelas IIA Lombok Barat" in fake_dialogs.warnings()[0] and UPT not in fake_dialogs.warnings()[0]
     assert kanwil_path.read_bytes() == before
     # filtering on one unit

@@ -164,7 +164,9 @@ def test_round_trip_through_the_window(qtbot, tmp_path, kanwil_path, fake_dialog
     tip = index.data(Qt.ItemDataRole.ToolTipRole)
     assert "disahkan dan dikunci oleh kepala" in tip and "Minta Kantor Wilayah" in tip
     before = sha(upt_path)
-    assert not win.controller.apply([Edit("realisation", rid, "value", "5")], "ubah")
+    assert win.controller.apply([Edit("realisation", rid, "value", "5")], "ubah")     # queued, then refused
+    win.controller.wait_idle()
+    assert win.controller.undo_stack.count() == 0
     qtbot.waitUntil(lambda: any("disahkan dan dikunci" in m for m in fake_dialogs.warnings()), timeout=5000)
     assert sha(upt_path) == before
     win.close()

@@ -44,6 +44,7 @@ def test_the_real_picker_adds_a_quarter_and_refuses_one_already_there(qtbot, win
     driver = drive_modal(PeriodDialog, pick)
     qtbot.mouseClick(tab.add_period_button, Qt.MouseButton.LeftButton)
     driver.check()
+    window.controller.wait_idle()
     assert seen["parts"] == ["Triwulan I", "Triwulan II", "Triwulan III", "Triwulan IV"]
     assert seen["code"] == "2026-TW3"
     assert realisations(kanwil_path) == [("2026-TW3", None, "")]
@@ -78,13 +79,16 @@ def paste(view, text, row=0, column=0):
     index = view.model().index(row, column)
     view.setCurrentIndex(index)
     view.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-    return view.paste(text)
+    queued = view.paste(text)
+    view.model().controller.wait_idle()       # the paste is written on the window's writer thread
+    return queued
 
 
 def test_a_pasted_range_adds_missing_periods_after_a_confirmation(qtbot, window, kanwil_path, fake_dialogs):
     tab = select_indicator(window)
     fake_dialogs.texts.append("2026-TW1")
     assert tab.add_period()
+    window.controller.wait_idle()
     view = tab.realisation_view
     copied = "2026-TW1\tTriwulan\t3,1\tLaporan TW I\n2026-TW2\tTriwulan\t3,25\tLaporan TW II\n" \
              "2026-S1\tSemester\t3,3\tLaporan semester"
@@ -94,8 +98,10 @@ def test_a_pasted_range_adds_missing_periods_after_a_confirmation(qtbot, window,
     assert realisations(kanwil_path) == [("2026-S1", 3.3, "Laporan semester"), ("2026-TW1", 3.1, "Laporan TW I"),
                                          ("2026-TW2", 3.25, "Laporan TW II")]
     window.controller.undo_stack.undo()                      # one step takes the whole paste back
+    window.controller.wait_idle()
     assert realisations(kanwil_path) == [("2026-TW1", None, "")]
     window.controller.undo_stack.redo()
+    window.controller.wait_idle()
     assert len(realisations(kanwil_path)) == 3
 
     # from Excel: period, value, evidence; "No" to the question: nothing written
@@ -109,6 +115,7 @@ def test_a_bad_value_in_a_pasted_range_writes_nothing(qtbot, window, kanwil_path
     tab = select_indicator(window)
     fake_dialogs.texts.append("2026-TW1")
     tab.add_period()
+    window.controller.wait_idle()
     before = realisations(kanwil_path)
     fake_dialogs.answers.append(True)
     paste(tab.realisation_view, "2026-TW1\t3,1\tok\n2026-TW2\t1.234\tambigu")

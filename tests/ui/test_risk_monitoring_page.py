@@ -39,6 +39,7 @@ def test_an_rtp_activity_through_the_real_form_then_its_status_and_the_residual(
     driver = drive_modal(FormDialog, fill)
     page.action_button.click()
     driver.check()
+    win.controller.wait_idle()
     conn = win.controller.conn
     action = conn.execute("SELECT id, action FROM risk_action WHERE risk_id = ? AND deleted = 0 ORDER BY seq DESC",
                           (risk_id,)).fetchone()
@@ -47,12 +48,14 @@ def test_an_rtp_activity_through_the_real_form_then_its_status_and_the_residual(
     child = next(top.child(i) for i in range(top.childCount()) if top.child(i).data(0, 256)[:2] == ("action", action["id"]))
     assert child.text(3) == "Belum dimulai"
     child.setText(3, "selesai")          # what the status list's delegate writes
+    win.controller.wait_idle()
     assert conn.execute("SELECT status FROM risk_action_status WHERE action_id = ? AND period = ?",
                         (action["id"], f"{YEAR}-TW2")).fetchone()[0] == "selesai"
     _first_risk(page)
     page.likelihood.setValue(2)
     page.impact.setValue(3)
     page.residual_button.click()
+    win.controller.wait_idle()
     row = conn.execute("SELECT residual_likelihood, residual_impact FROM risk_quarter WHERE risk_id = ? AND period = ?",
                        (risk_id, f"{YEAR}-TW2")).fetchone()
     assert tuple(row) == (2, 3)
@@ -66,6 +69,7 @@ def test_a_risk_event_lands_in_the_quarter_of_its_date(qtbot, upt_window, fake_d
     fake_dialogs.forms.append({"event_date": f"{YEAR}-05-14", "description": "Percobaan pelarian",
                                "impact": "Satu petugas luka", "response": "Siaga satu"})
     page.event_button.click()
+    win.controller.wait_idle()
     row = win.controller.conn.execute("SELECT period, description FROM risk_event WHERE risk_id = ? AND description = ?",
                                       (risk_id, "Percobaan pelarian")).fetchone()
     assert tuple(row) == (f"{YEAR}-TW2", "Percobaan pelarian")
@@ -80,6 +84,7 @@ def test_a_refused_event_is_said_and_nothing_written(qtbot, upt_window, fake_dia
     before = win.controller.conn.execute("SELECT count(*) FROM risk_event").fetchone()[0]
     fake_dialogs.forms.append({"event_date": "1999-01-01", "description": "Di luar rencana", "impact": "", "response": ""})
     page.event_button.click()
+    win.controller.wait_idle()
     assert fake_dialogs.messages and "triwulan" in fake_dialogs.messages[-1][2].lower()
     assert win.controller.conn.execute("SELECT count(*) FROM risk_event").fetchone()[0] == before
 
@@ -93,6 +98,7 @@ def test_the_manual_form_saves_an_indicators_manual(qtbot, upt_window, fake_dial
                                "formula": "peserta / total x 100", "data_source": "SDP", "responsible": "Kasi Binadik",
                                "national_standard": ""})
     tab.manual_button.click()
+    win.controller.wait_idle()
     assert "Kasi Binadik" in [r[0] for r in win.controller.conn.execute("SELECT responsible FROM indicator_manual")]
     tab.tree.setCurrentItem(tab.tree.topLevelItem(0).child(0))
     assert "Kasi Binadik" in tab.manual.toPlainText()

@@ -108,6 +108,7 @@ def test_a_unit_switch_reads_only_the_tab_that_shows(window, qtbot, monkeypatch)
     del calls[:]
     model = window.indicator_tab.model
     assert model.setData(cell_index(model, row_of(model, indicator_code="IKK 17.1"), "target_2027"), "3,65")
+    window.controller.wait_idle()
     assert [c[0] for c in calls] == ["IndicatorModel"]
 
 
@@ -132,10 +133,12 @@ def test_an_edit_on_every_unit_reads_only_its_unit_again(window, qtbot, monkeypa
     row = row_of(model, unit_code="KANWIL")
     index = cell_index(model, row, "text")
     assert model.setData(index, "Kegiatan yang diubah", Qt.ItemDataRole.EditRole)
+    window.controller.wait_idle()
     assert index.data() == "Kegiatan yang diubah" and not model.loading        # at once
     assert [c[:2] for c in calls] == [("RoadmapModel", "KANWIL")]
     assert model.rowCount() == count
     window.undo_action.trigger()
+    window.controller.wait_idle()
     assert index.data() != "Kegiatan yang diubah"
     assert read_db(kanwil_path, "SELECT text FROM roadmap_item WHERE id = ?", (model.row_dict(row)["id"],))[0][0] \
         == index.data()
@@ -164,6 +167,7 @@ def test_a_header_click_sorts_and_the_filter_box_filters(window, qtbot, qtmodelt
     qtmodeltester.check(model)
 
     QTest.keyClicks(tab.filter_edit, "Sarana")
+    window.controller.wait_idle()
     qtbot.waitUntil(lambda: model.filter_text() == "sarana")
     shown = model.rows()
     assert 0 < len(shown) < len(plan_order)

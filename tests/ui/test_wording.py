@@ -98,6 +98,7 @@ def test_the_kanwil_chooses_the_time_zone_in_the_real_dialog(qtbot, merged_windo
 
     driver = drive_modal(QInputDialog, choose_wib)
     window.feature("settings").time_zone_action.trigger()
+    window.controller.wait_idle()
     driver.check()
     assert seen["current"].startswith("WITA") and seen["items"][0].startswith("WIB")
     assert load_settings(window.controller.conn).time_zone == "WIB"
@@ -106,6 +107,7 @@ def test_the_kanwil_chooses_the_time_zone_in_the_real_dialog(qtbot, merged_windo
     times = [t for t in texts_of(window.feature("packages").view) if "pukul" in t]
     assert times and all(t.endswith("WIB") for t in times)
     window.controller.undo_stack.undo()
+    window.controller.wait_idle()
     assert load_settings(window.controller.conn).time_zone == "WITA"
 
 
