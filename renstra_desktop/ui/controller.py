@@ -485,13 +485,17 @@ class PlanController(QObject):
             self._seen_version = self._data_version()
 
     def remember_versions(self, changes: Changes | None) -> None:
-        """Keep the versions ``changes`` wrote (any thread: the writer calls it right after a write)."""
+        """Keep the versions ``changes`` wrote (any thread: the writer calls it right after a write, the
+        GUI thread again when the result arrives, by then perhaps after a newer write of the same row:
+        a row's version only grows, so the higher one is kept)."""
         if changes is None:
             return
         with self._versions_lock:
             for table, versions in changes.versions.items():
                 for row_id, version in versions.items():
-                    self._versions[(table, row_id)] = version
+                    key = (table, row_id)
+                    if version > self._versions.get(key, -1):
+                        self._versions[key] = version
 
     def _trim_versions(self) -> None:
         if len(self._versions) > 100_000:          # only rows of the undo steps need it

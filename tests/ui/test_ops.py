@@ -366,3 +366,95 @@ def test_changes_of():
     assert ops.changes_of(c) is c
     assert ops.changes_of(type("R", (), {"changes": c})()) is c
     assert ops.changes_of(3) is None
+
+
+# -- the writer thread: small writes off the GUI thread, in order (issue 9 section 1) ----------------------
+def test_cell_edits_paste_add_remove_and_undo_never_write_on_the_gui_thread(qtbot, window, kanwil_path, monkeypatch):
+    controller = window.controller
+    applied = record_threads(monkeypatch, "apply")
+    inserted = record_threads(monkeypatch, "insert")
+    deleted = record_threads(monkeypatch, "delete")
+    edit_target(window, "3,51")                                  # a cell edit
+    ids = []
+    assert controller.insert("risk", [{"unit_code": "KANWIL", "program_code": "PPH", "area": "Pelayanan", "seq": 99,
+                                       "risk": "uji", "treatments": [], "success_indicators": []}], "Tambah",
+                             then=ids.extend)
+    controller.wait_idle()
+    assert controller.delete("risk", ids, "Hapus")
+    controller.wait_idle()
+    for _ in range(3):
+        window.undo_action.trigger()                             # the delete, the insert, the edit
+    controller.wait_idle()
+    assert read_db(kanwil_path, "SELECT deleted FROM risk WHERE id = ?", (ids[0],)) == [(1,)]   # insert undone
+    window.redo_action.trigger()                                 # the edit, then the insert
+    window.redo_action.trigger()
+    controller.wait_idle()
+    assert applied and inserted and deleted
+    assert not any(applied + inserted + deleted)                 # every call on the writer thread
+    assert read_db(kanwil_path, "SELECT deleted FROM risk WHERE id = ?", (ids[0],)) == [(0,)]   # insert redone
+    assert target(kanwil_path)[1] == 3.51
+
+
+def test_two_quick_edits_then_undo_apply_in_order(qtbot, window, kanwil_path):
+    """No waiting between the keystrokes: the undo step of each edit is on the stack at once, and the
+    writer runs the edits and the undo in the order asked."""
+    controller = window.controller
+    model = window.indicator_tab.model
+    index = cell_index(model, row_of(model, indicator_code="IKK 17.1"), "target_2026")
+    before = target(kanwil_path)[1]
+    assert model.setData(index, "3,71", EDIT)
+    assert model.setData(index, "3,72", EDIT)
+    assert index.data() == "3,72"                                # the last typed value, before any write ended
+    assert controller.undo_stack.count() == 2
+    window.undo_action.trigger()                                 # Ctrl+Z at once: takes back "3,72"
+    controller.wait_idle()
+    assert target(kanwil_path)[1] == 3.71 and index.data() == "3,71"
+    window.undo_action.trigger()
+    window.undo_action.trigger()                                 # nothing more to undo: ignored
+    window.redo_action.trigger()
+    controller.wait_idle()
+    assert target(kanwil_path)[1] == 3.71
+    window.undo_action.trigger()
+    controller.wait_idle()
+    assert target(kanwil_path)[1] == before and index.data() == "3,4"
+    assert controller.undo_stack.index() == 0 and controller.undo_stack.count() == 2
+
+
+def test_a_refused_write_restores_the_old_value_and_leaves_no_step(qtbot, window, kanwil_path, fake_dialogs):
+    """The typed value shows, then the refusal's one line, the old value, and the earlier steps stay
+    where they were (an approved period: test_period_status_view, test_ownership)."""
+    controller = window.controller
+    edit_target(window, "3,61", 2027)                            # an earlier step, kept
+    model = window.indicator_tab.model
+    index = cell_index(model, row_of(model, indicator_code="IKK 17.1"), "target_2026")
+    assert model.setData(index, "abc", EDIT)                     # malformed: refused by the core
+    assert index.data() == "abc" and controller.undo_stack.count() == 2
+    controller.wait_idle()
+    assert index.data() == "3,4" and controller.undo_stack.count() == 1
+    (kind, _, message), = fake_dialogs.messages
+    assert "bukan angka" in message and "\n" not in message and "Traceback" not in message
+    window.undo_action.trigger()                                 # the earlier step still undoes
+    controller.wait_idle()
+    assert target(kanwil_path, 2027)[1] != 3.61
+
+
+def test_closing_the_window_waits_for_the_queued_writes(qtbot, window, kanwil_path):
+    model = window.indicator_tab.model
+    for year, text in ((2025, "3,11"), (2026, "3,12"), (2027, "3,13"), (2028, "3,14")):
+        assert model.setData(cell_index(model, row_of(model, indicator_code="IKK 17.1"), f"target_{year}"), text, EDIT)
+    window.close()                                               # no wait_idle(): close() waits itself
+    assert window.controller.store is None
+    assert [target(kanwil_path, y)[1] for y in (2025, 2026, 2027, 2028)] == [3.11, 3.12, 3.13, 3.14]
+
+
+def test_queued_writes_are_not_taken_for_outside_changes(qtbot, window, kanwil_path):
+    controller = window.controller
+    model = window.indicator_tab.model
+    seen = []
+    controller.notice.connect(seen.append)
+    for text in ("3,21", "3,22", "3,23"):
+        model.setData(cell_index(model, row_of(model, indicator_code="IKK 17.1"), "target_2026"), text, EDIT)
+        assert not controller.check_outside()                    # a write of this window is under way
+    controller.wait_idle()
+    assert not controller.check_outside()
+    assert controller.undo_stack.count() == 3 and not [s for s in seen if "proses lain" in s]
