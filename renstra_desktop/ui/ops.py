@@ -218,7 +218,7 @@ class WriteOp(_Op):
                 if not retried:          # (a retry ends in its own success or failure)
                     self._after_run(False)
                 return
-            controller.written(changes_of(result), own_step=True)
+            controller.written(changes_of(result), own_step=command is not None)
             if self._success is not None:
                 self._success(result)
             self._after_run(True)
