@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from ..core.errors import RenstraError
 
@@ -87,6 +88,7 @@ class BackgroundTask(QObject):
     # -- GUI thread ---------------------------------------------------------------------------
     def start(self) -> "BackgroundTask":
         _RUNNING.add(self)
+        self.destroyed.connect(lambda *_: _RUNNING.discard(self))    # its parent deleted while it ran
         QThreadPool.globalInstance().start(_Runnable(self))
         return self
 
@@ -100,19 +102,25 @@ class BackgroundTask(QObject):
                 self.dialog.setLabelText(text)
             self.dialog.setValue(percent)
 
-    def _close(self) -> None:
+    def _close(self) -> bool:
+        """Forget the task and close its dialog; False when the task's parent was deleted while the
+        worker ran (a closed window or wizard): then nobody is told, nothing is touched."""
         _RUNNING.discard(self)
         if self.dialog is not None:
-            self.dialog.close()
-            self.dialog.deleteLater()
+            if isValid(self.dialog):
+                self.dialog.close()
+                self.dialog.deleteLater()
             self.dialog = None
+        return isValid(self)
 
     def _on_finished(self, result) -> None:
-        self._close()
-        self._on_done(result)
+        if self._close():
+            self._on_done(result)
 
     def _on_failed(self, exc) -> None:
-        self._close()
+        if not self._close():
+            log.warning("background task %r failed after its window closed: %s", self.title, exc)
+            return
         if self._on_error is not None:
             self._on_error(exc)
         else:
@@ -120,8 +128,7 @@ class BackgroundTask(QObject):
             show_failure(self.parent(), self.title, exc, path=self._store_path)
 
     def _on_cancelled(self) -> None:
-        self._close()
-        if self._on_cancel is not None:
+        if self._close() and self._on_cancel is not None:
             self._on_cancel()
 
     # -- worker thread --------------------------------------------------------------------------

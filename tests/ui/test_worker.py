@@ -85,3 +85,29 @@ def test_cancel_stops_the_work(qtbot):
     release.set()
     qtbot.waitUntil(lambda: task not in worker._RUNNING, timeout=10000)
     assert outcome == []
+
+
+def test_a_window_closed_while_its_work_runs_hears_nothing(qtbot):
+    """The parent (a closed wizard or window) deleted while the worker runs: when the work ends
+    nobody is called, no dialog of the deleted parent is touched, the task is forgotten."""
+    import shiboken6
+
+    for outcome in ("finish", "fail"):
+        parent = QWidget()
+        release, started, called = threading.Event(), threading.Event(), []
+
+        def work(store, progress):
+            started.set()
+            release.wait(10)
+            if outcome == "fail":
+                raise ValidationError("gagal")
+            return 1
+
+        task = worker.run_in_background(parent, "Uji", work, called.append, called.append)
+        assert task.dialog is not None
+        started.wait(10)
+        shiboken6.delete(parent)                     # deletes the task and its progress dialog with it
+        assert not shiboken6.isValid(task) and task not in worker._RUNNING
+        release.set()
+        qtbot.wait(300)
+        assert called == []
