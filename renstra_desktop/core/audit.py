@@ -1,12 +1,12 @@
 """The append-only audit trail: who, when, what, old value, new value, origin (DESIGN.md, 6).
 
 Every entry is appended through :func:`.audit_chain.append`, which chains it to the one before; an
-entry that ends a row's change carries the digest of the row's content after it (the tie that
-``audit verify`` checks)."""
+entry that ends a row's change carries the digest of the row's content after it, and the last entry
+of a write the digests of the buckets of rows it touched (the ties ``audit verify`` checks)."""
 from __future__ import annotations
 
 
-from .audit_chain import ENTRY_COLUMNS, append, append_inserted, current_digests
+from .audit_chain import COMPACT, ENTRY_COLUMNS, append, compact_deleted, compact_rows, current_digests
 from .rows import utc_now
 
 def _text(value):
@@ -21,9 +21,9 @@ def write_audit(conn, *, actor: str, unit_code: str, table: str, row_id: str, ac
                    row_digest)])
 
 
-def write_audit_many(conn, entries, *, actor: str, unit_code: str, origin: str, at: str | None = None,
-                     digests: dict[str, str] | None = None) -> None:
-    """Append the entries of one change set at one time, like write_audit: ``entries`` yields
+def audit_rows(entries, *, actor: str, unit_code: str, origin: str, at: str | None = None,
+               digests: dict[str, str] | None = None) -> list[tuple]:
+    """The entries of one change set at one time, in ``ENTRY_COLUMNS`` order: ``entries`` yields
     (table, row_id, action, field, old, new); ``digests`` (row id -> content digest after the change)
     goes on the last entry of each row."""
     at = at or utc_now()
@@ -36,25 +36,35 @@ def write_audit_many(conn, entries, *, actor: str, unit_code: str, origin: str, 
             if row_id not in seen:
                 seen.add(row_id)
                 rows[i] = (*rows[i][:-1], digests.get(row_id))
-    append(conn, rows)
+    return rows
 
 
-def write_audit_inserted(conn, table: str, row_ids: list[str], *, actor: str, unit_code: str, origin: str,
-                         at: str | None = None) -> None:
-    """One entry per row of ``row_ids`` just inserted into ``table`` (a merged package), in one
-    statement: action insert (delete for a tombstone), the row's digest; the values are the row's own."""
-    append_inserted(conn, table, row_ids, at=at or utc_now(), actor=actor, unit_code=unit_code, origin=origin)
+def write_audit_many(conn, entries, **kwargs) -> None:
+    """Append the entries of one change set (:func:`audit_rows`), like write_audit."""
+    append(conn, audit_rows(entries, **kwargs))
 
 
 def audit_entries(conn, row_id: str | None = None) -> list[dict]:
-    sql, args = "SELECT * FROM audit_log", ()
+    """The trail (all of it, or the entries of one row, its compact insert included), oldest first."""
     if row_id:
-        sql, args = sql + " WHERE row_id = ?", (row_id,)
-    return [dict(r) for r in conn.execute(sql + " ORDER BY seq", args)]
+        return entries_of_row(conn, row_id)
+    return [dict(r) for r in conn.execute("SELECT * FROM audit_log ORDER BY seq")]
 
 
-__all__ = ["ENTRY_COLUMNS", "audit_entries", "current_digests", "write_audit", "write_audit_inserted",
-           "write_audit_many"]
+def entries_of_row(conn, row_id: str, table: str | None = None) -> list[dict]:
+    """The entries of one row, oldest first: its own, and the compact entry of the package (or seed)
+    that inserted it, shown as that row's insert (or delete, for a tombstone)."""
+    out = [dict(r) for r in conn.execute("SELECT * FROM audit_log WHERE row_id = ? ORDER BY seq", (row_id,))]
+    table = table or table_of_row(conn, row_id)
+    found = conn.execute(f"SELECT rowid FROM {table} WHERE id = ?", (row_id,)).fetchone() if table else None
+    if found is not None:
+        for r in conn.execute("SELECT * FROM audit_log WHERE table_name = ? AND row_id = ? AND action = 'insert' "
+                              "ORDER BY seq", (table, COMPACT)):
+            if any(rowid == found[0] for rowid, _short in compact_rows(r["new_value"])):
+                out.append({**dict(r), "row_id": row_id, "new_value": None,
+                            "action": "delete" if found[0] in compact_deleted(r["new_value"]) else "insert"})
+        out.sort(key=lambda d: d["seq"])
+    return out
 
 
 def table_of_row(conn, row_id: str) -> str | None:
@@ -86,10 +96,9 @@ def row_history(conn, row_id: str, table: str | None = None) -> list[dict]:
             from .newplan import SEED_TIME
             out.append({"seq": 0, "at": row[0], "actor": "—", "unit_code": "", "action": "anchor", "field": None,
                         "old_value": None, "new_value": None,
-                        "origin": "seed" if row[0] == SEED_TIME else "migrasi"})   # seeded, or found at migration 11
-    out += [dict(r) for r in conn.execute(
-        "SELECT seq, at, actor, unit_code, action, field, old_value, new_value, origin FROM audit_log "
-        "WHERE table_name = ? AND row_id = ? ORDER BY seq", (table, row_id))]
+                        "origin": "seed" if row[0] == SEED_TIME else "migrasi"})   # seeded, or found at a migration
+    keys = ("seq", "at", "actor", "unit_code", "action", "field", "old_value", "new_value", "origin")
+    out += [{k: e[k] for k in keys} for e in entries_of_row(conn, row_id, table) if e["table_name"] == table]
     from .schema import TABLES
 
     labels = TABLES[table].field_map if table in TABLES else {}

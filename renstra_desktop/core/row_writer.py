@@ -28,7 +28,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from .audit import current_digests, write_audit_inserted, write_audit_many
+from .audit import audit_rows, current_digests
+from .audit_chain import append, inserted_entry, ties, with_ties
 from .errors import PermissionDenied, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import TABLES
@@ -317,41 +318,43 @@ class RowWriter:
                with_values: bool) -> None:
         """One entry per inserted row and per changed field (a change of the version columns only:
         one entry without a field), the last entry of each row carrying its content digest read
-        back from the file (:mod:`.audit_chain`)."""
+        back from the file; rows inserted without their values (a package's) one compact entry per
+        origin; the last entry the digests of the buckets the rows are in (:mod:`.audit_chain`)."""
         i_origin = ix["origin"]
         shown = audit_value(spec)
+        who = {"actor": self.actor, "unit_code": self.unit, "at": self.at}
+        entries: list[tuple] = []
         if inserted:
             if with_values:
                 fields = [(f.name, ix[f.name]) for f in spec.fields]
-                write_audit_many(self.conn, [(table, r[0], "delete" if r[ix["deleted"]] else "insert", None, None,
-                                              json.dumps({n: shown(n, r[i]) for n, i in fields}, ensure_ascii=False))
-                                             for r in inserted],
-                                 actor=self.actor, unit_code=self.unit, origin=origin or inserted[0][i_origin],
-                                 at=self.at, digests=current_digests(self.conn, table, [r[0] for r in inserted]))
+                entries += audit_rows([(table, r[0], "delete" if r[ix["deleted"]] else "insert", None, None,
+                                        json.dumps({n: shown(n, r[i]) for n, i in fields}, ensure_ascii=False))
+                                       for r in inserted], origin=origin or inserted[0][i_origin],
+                                      digests=current_digests(self.conn, table, [r[0] for r in inserted]), **who)
             else:
                 by_origin: dict[str, list[str]] = {}
                 for r in inserted:
                     by_origin.setdefault(origin or r[i_origin], []).append(r[0])
-                for o, ids in by_origin.items():
-                    write_audit_inserted(self.conn, table, ids, actor=self.actor, unit_code=self.unit, origin=o,
-                                         at=self.at)
+                entries += [inserted_entry(self.conn, table, ids, origin=o, **who) for o, ids in by_origin.items()]
         changed = [(c, r) for c, r in updates if c != r]
         if changed:
             content = [(f.name, ix[f.name]) for f in spec.fields] + [("deleted", ix["deleted"])]
             by_origin: dict[str, list[tuple]] = {}
             for c, r in changed:
-                entries = by_origin.setdefault(origin or r[i_origin], [])
-                before = len(entries)
+                found = by_origin.setdefault(origin or r[i_origin], [])
+                before = len(found)
                 for name, i in content:
                     if c[i] != r[i]:
-                        entries.append((table, r[0], change_action(name, r[i]), name, shown(name, c[i]),
-                                        shown(name, r[i])))
-                if len(entries) == before:       # versions, times or origin only
-                    entries.append((table, r[0], "update", None, None, None))
+                        found.append((table, r[0], change_action(name, r[i]), name, shown(name, c[i]),
+                                      shown(name, r[i])))
+                if len(found) == before:       # versions, times or origin only
+                    found.append((table, r[0], "update", None, None, None))
             digests = current_digests(self.conn, table, [r[0] for _c, r in changed])
-            for o, entries in by_origin.items():
-                write_audit_many(self.conn, entries, actor=self.actor, unit_code=self.unit, origin=o, at=self.at,
-                                 digests=digests)
+            for o, found in by_origin.items():
+                entries += audit_rows(found, origin=o, digests=digests, **who)
+        if entries:
+            written = [r[0] for r in inserted] + [r[0] for _c, r in changed]
+            append(self.conn, with_ties(entries, ties(self.conn, table, written)))
 
 
 def audit_value(spec):

@@ -327,7 +327,7 @@ def _migrated_copy(source: sqlite3.Connection, version: int) -> sqlite3.Connecti
 
 # Migrations with a step SQL cannot do (SQLite has no SHA-256): number -> (module of this package,
 # function taking the connection), run right after that number's script, in the same transaction.
-MIGRATION_STEPS = {11: ("audit_chain", "chain_older_trail")}
+MIGRATION_STEPS = {11: ("audit_chain", "chain_older_trail"), 12: ("audit_chain", "chain_older_trail")}
 
 
 def _run_migration(conn: sqlite3.Connection, number: int, script: Path) -> None:

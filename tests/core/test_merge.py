@@ -1,12 +1,13 @@
 """The merge: summary per package and table, idempotence, versions and conflicts, locks, tombstones,
 audit and origin, the batch log, and the Kanwil's package merged by a unit (issue 3)."""
+import json
 import shutil
 
 import pytest
 from period_fixtures import record_event
 from package_fixtures import UPT, add_realisations, folder_state, make_unit_plan, merge_trusting, sha
 
-from renstra_desktop.core.audit import accept_outside_changes
+from renstra_desktop.core.audit import accept_outside_changes, audit_entries
 from renstra_desktop.core.errors import PermissionDenied, ValidationError
 from renstra_desktop.core.packages.keys import installation_key, pin_key
 from renstra_desktop.core.packages.merge import merge_packages
@@ -36,11 +37,13 @@ def test_first_merge_summary_origin_audit_and_batch(upt, out, kanwil_store):
     assert report.backup is not None and report.backup.exists() and report.backup.parent == kanwil_store.path.parent
     row = kanwil_store.conn.execute("SELECT * FROM realisation WHERE id = ?", (ids[0],)).fetchone()
     assert row["origin"] == pkg.package_digest and row["owner_unit"] == UPT and row["value"] == pytest.approx(3.1)
-    audit = kanwil_store.conn.execute("SELECT * FROM audit_log WHERE row_id = ?", (ids[0],)).fetchall()
+    audit = audit_entries(kanwil_store.conn, ids[0])     # the package's compact entry, as this row's insert
     assert [(a["action"], a["origin"], a["unit_code"], a["actor"]) for a in audit] == [
         ("insert", pkg.package_digest, UPT, "kanwil")]
-    assert kanwil_store.conn.execute("SELECT count(*) FROM audit_log WHERE origin = ?",
-                                     (pkg.package_digest,)).fetchone()[0] == pkg.total_rows
+    compact = kanwil_store.conn.execute("SELECT row_id, new_value FROM audit_log WHERE origin = ?",
+                                        (pkg.package_digest,)).fetchall()
+    assert {r[0] for r in compact} == {"*"}                  # one entry per table, not one per row
+    assert sum(json.loads(r[1])["baris"] for r in compact) == pkg.total_rows
     [last] = received_packages(kanwil_store.conn)
     assert (last["unit_code"], last["sequence"], last["package_digest"]) == (UPT, 1, pkg.package_digest)
     assert last["totals"]["new"] == pkg.total_rows and last["merged_by"] == "kanwil"
@@ -316,6 +319,6 @@ def test_a_tombstone_seen_first_is_kept_as_deleted_and_audited(upt, out, kanwil_
     result = merge(kanwil_store, pkg.path).results[0]
     assert result.tables["realisation"]["new"] == 2
     assert value_of(kanwil_store, "realisation", ids[0], "deleted") == 1
-    actions = dict(kanwil_store.conn.execute("SELECT row_id, action FROM audit_log WHERE origin = ? AND row_id IN "
-                                             "(?, ?)", (pkg.package_digest, *ids)))
+    actions = {i: [(a["action"], a["origin"]) for a in audit_entries(kanwil_store.conn, i)] for i in ids[:2]}
+    actions = {i: a for i, [(a, origin)] in actions.items() if origin == pkg.package_digest}
     assert actions == {ids[0]: "delete", ids[1]: "insert"}
