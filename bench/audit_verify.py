@@ -21,8 +21,8 @@ verdict (the worker's verify) and the longest stall of the GUI thread meanwhile.
 
 measures what the chain costs the merge: bench/merge.py's packages merged by ``merge_packages`` into
 copies of the same Kanwil file, alternating the application as it is with the same application whose
-audit writes skip the chain and the row digests (the trail as it was before: one INSERT … SELECT per
-batch of inserted rows, entries without ``chain`` and ``row_digest``).  Medians and the ratio.
+audit writes skip the chain, the row digests and the bucket ties (the same entries, one compact entry
+per package and table, without ``chain`` and ``row_digest``).  Medians and the ratio.
 """
 from __future__ import annotations
 
@@ -124,28 +124,26 @@ def merge_cost(units: int, runs: int) -> None:
     import merge as merge_bench
 
     from renstra_desktop.core import audit, row_writer
-    from renstra_desktop.core.rows import utc_now
 
-    real = (audit.append, row_writer.current_digests, row_writer.write_audit_inserted)
+    names = ("append", "current_digests", "ties", "inserted_entry")
+    real = {n: getattr(row_writer, n) for n in names}
     plain_insert = ("INSERT INTO audit_log (at, actor, unit_code, table_name, row_id, action, field, old_value, "
                     "new_value, origin, row_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
     def append_unchained(conn, entries):
         conn.executemany(plain_insert, entries)
 
-    def inserted_unchained(conn, table, row_ids, *, actor, unit_code, origin, at=None):
-        conn.execute(
-            f"INSERT INTO audit_log (at, actor, unit_code, table_name, row_id, action, field, old_value, new_value, "
-            f"origin) SELECT ?, ?, ?, ?, id, CASE deleted WHEN 1 THEN 'delete' ELSE 'insert' END, NULL, NULL, NULL, ? "
-            f"FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
-            (at or utc_now(), actor, unit_code, table, origin, json.dumps(row_ids)))
+    def inserted_unchained(conn, table, row_ids, *, at, actor, unit_code, origin):
+        return (at, actor, unit_code, table, "*", "insert", None, None, json.dumps({"baris": len(row_ids)}), origin,
+                None)
+
+    plain = {"append": append_unchained, "current_digests": lambda conn, table, ids: {},
+             "ties": lambda conn, table, ids: "", "inserted_entry": inserted_unchained}
 
     def chain(on: bool) -> None:
-        if on:
-            audit.append, row_writer.current_digests, row_writer.write_audit_inserted = real
-        else:
-            audit.append, row_writer.current_digests, row_writer.write_audit_inserted = (
-                append_unchained, lambda conn, table, ids: {}, inserted_unchained)
+        for n in names:
+            setattr(row_writer, n, real[n] if on else plain[n])
+        audit.append = real["append"] if on else append_unchained
 
     with tempfile.TemporaryDirectory(prefix="renstra-bench-chain-") as tmp:
         folder = Path(tmp)

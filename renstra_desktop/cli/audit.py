@@ -56,15 +56,14 @@ def cmd_verify(args) -> int:
 
 
 def cmd_log(args) -> int:
+    from ..core.audit import audit_entries
     from ..core.localtime import format_datetime, zone_of
 
     with Store.open(args.file, readonly=True) as store:
         zone = zone_of(store.conn)
-        sql, params = ("SELECT seq, at, actor, unit_code, table_name, row_id, action, field, old_value, new_value, "
-                       "origin FROM audit_log"), ()
-        if args.row:
-            sql, params = sql + " WHERE row_id = ?", (args.row,)
-        rows = [dict(r) for r in store.conn.execute(sql + " ORDER BY seq", params)]
+        keys = ("seq", "at", "actor", "unit_code", "table_name", "row_id", "action", "field", "old_value",
+                "new_value", "origin")
+        rows = [{k: e[k] for k in keys} for e in audit_entries(store.conn, args.row)]   # a row's: its compact insert too
     for r in rows:
         r["when"] = format_datetime(r["at"], zone)
     if args.json:

@@ -101,8 +101,15 @@ def current_digests(conn, table: str, ids) -> dict[str, str]:
     return {row_id: _digest(text) for _rowid, row_id, text in _texts(conn, table, ids)}
 
 
-def bucket_digests(conn, table: str, buckets=None, *, blobs: bool = True) -> dict[int, tuple[str, int]]:
-    """bucket -> (digest, rows) of the non-empty buckets of ``table`` (all, or these)."""
+def bucket_digests(conn, table: str, buckets=None, *, blobs: bool | None = None) -> dict[int, tuple[str, int]]:
+    """bucket -> (digest, rows) of the non-empty buckets of ``table`` (all, or these).  ``blobs``:
+    None, the fast form first and, when SQLite refuses a BLOB, the form that takes it; False: the
+    fast form only (raises sqlite3.OperationalError on a BLOB)."""
+    if blobs is None:
+        try:
+            return bucket_digests(conn, table, buckets, blobs=False)
+        except sqlite3.OperationalError:
+            blobs = True
     cur = conn.cursor()
     cur.row_factory = None
     if buckets is None:

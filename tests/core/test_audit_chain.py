@@ -200,6 +200,67 @@ def test_an_accepted_change_verifies_and_is_in_the_history(edited):
     assert [f.kind for f in findings(edited)] == ["changed"]      # accepted once, not for ever
 
 
+# -- merged rows: one compact entry per package and table, found through their buckets ---------------
+@pytest.fixture
+def merged(kanwil_path, tmp_path):
+    """The Kanwil's file after merging a unit's package of realisations: (path, the merged ids, digest)."""
+    unit = make_unit_plan(tmp_path / "upt" / "lobar.renstra")
+    ids = add_realisations(unit, months=[1, 2, 3, 4, 5, 6])
+    pkg = export_package(unit, folder=tmp_path)
+    unit.close()
+    with Store.open(kanwil_path) as kanwil:
+        merge_packages(kanwil, [pkg.path], actor="kanwil", trust_new_keys=True)
+    return kanwil_path, ids, pkg.package_digest
+
+
+def test_merged_rows_have_one_compact_entry_and_their_history(merged):
+    path, ids, digest = merged
+    with Store.open(path, readonly=True) as store:
+        assert verify(store.conn).ok
+        [entry] = store.conn.execute("SELECT row_id, new_value, row_digest FROM audit_log WHERE origin = ? "
+                                     "AND table_name = 'realisation'", (digest,)).fetchall()
+        assert entry[0] == "*" and json.loads(entry[1])["baris"] == len(ids)
+        assert ";" in entry[2]                        # the buckets the rows went into, tied on the last entry
+        [insert] = row_history(store.conn, ids[3])    # Riwayat: who, when, from which package
+        assert (insert["action"], insert["origin"], insert["actor"], insert["unit_code"]) == (
+            "insert", digest, "kanwil", UPT)
+
+
+def test_a_merged_row_changed_added_or_deleted_outside_is_named(merged):
+    path, ids, _digest = merged
+    outside(path, ("UPDATE realisation SET value = 99 WHERE id = ?", (ids[2],)))
+    [f] = findings(path)
+    assert (f.kind, f.table, f.row_id, f.unit) == ("changed", "realisation", ids[2], UPT)
+    outside(path, ("DELETE FROM realisation WHERE id = ?", (ids[4],)))
+    kinds = sorted((f.kind, f.row_id) for f in findings(path))
+    assert kinds[0] == ("changed", ids[2]) and kinds[1][0] == "deleted" and kinds[1][1].startswith("#")
+    with Store.open(path) as store:
+        accept_outside_changes(store, actor="admin", reason="BA 7/2026")
+    assert findings(path) == []
+    cols = "owner_unit, created_at, updated_at, updated_by, row_version, base_version, deleted, origin, unit_code, " \
+           "indicator_code, value, evidence"
+    outside(path, (f"INSERT INTO realisation (id, period, {cols}) SELECT 'luar-2', '2026-12', {cols} FROM realisation "
+                   "WHERE id = ?", (ids[0],)))
+    assert [(f.kind, f.row_id) for f in findings(path)] == [("added", "luar-2")]
+
+
+def test_a_blob_planted_in_a_row_is_found(edited):
+    outside(edited, ("UPDATE indicator_target SET value = X'00ff' WHERE id = ?", (TARGET,)))
+    [f] = findings(edited)
+    assert (f.kind, f.row_id) == ("changed", TARGET)
+
+
+def test_verify_walks_the_rows_of_a_table_only_when_one_of_its_buckets_differs(edited, monkeypatch):
+    from renstra_desktop.core import audit_chain
+
+    walked = []
+    real = audit_chain._walk
+    monkeypatch.setattr(audit_chain, "_walk", lambda conn, table, *a: walked.append(table) or real(conn, table, *a))
+    assert findings(edited) == [] and walked == []
+    outside(edited, ("UPDATE indicator_target SET value = 1 WHERE id = ?", (TARGET,)))
+    assert [f.row_id for f in findings(edited)] == [TARGET] and walked == ["indicator_target"]
+
+
 # -- older files get their chain at migration ------------------------------------------------------
 def _file_at_version(tmp_path, monkeypatch, version):
     path = tmp_path / "lama.renstra"
@@ -226,6 +287,64 @@ def test_a_file_of_schema_8_gets_a_verifying_chain_at_migration(tmp_path, monkey
     outside(path, ("UPDATE indicator_target SET value = 1 WHERE id = ?", (TARGET,)))
     [f] = findings(path)
     assert f.row_id == TARGET and "value: tercatat 3.7, di berkas 1" in f.detail
+
+
+def _trail(path) -> list:
+    conn = sqlite3.connect(path)
+    try:
+        return [conn.execute("PRAGMA user_version").fetchone()] + conn.execute(
+            "SELECT * FROM audit_log ORDER BY seq").fetchall() + conn.execute("SELECT * FROM meta ORDER BY key").fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_file_of_schema_11_is_tied_again_at_migration_12(tmp_path, monkeypatch):
+    path = _file_at_version(tmp_path, monkeypatch, 11)
+    # a merged row as version 11 wrote it: one entry per row, its digest the JSON of its values
+    outside(path, ("INSERT INTO audit_log (at, actor, unit_code, table_name, row_id, action, origin, row_digest, chain) "
+                   "VALUES ('2026-02-02T00:00:00.000000Z', 'kanwil', 'KANWIL', 'indicator_target', ?, 'insert', "
+                   "'local', 'a', 'b')", (TARGET,)))
+    before = sha(path)
+    assert findings(path) == [] and sha(path) == before      # read-only: re-tied in memory, the file untouched
+    with Store.open(path) as store:
+        assert store.schema_version == 12 and verify(store.conn).ok
+        record = json.loads(store.conn.execute("SELECT value FROM meta WHERE key = 'audit_anchor'").fetchone()[0])
+        assert record["$ties"]["indicator_target"]            # every bucket recorded at migration
+    outside(path, ("UPDATE indicator_target SET value = 1 WHERE id = ?", (TARGET,)))
+    [f] = findings(path)
+    assert (f.kind, f.row_id) == ("changed", TARGET)
+
+
+MIGRATOR = """
+import sys, time
+from renstra_desktop.core import audit_chain
+real = audit_chain.chain_older_trail
+def slow(conn):
+    real(conn)
+    print("mid", flush=True)      # the step done, the migration's transaction not yet committed
+    time.sleep(60)
+audit_chain.chain_older_trail = slow
+from renstra_desktop.core.store import Store
+Store.open(sys.argv[1])
+"""
+
+
+def test_kill_9_during_migration_12_leaves_the_old_file_intact(tmp_path, monkeypatch):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    path = _file_at_version(tmp_path, monkeypatch, 11)
+    before = _trail(path)
+    child = subprocess.Popen([sys.executable, "-c", MIGRATOR, str(path)], stdout=subprocess.PIPE,
+                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert child.stdout.readline().strip() == b"mid"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert _trail(path) == before                            # schema 11, the trail and anchor as they were
+    with Store.open(path) as store:                          # and the migration runs again, whole
+        assert store.schema_version == 12 and verify(store.conn).ok
 
 
 # -- the package is not signed for a changed file -----------------------------------------------------
