@@ -74,6 +74,8 @@ def cmd_log(args) -> int:
         change = ""
         if r["field"]:
             change = f": {_short(r['old_value'])} → {_short(r['new_value'])}"
+        elif r["row_id"] == "*" and r["new_value"]:        # a package's rows in one compact entry
+            change = f": {json.loads(r['new_value']).get('baris', '?')} baris"
         print(f"#{r['seq']} {r['when']} {r['actor']} ({r['unit_code']}) {r['table_name']} {r['row_id']} {what}"
               f"{change} [asal: {r['origin']}]")
     if not rows:
