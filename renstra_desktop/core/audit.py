@@ -39,11 +39,6 @@ def audit_rows(entries, *, actor: str, unit_code: str, origin: str, at: str | No
     return rows
 
 
-def write_audit_many(conn, entries, **kwargs) -> None:
-    """Append the entries of one change set (:func:`audit_rows`), like write_audit."""
-    append(conn, audit_rows(entries, **kwargs))
-
-
 def audit_entries(conn, row_id: str | None = None) -> list[dict]:
     """The trail (all of it, or the entries of one row, its compact insert included), oldest first."""
     if row_id:
@@ -65,6 +60,9 @@ def entries_of_row(conn, row_id: str, table: str | None = None) -> list[dict]:
                             "action": "delete" if found[0] in compact_deleted(r["new_value"]) else "insert"})
         out.sort(key=lambda d: d["seq"])
     return out
+
+
+__all__ = ["ENTRY_COLUMNS", "audit_entries", "audit_rows", "current_digests", "entries_of_row", "write_audit"]
 
 
 def table_of_row(conn, row_id: str) -> str | None:

@@ -326,6 +326,7 @@ def verify(conn) -> Verdict:
     latest digest; a table with a bucket that differs is walked row by row to name the rows.  Reads only."""
     cur = conn.cursor()
     cur.row_factory = None
+    aside = _Aside.start(conn)       # the largest table's buckets on a second connection, meanwhile
     findings: list[Finding] = []
     previous, start = anchored(conn)
     expected = {t: _Expected({int(b): d for b, d in start.get(TIES_KEY, {}).get(t, {}).items()},
@@ -361,12 +362,10 @@ def verify(conn) -> Verdict:
                                 _KIND_TEXT["tail"].format(first=expected_seq, last=top[0])))
     rows = 0
     changed: list[tuple] = []
+    buckets = aside.result() if aside is not None else {}
     for table in TABLES:
         known = expected[table]
-        try:
-            current = bucket_digests(conn, table, blobs=False)
-        except sqlite3.OperationalError:       # a BLOB planted with a tool: the slow walk names it
-            current = None
+        current = buckets[table] if table in buckets else _fast_buckets(conn, table)
         if current is not None and all(current.get(b, (EMPTY, 0))[0] == known.ties.get(b, EMPTY)
                                        for b in current.keys() | known.ties.keys()):
             rows += sum(n for _d, n in current.values())
@@ -375,6 +374,54 @@ def verify(conn) -> Verdict:
     findings += [Finding("changed", table, r[0], unit, found[1], detail, row_label(table, dict(zip(cols, r))))
                  for (table, cols, r, found, unit), detail in zip(changed, _explain(conn, changed))]
     return Verdict(findings, entries, rows)
+
+
+def _fast_buckets(conn, table: str) -> dict | None:
+    """The buckets of ``table`` in the fast form; None when SQLite refuses it (a BLOB planted with a
+    tool: the slow walk names the row)."""
+    try:
+        return bucket_digests(conn, table, blobs=False)
+    except sqlite3.OperationalError:
+        return None
+
+
+class _Aside:
+    """The buckets of the largest plan table, read on a second read-only connection in a thread while
+    the caller walks the trail and the other tables (SQLite and SHA-256 of long strings run without
+    the GIL: two cores).  Only for a file on disk outside a transaction; otherwise nothing aside."""
+
+    def __init__(self, path: str, table: str):
+        import threading
+
+        self.table, self.found, self.error = table, None, None
+        self.thread = threading.Thread(target=self._run, args=(path,), name="audit-verify", daemon=True)
+        self.thread.start()
+
+    @classmethod
+    def start(cls, conn) -> "_Aside | None":
+        listed = conn.execute("PRAGMA database_list").fetchall()
+        path = listed[0][2] if listed else ""
+        if not path or conn.in_transaction:
+            return None
+        sizes = {t: conn.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] or 0 for t in TABLES}
+        table = max(sizes, key=sizes.get)
+        return cls(path, table) if sizes[table] >> BUCKET_BITS >= 64 else None
+
+    def _run(self, path: str) -> None:
+        from .store import readonly_uri
+
+        try:
+            conn = sqlite3.connect(readonly_uri(path), uri=True)
+            try:
+                self.found = _fast_buckets(conn, self.table)
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:      # the file busy or gone meanwhile: the caller reads it itself
+            self.error = exc
+
+    def result(self) -> dict:
+        self.thread.join()
+        return {} if self.error is not None else {self.table: self.found}
 
 
 def _walk(conn, table: str, known: _Expected, findings: list, changed: list) -> int:
