@@ -76,7 +76,21 @@ def _digest(text: str) -> str:
 
 # -- a row's canonical text, built by SQLite -----------------------------------------------------
 def columns(conn, table: str) -> list[str]:
+    """The columns of ``table`` in this file, in table order (read each time: what verify compares)."""
     return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+
+
+_WRITE_COLUMNS: dict[tuple, list[str]] = {}
+
+
+def _write_columns(conn, table: str) -> list[str]:
+    """:func:`columns` for the writes, kept per schema (SQLite's schema counter and the file's
+    version): a write reads them several times."""
+    key = (table, *conn.execute("SELECT * FROM pragma_schema_version, pragma_user_version").fetchone())
+    found = _WRITE_COLUMNS.get(key)
+    if found is None:
+        found = _WRITE_COLUMNS[key] = columns(conn, table)
+    return found
 
 
 def canon(cols, *, blobs: bool = True) -> str:
@@ -87,13 +101,20 @@ def canon(cols, *, blobs: bool = True) -> str:
     return "json_array(" + ", ".join(f"iif(typeof({c}) = 'blob', 'x''' || hex({c}), {c})" for c in cols) + ")"
 
 
-def _texts(conn, table: str, ids) -> list[tuple]:
-    """(rowid, id, canonical text) of the rows of ``table`` with these ids, in rowid order."""
+def _texts(conn, table: str, ids, first: str = "id") -> list[tuple]:
+    """(rowid, ``first``, canonical text) of the rows of ``table`` with these ids, in rowid order
+    (the fast form of the text first, the form that takes a BLOB when SQLite refuses it)."""
     cur = conn.cursor()
     cur.row_factory = None
-    return cur.execute(f"SELECT rowid, id, {canon(columns(conn, table))} FROM {table} "
-                       f"WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid", (json.dumps(list(ids)),)
-                       ).fetchall()
+    cols, ids = _write_columns(conn, table), json.dumps(list(ids))
+    for blobs in (False, True):
+        try:
+            return cur.execute(f"SELECT rowid, {first}, {canon(cols, blobs=blobs)} FROM {table} "
+                               f"WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid", (ids,)).fetchall()
+        except sqlite3.OperationalError:
+            if blobs:
+                raise
+    return []
 
 
 def current_digests(conn, table: str, ids) -> dict[str, str]:
@@ -101,13 +122,14 @@ def current_digests(conn, table: str, ids) -> dict[str, str]:
     return {row_id: _digest(text) for _rowid, row_id, text in _texts(conn, table, ids)}
 
 
-def bucket_digests(conn, table: str, buckets=None, *, blobs: bool | None = None) -> dict[int, tuple[str, int]]:
+def bucket_digests(conn, table: str, buckets=None, *, blobs: bool | None = None,
+                   cols: list[str] | None = None) -> dict[int, tuple[str, int]]:
     """bucket -> (digest, rows) of the non-empty buckets of ``table`` (all, or these).  ``blobs``:
     None, the fast form first and, when SQLite refuses a BLOB, the form that takes it; False: the
     fast form only (raises sqlite3.OperationalError on a BLOB)."""
     if blobs is None:
         try:
-            return bucket_digests(conn, table, buckets, blobs=False)
+            return bucket_digests(conn, table, buckets, blobs=False, cols=cols)
         except sqlite3.OperationalError:
             blobs = True
     cur = conn.cursor()
@@ -115,8 +137,8 @@ def bucket_digests(conn, table: str, buckets=None, *, blobs: bool | None = None)
     if buckets is None:
         top = cur.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
         buckets = range(0, (top >> BUCKET_BITS) + 1) if top is not None else ()
-    sql = (f"SELECT count(*), group_concat({canon(columns(conn, table), blobs=blobs)}, char(10)) FROM {table} "
-           f"WHERE rowid BETWEEN ? AND ?")
+    text = canon(cols or columns(conn, table), blobs=blobs)
+    sql = f"SELECT count(*), group_concat({text}, char(10)) FROM {table} WHERE rowid BETWEEN ? AND ?"
     out = {}
     for b in buckets:
         n, text = cur.execute(sql, (b << BUCKET_BITS, ((b + 1) << BUCKET_BITS) - 1)).fetchone()
@@ -133,7 +155,7 @@ def ties(conn, table: str, ids) -> str:
     touched = sorted({r[0] for r in cur.execute(
         f"SELECT DISTINCT rowid >> {BUCKET_BITS} FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
         (json.dumps(list(ids)),))})
-    found = bucket_digests(conn, table, touched)
+    found = bucket_digests(conn, table, touched, cols=_write_columns(conn, table))
     return "".join(f";{b}={found[b][0] if b in found else EMPTY}" for b in touched)
 
 
@@ -156,11 +178,7 @@ def _split(row_digest: str | None) -> tuple[str | None, dict[int, str]]:
 def inserted_entry(conn, table: str, row_ids, *, at: str, actor: str, unit_code: str, origin: str) -> tuple:
     """The one compact entry of rows just inserted into ``table`` (a package's, a seed's): their
     rowids, a short digest of each, which were tombstones; the values are the rows' own."""
-    cur = conn.cursor()
-    cur.row_factory = None
-    found = cur.execute(f"SELECT rowid, deleted, {canon(columns(conn, table))} FROM {table} "
-                        f"WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid", (json.dumps(list(row_ids)),)
-                        ).fetchall()
+    found = _texts(conn, table, row_ids, "deleted")
     ranges: list[list[int]] = []
     for rowid, _deleted, _text in found:
         if ranges and ranges[-1][1] == rowid - 1:
