@@ -41,6 +41,7 @@ GONE = "-"            # the row_digest of an accepted entry whose row no longer 
 COMPACT = "*"         # the row_id of the one entry of rows inserted together (a package's, a seed's)
 BUCKET_BITS = 8       # 256 rowids a bucket
 SHORT = 8             # hex digits of a row's digest kept in a compact entry
+ASIDE_MIN_BUCKETS = 64   # verify reads a table this large on a second connection, meanwhile
 
 
 
@@ -423,7 +424,7 @@ class _Aside:
             return None
         sizes = {t: conn.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] or 0 for t in TABLES}
         table = max(sizes, key=sizes.get)
-        return cls(path, table) if sizes[table] >> BUCKET_BITS >= 64 else None
+        return cls(path, table) if sizes[table] >> BUCKET_BITS >= ASIDE_MIN_BUCKETS else None
 
     def _run(self, path: str) -> None:
         from .store import readonly_uri

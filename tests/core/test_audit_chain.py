@@ -261,6 +261,27 @@ def test_verify_walks_the_rows_of_a_table_only_when_one_of_its_buckets_differs(e
     assert [f.row_id for f in findings(edited)] == [TARGET] and walked == ["indicator_target"]
 
 
+def test_the_largest_table_read_aside_on_a_second_connection_names_what_changed(merged, monkeypatch):
+    from renstra_desktop.core import audit_chain
+
+    path, _ids, _digest = merged
+    monkeypatch.setattr(audit_chain, "ASIDE_MIN_BUCKETS", 0)
+    started = []
+    real = audit_chain._Aside.__init__
+    monkeypatch.setattr(audit_chain._Aside, "__init__", lambda self, *a: started.append(a[1]) or real(self, *a))
+    assert findings(path) == []
+    [table] = started                           # the largest table of this file
+    conn = sqlite3.connect(path)
+    [row_id] = conn.execute(f"SELECT id FROM {table} ORDER BY rowid DESC LIMIT 1").fetchone()
+    conn.close()
+    outside(path, (f"UPDATE {table} SET updated_by = 'luar' WHERE id = ?", (row_id,)))
+    assert [(f.kind, f.table, f.row_id) for f in findings(path)] == [("changed", table, row_id)]
+    with Store.open(path) as store:             # in a transaction (accept): no second connection
+        with store.atomic():
+            assert len(verify(store.conn).findings) == 1
+    assert started == [table, table]
+
+
 # -- older files get their chain at migration ------------------------------------------------------
 def _file_at_version(tmp_path, monkeypatch, version):
     path = tmp_path / "lama.renstra"
