@@ -328,6 +328,8 @@ _KIND_TEXT = {
     "tail": "entri #{first}–#{last} di akhir riwayat hilang: dihapus di luar aplikasi",
     "added": "baris ada di berkas tetapi tidak ada di riwayat: ditambahkan di luar aplikasi",
     "deleted": "baris tercatat di riwayat ({where}) tetapi tidak ada di berkas: dihapus di luar aplikasi",
+    "merged_deleted": "baris dari paket {origin}… (entri #{seq}, urutan simpan {rowid}) tidak ada di berkas: "
+                      "dihapus di luar aplikasi",
 }
 
 
@@ -373,7 +375,7 @@ def verify(conn) -> Verdict:
         elif row[6] == "accept":
             accepted.update(_accepted_entries(row[8]))
         if row[5] == COMPACT and known is not None and row[6] == "insert":
-            known.compact.append((seq, row[3], row[9]))
+            known.compact.append((seq, row[3], row[9], row[10]))
     findings = [f for f in findings if f.seq not in accepted]
     top = cur.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
     if top and top[0] >= expected_seq and top[0] not in accepted:
@@ -452,7 +454,9 @@ def _walk(conn, table: str, known: _Expected, findings: list, changed: list) -> 
     i_unit = cols.index("unit_code") if "unit_code" in cols else cols.index("owner_unit")
     by_id = dict(known.rows)
     by_rowid: dict[int, tuple] = {}
-    for seq, unit, new_value in known.compact:
+    origins: dict[int, str] = {}          # seq of a compact entry -> its package
+    for seq, unit, new_value, origin in known.compact:
+        origins[seq] = origin
         for rowid, short in compact_rows(new_value):
             by_rowid[rowid] = (short, seq, unit)
     rows = 0
@@ -474,8 +478,8 @@ def _walk(conn, table: str, known: _Expected, findings: list, changed: list) -> 
     for rowid, (_short, seq, unit) in by_rowid.items():
         gone = by_id.get(f"#{rowid}")
         if gone is None or gone[1] < seq:
-            findings.append(Finding("deleted", table, f"#{rowid}", unit, seq,
-                                    _KIND_TEXT["deleted"].format(where=f"entri #{seq}, baris ke-{rowid} tabel")))
+            findings.append(Finding("deleted", table, f"#{rowid}", unit, seq, _KIND_TEXT["merged_deleted"].format(
+                origin=(origins.get(seq) or "")[:12], seq=seq, rowid=rowid)))
     return rows
 
 

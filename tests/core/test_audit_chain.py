@@ -227,13 +227,15 @@ def test_merged_rows_have_one_compact_entry_and_their_history(merged):
 
 
 def test_a_merged_row_changed_added_or_deleted_outside_is_named(merged):
-    path, ids, _digest = merged
+    path, ids, digest = merged
     outside(path, ("UPDATE realisation SET value = 99 WHERE id = ?", (ids[2],)))
     [f] = findings(path)
     assert (f.kind, f.table, f.row_id, f.unit) == ("changed", "realisation", ids[2], UPT)
     outside(path, ("DELETE FROM realisation WHERE id = ?", (ids[4],)))
     kinds = sorted((f.kind, f.row_id) for f in findings(path))
     assert kinds[0] == ("changed", ids[2]) and kinds[1][0] == "deleted" and kinds[1][1].startswith("#")
+    gone = next(f for f in findings(path) if f.kind == "deleted")
+    assert f"paket {digest[:12]}…" in gone.line() and "dihapus di luar aplikasi" in gone.line()
     with Store.open(path) as store:
         accept_outside_changes(store, actor="admin", reason="BA 7/2026")
     assert findings(path) == []
