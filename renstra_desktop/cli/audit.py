@@ -45,7 +45,7 @@ def cmd_verify(args) -> int:
         _write_json({"file": str(args.file), "ok": verdict.ok, "entries": verdict.entries, "rows": verdict.rows,
                      "findings": [f.as_dict() for f in verdict.findings]})
     elif verdict.ok:
-        print(f"Riwayat utuh: {verdict.entries} entri berantai, {verdict.rows} baris cocok dengan entri terakhirnya.")
+        print(f"Riwayat utuh: {verdict.entries} entri berantai, {verdict.rows} baris cocok dengan riwayatnya.")
     else:
         print(f"{len(verdict.findings)} perubahan di luar aplikasi ditemukan:")
         for f in verdict.findings:
