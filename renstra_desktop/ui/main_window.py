@@ -103,15 +103,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.unit_label)
 
         self._build_menus()
-        from .merge_dialog import install_package_features   # issue 3: Ekspor/Gabungkan Paket, drop, Paket masuk
+        from .package_menu import install_package_features   # issue 3: Ekspor/Gabungkan Paket, drop, Paket masuk
         install_package_features(self)
-        from .problem_report import install_problem_report_action   # issue 13: Bantuan → Kirim laporan masalah
+        from .feature_menus import install_problem_report_action   # issue 13: Bantuan → Kirim laporan masalah
         install_problem_report_action(self)
-        from .search_panel import install_search   # issue 12: Sunting → Cari di rencana (Ctrl+F), F3
+        from .feature_menus import install_search   # issue 12: Sunting → Cari di rencana (Ctrl+F), F3
         install_search(self)
         from .excel_import_dialog import install_excel_import   # issue 12: Berkas → Impor dari Excel…
         install_excel_import(self)
-        from .restore_dialog import install_backup_features   # issue 9: Pulihkan dari cadangan, Cadangan
+        from .feature_menus import install_backup_features   # issue 9: Pulihkan dari cadangan, Cadangan
         install_backup_features(self)
         from .period_tab import install_period_workflow   # issue 9 §2: the Status verifikasi tab
         install_period_workflow(self)
