@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QComboBox, QLabel, QMainWindow, QMenu, QSizePolic
 from .. import APP_NAME, __version__
 from ..core.os_errors import os_reason
 from ..core.errors import RenstraError
+from ..core.gc_pause import freeze_long_lived, thaw
 from ..core.store import Store
 from . import dialogs, folders
 from .controller import PlanController
@@ -128,7 +129,13 @@ class MainWindow(QMainWindow):
         self._on_file_opened()
         self._place_summary_tab()
         self._restore_geometry()
-        self._check_after_paint = AfterFirstPaint(self, self._check_file_in_background)
+        self._check_after_paint = AfterFirstPaint(self, self._after_first_paint)
+        # long-lived objects out of the full collections (core/gc_pause.py): the window once painted,
+        # a big table once read; a file opened or closed gives the old file's objects back
+        for tab in self.plan_tabs():
+            for view in tab.views():
+                view.model().loading_changed.connect(lambda loading: loading or freeze_long_lived())
+        self.controller.file_opened.connect(self._file_changed_thaw)
 
     # -- extension points -------------------------------------------------------------------------
     def add_feature(self, name: str, feature):
@@ -345,6 +352,14 @@ class MainWindow(QMainWindow):
         self.file_label.setToolTip(str(self.controller.path))
         self.setWindowTitle(self.tr("{file} ({unit}) – {app}").format(
             file=self.controller.path.name, unit=self._unit_name(own), app=APP_NAME))
+
+    def _after_first_paint(self) -> None:
+        freeze_long_lived()
+        self._check_file_in_background()
+
+    def _file_changed_thaw(self) -> None:
+        thaw()
+        self._freeze_after_paint = AfterFirstPaint(self, freeze_long_lived)
 
     def _check_file_in_background(self) -> None:
         """SQLite's quick check, which a file's first edit runs before writing (core.integrity; 110–550 ms
