@@ -14,24 +14,19 @@ click returns to the plan's order).  The view tells its model when it shows or h
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyleOptionViewItem, QTableView, QWidget
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyleOptionViewItem, QTableView
 
 from . import dialogs
 from .delegates import PlanDelegate
-from .frozen_columns import FrozenColumns
+from .frozen_columns import FrozenColumns, give_own_viewport
 from .tsv import format_tsv, parse_tsv
 
 
 class PlanTableView(QTableView):
     def __init__(self, parent=None, *, placeholder: str = ""):
         super().__init__(parent)
-        # A viewport made in Python: wrapping the C++-made one the first time viewport() is called
-        # makes PySide initialise every QWidget subclass it knows (~50 ms at start-up).
-        viewport = QWidget(self)
-        viewport.setBackgroundRole(QPalette.ColorRole.Base)   # as Qt's own viewport: white cells
-        viewport.setAutoFillBackground(True)
-        self.setViewport(viewport)
+        give_own_viewport(self)
         self.placeholder = placeholder
         self.setItemDelegate(PlanDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

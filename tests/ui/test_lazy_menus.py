@@ -1,6 +1,6 @@
 """Start-up (issue 11): building the window imports no dialog module of the menu entries it installs
-(merge, problem report, search, backups); each dialog is imported when its menu entry is first used,
-and the entries still open it."""
+(merge, problem report, search, backups) and keeps no module source in linecache; each dialog is
+imported when its menu entry is first used, and the entries still open it."""
 from __future__ import annotations
 
 import json
@@ -17,7 +17,8 @@ LAZY = ("renstra_desktop.ui.merge_dialog", "renstra_desktop.ui.problem_report", 
         "renstra_desktop.ui.backup_settings_dialog")
 
 CHILD = """
-import json, sys
+import json, linecache, sys
+import renstra_desktop.ui.app              # as the application starts: PySide's import scan replaced first
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from renstra_desktop.core.store import Store
@@ -27,7 +28,8 @@ window.show()
 for _ in range(5):
     app.processEvents()
 menus = [a.text() for m in (window.file_menu, window.edit_menu, window.help_menu) for a in m.actions()]
-print(json.dumps({"modules": sorted(m for m in sys.modules if m.startswith("renstra_desktop.ui.")), "menus": menus}))
+print(json.dumps({"modules": sorted(m for m in sys.modules if m.startswith("renstra_desktop.ui.")), "menus": menus,
+                  "linecache": sorted(linecache.cache)}))
 window.controller.close()
 """
 
@@ -41,6 +43,7 @@ def test_building_the_window_imports_no_dialog_of_its_menus(kanwil_path, tmp_pat
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert "renstra_desktop.ui.main_window" in seen["modules"]
     assert not set(LAZY) & set(seen["modules"])
+    assert seen["linecache"] == []                # no module's source kept by PySide's import scan
     for text in ("&Gabungkan Paket…", "Pulih&kan dari cadangan…", "&Cari di rencana…", "Kirim &laporan masalah…"):
         assert text in seen["menus"]
 
