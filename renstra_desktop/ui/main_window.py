@@ -130,11 +130,9 @@ class MainWindow(QMainWindow):
         self._place_summary_tab()
         self._restore_geometry()
         self._check_after_paint = AfterFirstPaint(self, self._after_first_paint)
-        # long-lived objects out of the full collections (core/gc_pause.py): the window once painted,
-        # a big table once read; a file opened or closed gives the old file's objects back
-        for tab in self.plan_tabs():
-            for view in tab.views():
-                view.model().loading_changed.connect(lambda loading: loading or freeze_long_lived())
+        # long-lived objects out of the full collections (core/gc_pause.py): the window once painted
+        # (a big table's rows are frozen by the worker that reads them, models.py); a file opened or
+        # closed gives the old file's objects back
         self.controller.file_opened.connect(self._file_changed_thaw)
 
     # -- extension points -------------------------------------------------------------------------

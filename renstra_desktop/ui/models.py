@@ -24,7 +24,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..core.errors import RenstraError
-from ..core.gc_pause import full_collections_paused
+from ..core.gc_pause import freeze_long_lived, full_collections_paused
 from ..core.numbers import format_number
 from ..core.service import Edit
 from .row_set import RowSet
@@ -296,6 +296,7 @@ class PlanTableModel(QAbstractTableModel):
                 texts = [self._row_text(row, columns).lower() for row in rows]
                 keys = ({sort_key: self._sort_values(rows, sort_key, columns)}
                         if any(c.key == sort_key for c in columns) else None)
+                freeze_long_lived()              # kept while shown: out of later full collections
             return rows, texts, keys
 
         def done(result):
@@ -397,7 +398,9 @@ class PlanTableModel(QAbstractTableModel):
 
         def work(_store, _progress):
             with full_collections_paused():
-                return self._sort_values(rows, key, columns)
+                keys = self._sort_values(rows, key, columns)
+                freeze_long_lived()
+            return keys
 
         def done(keys):
             self.sorting -= 1
