@@ -104,3 +104,20 @@ def test_a_big_table_sorts_in_a_worker_and_stays_sorted_after_a_reload(window, q
     shown = [model.cell_text(r, model.column(year)).casefold() for r in model.rows()]
     assert shown == sorted(shown, reverse=True)
     assert view.horizontalHeader().sortIndicatorSection() == year
+
+
+def test_rows_replaced_while_a_sort_waits_for_its_values_are_shown_sorted(window, qtbot):
+    window.set_selected_unit(None)
+    tab = show_tab(qtbot, window, window.roadmap_tab)
+    view, model = tab.view, tab.model
+    model.sort_in_worker_from = 1
+    year = model.column_index("year")
+    view.sortByColumn(year, Qt.SortOrder.AscendingOrder)       # values made in a worker …
+    window.controller.external_change()                         # … while every row is read again
+    qtbot.waitUntil(lambda: not model.loading and model.sorting == 0, timeout=10_000)
+    years = [r["year"] for r in model.rows()]
+    assert years == sorted(years) and model.rowCount() == model.loaded_count()
+    view.sortByColumn(year, Qt.SortOrder.DescendingOrder)
+    window.controller.close()                                    # the file closes before the values come
+    qtbot.waitUntil(lambda: model.sorting == 0, timeout=10_000)
+    assert model.rowCount() == 0
