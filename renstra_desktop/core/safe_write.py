@@ -13,7 +13,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 from pathlib import Path
 
 from .errors import FileError
@@ -27,7 +26,7 @@ _LINK_UNSUPPORTED = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK, 
 def temp_path(target: str | os.PathLike) -> Path:
     """A fresh temporary name next to ``target``: ``.~NAME.PID-RANDOM.tmp``."""
     target = Path(target)
-    return target.with_name(f"{TEMP_PREFIX}{target.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    return target.with_name(f"{TEMP_PREFIX}{target.name}.{os.getpid()}-{os.urandom(4).hex()}{TEMP_SUFFIX}")
 
 
 def create_private(path: str | os.PathLike) -> None:

@@ -12,7 +12,17 @@ under the overlay.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
+
+
+def give_own_viewport(view: QAbstractItemView) -> None:
+    """A viewport made in Python: wrapping the C++-made one the first time viewport() is called makes
+    PySide initialise every QWidget subclass it knows (~50 ms and 0.4 MB at start-up)."""
+    viewport = QWidget(view)
+    viewport.setBackgroundRole(QPalette.ColorRole.Base)   # as Qt's own viewport: white cells
+    viewport.setAutoFillBackground(True)
+    view.setViewport(viewport)
 
 
 class FrozenColumns(QObject):
@@ -23,6 +33,7 @@ class FrozenColumns(QObject):
         self.view = view
         self.n = 0
         overlay = QTableView(view)
+        give_own_viewport(overlay)
         overlay.setObjectName("frozen_columns")
         overlay.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         overlay.verticalHeader().hide()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QComboBox, QLabel, QMainWindow, QMenu, QSizePolic
 from .. import APP_NAME, __version__
 from ..core.os_errors import os_reason
 from ..core.errors import RenstraError
+from ..core.gc_pause import freeze_long_lived, thaw
 from ..core.store import Store
 from . import dialogs, folders
 from .controller import PlanController
@@ -103,15 +104,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.unit_label)
 
         self._build_menus()
-        from .merge_dialog import install_package_features   # issue 3: Ekspor/Gabungkan Paket, drop, Paket masuk
+        from .package_menu import install_package_features   # issue 3: Ekspor/Gabungkan Paket, drop, Paket masuk
         install_package_features(self)
-        from .problem_report import install_problem_report_action   # issue 13: Bantuan → Kirim laporan masalah
+        from .feature_menus import install_problem_report_action   # issue 13: Bantuan → Kirim laporan masalah
         install_problem_report_action(self)
-        from .search_panel import install_search   # issue 12: Sunting → Cari di rencana (Ctrl+F), F3
+        from .feature_menus import install_search   # issue 12: Sunting → Cari di rencana (Ctrl+F), F3
         install_search(self)
         from .excel_import_dialog import install_excel_import   # issue 12: Berkas → Impor dari Excel…
         install_excel_import(self)
-        from .restore_dialog import install_backup_features   # issue 9: Pulihkan dari cadangan, Cadangan
+        from .feature_menus import install_backup_features   # issue 9: Pulihkan dari cadangan, Cadangan
         install_backup_features(self)
         from .period_tab import install_period_workflow   # issue 9 §2: the Status verifikasi tab
         install_period_workflow(self)
@@ -128,7 +129,11 @@ class MainWindow(QMainWindow):
         self._on_file_opened()
         self._place_summary_tab()
         self._restore_geometry()
-        self._check_after_paint = AfterFirstPaint(self, self._check_file_in_background)
+        self._check_after_paint = AfterFirstPaint(self, self._after_first_paint)
+        # long-lived objects out of the full collections (core/gc_pause.py): the window once painted
+        # (a big table's rows are frozen by the worker that reads them, models.py); a file opened or
+        # closed gives the old file's objects back
+        self.controller.file_opened.connect(self._file_changed_thaw)
 
     # -- extension points -------------------------------------------------------------------------
     def add_feature(self, name: str, feature):
@@ -345,6 +350,14 @@ class MainWindow(QMainWindow):
         self.file_label.setToolTip(str(self.controller.path))
         self.setWindowTitle(self.tr("{file} ({unit}) – {app}").format(
             file=self.controller.path.name, unit=self._unit_name(own), app=APP_NAME))
+
+    def _after_first_paint(self) -> None:
+        freeze_long_lived()
+        self._check_file_in_background()
+
+    def _file_changed_thaw(self) -> None:
+        thaw()
+        self._freeze_after_paint = AfterFirstPaint(self, freeze_long_lived)
 
     def _check_file_in_background(self) -> None:
         """SQLite's quick check, which a file's first edit runs before writing (core.integrity; 110–550 ms

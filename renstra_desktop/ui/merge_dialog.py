@@ -1,5 +1,5 @@
-"""Packages in the window: Berkas → Ekspor Paket… and Gabungkan Paket…, package files dropped on
-the window, and the "Paket masuk" tab (:mod:`.package_view`).
+"""Packages in the window: what Berkas → Ekspor Paket… and Gabungkan Paket… and package files dropped
+on the window open (the menu entries, the drop and the "Paket masuk" tab are :mod:`.package_menu`).
 
 The merge dialog lists the chosen files, runs a dry run at once and shows what each package would
 do per table (new, updated, unchanged, conflicts, ignored-locked, rejected) with a reason per row.
@@ -13,73 +13,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from ..core import queries
 from ..core.packages.merge_report import STATUSES
 from ..core.service import Changes
 from . import dialogs, folders
-
-# The window imports this module at start-up for install_package_features(); the dialog's own
-# widgets, its models (:mod:`.merge_models`) and the worker are imported when a dialog is first made.
-
-PACKAGE_SUFFIX = ".rpkg"
-
-
-class PackageFeatures:
-    """The window's package actions, its drop target and the Paket masuk tab (``window.feature("packages")``)."""
-
-    def __init__(self, window):
-        tr = window.tr
-        self.export_action = QAction(tr("Ekspor &Paket…"), window)
-        self.export_action.triggered.connect(lambda checked=False: export_package_from(window))
-        self.merge_action = QAction(tr("&Gabungkan Paket…"), window)
-        self.merge_action.triggered.connect(lambda checked=False: open_merge_dialog(window))
-        self.drop = _PackageDrop(window)
-        self.view = None                 # the PackageView, once the tab is first shown
-
-        def make_view():
-            from .package_view import PackageView
-            self.view = PackageView(window.controller, lambda: open_merge_dialog(window))
-            return self.view
-
-        self.view_placeholder = window.add_lazy_tab(make_view, tr("Paket masuk"))
-
-
-def install_package_features(window) -> None:
-    """Add the package actions, the drop target and the Paket masuk tab to the main window."""
-    features = window.add_feature("packages", PackageFeatures(window))
-    window.add_file_actions([features.export_action, features.merge_action])
-    window.setAcceptDrops(True)
-    window.installEventFilter(features.drop)
-
-
-def package_paths(urls) -> list[Path]:
-    return [Path(u.toLocalFile()) for u in urls if u.isLocalFile() and u.toLocalFile().lower().endswith(PACKAGE_SUFFIX)]
-
-
-class _PackageDrop(QObject):
-    """Package files dropped anywhere on the window open the merge dialog with them."""
-
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
-
-    def eventFilter(self, obj, event) -> bool:
-        kind = event.type()
-        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and event.mimeData().hasUrls():
-            if package_paths(event.mimeData().urls()):
-                event.acceptProposedAction()
-                return True
-        if kind == QEvent.Type.Drop and event.mimeData().hasUrls():
-            paths = package_paths(event.mimeData().urls())
-            if paths:
-                event.acceptProposedAction()
-                open_merge_dialog(self.window, paths)
-                return True
-        return False
+from .package_menu import package_paths
 
 
 # -- export -----------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..core.errors import RenstraError
-from ..core.gc_pause import full_collections_paused
+from ..core.gc_pause import freeze_long_lived, full_collections_paused
 from ..core.numbers import format_number
 from ..core.service import Edit
 from .row_set import RowSet
@@ -97,6 +97,7 @@ class PlanTableModel(QAbstractTableModel):
     grouped_by_unit = False                # a unit's rows follow each other in the query's order
     kept_last = None                       # kept_last(row) -> True: stays at the end whatever the sort
                                            # or filter (a total)
+    sort_in_worker_from = 5000             # rows: a sort whose values are not made yet makes them in a worker
 
     loading_changed = Signal(bool)         # a background read started (True) or ended (False)
 
@@ -108,6 +109,7 @@ class PlanTableModel(QAbstractTableModel):
         self.background_loading = False      # every unit's rows are read in a worker
         self.loading = False                 # such a read is under way
         self._set = RowSet()
+        self.sorting = 0                     # sorts waiting for their values (made in a worker)
         self._rows: list[dict] = []          # the shown rows (self._set.shown)
         self._columns: list[Column] = []
         self._unit_names: dict[str, str] = {}
@@ -284,10 +286,18 @@ class PlanTableModel(QAbstractTableModel):
         self.loading = True
         self.loading_changed.emit(True)
 
+        sort_key = self._set.sort[0] if self._set.sort is not None else None
+
         def work(store, _progress):
-            rows = self.read(store.conn, unit)
-            # the filter's texts are made here too: typing in the Saring box then only searches them
-            return rows, [self._row_text(row, columns).lower() for row in rows]
+            with full_collections_paused():      # tens of thousands of new rows: no full collection meanwhile
+                rows = self.read(store.conn, unit)
+                # the filter's texts and the sort's values are made here too: typing in the Saring box
+                # then only searches them, and a sorted table is sorted without reading every row
+                texts = [self._row_text(row, columns).lower() for row in rows]
+                keys = ({sort_key: self._sort_values(rows, sort_key, columns)}
+                        if any(c.key == sort_key for c in columns) else None)
+                freeze_long_lived()              # kept while shown: out of later full collections
+            return rows, texts, keys
 
         def done(result):
             if generation == self._generation:
@@ -310,12 +320,12 @@ class PlanTableModel(QAbstractTableModel):
         run_in_background(self, self.tr("Memuat data"), work, done, failed, store_path=self.controller.path,
                           readonly=True, show_dialog=False)
 
-    def _show_rows(self, rows: list[dict], texts: list[str] | None = None, *, columns: list[Column],
-                   reset: bool) -> None:
+    def _show_rows(self, rows: list[dict], texts: list[str] | None = None, keys: dict[str, list] | None = None, *,
+                   columns: list[Column], reset: bool) -> None:
         if self.controller.store is not None:
             self.prepare()
             self._unit_names = self.controller.unit_names()
-        self._set.load(rows, texts)
+        self._set.load(rows, texts, keys)
         self._show(self._arranged(columns), columns, reset)
 
     def _show(self, shown: list[dict], columns: list[Column], reset: bool) -> None:
@@ -366,13 +376,44 @@ class PlanTableModel(QAbstractTableModel):
 
     # -- sorting and filtering ------------------------------------------------------------------
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        """Sort the shown rows by a column (a header click); a negative column: the query's order."""
+        """Sort the shown rows by a column (a header click); a negative column: the query's order.
+        A big table whose values for that column are not made yet makes them in a worker and is
+        sorted when they are there (the header shows the new sort at once)."""
         wanted = None if column < 0 or column >= len(self._columns) else (
             self._columns[column].key, order == Qt.SortOrder.DescendingOrder)
         if wanted == self._set.sort:
             return
         self._set.sort = wanted
+        if (wanted is not None and len(self._set.loaded) >= self.sort_in_worker_from
+                and not self._set.has_keys(wanted[0])):
+            self._sort_in_background(wanted[0])
+            return
         self._show(self._arranged(self._columns), self._columns, reset=True)
+
+    def _sort_in_background(self, key: str) -> None:
+        from .worker import run_in_background
+
+        rows, columns = self._set.loaded, self._columns
+        self.sorting += 1
+
+        def work(_store, _progress):
+            with full_collections_paused():
+                keys = self._sort_values(rows, key, columns)
+                freeze_long_lived()
+            return keys
+
+        def done(keys):
+            self.sorting -= 1
+            # rows replaced meanwhile were arranged then (their values made on this thread)
+            if self._set.set_keys(key, rows, keys) and self._set.sort is not None and self._set.sort[0] == key:
+                self._show(self._arranged(self._columns), self._columns, reset=True)
+
+        def failed(exc):
+            self.sorting -= 1
+            log.error("sort values of %s.%s failed: %r", type(self).__name__, key, exc)
+            self._show(self._arranged(self._columns), self._columns, reset=True)
+
+        run_in_background(self, self.tr("Mengurutkan"), work, done, failed, show_dialog=False)
 
     def sorted_by(self) -> tuple[int, Qt.SortOrder] | None:
         """(column, order) of the current sort, None for the query's order."""
@@ -398,27 +439,34 @@ class PlanTableModel(QAbstractTableModel):
         return len(self._set.loaded)
 
     def _arranged(self, columns: list[Column]) -> list[dict]:
-        by_key = {c.key: c for c in columns}
-        if self._set.sort is not None and self._set.sort[0] not in by_key:
+        if self._set.sort is not None and all(c.key != self._set.sort[0] for c in columns):
             self._set.sort = None          # the column is gone (the Satker column of "Semua satker")
+        with full_collections_paused():         # the sort values of a whole column: no full collection for them
+            return self._set.arrange(lambda rows, key: self._sort_values(rows, key, columns),
+                                     lambda row: self._row_text(row, columns), self.kept_last)
 
-        labels: dict[tuple, str] = {}        # an enum's label per value, looked up once per sort
-
-        def sort_value(row, key):
-            column = by_key[key]
-            value = self.value(row, column)
-            if column.kind in NUMERIC_KINDS:
-                return (0, value) if isinstance(value, (int, float)) else None
-            if column.kind == "enum":
-                text = labels.get((key, value))
-                if text is None:
-                    text = labels[(key, value)] = self.cell_text(row, column).casefold()
+    def _sort_values(self, rows: list[dict], key: str, columns: list[Column]) -> list:
+        """Per row its sort value in column ``key``: a number (numeric columns) or the cell's text
+        case-folded, None for an empty cell.  Reads only the rows and the model's labels: may run in
+        a worker."""
+        column = next(c for c in columns if c.key == key)
+        value = self.value
+        if column.kind in NUMERIC_KINDS:
+            return [v if isinstance(v, (int, float)) else None for v in (value(row, column) for row in rows)]
+        labels: dict = {}                 # an enum's or a unit's label per value, looked up once
+        out = []
+        for row in rows:
+            v = value(row, column)
+            if column.kind == "enum" or key == "unit_code":
+                text = labels.get(v, labels)      # the dict itself: not looked up yet
+                if text is labels:
+                    text = labels[v] = self.cell_text(row, column).casefold() or None
+            elif isinstance(v, str):
+                text = v.casefold() or None
             else:
-                text = (value if isinstance(value, str) else self.cell_text(row, column)).casefold()
-            return (1, text) if text else None
-
-        with full_collections_paused():         # a sort makes a tuple per row: no full collection for them
-            return self._set.arrange(sort_value, lambda row: self._row_text(row, columns), self.kept_last)
+                text = self.cell_text(row, column).casefold() or None
+            out.append(text)
+        return out
 
     def _row_text(self, row: dict, columns: list[Column]) -> str:
         """What the Saring box searches in a row: every cell's text."""

@@ -9,10 +9,8 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
-from types import SimpleNamespace
 
 from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog
 
 from . import dialogs
@@ -22,14 +20,6 @@ _CTX = "problem_report"
 
 def tr(text: str) -> str:
     return QCoreApplication.translate(_CTX, text)
-
-
-def install_problem_report_action(window) -> None:
-    """Add Kirim laporan masalah… to the window's Bantuan menu."""
-    action = QAction(tr("Kirim &laporan masalah…"), window)
-    action.triggered.connect(lambda checked=False: open_problem_report(window))
-    window.help_menu.insertAction(window.help_menu.actions()[0] if window.help_menu.actions() else None, action)
-    window.add_feature("problem_report", SimpleNamespace(action=action))
 
 
 def default_report_path() -> Path:

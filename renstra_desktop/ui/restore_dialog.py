@@ -2,17 +2,15 @@
 counts (read-only opens, off the GUI thread), and the restore of the chosen one after a confirmation;
 the window then reopens on the restored file.
 
-:func:`install_backup_features` adds the menu entries (Berkas → Pulihkan dari cadangan…, Pengaturan
-→ Cadangan…) and keeps the open plan marked (core/open_marker.py), so that a restore from the command
-line is refused while this window has the plan open.
+The menu entries (Berkas → Pulihkan dari cadangan…, Pengaturan → Cadangan…) and the open plan's
+marker are :func:`.feature_menus.install_backup_features`.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QProgressBar,
                                QTableView, QVBoxLayout)
 
@@ -25,31 +23,6 @@ from .rows_model import RowsModel
 from .worker import run_in_background
 
 PROBLEM_COLOUR = QColor("#b3261e")
-
-
-def install_backup_features(window) -> None:
-    from ..core.open_marker import mark_open
-    from .backup_settings_dialog import open_backup_settings
-
-    tr = window.tr
-    restore_action = QAction(tr("Pulih&kan dari cadangan…"), window)
-    restore_action.triggered.connect(lambda checked=False: open_restore_dialog(window))
-    actions = window.file_menu.actions()           # right after Simpan Sebagai: both are about the file itself
-    window.file_menu.insertAction(actions[actions.index(window.save_as_action) + 1], restore_action)
-    settings_action = QAction(tr("&Cadangan…"), window)
-    settings_action.triggered.connect(lambda checked=False: open_backup_settings(window))
-    window.feature("settings").menu.addAction(settings_action)
-    window.add_feature("backups", SimpleNamespace(restore_action=restore_action, settings_action=settings_action))
-
-    release = [lambda: None]
-
-    def follow_open_plan() -> None:          # the marker follows the window to another plan
-        release[0]()
-        store = window.controller.store
-        release[0] = mark_open(store.path) if store is not None else (lambda: None)
-
-    window.controller.file_opened.connect(follow_open_plan)
-    follow_open_plan()
 
 
 class BackupListModel(RowsModel):

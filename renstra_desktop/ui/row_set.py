@@ -2,12 +2,17 @@
 text, sorted by a column).  Plain Python, no Qt: :class:`.models.PlanTableModel` owns one and tells
 its views what changed.
 
-Sorting and filtering work on the row list and the model is reset (at 31 890 rows this is tens of
-milliseconds; a QSortFilterProxyModel asking data() per comparison took seconds: docs/national-scale.md).
+Sorting and filtering work on the row list and the model is reset (a QSortFilterProxyModel asking
+data() per comparison took seconds at 31 890 rows: docs/national-scale.md).  A column's sort values
+are made once per load and kept (:meth:`RowSet.set_keys`; the model makes them in a worker for a
+big table), so a sort is one ``list.sort`` of row numbers; a replaced row has only its own values
+made again.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+
+STALE = object()     # a kept sort value or filter text to be made again (its row was replaced)
 
 
 class RowSet:
@@ -17,51 +22,92 @@ class RowSet:
         self.sort: tuple[str, bool] | None = None    # (column key, descending); None: the query's order
         self.needle = ""                             # lower-cased filter text; "" shows every row
         self._texts: list[str | None] | None = None  # per loaded row: its shown text, lower-cased
+        self._keys: dict[str, list] = {}             # column key -> per loaded row its sort value
 
-    def load(self, rows: list[dict], texts: list[str] | None = None) -> None:
-        """New rows; ``texts``: their filter texts (lower-cased) when already made (in a worker)."""
+    def load(self, rows: list[dict], texts: list[str] | None = None, keys: dict[str, list] | None = None) -> None:
+        """New rows; ``texts``: their filter texts (lower-cased), ``keys``: sort values per column key,
+        when already made (in a worker)."""
         self.loaded = rows
         self._texts = texts
+        self._keys = dict(keys or {})
 
     def update(self, rows: list[dict]) -> None:
-        """Loaded rows of which some were replaced (the filter's text is made again for those only)."""
-        if self._texts is not None and len(rows) == len(self.loaded):
-            for i, (new, old) in enumerate(zip(rows, self.loaded)):
-                if new is not old:
-                    self._texts[i] = None
+        """Loaded rows of which some were replaced (the filter's text and the sort values are made
+        again for those only)."""
+        if len(rows) == len(self.loaded):
+            replaced = [i for i, (new, old) in enumerate(zip(rows, self.loaded)) if new is not old]
             self.loaded = rows
+            self._forget(replaced)
         else:
             self.load(rows)
 
-    def arrange(self, sort_value: Callable[[dict, str], object], row_text: Callable[[dict], str],
+    def _forget(self, indexes) -> None:
+        for i in indexes:
+            if self._texts is not None:
+                self._texts[i] = None
+            for keys in self._keys.values():
+                keys[i] = STALE
+
+    # -- sort values ----------------------------------------------------------------------------
+    def has_keys(self, key: str) -> bool:
+        """The sort values of column ``key`` are all there (a sort needs no row read)."""
+        keys = self._keys.get(key)
+        return keys is not None and not any(k is STALE for k in keys)
+
+    def set_keys(self, key: str, rows: list[dict], keys: list) -> bool:
+        """Keep the sort values made (in a worker) for ``rows``; False when the rows were replaced
+        meanwhile (the values are then of no use)."""
+        if rows is not self.loaded or len(keys) != len(rows):
+            return False
+        self._keys[key] = keys
+        return True
+
+    def _keys_of(self, key: str, sort_values: Callable[[list[dict], str], list]) -> list:
+        keys = self._keys.get(key)
+        if keys is None:
+            keys = self._keys[key] = sort_values(self.loaded, key)
+        else:
+            stale = [i for i, k in enumerate(keys) if k is STALE]
+            if stale:
+                for i, value in zip(stale, sort_values([self.loaded[i] for i in stale], key)):
+                    keys[i] = value
+        return keys
+
+    # -- arranging ------------------------------------------------------------------------------
+    def arrange(self, sort_values: Callable[[list[dict], str], list], row_text: Callable[[dict], str],
                 kept_last: Callable[[dict], bool] | None = None) -> list[dict]:
         """The shown rows for the current filter and sort (not stored: see :meth:`show`).
 
-        ``sort_value(row, key)``: a comparable value, None for an empty cell (listed last both ways);
-        ``row_text(row)``: the row's text for the filter (computed once per load); ``kept_last(row)``:
-        a row that stays at the end, unfiltered (a total)."""
+        ``sort_values(rows, key)``: per row a comparable value, None for an empty cell (listed last
+        both ways; made once per load and column); ``row_text(row)``: the row's text for the filter
+        (made once per load); ``kept_last(row)``: a row that stays at the end, unfiltered (a total)."""
         if not self.arranged:
             return self.loaded
-        rows = self.loaded
+        loaded = self.loaded
+        indexes: list[int] | range = range(len(loaded))
         if self.needle:
             texts = self._texts
             if texts is None:
-                texts = self._texts = [row_text(r).lower() for r in self.loaded]
-            elif None in texts:
+                texts = self._texts = [row_text(r).lower() for r in loaded]
+            else:
                 for i, text in enumerate(texts):
                     if text is None:
-                        texts[i] = row_text(self.loaded[i]).lower()
-            rows = [r for r, text in zip(rows, texts) if self.needle in text or (kept_last and kept_last(r))]
-        last = [r for r in rows if kept_last(r)] if kept_last else []
-        if last:
-            rows = [r for r in rows if not kept_last(r)]
+                        texts[i] = row_text(loaded[i]).lower()
+            needle = self.needle
+            indexes = [i for i, text in enumerate(texts) if needle in text or (kept_last and kept_last(loaded[i]))]
+        last: list[int] = []
+        if kept_last:
+            last = [i for i in indexes if kept_last(loaded[i])]
+            if last:
+                kept = set(last)
+                indexes = [i for i in indexes if i not in kept]
         if self.sort is not None:
             key, descending = self.sort
-            keyed = [(sort_value(r, key), r) for r in rows]
-            present = [kr for kr in keyed if kr[0] is not None]
-            present.sort(key=lambda kr: kr[0], reverse=descending)     # stable: ties keep the query's order
-            rows = [r for _, r in present] + [r for value, r in keyed if value is None]
-        return rows + last
+            keys = self._keys_of(key, sort_values)
+            present = [i for i in indexes if keys[i] is not None]
+            present.sort(key=keys.__getitem__, reverse=descending)     # stable: ties keep the query's order
+            indexes = present + [i for i in indexes if keys[i] is None]
+        return [loaded[i] for i in indexes] + [loaded[i] for i in last]
 
     def show(self, rows: list[dict]) -> None:
         self.shown = rows
@@ -83,9 +129,8 @@ class RowSet:
             loaded = list(self.loaded)
             for i, row in zip(where, rows):
                 loaded[i] = row
-                if self._texts is not None:
-                    self._texts[i] = None
             self.loaded = loaded
+            self._forget(where)
             return where
         if not contiguous or not where or where != list(range(where[0], where[-1] + 1)):
             return None

@@ -9,10 +9,9 @@ words and shows at most ``core.search.LIMIT`` hits.
 from __future__ import annotations
 
 import html
-from types import SimpleNamespace
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QEvent, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAbstractTextDocumentLayout, QAction, QKeySequence, QPalette, QTextDocument
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QDockWidget, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
                                QVBoxLayout, QWidget)
@@ -316,20 +315,3 @@ def search_panel(window) -> SearchPanel:
         window.resizeDocks([panel], [240], Qt.Orientation.Vertical)
         QApplication.instance().aboutToQuit.connect(panel.thread.stop)
     return panel
-
-
-def install_search(window) -> None:
-    """Sunting → Cari di rencana (Ctrl+F), hasil berikutnya (F3) / sebelumnya (Shift+F3)."""
-    actions = []
-    for text, keys, slot in (
-            (tr("&Cari di rencana…"), [QKeySequence("Ctrl+F")], lambda: search_panel(window).open_panel()),
-            (tr("Hasil pencarian beri&kutnya"), [QKeySequence("F3")], lambda: search_panel(window).step(1)),
-            (tr("Hasil pencarian sebe&lumnya"), [QKeySequence("Shift+F3")], lambda: search_panel(window).step(-1))):
-        action = QAction(text, window)
-        action.setShortcuts(keys)
-        action.triggered.connect(lambda checked=False, s=slot: s())
-        actions.append(action)
-    window.add_feature("search", SimpleNamespace(panel=None, find_action=actions[0], find_next_action=actions[1],
-                                                 find_previous_action=actions[2]))
-    window.edit_menu.addSeparator()
-    window.edit_menu.addActions(actions)

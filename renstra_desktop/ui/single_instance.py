@@ -14,15 +14,12 @@ such file, no window listens: start-up then neither loads QtNetwork nor tries to
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-
-from ..logs import LOGGER
 
 PREFIX = "renstra-"
 HANDOVER_TIMEOUT_MS = 3000
@@ -36,11 +33,24 @@ def _user() -> str:
         return str(os.getuid()) if hasattr(os, "getuid") else "pengguna"
 
 
+def _sha256(data: bytes):
+    """CPython's own SHA-256 (the same digest): hashlib would load OpenSSL's libcrypto (3.8 MB) for
+    this one hash, before the first paint."""
+    try:
+        from _sha256 import sha256            # Python 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256          # Python 3.12+
+        except ImportError:
+            from hashlib import sha256
+    return sha256(data)
+
+
 def server_name(plan_path: str | os.PathLike) -> str:
     """A short name (socket paths are limited to ~100 bytes) unique per user and plan file; on
     Windows paths compare case-insensitively, so the name does too."""
     path = os.path.normcase(str(Path(plan_path).resolve()))
-    digest = hashlib.sha256(f"{_user()}\0{path}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    digest = _sha256(f"{_user()}\0{path}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
     return PREFIX + digest
 
 
@@ -63,6 +73,8 @@ def hand_over(plan_path: str | os.PathLike, message: dict, timeout_ms: int = HAN
     if not socket.waitForConnected(timeout_ms):
         return False
     import logging
+
+    from ..logs import LOGGER      # here: the log module (logging.handlers, platform) waits for the first paint
     socket.write(json.dumps(message).encode("utf-8") + b"\n")
     socket.flush()
     answer = b""
@@ -93,6 +105,8 @@ class InstanceServer(QObject):
         """Listen for ``plan_path`` (replacing any earlier name).  A stale socket left by a killed
         window is removed first; a live one is not (its window would have answered hand_over)."""
         import logging
+
+        from ..logs import LOGGER
 
         self._server.close()
         self.name = server_name(plan_path)

@@ -14,24 +14,19 @@ click returns to the plan's order).  The view tells its model when it shows or h
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyleOptionViewItem, QTableView, QWidget
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyleOptionViewItem, QTableView
 
 from . import dialogs
 from .delegates import PlanDelegate
-from .frozen_columns import FrozenColumns
+from .frozen_columns import FrozenColumns, give_own_viewport
 from .tsv import format_tsv, parse_tsv
 
 
 class PlanTableView(QTableView):
     def __init__(self, parent=None, *, placeholder: str = ""):
         super().__init__(parent)
-        # A viewport made in Python: wrapping the C++-made one the first time viewport() is called
-        # makes PySide initialise every QWidget subclass it knows (~50 ms at start-up).
-        viewport = QWidget(self)
-        viewport.setBackgroundRole(QPalette.ColorRole.Base)   # as Qt's own viewport: white cells
-        viewport.setAutoFillBackground(True)
-        self.setViewport(viewport)
+        give_own_viewport(self)
         self.placeholder = placeholder
         self.setItemDelegate(PlanDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -194,16 +189,22 @@ class PlanTableView(QTableView):
 
     def row_height(self, row: int) -> int:
         """The height that shows every cell of ``row`` whole (its wrapped text, a list line by line),
-        whether its column is scrolled into view or not."""
+        whether its column is scrolled into view or not.  A cell of one short line in the view's font
+        is not laid out (the default height holds it): the delegate's size hint asks the model for
+        every role and lays the text out, most of the cost of fitting a row."""
         model, delegate = self.model(), self.itemDelegate()
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         height = self.verticalHeader().defaultSectionSize() - 6
+        metrics = self.fontMetrics()
         for column in range(model.columnCount()):
             if self.isColumnHidden(column):
                 continue
-            option.rect.setRect(0, 0, self.columnWidth(column), height)
-            height = max(height, delegate.sizeHint(option, model.index(row, column)).height())
+            index, width = model.index(row, column), self.columnWidth(column)
+            if one_short_line(index, width, metrics):
+                continue
+            option.rect.setRect(0, 0, width, height)
+            height = max(height, delegate.sizeHint(option, index).height())
         return height + 6                # breathing room around wrapped text
 
     def sizeHintForRow(self, row: int) -> int:
@@ -371,6 +372,19 @@ class PlanTableView(QTableView):
             return self.tr("Tidak ada baris yang memuat “{text}”. Kosongkan kotak Saring untuk melihat "
                            "semua baris.").format(text=model.filter_text())
         return self.placeholder
+
+
+ONE_LINE_MARGIN = 16        # px beside a cell's text (the style's margins and focus frame, with room to spare)
+
+
+def one_short_line(index, width: int, metrics) -> bool:
+    """The cell shows one line of text in the view's own font that fits ``width``, or nothing."""
+    text = index.data(Qt.ItemDataRole.DisplayRole)
+    if text is None or text == "":
+        return True
+    if not isinstance(text, str) or "\n" in text or index.data(Qt.ItemDataRole.FontRole) is not None:
+        return False
+    return metrics.horizontalAdvance(text) + ONE_LINE_MARGIN <= width
 
 
 def frozen_count(columns) -> int:
