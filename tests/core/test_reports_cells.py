@@ -4,7 +4,6 @@ lines and drawn once per build give the same PDF, byte for byte."""
 from __future__ import annotations
 
 import contextlib
-import shutil
 import subprocess
 
 import pytest
@@ -20,12 +19,10 @@ from renstra_desktop.core.store import Store
 
 @pytest.fixture(scope="module")
 def province(_kanwil_template, tmp_path_factory):
-    from report_province import fill
+    """Every unit of the province filled (tests/report_province.py): a 50-page Renstra lengkap."""
+    from report_province import fill, province_copy
 
-    path = tmp_path_factory.mktemp("provinsi-sel") / "provinsi.renstra"
-    shutil.copy(_kanwil_template, path)
-    fill(path)
-    store = Store.open(path, readonly=True)
+    store = Store.open(fill(province_copy(_kanwil_template, tmp_path_factory.mktemp("provinsi-sel"))), readonly=True)
     yield store
     store.close()
 

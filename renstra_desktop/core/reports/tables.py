@@ -30,6 +30,20 @@ _SIMPLE = re.compile(r"[^\s&<>]+(?: [^\s&<>]+)*|")
 SPLIT_IN_ROW: contextvars.ContextVar[bool] = contextvars.ContextVar("split_in_row", default=False)
 
 
+def _parsed(name: str) -> property:
+    """An attribute Paragraph's parser sets, parsed when first read."""
+    key = "_" + name
+
+    def get(self):
+        if key not in self.__dict__:
+            self._parse()
+        return self.__dict__[key]
+
+    def put(self, value):
+        self.__dict__[key] = value
+    return property(get, put)
+
+
 class CellParagraph(Paragraph):
     """A table cell's Paragraph, parsed and broken into lines only when needed.
 
@@ -59,25 +73,8 @@ class CellParagraph(Paragraph):
     def _parse(self) -> None:
         Paragraph._setup(self, self.markup, self.style, None, None, cleanBlockQuotedText)
 
-    @property
-    def frags(self):
-        if "_frags" not in self.__dict__:
-            self._parse()
-        return self._frags
-
-    @frags.setter
-    def frags(self, value):
-        self._frags = value
-
-    @property
-    def text(self):
-        if "_text" not in self.__dict__:
-            self._parse()
-        return self._text
-
-    @text.setter
-    def text(self, value):
-        self._text = value
+    frags = _parsed("frags")
+    text = _parsed("text")
 
     def wrap(self, availWidth, availHeight):
         done = self._wrapped
