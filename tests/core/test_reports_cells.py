@@ -145,3 +145,29 @@ def test_a_cell_split_inside_its_row_keeps_its_text():
     rest.wrap(100, 1000)
     assert len(first.blPara.lines) + len(rest.blPara.lines) == lines
     assert [w for line in first.blPara.lines + rest.blPara.lines for w in line[1]] == ("kalimat panjang " * 60).split()
+
+
+def test_the_sparse_no_split_map_splits_where_reportlab_s_own_does(monkeypatch):
+    """tables._Table keeps only the cells of no-split ranges: every split of a table with group and
+    heading rows (kept with the next row) falls where reportlab's Table puts it."""
+    from reportlab.platypus import Table
+
+    register_fonts()
+    t = OfficialTable([0.2, 0.8], 600)
+    t.header(["Kode", "Uraian"])
+    for g in range(8):
+        t.group(f"Grup {g}", level=g % 2)
+        t.row([f"SK {g}", para(f"Sasaran {g}")], bold=True, heading=True)
+        for r in range(5):
+            t.row([f"IKK {g}.{r}", para("uraian yang cukup panjang untuk dua baris " * (r % 3 + 1))])
+    sparse = tables._Table
+    ours = t.table()
+    monkeypatch.setattr(tables, "_Table", Table)
+    plain = t.table()
+    assert type(plain) is Table and type(ours) is sparse
+    ours.wrap(600, 10_000)
+    plain.wrap(600, 10_000)
+    assert ours._nosplitCmds and len(ours._nosplitRanges) < len(plain._nosplitRanges)
+    for height in range(20, 700, 7):
+        mine, theirs = ours.split(600, height), plain.split(600, height)
+        assert [len(p._cellvalues) for p in mine] == [len(p._cellvalues) for p in theirs], height
