@@ -171,3 +171,29 @@ def test_the_sparse_no_split_map_splits_where_reportlab_s_own_does(monkeypatch):
     for height in range(20, 700, 7):
         mine, theirs = ours.split(600, height), plain.split(600, height)
         assert [len(p._cellvalues) for p in mine] == [len(p._cellvalues) for p in theirs], height
+
+
+def test_two_builds_at_once_share_nothing(province):
+    """The caches belong to a build (its thread's context) and to its document (its canvas): two
+    reports built at the same time in two threads are byte for byte what each is built alone."""
+    import threading
+
+    from renstra_desktop.core.store import Store as _Store
+
+    kinds = [ReportOptions("lampiran", unit=None, year=2026), ReportOptions("risiko", unit="LPS-DOMPU", year=2026)]
+    alone = [build_report(province.conn, o).pdf for o in kinds]
+    path = province.conn.execute("PRAGMA database_list").fetchone()[2]
+    results = [None, None]
+
+    def run(i):
+        store = _Store.open(path, readonly=True)
+        try:
+            results[i] = build_report(store.conn, kinds[i]).pdf
+        finally:
+            store.close()
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == alone
