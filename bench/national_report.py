@@ -14,9 +14,12 @@ process of its own, so its peak memory is its own ``ru_maxrss`` (read by the par
 - cli: ``renstra-desktop report renstra FILE --unit SEMUA -o OUT.pdf`` (the CLI's ``main`` in the
   child, with the same ``gc.callbacks``): wall time, pages, GC, peak RSS;
 - scaling: the core's ``build_report`` of the Renstra lengkap for all units against bare reportlab
-  with the same figures — (a) bench/report.py's bare build (one big table per section) and (b) one
-  table per unit (each unit's rows a table of their own) — at each cached size (12, 100, 530 units
-  by default), alternating, median of ``--runs``;
+  with the same figures — (a) the fair build (``bench/report_fair.py``: the same document, its
+  tables, charts, absorption table, signature block, contents and page totals, with plain
+  reportlab), (b) bench/report.py's bare build (one big table per section) and (c) one table per
+  unit (each unit's rows a table of their own; both (b) and (c) only the main tables' figures) — at
+  each cached size (12, 101, 531 units by default), alternating, median of ``--runs``; the load
+  average at the end;
 - startup: process start to the first paint (bench/startup.py's method) of ``renstra-desktop --db``
   on the national file and on the embedded Kanwil plan, against the bare window of four empty tabs,
   alternating, median of ``--runs``; and the peak RSS of each;
@@ -223,32 +226,41 @@ def per_unit_bare(figures: dict, font: str) -> tuple[bytes, int]:
     return bare_pdf(story)
 
 
-def child_scaling(path: str, runs: str) -> None:
-    """Ours, bench/report.py's bare (a table per section) and bare with a table per unit, alternating."""
+def child_scaling(path: str, runs: str, only: str = "") -> None:
+    """Ours and the three bare builds (a table per section, a table per unit, the fair one: the same
+    document), alternating; the wrap-cache hits of ours."""
     from report import FONT, bare_build
+    from report_fair import fair_build
 
-    from renstra_desktop.core.reports import build_report, collect
+    from renstra_desktop.core.reports import build_report, collect, payload_for
     from renstra_desktop.core.reports.base import ReportOptions
     from renstra_desktop.core.reports.layout import register_fonts
     from renstra_desktop.core.store import Store
 
     store = Store.open(path, readonly=True)
-    options = ReportOptions(FULL_REPORT, unit=None, year=2026)
+    options = ReportOptions(FULL_REPORT, unit=None, year=2026).checked(store.conn)
     register_fonts()
     figures = collect(store.conn, options)
-    times = {"ours": [], "bare_section": [], "bare_unit": []}
+    payload = payload_for(store.conn, options, figures).text()
+    builds = {"ours": lambda: build_report(store.conn, options),
+              "fair": lambda: fair_build(figures, options.span, "Seluruh Satuan Kerja", payload),
+              "bare_section": lambda: bare_build(figures, FONT),
+              "bare_unit": lambda: per_unit_bare(figures, FONT)}
+    builds = {name: fn for name, fn in builds.items() if name == "ours" or not only or name in only.split(",")}
+    times = {name: [] for name in builds}
+    cpu = {name: [] for name in builds}
     pages = {}
     for _ in range(int(runs)):
-        for name, fn in (("ours", lambda: build_report(store.conn, options)),
-                         ("bare_section", lambda: bare_build(figures, FONT)),
-                         ("bare_unit", lambda: per_unit_bare(figures, FONT))):
-            t0 = time.perf_counter()
+        for name, fn in builds.items():
+            t0, c0 = time.perf_counter(), time.process_time()
             out = fn()
             times[name].append(time.perf_counter() - t0)
+            cpu[name].append(time.process_time() - c0)      # this process's CPU: less moved by the others' load
             pages[name] = out.page_count if name == "ours" else out[1]
             del out
-    emit({name: dict(median_s=round(statistics.median(t), 3), runs=[round(x, 2) for x in t], pages=pages[name])
-          for name, t in times.items()})
+    emit({name: dict(median_s=round(statistics.median(t), 3), runs=[round(x, 2) for x in t], pages=pages[name],
+                     cpu_s=round(statistics.median(cpu[name]), 3))
+          for name, t in times.items()} | {"load": os.getloadavg()[0]})
 
 
 def child_check(path: str) -> None:
@@ -408,6 +420,10 @@ def main(argv=None) -> int:
     parser.add_argument("--units", type=int, default=530)
     parser.add_argument("--scaling", default="11,100,530", help="unit counts for the scaling runs")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baselines", default="", help="scaling: only these of fair,bare_section,bare_unit "
+                        "(the one-big-table build is quadratic: minutes at 531 units)")
+    # the scaling rows print wall time (what a user waits) and the child's CPU time (what the build
+    # costs; on a shared machine the wall time also holds the time the others' processes ran)
     parser.add_argument("--skip", default="", help="comma-separated parts to skip")
     parser.add_argument("--cache", metavar="DIR")
     parser.add_argument("--national-pdf", metavar="PDF", help="sign this national Renstra lengkap (made by an "
@@ -442,16 +458,25 @@ def main(argv=None) -> int:
                   f"thread; full GC {r['gc_full']}× = {r['gc_full_s']} s (longest {r['gc_full_max_ms']} ms), "
                   f"young GC {r['gc_young_s']} s")
         if "scaling" not in skip:
-            print(f"\nRenstra lengkap, all units, core build vs bare reportlab (median of {args.runs}, alternating):")
-            print(f"  {'units':>5}{'ours s':>9}{'pages':>7}{'bare/section s':>16}{'pages':>7}{'ratio':>7}"
-                  f"{'bare/unit s':>13}{'pages':>7}{'ratio':>7}")
+            print(f"\nRenstra lengkap, all units, core build vs bare reportlab (median of {args.runs}, alternating; "
+                  "fair = the same document, bench/report_fair.py):")
+            print(f"  {'units':>5}{'ours s':>9}{'pages':>7}{'fair s':>9}{'pages':>7}{'ratio':>7}"
+                  f"{'bare/section s':>16}{'pages':>7}{'ratio':>7}{'bare/unit s':>13}{'pages':>7}{'ratio':>7}"
+                  f"{'ours s/unit':>12}{'load':>6}")
             for n in (int(x) for x in args.scaling.split(",")):
                 p = national_file(n, args.cache) / KANWIL_FILE
-                r = child("scaling", str(p), str(args.runs), env=env)
-                o, s, u = r["ours"], r["bare_section"], r["bare_unit"]
-                print(f"  {n + 1:>5}{o['median_s']:>9.2f}{o['pages']:>7}{s['median_s']:>16.2f}{s['pages']:>7}"
+                r = child("scaling", str(p), str(args.runs), args.baselines, env=env)
+                none = dict(median_s=float("nan"), pages=0, runs=[])
+                o, f, s, u = (r.get(k, none) for k in ("ours", "fair", "bare_section", "bare_unit"))
+                print(f"  {n + 1:>5}{o['median_s']:>9.2f}{o['pages']:>7}{f['median_s']:>9.2f}{f['pages']:>7}"
+                      f"{o['median_s'] / f['median_s']:>6.2f}x{s['median_s']:>16.2f}{s['pages']:>7}"
                       f"{o['median_s'] / s['median_s']:>6.2f}x{u['median_s']:>13.2f}{u['pages']:>7}"
-                      f"{o['median_s'] / u['median_s']:>6.2f}x   runs {o['runs']} {s['runs']} {u['runs']}")
+                      f"{o['median_s'] / u['median_s']:>6.2f}x{o['median_s'] / (n + 1):>12.4f}{r['load']:>6.1f}"
+                      f"   runs {o['runs']} {f['runs']} {s['runs']} {u['runs']}", flush=True)
+                cpu = {k: v["cpu_s"] for k, v in r.items() if isinstance(v, dict)}
+                print(f"  {'':>5} CPU s (median): " + ", ".join(
+                    f"{k} {c:.2f}" + (f" = ours/{k} {cpu['ours'] / c:.2f}x" if k != "ours" else f" ({c / (n + 1):.4f} a unit)")
+                    for k, c in cpu.items()), flush=True)
         if "startup" not in skip:
             startup(path, max(args.runs, 5), work)
         if "check" not in skip:

@@ -5,13 +5,16 @@ PAdES signatures when core.signing and the test PKI are available.
     /tmp/venv/bin/python bench/report.py [--repeat 3]
 
 Every unit of a temporary copy of the embedded plan is filled with data (targets,
-realisations, scored risks, roadmap items, funding) so the report is about 60 pages.
+realisations, scored risks, roadmap items, funding) so the report is about 60 pages.  Baselines:
+the fair one (bench/report_fair.py: the same document with plain reportlab) and the old bare
+builds (only the main tables' figures, one table per section; Liberation Sans and Helvetica).
 """
 from __future__ import annotations
 
 import argparse
 import io
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -29,11 +32,14 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, T
 
 from renstra_desktop.core import queries  # noqa: E402
 from renstra_desktop.core.newplan import create_plan_file, insert_seed_rows  # noqa: E402
-from renstra_desktop.core.reports import ReportOptions, build_report, collect  # noqa: E402
+from renstra_desktop.core.reports import ReportOptions, build_report, collect, payload_for  # noqa: E402
 from renstra_desktop.core.reports.layout import (  # noqa: E402
     FONT, HEADER_GAP, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, register_fonts,
 )
 from renstra_desktop.core.store import Store  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from report_fair import fair_build  # noqa: E402
 
 
 def fill_province(path: Path) -> None:
@@ -173,15 +179,20 @@ def main() -> int:
         register_fonts()
         build_report(store.conn, options)               # warm-up: fonts parsed, modules imported
         figures = collect(store.conn, options)
+        checked = options.checked(store.conn)
+        payload = payload_for(store.conn, checked, figures).text()
         runs = timed_alternating({"ours": lambda: build_report(store.conn, options),
+                                  "fair": lambda: fair_build(figures, checked.span, "Seluruh Satuan Kerja", payload),
                                   "bare": lambda: bare_build(figures, FONT),
                                   "helvetica": lambda: bare_build(figures, "Helvetica")}, args.repeat)
-        (ours_t, ours), (bare_t, (bare_pdf, bare_pages)), (helv_t, (_pdf, helv_pages)) = (
-            runs["ours"], runs["bare"], runs["helvetica"])
+        (ours_t, ours), (fair_t, (_fair, fair_pages)), (bare_t, (bare_pdf, bare_pages)), (helv_t, (_pdf, helv_pages)) = (
+            runs["ours"], runs["fair"], runs["bare"], runs["helvetica"])
         store.close()
         report = {
             "pages": ours.page_count, "seconds": round(ours_t, 3),
+            "fair_pages": fair_pages, "fair_seconds": round(fair_t, 3), "ratio_vs_fair": round(ours_t / fair_t, 2),
             "bare_pages": bare_pages, "bare_seconds": round(bare_t, 3), "ratio": round(ours_t / bare_t, 2),
+            "load": round(os.getloadavg()[0], 1),
             "bare_helvetica_pages": helv_pages, "bare_helvetica_seconds": round(helv_t, 3),
             "ratio_vs_helvetica": round(ours_t / helv_t, 2), "pdf_bytes": len(ours.pdf),
         }
@@ -190,6 +201,8 @@ def main() -> int:
         report.update(_signing(work, pdf, ours.spots))
         print(f"Lampiran Renstra provinsi: {ours.page_count} halaman, {ours_t:.3f} s "
               f"(median of {args.repeat}, runs alternating with the bare builds)")
+        print(f"fair bare reportlab, the same document (bench/report_fair.py): {fair_pages} pages, {fair_t:.3f} s -> "
+              f"ratio {ours_t / fair_t:.2f}x")
         print(f"bare reportlab, same tables, same font: {bare_pages} pages, {bare_t:.3f} s -> ratio {ours_t / bare_t:.2f}x"
               f" (goal <= 1.2x)")
         print(f"bare reportlab with Helvetica (no embedding): {helv_pages} pages, {helv_t:.3f} s -> ratio "

@@ -31,7 +31,7 @@ from .keep import KeepWithSignature
 from .qr import Payload, digest
 from .signature_area import SignatureArea
 from .signature_block import load_signatory
-from .tables import SPLIT_IN_ROW
+from .tables import SPLIT_IN_ROW, wrap_cache
 
 SIGNATORY_FOR_PROVINCE = "KANWIL"
 
@@ -88,7 +88,7 @@ def build_report(conn, options: ReportOptions, target=None, *, progress=None) ->
 
     ``progress(done, total)`` is called after each top-level part (from this thread).
     """
-    with full_collections_paused():
+    with full_collections_paused(), wrap_cache():
         result = _build(conn, options.checked(conn), progress)
     if target is not None:
         write_pdf(target, result.pdf)

@@ -15,7 +15,7 @@ from .base import Context, fmt_percent, fmt_value, period_label, program_label
 from .charts import bar_chart
 from .history import collect_history, history_story
 from .layout import STYLES, escape, plain_table
-from .tables import OfficialTable, para
+from .tables import CellParagraph, OfficialTable, para
 
 GRADE_COLORS = {"good": "#2E7D32", "fair": "#8A6D00", "poor": "#C25E00", "bad": "#B3261E"}
 _MEASURE_LABEL = {"%": "%", "indeks": "Indeks"}
@@ -133,10 +133,10 @@ def story(data: dict, ctx: Context) -> list:
     return out
 
 
-def _grade_cell(u) -> Paragraph:
+def _grade_cell(u) -> CellParagraph:
     color = GRADE_COLORS.get(u["role"])
     text = escape(u["grade"])
-    return Paragraph(f'<font color="{color}"><b>{text}</b></font>' if color else text, STYLES["cell_center"])
+    return CellParagraph(f'<font color="{color}"><b>{text}</b></font>' if color else text, STYLES["cell_center"])
 
 
 def _charts(data, ctx) -> list:

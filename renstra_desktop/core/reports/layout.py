@@ -147,6 +147,7 @@ class ReportCanvas(_canvas.Canvas):
         super().__init__(*args, **kwargs)
         self._state = state
         self._pages: list[dict] = []
+        self.cell_draws: dict = {}       # tables.CellParagraph: the operators of equal cells, drawn once
         stamp = created.astimezone(_dt.timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'")
         self.setDateFormatter(lambda *_args: stamp)   # CreationDate from the data, not the clock
 

@@ -6,40 +6,129 @@ or text wrapped in :func:`para`.  Group rows (programme, area, unit) span the wh
 from __future__ import annotations
 
 import bisect
+import contextlib
 import contextvars
 import heapq
 import re
 
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from .layout import FONT, FONT_BOLD, GRID, GROUP_FILL, HEAD_FILL, STYLES, escape
+from .layout import FONT, FONT_BOLD, GRID, GROUP_FILL, HEAD_FILL, INK, STYLES, escape
+
+SIZE = STYLES["cell"].fontSize          # the body cells' font size, strings and Paragraphs alike
+PADDING = 3.5                           # left and right in every cell
 
 
 _LABELLED = re.compile(r"^\s*(\d+|[a-z])[.)]\s")
+# text a Paragraph would print as it is: no markup, no line break, no space it would collapse
+_SIMPLE = re.compile(r"[^\s&<>]+(?: [^\s&<>]+)*|")
 # Rows move whole to the next page; build.py turns splitting inside a row on (for this thread)
 # only when a row is taller than a page, which would otherwise stop the layout.
 SPLIT_IN_ROW: contextvars.ContextVar[bool] = contextvars.ContextVar("split_in_row", default=False)
 
 
-class CellParagraph(Paragraph):
-    """A Paragraph that remembers its last wrap.  A table wraps every cell to measure the rows,
-    again for the remainder after each page split, and again to draw it, always at the column's
-    width; breaking the lines once per width is enough (wrap does not depend on the height)."""
+def _parsed(name: str) -> property:
+    """An attribute Paragraph's parser sets, parsed when first read."""
+    key = "_" + name
 
-    _wrapped: tuple[float, float] | None = None
+    def get(self):
+        if key not in self.__dict__:
+            self._parse()
+        return self.__dict__[key]
+
+    def put(self, value):
+        self.__dict__[key] = value
+    return property(get, put)
+
+
+class CellParagraph(Paragraph):
+    """A table cell's Paragraph, parsed and broken into lines only when needed.
+
+    A table wraps every cell to measure the rows, again for the remainder after each page split,
+    and again to draw it, always at the column's width, and a national report repeats the same
+    texts (the units start from the Kanwil's risk areas and roadmap): the lines are broken once
+    per (markup, style, width) in a build (:func:`wrap_cache`) and kept on the cell for its own
+    later wraps.  The markup is parsed only when the lines are broken or the Paragraph's parts are
+    asked for (a split inside a row, ``.text``, ``.frags``).
+    """
+
+    _wrapped: tuple | None = None
+    _plain: str | None = None
+
+    def __init__(self, markup: str | None, style, bulletText=None, frags=None, **kwargs):
+        if frags is not None or bulletText is not None or kwargs:     # a part of a split (Paragraph.split)
+            self.markup = None
+            super().__init__(markup, style, bulletText, frags, **kwargs)
+            return
+        self.markup = markup
+        self.style = style
+        self.bulletText = None
+        self.debug = 0
+        self.caseSensitive = 1
+        self.encoding = "utf8"
+
+    def _parse(self) -> None:
+        Paragraph._setup(self, self.markup, self.style, None, None, cleanBlockQuotedText)
+
+    frags = _parsed("frags")
+    text = _parsed("text")
 
     def wrap(self, availWidth, availHeight):
-        if self._wrapped is not None and self._wrapped[0] == availWidth:
-            self.width = availWidth
-            return availWidth, self._wrapped[1]
-        width, height = super().wrap(availWidth, availHeight)
-        if getattr(self, "blPara", None) is not None and width == availWidth:
-            self._wrapped = (availWidth, height)
-        return width, height
+        done = self._wrapped
+        if done is None or done[0] != availWidth:
+            cache = _WRAPS.get() if self.markup is not None else None
+            key = (self.markup, id(self.style), availWidth)
+            done = cache.get(key) if cache is not None else None
+            if done is None:
+                width, height = super().wrap(availWidth, availHeight)
+                if getattr(self, "blPara", None) is None or width != availWidth:
+                    return width, height
+                done = (availWidth, height, self.blPara, self._wrapWidths)
+                if cache is not None:
+                    cache[key] = done
+            self._wrapped = done
+        self.width, self.height, self.blPara, self._wrapWidths = done
+        return done[0], done[1]
+
+    def draw(self):
+        """Equal cells draw the same operators (local to the cell): the first one's are kept on the
+        canvas (``ReportCanvas.cell_draws``: its fonts' subsets are that document's) and repeated."""
+        canv = self.canv
+        cache = getattr(canv, "cell_draws", None)
+        if cache is None or self.markup is None:
+            return super().draw()
+        key = (self.markup, id(self.style), self.width, self.height)
+        code = cache.get(key)
+        if code is None:
+            start = len(canv._code)
+            super().draw()
+            cache[key] = canv._code[start:]
+        else:
+            canv._code.extend(code)
+
+
+_WRAPS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("cell_wraps", default=None)
+
+
+@contextlib.contextmanager
+def wrap_cache():
+    """Share the line breaks of equal cells (same markup, style and width) within a build."""
+    token = _WRAPS.set({})
+    try:
+        yield
+    finally:
+        _WRAPS.reset(token)
 
 
 def para(text, style: str = "cell") -> Paragraph:
-    return CellParagraph(escape(text), STYLES[style])
+    s = "" if text is None else str(text)
+    cell = CellParagraph(escape(s), STYLES[style])
+    if _SIMPLE.fullmatch(s):
+        cell._plain = s               # drawn as a plain string where it fits one line (OfficialTable.row)
+    return cell
 
 
 def bullets(items, style: str = "cell", mark: str = "") -> Paragraph:
@@ -56,6 +145,33 @@ def bullets(items, style: str = "cell", mark: str = "") -> Paragraph:
 
 def head(text) -> Paragraph:
     return CellParagraph(escape(text), STYLES["head"])
+
+
+class _Table(Table):
+    """reportlab's Table whose map of no-split ranges holds only the cells inside a range.
+
+    reportlab fills that map with an entry for every cell before marking the ranges, on every wrap
+    and split of every part of a table; only the entries of cells inside a range are ever read
+    (``_getRowImpossible`` over ``_rowNoSplitCells``).  For a long table (the province's capaian:
+    every unit's rows, 8 000 at 531 units) refilling it for the rest of the table at each page
+    made the build grow faster than the units (10 of 100 s under cProfile at 531 units)."""
+
+    def _calcNoSplitRanges(self):
+        self._nosplitRanges = ranges = {}
+        self._colNoSplitCells = cols = []
+        self._rowNoSplitCells = rows = []
+        for _cmd, (x0, y0), (x1, y1) in self._nosplitCmds:
+            x0, x1 = sorted((x0 + self._ncols if x0 < 0 else x0, x1 + self._ncols if x1 < 0 else x1))
+            y0, y1 = sorted((y0 + self._nrows if y0 < 0 else y0, y1 + self._nrows if y1 < 0 else y1))
+            if x0 == x1 and y0 == y1:
+                continue
+            cells = [(x, y) for y in range(y0, y1 + 1) for x in range(x0, x1 + 1)]
+            if x0 != x1:
+                cols.extend(cells)
+            if y0 != y1:
+                rows.extend(cells)
+            ranges.update(dict.fromkeys(cells))
+            ranges[x0, y0] = (x0, y0, x1, y1)
 
 
 class OfficialTable:
@@ -104,12 +220,37 @@ class OfficialTable:
         if len(cells) != self.ncols:
             raise ValueError(f"row has {len(cells)} cells, table has {self.ncols}")
         r = len(self.rows)
-        self.rows.append(cells)
+        self.rows.append(self._plain_cells(cells, FONT_BOLD if bold else FONT))
         if bold:
-            self.style.append(("FONT", (0, r), (-1, r), FONT_BOLD, 8.5))
+            self.style.append(("FONT", (0, r), (-1, r), FONT_BOLD, SIZE))
         if heading:
             self.style.append(("NOSPLIT", (0, r), (-1, r + 1)))
         return self
+
+    def _plain_cells(self, cells: list, font: str) -> list:
+        """Cells that fit one line as plain strings, which the table draws exactly where the
+        Paragraph draws its line (the first baseline is the cell's top padding plus the font size
+        in both) and which cost a width sum where a Paragraph is parsed, broken into lines and
+        drawn word by word.  A row keeps one such Paragraph when nothing else in it is one: a
+        string's line is 1.2 × its size high, a Paragraph's 1.22 ×, and the row keeps its height."""
+        out = [self._plain(c, i, font) if isinstance(c, CellParagraph) and c._plain else c
+               for i, c in enumerate(cells)]
+        changed = [i for i, (a, b) in enumerate(zip(cells, out)) if a is not b]
+        if changed and all(isinstance(c, str) or (isinstance(c, CellParagraph) and not c.markup) for c in out):
+            out[changed[0]] = cells[changed[0]]
+        return out
+
+    def _plain(self, cell: CellParagraph, col: int, font: str):
+        """``cell``'s text when it is simple, fits one line at the column's width and is in the
+        row's font and size and the column's alignment; else ``cell``."""
+        style = cell.style
+        if (style.fontName != font or style.fontSize != SIZE or style.alignment != self._align(col)
+                or style.textColor != INK):
+            return cell
+        return cell._plain if stringWidth(cell._plain, font, SIZE) <= self.widths[col] - 2 * PADDING else cell
+
+    def _align(self, col: int) -> int:
+        return TA_RIGHT if col in self.number_cols else TA_CENTER if col in self.center_cols else TA_LEFT
 
     def note(self, text: str) -> "OfficialTable":
         """A row across the whole width in small print (what was left out, and why)."""
@@ -156,15 +297,15 @@ class OfficialTable:
         keep = list(range(h)) + body
         new_index = {old: new for new, old in enumerate(keep)}
         rows = [self.rows[r] for r in keep]
-        t = Table(rows, colWidths=self.widths, repeatRows=h, splitByRow=1,
+        t = _Table(rows, colWidths=self.widths, repeatRows=h, splitByRow=1,
                   splitInRow=int(SPLIT_IN_ROW.get()), hAlign="LEFT")
         t._body_table = True          # build.py keeps the signature block with the last of these
         cmds = [
-            ("FONT", (0, 0), (-1, -1), FONT, 8.5),
+            ("FONT", (0, 0), (-1, -1), FONT, SIZE),
             ("GRID", (0, 0), (-1, -1), 0.5, GRID),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ("LEFTPADDING", (0, 0), (-1, -1), 3.5), ("RIGHTPADDING", (0, 0), (-1, -1), 3.5),
+            ("LEFTPADDING", (0, 0), (-1, -1), PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
         ]
         if h:
             cmds += [("BACKGROUND", (0, 0), (-1, h - 1), HEAD_FILL), ("VALIGN", (0, 0), (-1, h - 1), "MIDDLE")]
