@@ -3,10 +3,6 @@ elsewhere (Windows refuses the rename), and the CLI's unexpected errors."""
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 

@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from renstra_desktop import paths
 from renstra_desktop.core import newplan
 

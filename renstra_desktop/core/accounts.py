@@ -19,8 +19,6 @@ it; finding every outside edit is the audit chain's job (issue 9 §4).
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import os
 import re
 from dataclasses import dataclass
@@ -49,6 +47,7 @@ def _b64(data: bytes) -> str:
 
 def hash_password(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
     """``scrypt$N$r$p$salt$hash`` of ``password`` with a fresh random salt."""
+    import hashlib          # here, not at start-up: it loads libcrypto, which the first paint needs not
     salt = os.urandom(SALT_BYTES)
     digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=HASH_BYTES,
                             maxmem=MAX_SCRYPT_MEMORY + 1024 * 1024)
@@ -67,6 +66,8 @@ def verify_password(password: str, record: str) -> bool:
     if (scheme != "scrypt" or n < 2 or n & (n - 1) or not 1 <= r <= 64 or not 1 <= p <= 16
             or 128 * n * r > MAX_SCRYPT_MEMORY or not salt or len(expected) < 16):
         return False
+    import hashlib
+    import hmac
     try:
         digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=len(expected),
                                 maxmem=MAX_SCRYPT_MEMORY + 1024 * 1024)
@@ -77,6 +78,7 @@ def verify_password(password: str, record: str) -> bool:
 
 def seal_of(name: str, roles: str, password_hash: str, owner_unit: str, deleted: int) -> str:
     """The seal of an account row: what an outside edit of its roles (or state) no longer matches."""
+    import hashlib
     text = "\x1f".join((_SEAL_TAG, name, roles, password_hash, owner_unit, str(int(deleted))))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -97,6 +99,7 @@ class AccountRow(NamedTuple):
 
     @property
     def sealed(self) -> bool:
+        import hmac
         expected = seal_of(self.name, self.roles, self.password_hash, self.owner_unit, self.deleted)
         return hmac.compare_digest(expected, self.seal or "")
 

@@ -27,7 +27,6 @@ Call :func:`append` inside the transaction of the change it records; the chain h
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -61,7 +60,17 @@ try:        # the same bytes as _encode, without building an encoder per call (1
     _encode = lambda value: "".join(_chunks(value, 0))  # noqa: E731
 except (ImportError, TypeError):
     pass
-_sha256 = hashlib.sha256
+
+
+def _sha256(data: bytes):
+    """hashlib.sha256, imported on the first digest: hashlib loads OpenSSL's libcrypto (3.7 MB), which
+    the window's first paint does not need (docs/national-scale.md, round 4)."""
+    global _sha256
+    import hashlib
+    _sha256 = hashlib.sha256
+    return _sha256(data)
+
+
 _INSERT = (f"INSERT INTO audit_log ({', '.join(ENTRY_COLUMNS)}, chain) "
            f"VALUES ({', '.join('?' * (len(ENTRY_COLUMNS) + 1))})")
 
@@ -160,7 +169,7 @@ def ties(conn, table: str, ids) -> str:
     return "".join(f";{b}={found[b][0] if b in found else EMPTY}" for b in touched)
 
 
-EMPTY = _digest("")
+EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"   # _digest(""): no hashlib at import
 
 
 def _split(row_digest: str | None) -> tuple[str | None, dict[int, str]]:
@@ -355,6 +364,7 @@ def verify(conn) -> Verdict:
                 for t in TABLES}
     accepted: set[int] = set()
     expected_seq, entries = 1, 0
+    _sha256(b"")                    # hashlib itself from here on (not the importing stand-in)
     sha, encode = _sha256, _encode
     for row in cur.execute(f"SELECT seq, {', '.join(ENTRY_COLUMNS)}, chain FROM audit_log ORDER BY seq"):
         seq, stored = row[0], row[12]
