@@ -60,5 +60,9 @@ def freeze_long_lived() -> None:
 
 
 def thaw() -> None:
-    """Return the frozen objects to the collector (``gc.unfreeze``): their cycles are collected again."""
+    """Return the frozen objects to the collector (``gc.unfreeze``) and collect them once, now: the
+    previous file's garbage in cycles is freed at this chosen point (a file opened or closed), before
+    any freeze of the next file's objects (the window's after its paint, a load worker's, which may
+    come from another thread at any moment) could keep it."""
     gc.unfreeze()
+    gc.collect()

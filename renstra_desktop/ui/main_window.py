@@ -354,6 +354,8 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         freeze_long_lived()
         self._check_file_in_background()
+        if self.controller.store is not None:       # the writer thread's Store opened before the first edit
+            self.controller.writer.prepare(self.controller.path, self.controller.store.readonly)
 
     def _file_changed_thaw(self) -> None:
         thaw()

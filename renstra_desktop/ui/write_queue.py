@@ -55,10 +55,19 @@ class WriteQueue(QObject):
     # -- GUI thread ------------------------------------------------------------------------------
     def submit(self, path, readonly: bool, run: Callable, on_result: Callable) -> None:
         self._outstanding += 1
+        self._start()
+        self._jobs.put(_Job(path, readonly, run, on_result))
+
+    def prepare(self, path, readonly: bool) -> None:
+        """Start the thread and open its Store on ``path`` now (the window calls it after its first
+        paint), so that the first edit does not wait for it; nothing is handed back."""
+        self._start()
+        self._jobs.put(_Job(path, readonly, None, None))
+
+    def _start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._loop, name="renstra-writer", daemon=True)
             self._thread.start()
-        self._jobs.put(_Job(path, readonly, run, on_result))
 
     @property
     def idle(self) -> bool:
@@ -106,8 +115,12 @@ class WriteQueue(QObject):
                         store = None
                     if store is None:
                         store = Store.open(job.path, readonly=job.readonly)
+                    if job.run is None:           # prepare(): the Store is open, nobody waits
+                        continue
                     result = job.run(store)
                 except Exception as error:      # delivered to the GUI thread, never lost
+                    if job.run is None:           # prepare(): the first write opens it again and says why
+                        continue
                     if not isinstance(error, (RenstraError, sqlite3.Error, OSError)):
                         log.error("write failed:\n%s", traceback.format_exc())
                     exc = error
