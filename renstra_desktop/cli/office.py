@@ -5,9 +5,7 @@ import json
 
 from ..core.store import Store
 
-# option -> key of the office setting
-OPTIONS = {"name": "name", "address": "address", "province": "province", "place": "place",
-           "head_title": "head_title", "head_name": "head_name"}
+TEXT_KEYS = ("name", "address", "province", "place", "head_title", "head_name")   # one option each
 
 
 def register(sub) -> None:
@@ -30,7 +28,7 @@ def register(sub) -> None:
 def cmd_office(args) -> int:
     from ..core.plan_profile import OFFICE_LABELS, office_of
 
-    changes = {key: getattr(args, option) for option, key in OPTIONS.items() if getattr(args, option) is not None}
+    changes = {key: getattr(args, key) for key in TEXT_KEYS if getattr(args, key) is not None}
     if args.ministry is not None:
         changes["ministry"] = args.ministry
     if changes:

@@ -7,7 +7,7 @@ off the GUI thread; its Changes reload the views and drop the undo steps on the 
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
@@ -16,6 +16,7 @@ from ..core import queries
 from ..core.localtime import format_datetime, zone_of
 from ..core.schema import TABLES
 from ..core.service import Changes
+from .rows_model import RowsModel
 
 
 def shown(value) -> str:
@@ -44,40 +45,26 @@ def read_lists(conn, own: str) -> dict:
             "unit_names": queries.unit_names(conn)}
 
 
-class _ListModel(QAbstractTableModel):
-    """A read-only table of ``rows`` (dicts) under ``COLUMNS`` headers, filled by ``set_rows``."""
-    COLUMNS: tuple[str, ...] = ()
+class _ListModel(RowsModel):
+    """A read-only table of ``rows`` (dicts) under ``HEADERS``, filled by ``set_rows`` with the lists
+    read in the background (the office's time zone, unit names)."""
 
     def __init__(self, controller, parent=None):
         super().__init__(parent)
         self.controller = controller
-        self.rows: list[dict] = []
         self._zone = None
         self.unit_names: dict[str, str] = {}
 
     def set_rows(self, rows: list[dict], lists: dict) -> None:
-        self.beginResetModel()
-        self.rows = rows
         self._zone = lists.get("zone")        # times as the office reads them ("pukul 23.08 WITA")
         self.unit_names = lists.get("unit_names", {})
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.COLUMNS[section])
-        return None
+        super().set_rows(rows)
 
 
 class ReceivedPackagesModel(_ListModel):
     """One row per unit whose packages this file takes (every UPT at the Kanwil, the Kanwil at a
     UPT): its last merged package, or "belum ada paket"."""
-    COLUMNS = ("Satker", "Urutan", "Dibuat di satker", "Digabung", "Oleh", "Baru", "Diubah", "Konflik",
+    HEADERS = ("Satker", "Urutan", "Dibuat di satker", "Digabung", "Oleh", "Baru", "Diubah", "Konflik",
                "Ditolak", "Konflik terbuka", "Sidik jari kunci")
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -110,7 +97,7 @@ class ReceivedPackagesModel(_ListModel):
 
 class ConflictsModel(_ListModel):
     """Open merge conflicts: the row, the fields that differ, both values and the reason."""
-    COLUMNS = ("Satker", "Tabel", "Baris", "Kolom", "Nilai di berkas ini", "Nilai dari paket", "Alasan")
+    HEADERS = ("Satker", "Tabel", "Baris", "Kolom", "Nilai di berkas ini", "Nilai dari paket", "Alasan")
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

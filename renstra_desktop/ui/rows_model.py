@@ -1,5 +1,5 @@
 """A read-only table model over a list of rows with fixed, translated column headers: the base of
-the window's small lists (backups, period statuses)."""
+the window's small lists (backups, period statuses, received packages and conflicts, search hits)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QEvent, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QDockWidget, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
                                QVBoxLayout, QWidget)
 
+from .rows_model import RowsModel
 from .search_jump import reveal
 from .search_thread import SearchThread
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1            # the core.search.Hit of a row
@@ -29,37 +30,16 @@ def tr(text: str) -> str:
 
 
 # -- the hit list ------------------------------------------------------------------------------------
-class HitModel(QAbstractTableModel):
-    """The hits: Bagian, Satker, Baris, Kolom, Teks (with the match highlighted by the delegate)."""
+class HitModel(RowsModel):
+    """The hits (``rows``): Bagian, Satker, Baris, Kolom, Teks (with the match highlighted by the delegate)."""
 
-    COLUMNS = ("Bagian", "Satker", "Baris", "Kolom", "Teks")
+    HEADERS = ("Bagian", "Satker", "Baris", "Kolom", "Teks")
     WIDTHS = (92, 170, 210, 150, 360)
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.hits: list = []
-
-    def set_hits(self, hits) -> None:
-        self.beginResetModel()
-        self.hits = list(hits)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.hits)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.COLUMNS):
-            return tr(self.COLUMNS[section])
-        return None
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.hits):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        hit, column = self.hits[index.row()], index.column()
+        hit, column = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (hit.tab_label, hit.unit_name or tr("Semua satker"), hit.row_label, hit.column_label,
                     hit.snippet()[0])[column]
@@ -198,7 +178,7 @@ class SearchPanel(QDockWidget):
         text = self.field.text().strip()
         if not text or self.main.controller.store is None:
             self._asked = self.thread.generation + 1       # an answer still on its way is moot
-            self.model.set_hits([])
+            self.model.set_rows([])
             self.status.setText(self._hint())
             return
         units, cycle_unit = self.scope()
@@ -230,7 +210,7 @@ class SearchPanel(QDockWidget):
         if generation != self._asked:
             return
         current = self._current_key()
-        self.model.set_hits(result.hits)
+        self.model.set_rows(result.hits)
         if not result.hits:
             self.status.setText(tr("Tidak ada hasil untuk “{query}”.").format(query=result.query))
         elif result.more:
@@ -248,7 +228,7 @@ class SearchPanel(QDockWidget):
 
     def _refused(self, generation: int, message: str) -> None:
         if generation == self._asked:
-            self.model.set_hits([])
+            self.model.set_rows([])
             self.status.setText(message)
 
     @staticmethod
@@ -257,28 +237,28 @@ class SearchPanel(QDockWidget):
 
     def _current_key(self):
         row = self.view.currentIndex().row()
-        return self._key(self.model.hits[row]) if 0 <= row < len(self.model.hits) else None
+        return self._key(self.model.rows[row]) if 0 <= row < len(self.model.rows) else None
 
     # -- showing a hit --------------------------------------------------------------------------------
     def open_hit(self, row: int) -> bool:
-        if not 0 <= row < len(self.model.hits):
+        if not 0 <= row < len(self.model.rows):
             return False
         self.view.setCurrentIndex(self.model.index(row, 0))
-        hit = self.model.hits[row]
+        hit = self.model.rows[row]
         shown = reveal(self.main, hit)
         where = " · ".join(p for p in (hit.tab_label, hit.unit_name, hit.row_label, hit.column_label) if p)
-        self.status.setText(tr("{n} dari {total}: {where}").format(n=row + 1, total=len(self.model.hits), where=where)
+        self.status.setText(tr("{n} dari {total}: {where}").format(n=row + 1, total=len(self.model.rows), where=where)
                             if shown else tr("Hasil ini tidak dapat ditampilkan di jendela ini ({where}).").format(
                                 where=where))
         return shown
 
     def step(self, delta: int) -> bool:
         """F3 / Shift+F3: show the next or previous hit (the panel opens when there is none)."""
-        if not self.model.hits:
+        if not self.model.rows:
             self.open_panel()
             return False
         self.show()
-        row = (self.view.currentIndex().row() + delta) % len(self.model.hits)
+        row = (self.view.currentIndex().row() + delta) % len(self.model.rows)
         return self.open_hit(row)
 
     def eventFilter(self, obj, event) -> bool:
@@ -294,7 +274,7 @@ class SearchPanel(QDockWidget):
                 if tab is not None:
                     tab.setFocus(Qt.FocusReason.ShortcutFocusReason)
                 return True
-            if obj is self.field and key == Qt.Key.Key_Down and self.model.hits:
+            if obj is self.field and key == Qt.Key.Key_Down and self.model.rows:
                 self.view.setFocus(Qt.FocusReason.TabFocusReason)
                 if not self.view.currentIndex().isValid():
                     self.view.setCurrentIndex(self.model.index(0, 0))

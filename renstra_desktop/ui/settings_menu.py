@@ -49,14 +49,14 @@ def edit_office(window, typed: dict | None = None):
 
     tr, controller = window.tr, window.controller
     title = tr("Identitas kantor")
-    office = typed or office_of(controller.conn)
-    lines = "\n".join(office["ministry"]) if isinstance(office["ministry"], list) else office["ministry"]
+    office = office_of(controller.conn)
     if not controller.is_kanwil:
         dialogs.info(window, title, tr("{name}, {address}, {province}.\n\nIdentitas kantor ditetapkan Kantor "
                                        "Wilayah dan diterima bersama paket Kantor Wilayah.").format(**office))
         return None
-    fields = [FormField("ministry", OFFICE_LABELS["ministry"], "text", lines)]
-    fields += [FormField(key, label, value=office[key]) for key, label in OFFICE_LABELS.items() if key != "ministry"]
+    shown = typed or {**office, "ministry": "\n".join(office["ministry"])}    # the form's texts
+    fields = [FormField(key, label, "text" if key == "ministry" else "line", shown[key])
+              for key, label in OFFICE_LABELS.items()]
     values = dialogs.ask_form(window, title, fields, width=min(720, window.width() - 40))
     if values is None:
         return None
@@ -64,7 +64,7 @@ def edit_office(window, typed: dict | None = None):
 
     def refused(exc) -> None:
         show_failure(window, title, exc, path=controller.path)
-        edit_office(window, {**office, "ministry": values["ministry"]})
+        edit_office(window, values)
 
     def saved(_changes) -> None:
         window.statusBar().showMessage(tr("Identitas kantor disimpan: {name}.").format(name=office["name"]), 8000)

@@ -10,7 +10,7 @@ import sys
 import pytest
 from backup_fixtures import ROOT, backup_folder, run_cli, set_target, sha, state, target  # noqa: F401
 
-from renstra_desktop.core import backup_settings, backups
+from renstra_desktop.core import backup_settings
 from renstra_desktop.core.backup_settings import BackupSettings, load_backup_settings, save_backup_settings
 from renstra_desktop.core.backups import (DAILY, PlanDamaged, backup_before_step, backups_of, daily_due, daily_kept,
                                           make_backup, make_daily_backup, parse_name, rotate_daily)

@@ -1,6 +1,5 @@
 """Issue 9 part 5: restore a plan from a backup.  The backup is checked whole and identified before
 anything is replaced; the current file is backed up first; a refusal writes nothing."""
-import shutil
 import sqlite3
 import stat
 import subprocess

@@ -16,7 +16,7 @@ from pki import KEPALA_NAME, KEPALA_TITLE, KONSEPTOR_NAME, SPOTS, make_test_pki 
 from renstra_desktop.core.errors import RenstraError, SigningError  # noqa: E402
 from renstra_desktop.core.signing.sign import sign_pdf  # noqa: E402
 from renstra_desktop.core.signing.stamp import FONT_SIZE, NOT_CERTIFIED, format_signing_time  # noqa: E402
-from renstra_desktop.core.signing.verify import describe, verify_pdf  # noqa: E402
+from renstra_desktop.core.signing.verify import verify_pdf  # noqa: E402
 
 WITA = timezone(timedelta(hours=8))
 HAVE_PDFSIG = shutil.which("pdfsig") is not None and shutil.which("certutil") is not None

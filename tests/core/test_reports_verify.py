@@ -2,10 +2,8 @@
 signed PDF altered afterwards is refused by verify-pdf and verify-report (issue 7, issue 8)."""
 from __future__ import annotations
 
-import io
 import logging
 import re
-import shutil
 
 import pytest
 

@@ -16,7 +16,6 @@ from renstra_desktop.core.reports import ringkasan
 from renstra_desktop.core.reports.base import KINDS, ReportOptions
 from renstra_desktop.core.reports.build import build_report, collect
 from renstra_desktop.core.reports.verify import verify_payload
-from renstra_desktop.core.store import Store
 
 
 def read(pdf: bytes, tmp_path):

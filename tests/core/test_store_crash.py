@@ -7,7 +7,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from attack.journals import craft_crash
 
 from renstra_desktop.cli import main
 from renstra_desktop.core.errors import FileError
-from renstra_desktop.core.newplan import create_plan_file
 from renstra_desktop.core.service import PlanService
 from renstra_desktop.core.store import Store
 

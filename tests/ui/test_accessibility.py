@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QLineEdit, QListView, QScrollBar,
+from PySide6.QtWidgets import (QApplication, QComboBox, QLineEdit, QScrollBar,
                                QSpinBox, QWidget)
 
 from conftest_ui import read_db

@@ -118,12 +118,14 @@ def test_the_admin_turns_accounts_on_and_adds_an_operator(qtbot, window):
     driver = Driver(qtbot, [("AccountForm", _fill_form("kepala.tu", "admin-rahasia"))])
     dialog.add_button.click()
     qtbot.waitUntil(lambda: [a.name for a in dialog.accounts] == ["kepala.tu"], timeout=20_000)
+    assert not driver.steps                       # the real account form was filled and saved
     # the first account is an admin, and the window now works as it
     assert dialog.accounts[0].roles == ("admin",)
     assert window.controller.actor == "kepala.tu" and "kepala.tu" in window.feature("accounts").label.text()
     driver = Driver(qtbot, [("AccountForm", _fill_form("ani", ANI, roles=["operator"]))])
     dialog.add_button.click()
     qtbot.waitUntil(lambda: len(dialog.accounts) == 2, timeout=20_000)
+    assert not driver.steps
     assert "Akun ani ditambahkan." in dialog.message.text()
     with Store.open(window.controller.path, readonly=True) as store:
         assert sign_in(store.conn, "ani", ANI).roles == ("operator",)

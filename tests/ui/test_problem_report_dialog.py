@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from conftest_ui import drive_modal
 

@@ -15,7 +15,7 @@ from renstra_desktop.core.backups import backups_of, make_backup
 from renstra_desktop.core.newplan import create_plan_file
 from renstra_desktop.core.open_marker import marker_path
 from renstra_desktop.core.store import Store
-from renstra_desktop.ui.restore_dialog import BackupListModel, RestoreDialog
+from renstra_desktop.ui.restore_dialog import RestoreDialog
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def _assert_cell_in_view(qtbot, view) -> None:
 
 
 def _hit_row(panel, **match) -> int:
-    return next(i for i, h in enumerate(panel.model.hits) if all(getattr(h, k) == v for k, v in match.items()))
+    return next(i for i, h in enumerate(panel.model.rows) if all(getattr(h, k) == v for k, v in match.items()))
 
 
 def _select_with_keys(qtbot, panel, row: int) -> None:
@@ -70,7 +70,7 @@ def test_keyboard_only_ctrl_f_type_down_enter_shows_the_cell(qtbot, province):
     assert win.feature("search").panel is None                     # nothing built at start-up
     panel = _type_search(qtbot, win, "apel pagi")
     assert "1 hasil" in panel.status.text()
-    hit = panel.model.hits[0]
+    hit = panel.model.rows[0]
     assert (hit.tab_label, hit.unit_code, hit.column_label) == ("Risiko", "LPS-LOBAR", "Pengendalian yang ada")
     _select_with_keys(qtbot, panel, 0)
     qtbot.keyClick(panel.view, Qt.Key.Key_Return)
@@ -142,7 +142,7 @@ def test_cycle_pages_of_the_upt_are_opened_at_the_text(qtbot, province):
     win = _window(qtbot, province["LPS-LOBAR"])
     tab = win.cycle_tab
     panel = _type_search(qtbot, win, "asesor terbatas")
-    assert [h.table for h in panel.model.hits] == ["measurement_note"]
+    assert [h.table for h in panel.model.rows] == ["measurement_note"]
     qtbot.keyClick(panel.field, Qt.Key.Key_Return)
     assert win.tabs.currentWidget() is tab and tab.pages.currentIndex() == 1
     assert (tab.year.value(), tab.period.currentData()) == (YEAR, "TW2")
@@ -151,18 +151,18 @@ def test_cycle_pages_of_the_upt_are_opened_at_the_text(qtbot, province):
     assert tab.obstacles.textCursor().selectedText() == "asesor terbatas"
 
     panel.field.setText("Puji syukur")
-    qtbot.waitUntil(lambda: panel.model.hits and panel.model.hits[0].table == "report_narrative", timeout=5000)
+    qtbot.waitUntil(lambda: panel.model.rows and panel.model.rows[0].table == "report_narrative", timeout=5000)
     assert panel.open_hit(0)
     assert tab.pages.currentIndex() == 2 and tab.section.currentData() == "kata_pengantar"
     assert tab.editor.textCursor().selectedText() == "Puji syukur"
 
     panel.field.setText("pembinaan kemandirian")
-    qtbot.waitUntil(lambda: panel.model.hits and panel.model.hits[0].table == "unit_indicator", timeout=5000)
+    qtbot.waitUntil(lambda: panel.model.rows and panel.model.rows[0].table == "unit_indicator", timeout=5000)
     assert panel.open_hit(0)
     assert tab.tree.currentItem().data(0, Qt.ItemDataRole.UserRole) == ("LPS-LOBAR", "LPS-LOBAR.1")
 
     panel.field.setText("Kasubag TU")
-    qtbot.waitUntil(lambda: panel.model.hits and panel.model.hits[0].table == "action_plan", timeout=5000)
+    qtbot.waitUntil(lambda: panel.model.rows and panel.model.rows[0].table == "action_plan", timeout=5000)
     assert panel.open_hit(0)
     assert tab.pages.currentIndex() == 0 and tab.plan_table.currentColumn() == 6
 
@@ -175,16 +175,16 @@ def test_a_upt_window_lists_only_its_own_unit(qtbot, province):
     assert not panel.only_shown.isVisible()
     panel.field.setText("gangguan keamanan blok")
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=5000)
-    assert {h.unit_code for h in panel.model.hits} == {"LPS-LOBAR"}
+    assert {h.unit_code for h in panel.model.rows} == {"LPS-LOBAR"}
 
 
 def test_the_kanwil_can_search_the_shown_unit_only(qtbot, province):
     win = _window(qtbot, province["kanwil"])
     panel = _type_search(qtbot, win, "gangguan keamanan blok")
-    assert {h.unit_code for h in panel.model.hits} == {"LPS-LOBAR", "BPS-MATARAM"}
+    assert {h.unit_code for h in panel.model.rows} == {"LPS-LOBAR", "BPS-MATARAM"}
     win.set_selected_unit("BPS-MATARAM")
     panel.only_shown.setChecked(True)
-    qtbot.waitUntil(lambda: {h.unit_code for h in panel.model.hits} == {"BPS-MATARAM"}, timeout=5000)
+    qtbot.waitUntil(lambda: {h.unit_code for h in panel.model.rows} == {"BPS-MATARAM"}, timeout=5000)
     # a UPT's measurement notes are on no page of the Kanwil's window
     panel.field.setText("asesmen tertunda")
     qtbot.waitUntil(lambda: "Tidak ada hasil" in panel.status.text(), timeout=5000)
@@ -197,7 +197,7 @@ def test_hits_follow_an_edit_made_in_the_window(qtbot, province):
                                       ).fetchone()["id"]
     assert win.controller.apply([Edit("roadmap_item", row, "text", "Rehabilitasi aula serbaguna")], "Ubah")
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
-    assert panel.model.hits[0].row_id == row
+    assert panel.model.rows[0].row_id == row
     win.controller.undo_stack.undo()
     qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=5000)
 
@@ -228,9 +228,9 @@ def test_a_refused_search_is_one_line_in_the_panel(qtbot, province):
 def test_another_file_opened_is_searched_afresh(qtbot, province):
     win = _window(qtbot, province["kanwil"])
     panel = _type_search(qtbot, win, "Gangguan keamanan blok")
-    assert {h.unit_code for h in panel.model.hits} == {"LPS-LOBAR", "BPS-MATARAM"}
+    assert {h.unit_code for h in panel.model.rows} == {"LPS-LOBAR", "BPS-MATARAM"}
     assert win.open_path(province["BPS-MATARAM"])
-    qtbot.waitUntil(lambda: {h.unit_code for h in panel.model.hits} == {"BPS-MATARAM"}, timeout=5000)
+    qtbot.waitUntil(lambda: {h.unit_code for h in panel.model.rows} == {"BPS-MATARAM"}, timeout=5000)
 
 
 def test_hit_model_passes_the_model_tester(qtmodeltester, province):
@@ -238,7 +238,7 @@ def test_hit_model_passes_the_model_tester(qtmodeltester, province):
     with Store.open(province["kanwil"], readonly=True) as store:
         result = search_plan(store, "patroli")
     model = HitModel()
-    model.set_hits(result.hits)
+    model.set_rows(result.hits)
     qtmodeltester.check(model)
     assert model.rowCount() == len(result.hits) > 0
 
@@ -267,7 +267,7 @@ def test_an_sk_is_shown_in_its_funding_line_or_its_first_ikk(qtbot, province):
     assert (line["line_code"], line["unit_code"], line["measure"]) == ("SK 17", "LPS-LOBAR", "allocation")
     assert view.currentIndex().column() == win.funding_tab.model.column_index("line_name")
     panel.field.setText("reformasi birokrasi")                          # SK 19: no funding line, its first IKK
-    qtbot.waitUntil(lambda: any(h.table == "objective" and h.row_label == "SK 19" for h in panel.model.hits),
+    qtbot.waitUntil(lambda: any(h.table == "objective" and h.row_label == "SK 19" for h in panel.model.rows),
                     timeout=5000)
     assert panel.open_hit(_hit_row(panel, table="objective"))
     assert win.tabs.currentWidget() is win.indicator_tab

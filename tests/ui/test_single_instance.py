@@ -7,19 +7,17 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from package_fixtures import add_realisations, make_unit_plan
-from PySide6.QtNetwork import QLocalServer
 
 from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.store import Store
 from renstra_desktop.ui import app as app_module
 from renstra_desktop.ui import merge_dialog as md
 from renstra_desktop.ui.main_window import MainWindow
-from renstra_desktop.ui.single_instance import InstanceServer, hand_over, server_name
+from renstra_desktop.ui.single_instance import InstanceServer, server_name
 
 
 @pytest.fixture

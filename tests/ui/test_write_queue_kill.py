@@ -2,7 +2,6 @@
 order typed, the file is intact and its audit chain agrees; nothing half-written."""
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
