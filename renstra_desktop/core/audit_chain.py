@@ -8,11 +8,14 @@ an older file (:func:`chain_older_trail`) and for checking (:func:`verify`).
 - A row's canonical text is SQLite's ``json_array`` of its columns in table order (a BLOB planted
   with a tool as ``'x'`` + its hex), built by SQLite (:func:`canon`); its digest is SHA-256 of it.
 - The rows of a table are tied in **buckets** of 256 rowids (rowid >> 8): a bucket's digest is
-  SHA-256 of its rows' canonical texts in rowid order, joined by newlines.  Every write records the
+  SHA-256 of its text built by SQLite column-wise, each column's values in rowid order as one JSON
+  array (``json_group_array``), the arrays in table order (:func:`bucket_sql`; schema 13, see
+  :mod:`.audit_retie` for the migration from the row-wise form of 12).  Every write records the
   digests of the buckets it touched on the last entry it appends, after the row digest:
   ``row_digest = "<row digest>;<bucket>=<digest>;…"`` (the chain covers them).  ``verify`` compares
-  each bucket with its latest digest — SQLite builds the text, Python hashes a few hundred long
-  strings — and only for a table where one differs walks its rows one by one to name them.
+  each bucket with its latest digest — SQLite builds the text on two connections at once, Python
+  hashes a few hundred long strings — and only for a table where one differs walks its rows one by
+  one to name them.
 - A row's own digest: on the last entry of each row's change (an edit, an accept), or, for rows a
   package or a seed inserted, in that insert's one **compact entry** (``row_id = '*'``; new_value
   ``{"baris": n, "rowid": [[first, last], …], "ringkas": <8 hex of each row's digest, rowid order>,
@@ -27,9 +30,10 @@ Call :func:`append` inside the transaction of the change it records; the chain h
 """
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field as _field
 
 from .schema import TABLES
 
@@ -40,7 +44,7 @@ GONE = "-"            # the row_digest of an accepted entry whose row no longer 
 COMPACT = "*"         # the row_id of the one entry of rows inserted together (a package's, a seed's)
 BUCKET_BITS = 8       # 256 rowids a bucket
 SHORT = 8             # hex digits of a row's digest kept in a compact entry
-ASIDE_MIN_BUCKETS = 64   # verify reads a table this large on a second connection, meanwhile
+ASIDE_MIN_BUCKETS = 64   # verify builds a file's buckets on a second connection too from this many
 
 
 
@@ -132,6 +136,25 @@ def current_digests(conn, table: str, ids) -> dict[str, str]:
     return {row_id: _digest(text) for _rowid, row_id, text in _texts(conn, table, ids)}
 
 
+def bucket_sql(table: str, cols, *, blobs: bool) -> str:
+    """The query of one bucket of ``table`` (bound to its first and last rowid): the number of its
+    rows and its canonical text as bytes, each column's values as one JSON array in rowid order
+    (``json_group_array``: NULL and types kept), the arrays one after another in table order.
+    Column-wise, SQLite appends to one buffer per column instead of building a string per row: no
+    allocation per row, which is also what lets two connections build buckets on two cores at once
+    (strings built per row contend on SQLite's allocator: docs/national-scale.md, round 5).
+    ``blobs=False``: the faster form, the same text for every bucket without a BLOB (SQLite refuses
+    a BLOB in JSON)."""
+    if blobs:
+        cols = [f"iif(typeof({c}) = 'blob', 'x''' || hex({c}), {c})" for c in cols]
+    arrays = " || ".join(f"json_group_array({c})" for c in cols)
+    return f"SELECT count(*), CAST({arrays} AS BLOB) FROM {table} WHERE rowid BETWEEN ? AND ?"
+
+
+def _bounds(b: int) -> tuple[int, int]:
+    return b << BUCKET_BITS, ((b + 1) << BUCKET_BITS) - 1
+
+
 def bucket_digests(conn, table: str, buckets=None, *, blobs: bool | None = None,
                    cols: list[str] | None = None) -> dict[int, tuple[str, int]]:
     """bucket -> (digest, rows) of the non-empty buckets of ``table`` (all, or these).  ``blobs``:
@@ -145,44 +168,129 @@ def bucket_digests(conn, table: str, buckets=None, *, blobs: bool | None = None,
     cur = conn.cursor()
     cur.row_factory = None
     if buckets is None:
-        top = cur.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
-        buckets = range(0, (top >> BUCKET_BITS) + 1) if top is not None else ()
-    text = canon(cols or columns(conn, table), blobs=blobs)
-    sql = f"SELECT count(*), group_concat({text}, char(10)) FROM {table} WHERE rowid BETWEEN ? AND ?"
+        buckets = all_buckets(conn, table)
+    sql = bucket_sql(table, cols or columns(conn, table), blobs=blobs)
     out = {}
     for b in buckets:
-        n, text = cur.execute(sql, (b << BUCKET_BITS, ((b + 1) << BUCKET_BITS) - 1)).fetchone()
+        n, text = cur.execute(sql, _bounds(b)).fetchone()
         if n:
-            out[b] = (_digest(text), n)
+            out[b] = (_sha256(text).hexdigest(), n)
     return out
 
 
-def ties(conn, table: str, ids) -> str:
-    """The suffix of a write's last row_digest: ``;bucket=digest`` for every bucket of ``table`` that
-    holds one of these rows (as they are now; a bucket left empty: the digest of no text)."""
+def all_buckets(conn, table: str) -> range:
+    """Every bucket ``table`` can have a row in (up to its largest rowid)."""
+    top = conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+    return range(0, (top >> BUCKET_BITS) + 1) if top is not None else range(0)
+
+
+def _touched(conn, table: str, ids) -> set[int]:
+    """The buckets of the rows of ``table`` with these ids (those in the file)."""
     cur = conn.cursor()
     cur.row_factory = None
-    touched = sorted({r[0] for r in cur.execute(
+    return {r[0] for r in cur.execute(
         f"SELECT DISTINCT rowid >> {BUCKET_BITS} FROM {table} WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(ids)),))})
+        (json.dumps(list(ids)),))}
+
+
+def before_ties(conn, table: str, ids) -> dict[int, str]:
+    """bucket -> digest, before a write, of the buckets of ``table`` it may change: those of these
+    rows already in the file, and the last one (where SQLite puts new rows).  :func:`ties` records
+    them beside the digests after the write, so that ``verify`` finds a bucket changed outside the
+    application between two writes (the later write would otherwise tie it as it found it).  A
+    bucket this connection tied at its last write, with nothing written since, is taken from then."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    ids = list(ids)
+    touched = _touched(conn, table, ids) if ids else set()
+    top = cur.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+    if top is not None:
+        touched.add(top >> BUCKET_BITS)
+    known = _kept_ties(conn)
+    found = {b: known[(table, b)] for b in touched if (table, b) in known}
+    rest = sorted(touched - found.keys())
+    if rest:
+        got = bucket_digests(conn, table, rest, cols=_write_columns(conn, table))
+        found.update({b: got[b][0] if b in got else EMPTY for b in rest})
+    return found
+
+
+def ties(conn, table: str, ids, before: dict[int, str] | None = None) -> str:
+    """The suffix of a write's last row_digest: ``;bucket=digest`` for every bucket of ``table`` that
+    holds one of these rows (as they are now; a bucket left empty: the digest of no text), written
+    ``;bucket=before>after`` for a bucket :func:`before_ties` read before the write.  Call it
+    right before :func:`append` of the write's entries."""
+    touched = sorted(_touched(conn, table, ids))
     found = bucket_digests(conn, table, touched, cols=_write_columns(conn, table))
-    return "".join(f";{b}={found[b][0] if b in found else EMPTY}" for b in touched)
+    after = {b: found[b][0] if b in found else EMPTY for b in touched}
+    if isinstance(conn, TiedConnection):
+        conn.tie_pending = {(table, b): d for b, d in after.items()}
+    before = before or {}
+    return "".join(f";{b}={before[b]}>{d}" if b in before else f";{b}={d}" for b, d in after.items())
+
+
+class TiedConnection(sqlite3.Connection):
+    """The connection a Store opens on a plan file: it keeps the bucket digests its last writes tied,
+    valid while the trail's last entry is still the one those writes appended and no other
+    connection has committed since (PRAGMA data_version).  A merge's next package then takes the
+    digest of the bucket its previous package ended in from here, without building it again."""
+    tie_pending: dict | None = None      # what ties() computed, for the append that follows
+    tie_kept: tuple | None = None        # (last entry (seq, chain), data_version, {(table, bucket): digest})
+
+
+def _kept_ties(conn) -> dict:
+    kept = getattr(conn, "tie_kept", None)
+    if kept is None or kept[0] != _last_entry(conn) or kept[1] != _data_version(conn):
+        return {}
+    return kept[2]
+
+
+def _keep_ties(conn, last_before) -> None:
+    """``append`` wrote entries after the trail's entry ``last_before``: keep the digests its write
+    tied (none: nothing kept, whatever the write was)."""
+    if not isinstance(conn, TiedConnection):
+        return
+    pending, conn.tie_pending = conn.tie_pending, None
+    if pending is None:
+        conn.tie_kept = None
+        return
+    kept, version = conn.tie_kept, _data_version(conn)
+    digests = kept[2] if kept is not None and kept[0] == last_before and kept[1] == version else {}
+    digests.update(pending)
+    conn.tie_kept = (_last_entry(conn), version, digests)
+
+
+def _last_entry(conn):
+    return conn.execute("SELECT seq, chain FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+
+
+def _data_version(conn) -> int:
+    return conn.execute("PRAGMA data_version").fetchone()[0]
 
 
 EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"   # _digest(""): no hashlib at import
 
 
-def _split(row_digest: str | None) -> tuple[str | None, dict[int, str]]:
-    """A row_digest as written: the row's own digest (or None) and the buckets it ties."""
+def _split(row_digest: str | None) -> tuple[str | None, dict[int, str], dict[int, str]]:
+    """A row_digest as written: the row's own digest (or None), the buckets it ties (bucket ->
+    digest after the write) and those it read before the write (bucket -> digest then)."""
     if not row_digest or ";" not in row_digest:
-        return row_digest or None, {}
+        return row_digest or None, {}, {}
     own, *parts = row_digest.split(";")
-    found = {}
+    if ">" not in row_digest:
+        try:
+            return own or None, {int(b): d for b, _, d in (p.partition("=") for p in parts)}, {}
+        except ValueError:          # not as the application writes it (the chain says so): what can be read
+            pass
+    found, before = {}, {}
     for part in parts:
         b, _, digest = part.partition("=")
         if b.isdigit():
-            found[int(b)] = digest
-    return own or None, found
+            then, sep, now = digest.partition(">")
+            found[int(b)] = now if sep else then
+            if sep:
+                before[int(b)] = then
+    return own or None, found, before
 
 
 def inserted_entry(conn, table: str, row_ids, *, at: str, actor: str, unit_code: str, origin: str) -> tuple:
@@ -236,11 +344,12 @@ def anchored(conn) -> tuple[str, dict]:
     return _digest(row[0]), json.loads(row[0])
 
 
-def chain_head(conn) -> str:
-    row = conn.execute("SELECT chain FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+def chain_head(conn, last: tuple | None | bool = False) -> str:
+    """The chain value the next entry links to (``last``: the trail's last (seq, chain), read already)."""
+    row = _last_entry(conn) if last is False else last
     if row is None:
         return anchored(conn)[0]
-    return GENESIS if row[0] is None else row[0]
+    return GENESIS if row[1] is None else row[1]
 
 
 def anchor_rows(conn, table: str, row_ids) -> None:
@@ -264,13 +373,15 @@ def _set_anchor(conn, record: dict) -> None:
 
 def append(conn, entries) -> None:
     """Append ``entries`` (tuples in ``ENTRY_COLUMNS`` order) to the trail, chained."""
-    head = chain_head(conn)
+    last = _last_entry(conn)
+    head = chain_head(conn, last)
     rows = []
     for entry in entries:
         head = link(head, entry)
         rows.append((*entry, head))
     if rows:
         conn.executemany(_INSERT, rows)
+    _keep_ties(conn, last)
 
 
 def with_ties(entries: list[tuple], suffix: str) -> list[tuple]:
@@ -293,7 +404,7 @@ def append_inserted(conn, table: str, row_ids, *, at: str, actor: str, unit_code
 # -- checking ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Finding:
-    """One disagreement: ``kind`` chain | missing | unchained | tail | changed | added | deleted."""
+    """One disagreement: ``kind`` chain | missing | unchained | tail | changed | added | deleted | bucket."""
     kind: str
     table: str
     row_id: str
@@ -305,6 +416,8 @@ class Finding:
     def line(self) -> str:
         """One Indonesian line naming what disagrees."""
         label = TABLES[self.table].label if self.table in TABLES else self.table
+        if self.kind == "bucket":
+            return f"{label}, baris urutan simpan {self.row_id}: {self.detail}"
         if self.label:
             label = f"{label} {self.label}"
         if self.kind in ("chain", "missing", "unchained", "tail"):
@@ -335,6 +448,8 @@ _KIND_TEXT = {
     "missing": "entri sebelumnya (#{gap}) hilang: dihapus di luar aplikasi",
     "chain": "isi atau urutannya tidak cocok dengan rantai hash: diubah, disisipkan atau dipindah di luar aplikasi",
     "tail": "entri #{first}–#{last} di akhir riwayat hilang: dihapus di luar aplikasi",
+    "bucket": "isinya diubah di luar aplikasi sebelum entri #{seq} (baris yang diubah sudah ditimpa perubahan "
+              "sesudahnya)",
     "added": "baris ada di berkas tetapi tidak ada di riwayat: ditambahkan di luar aplikasi",
     "deleted": "baris tercatat di riwayat ({where}) tetapi tidak ada di berkas: dihapus di luar aplikasi",
     "merged_deleted": "baris dari paket {origin}… (entri #{seq}, urutan simpan {rowid}) tidak ada di berkas: "
@@ -345,10 +460,13 @@ _KIND_TEXT = {
 @dataclass
 class _Expected:
     """What the trail says of one table: its buckets' latest digests, each row's latest own digest
-    (id -> (digest, seq, unit)) and its compact insert entries ((seq, unit, new_value))."""
+    (id -> (digest, seq, unit)) and its compact insert entries ((seq, unit, new_value, origin)), read
+    only when the table is walked, and the buckets
+    a write found other than the trail had left them (bucket -> that entry's seq)."""
     ties: dict
     rows: dict
     compact: list
+    broken: dict = _field(default_factory=dict)
 
 
 def verify(conn) -> Verdict:
@@ -356,7 +474,7 @@ def verify(conn) -> Verdict:
     latest digest; a table with a bucket that differs is walked row by row to name the rows.  Reads only."""
     cur = conn.cursor()
     cur.row_factory = None
-    aside = _Aside.start(conn)       # the largest table's buckets on a second connection, meanwhile
+    work = _Buckets(conn)            # a second connection builds buckets meanwhile
     findings: list[Finding] = []
     previous, start = anchored(conn)
     expected = {t: _Expected({int(b): d for b, d in start.get(TIES_KEY, {}).get(t, {}).items()},
@@ -364,28 +482,28 @@ def verify(conn) -> Verdict:
                 for t in TABLES}
     accepted: set[int] = set()
     expected_seq, entries = 1, 0
-    _sha256(b"")                    # hashlib itself from here on (not the importing stand-in)
-    sha, encode = _sha256, _encode
-    for row in cur.execute(f"SELECT seq, {', '.join(ENTRY_COLUMNS)}, chain FROM audit_log ORDER BY seq"):
-        seq, stored = row[0], row[12]
+    sha = _sha256
+    for row in _trail(cur):
+        seq, stored = row[0], row[8]
         entries += 1
-        if stored is None or seq != expected_seq or sha((previous + encode(row[1:12])).encode()).hexdigest() != stored:
+        if stored is None or seq != expected_seq or sha(previous.encode() + row[1]).hexdigest() != stored:
             findings.append(_broken(row, expected_seq))
         if stored is not None:
             previous = stored
         expected_seq = seq + 1
-        known = expected.get(row[4])
-        if row[11] is not None:
+        if row[7] is not None:                  # an entry that ties buckets
+            known = expected.get(row[3])
             if known is not None:
-                own, tied = _split(row[11])
-                if tied:
-                    known.ties.update(tied)
-                if own is not None:
-                    known.rows[row[5]] = (own, seq, row[3])
-        elif row[6] == "accept":
-            accepted.update(_accepted_entries(row[8]))
-        if row[5] == COMPACT and known is not None and row[6] == "insert":
-            known.compact.append((seq, row[3], row[9], row[10]))
+                _own, tied, before = _split(row[7])
+                if known.broken:
+                    for b in tied.keys() - before.keys():     # tied as found (an accept): a new start
+                        known.broken.pop(b, None)
+                for b, then in before.items():     # (after a broken link of the chain, that link says it)
+                    if then != known.ties.get(b, EMPTY) and all(f.seq in accepted for f in findings):
+                        known.broken.setdefault(b, seq)
+                known.ties.update(tied)
+        elif row[6] is not None:                # an accept of broken links
+            accepted.update(_accepted_entries(row[6]))
     findings = [f for f in findings if f.seq not in accepted]
     top = cur.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
     if top and top[0] >= expected_seq and top[0] not in accepted:
@@ -393,66 +511,91 @@ def verify(conn) -> Verdict:
                                 _KIND_TEXT["tail"].format(first=expected_seq, last=top[0])))
     rows = 0
     changed: list[tuple] = []
-    buckets = aside.result() if aside is not None else {}
+    buckets = work.result()
     for table in TABLES:
         known = expected[table]
-        current = buckets[table] if table in buckets else _fast_buckets(conn, table)
-        if current is not None and all(current.get(b, (EMPTY, 0))[0] == known.ties.get(b, EMPTY)
-                                       for b in current.keys() | known.ties.keys()):
+        current = buckets[table]
+        if current is not None and not known.broken and all(
+                current.get(b, (EMPTY, 0))[0] == known.ties.get(b, EMPTY) for b in current.keys() | known.ties.keys()):
             rows += sum(n for _d, n in current.values())
             continue
+        named = len(findings) + len(changed)
         rows += _walk(conn, table, known, findings, changed)
+        if len(findings) + len(changed) == named:       # the row changed outside was written over since
+            findings += [Finding("bucket", table, "#{}–#{}".format(*_bounds(b)), "", seq,
+                                 _KIND_TEXT["bucket"].format(seq=seq)) for b, seq in sorted(known.broken.items())]
     findings += [Finding("changed", table, r[0], unit, found[1], detail, row_label(table, dict(zip(cols, r))))
                  for (table, cols, r, found, unit), detail in zip(changed, _explain(conn, changed))]
     return Verdict(findings, entries, rows)
 
 
-def _fast_buckets(conn, table: str) -> dict | None:
-    """The buckets of ``table`` in the fast form; None when SQLite refuses it (a BLOB planted with a
-    tool: the slow walk names the row)."""
-    try:
-        return bucket_digests(conn, table, blobs=False)
-    except sqlite3.OperationalError:
-        return None
+class _Buckets:
+    """Every bucket of every plan table, built on two connections at once: the caller's, and a second
+    read-only one in a thread started first, which works alone while the caller walks the trail;
+    then both take the next bucket from one list until none is left (SQLite builds the text and
+    SHA-256 hashes it without the GIL: two cores).  Only for a file on disk outside a transaction
+    and a file of at least ``ASIDE_MIN_BUCKETS`` buckets; otherwise the caller's connection builds
+    them all.  A table SQLite refuses in the fast form (a BLOB planted with a tool) is None: the
+    slow walk names the row."""
 
-
-class _Aside:
-    """The buckets of the largest plan table, read on a second read-only connection in a thread while
-    the caller walks the trail and the other tables (SQLite and SHA-256 of long strings run without
-    the GIL: two cores).  Only for a file on disk outside a transaction; otherwise nothing aside."""
-
-    def __init__(self, path: str, table: str):
-        import threading
-
-        self.table, self.found, self.error = table, None, None
-        self.thread = threading.Thread(target=self._run, args=(path,), name="audit-verify", daemon=True)
-        self.thread.start()
-
-    @classmethod
-    def start(cls, conn) -> "_Aside | None":
+    def __init__(self, conn):
+        self.conn = conn
+        _sha256(b"")                # hashlib itself from here on (not the importing stand-in)
+        self.cols = {t: columns(conn, t) for t in TABLES}
+        self.jobs = [(t, b) for t in TABLES for b in all_buckets(conn, t)]
+        self.take = itertools.count().__next__         # one list, two takers (atomic under the GIL)
+        self.found: dict[str, dict] = {t: {} for t in TABLES}
+        self.refused: set[str] = set()
+        self.again: list[tuple] = []                   # what the second connection could not read
+        self.thread = None
         listed = conn.execute("PRAGMA database_list").fetchall()
         path = listed[0][2] if listed else ""
-        if not path or conn.in_transaction:
-            return None
-        sizes = {t: conn.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] or 0 for t in TABLES}
-        table = max(sizes, key=sizes.get)
-        return cls(path, table) if sizes[table] >> BUCKET_BITS >= ASIDE_MIN_BUCKETS else None
+        if path and not conn.in_transaction and len(self.jobs) >= ASIDE_MIN_BUCKETS:
+            import threading
+            self.thread = threading.Thread(target=self._aside, args=(path,), name="audit-verify", daemon=True)
+            self.thread.start()
 
-    def _run(self, path: str) -> None:
+    def _aside(self, path: str) -> None:
         from .store import readonly_uri
-
         try:
             conn = sqlite3.connect(readonly_uri(path), uri=True)
+        except sqlite3.Error:           # the file busy or gone meanwhile: the caller builds the rest
+            return
+        try:
+            self._build(conn, iter(self._next, None), aside=True)
+        finally:
+            conn.close()
+
+    def _next(self):
+        i = self.take()
+        return self.jobs[i] if i < len(self.jobs) else None
+
+    def _build(self, conn, jobs, *, aside: bool) -> None:
+        cur = conn.cursor()
+        cur.row_factory = None
+        sqls: dict[str, str] = {}
+        for table, b in jobs:
+            if table in self.refused:
+                continue
+            sql = sqls.get(table) or sqls.setdefault(table, bucket_sql(table, self.cols[table], blobs=False))
             try:
-                self.found = _fast_buckets(conn, self.table)
-            finally:
-                conn.close()
-        except sqlite3.Error as exc:      # the file busy or gone meanwhile: the caller reads it itself
-            self.error = exc
+                n, text = cur.execute(sql, _bounds(b)).fetchone()
+            except sqlite3.OperationalError:
+                if aside:               # busy, or a BLOB: the caller's connection tries it again
+                    self.again.append((table, b))
+                else:
+                    self.refused.add(table)
+                continue
+            if n:
+                self.found[table][b] = (_sha256(text).hexdigest(), n)
 
     def result(self) -> dict:
-        self.thread.join()
-        return {} if self.error is not None else {self.table: self.found}
+        """table -> {bucket: (digest, rows)}, or None for a table refused in the fast form."""
+        self._build(self.conn, iter(self._next, None), aside=False)
+        if self.thread is not None:
+            self.thread.join()
+        self._build(self.conn, self.again, aside=False)
+        return {t: None if t in self.refused else self.found[t] for t in TABLES}
 
 
 def _walk(conn, table: str, known: _Expected, findings: list, changed: list) -> int:
@@ -462,6 +605,7 @@ def _walk(conn, table: str, known: _Expected, findings: list, changed: list) -> 
     cur.row_factory = None
     cols = columns(conn, table)
     i_unit = cols.index("unit_code") if "unit_code" in cols else cols.index("owner_unit")
+    _recorded_rows(conn, table, known)
     by_id = dict(known.rows)
     by_rowid: dict[int, tuple] = {}
     origins: dict[int, str] = {}          # seq of a compact entry -> its package
@@ -493,9 +637,42 @@ def _walk(conn, table: str, known: _Expected, findings: list, changed: list) -> 
     return rows
 
 
+_TRAIL = ("SELECT seq, {text}, unit_code, table_name, row_id, action, "
+          "CASE WHEN action = 'accept' AND row_digest IS NULL THEN old_value END, "
+          "CASE WHEN instr(row_digest, ';') THEN row_digest END, chain FROM audit_log ORDER BY seq")
+
+
+def _trail(cur) -> list[tuple]:
+    """The trail in order as (seq, canonical text as UTF-8, unit_code, table_name, row_id, action, old_value of an
+    accept of broken links, row_digest of an entry that ties buckets, chain): SQLite builds each
+    entry's text — ``json_array`` gives the bytes :func:`link` hashes, for text and NULL — or, when an
+    entry holds a BLOB planted with a tool (SQLite refuses it in JSON), Python does (:data:`_encode`)."""
+    try:
+        return cur.execute(_TRAIL.format(text=f"CAST(json_array({', '.join(ENTRY_COLUMNS)}) AS BLOB)")).fetchall()
+    except sqlite3.OperationalError:
+        pass
+    return [(r[0], _encode(r[1:12]).encode(), r[3], r[4], r[5], r[6], r[8] if r[6] == "accept" and r[11] is None else None,
+             r[11] if isinstance(r[11], str) and ";" in r[11] else None, r[12])
+            for r in cur.execute(f"SELECT seq, {', '.join(ENTRY_COLUMNS)}, chain FROM audit_log ORDER BY seq")]
+
+
+def _recorded_rows(conn, table: str, known: "_Expected") -> None:
+    """Each row's latest own digest and the compact insert entries of ``table``, from the trail: read
+    only for a table that is walked."""
+    for seq, unit, row_id, action, new_value, origin, row_digest in conn.execute(
+            "SELECT seq, unit_code, row_id, action, CASE WHEN row_id = '*' THEN new_value END, "
+            "CASE WHEN row_id = '*' THEN origin END, row_digest FROM audit_log WHERE table_name = ? ORDER BY seq",
+            (table,)):
+        own = row_digest.partition(";")[0] if isinstance(row_digest, str) else None
+        if own:
+            known.rows[row_id] = (own, seq, unit)
+        if row_id == COMPACT and action == "insert":
+            known.compact.append((seq, unit, new_value, origin))
+
+
 def _broken(row: tuple, expected_seq: int) -> Finding:
-    """The finding of an entry (a row of ``seq, ENTRY_COLUMNS…, chain``) that breaks the chain."""
-    seq, unit, table, row_id, stored = row[0], row[3], row[4], row[5], row[12]
+    """The finding of an entry (a row of :func:`_trail`) that breaks the chain."""
+    seq, unit, table, row_id, stored = row[0], row[2], row[3], row[4], row[8]
     if stored is None:
         return Finding("unchained", table, row_id, unit, seq, _KIND_TEXT["unchained"])
     if seq != expected_seq:
@@ -613,21 +790,25 @@ def chain_older_trail(conn) -> None:
 def accept(conn, verdict: Verdict, *, actor: str, reason: str, at: str) -> int:
     """Record that ``actor`` accepted every finding of ``verdict`` (an administrator's decision,
     with a reason): each changed or added row's present content is tied by an 'accept' entry, a
-    deleted row is recorded as gone, the buckets of those tables are tied again, and the broken links
+    deleted row is recorded as gone, a bucket changed and written over since gets an entry without a
+    row, the buckets of those tables are tied again as they are (which starts their ties anew), and the broken links
     of the chain are named in one entry so that they are not reported again.  Returns the number of
     entries appended."""
     entries, broken = [], []
     reason_json = lambda extra=None: json.dumps({"alasan": reason, **(extra or {})}, ensure_ascii=False)  # noqa: E731
     by_table: dict[str, list[Finding]] = {}
     for f in verdict.findings:
-        if f.kind in ("changed", "added", "deleted"):
+        if f.kind in ("changed", "added", "deleted", "bucket"):
             by_table.setdefault(f.table, []).append(f)
         else:
             broken.append(f.seq)
     for table, found in by_table.items():
-        now = current_digests(conn, table, [f.row_id for f in found])
-        accepted = [(at, actor, f.unit, table, f.row_id, "accept", None, reason_json({"temuan": f.detail}),
-                     None, "diterima", now.get(f.row_id, GONE)) for f in found]
+        rows = [f for f in found if f.kind != "bucket"]
+        now = current_digests(conn, table, [f.row_id for f in rows])
+        accepted = [(at, actor, "", table, "", "accept", None, reason_json({"temuan": f.line()}), None, "diterima", "")
+                    for f in found if f.kind == "bucket"]
+        accepted += [(at, actor, f.unit, table, f.row_id, "accept", None, reason_json({"temuan": f.detail}),
+                      None, "diterima", now.get(f.row_id, GONE)) for f in rows]
         tied = "".join(f";{b}={d}" for b, (d, _n) in bucket_digests(conn, table).items())
         entries += with_ties(accepted, tied)
     if broken:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from .audit import audit_rows, current_digests
-from .audit_chain import append, inserted_entry, ties, with_ties
+from .audit_chain import append, before_ties, inserted_entry, ties, with_ties
 from .errors import PermissionDenied, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import TABLES
@@ -171,6 +171,7 @@ class RowWriter:
             c = old.get(p[0])
             row = self._versioned(p, c, ix, versions, origin)
             (inserts if c is None else updates).append((c, row))
+        tied_before = before_ties(self.conn, table, [r[0] for _c, r in updates]) if inserts or updates else {}
         taken = self._insert(table, cols, [r for _, r in inserts], partial)
         refusals += taken
         skip = {r.row_id for r in taken}
@@ -178,7 +179,7 @@ class RowWriter:
         if updates:
             self._cur.executemany(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols[1:])} WHERE id = ?",
                                   [r[1:] + (r[0],) for _, r in updates])
-        self._audit(spec, table, ix, inserted, updates, audit_origin or origin, audit_values)
+        self._audit(spec, table, ix, inserted, updates, audit_origin or origin, audit_values, tied_before)
         i_rv = ix["row_version"]
         for r in inserted:
             self.changes.add(table, r[0], r[i_rv])
@@ -314,11 +315,12 @@ class RowWriter:
         return taken
 
     def _audit(self, spec, table: str, ix: dict, inserted: list[tuple], updates: list, origin: str | None,
-               with_values: bool) -> None:
+               with_values: bool, tied_before: dict[int, str]) -> None:
         """One entry per inserted row and per changed field (a change of the version columns only:
         one entry without a field), the last entry of each row carrying its content digest read
         back from the file; rows inserted without their values (a package's) one compact entry per
-        origin; the last entry the digests of the buckets the rows are in (:mod:`.audit_chain`)."""
+        origin; the last entry the digests of the buckets the rows are in, after and (``tied_before``) before
+        the write (:mod:`.audit_chain`)."""
         i_origin = ix["origin"]
         shown = audit_value(spec)
         who = {"actor": self.actor, "unit_code": self.unit, "at": self.at}
@@ -353,7 +355,7 @@ class RowWriter:
                 entries += audit_rows(found, origin=o, digests=digests, **who)
         if entries:
             written = [r[0] for r in inserted] + [r[0] for _c, r in changed]
-            append(self.conn, with_ties(entries, ties(self.conn, table, written)))
+            append(self.conn, with_ties(entries, ties(self.conn, table, written, tied_before)))
 
 
 def audit_value(spec):

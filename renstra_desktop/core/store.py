@@ -296,7 +296,9 @@ def readonly_uri(path: str | os.PathLike) -> str:
 
 def connect(target: str, uri: bool = False) -> sqlite3.Connection:
     """A connection as every plan is used: rows by name, foreign keys on, untrusted schema off."""
-    conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=True)
+    from .audit_chain import TiedConnection
+
+    conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=True, factory=TiedConnection)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -327,7 +329,8 @@ def _migrated_copy(source: sqlite3.Connection, version: int) -> sqlite3.Connecti
 
 # Migrations with a step SQL cannot do (SQLite has no SHA-256): number -> (module of this package,
 # function taking the connection), run right after that number's script, in the same transaction.
-MIGRATION_STEPS = {11: ("audit_chain", "chain_older_trail"), 12: ("audit_chain", "chain_older_trail")}
+MIGRATION_STEPS = {11: ("audit_chain", "chain_older_trail"), 12: ("audit_chain", "chain_older_trail"),
+                   13: ("audit_retie", "retie_buckets")}
 
 
 def _run_migration(conn: sqlite3.Connection, number: int, script: Path) -> None:
