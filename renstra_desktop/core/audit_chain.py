@@ -271,28 +271,6 @@ def _data_version(conn) -> int:
 EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"   # _digest(""): no hashlib at import
 
 
-def _split(row_digest: str | None) -> tuple[str | None, dict[int, str], dict[int, str]]:
-    """A row_digest as written: the row's own digest (or None), the buckets it ties (bucket ->
-    digest after the write) and those it read before the write (bucket -> digest then)."""
-    if not row_digest or ";" not in row_digest:
-        return row_digest or None, {}, {}
-    own, *parts = row_digest.split(";")
-    if ">" not in row_digest:
-        try:
-            return own or None, {int(b): d for b, _, d in (p.partition("=") for p in parts)}, {}
-        except ValueError:          # not as the application writes it (the chain says so): what can be read
-            pass
-    found, before = {}, {}
-    for part in parts:
-        b, _, digest = part.partition("=")
-        if b.isdigit():
-            then, sep, now = digest.partition(">")
-            found[int(b)] = now if sep else then
-            if sep:
-                before[int(b)] = then
-    return own or None, found, before
-
-
 def inserted_entry(conn, table: str, row_ids, *, at: str, actor: str, unit_code: str, origin: str) -> tuple:
     """The one compact entry of rows just inserted into ``table`` (a package's, a seed's): their
     rowids, a short digest of each, which were tombstones; the values are the rows' own."""
@@ -480,32 +458,16 @@ def verify(conn) -> Verdict:
     expected = {t: _Expected({int(b): d for b, d in start.get(TIES_KEY, {}).get(t, {}).items()},
                              {row_id: (digest, 0, "") for row_id, digest in start.get(t, {}).items()}, [])
                 for t in TABLES}
-    accepted: set[int] = set()
-    expected_seq, entries = 1, 0
-    sha = _sha256
-    for row in _trail(cur):
-        seq, stored = row[0], row[8]
-        entries += 1
-        if stored is None or seq != expected_seq or sha(previous.encode() + row[1]).hexdigest() != stored:
-            findings.append(_broken(row, expected_seq))
-        if stored is not None:
-            previous = stored
-        expected_seq = seq + 1
-        if row[7] is not None:                  # an entry that ties buckets
-            known = expected.get(row[3])
-            if known is not None:
-                _own, tied, before = _split(row[7])
-                if known.broken:
-                    for b in tied.keys() - before.keys():     # tied as found (an accept): a new start
-                        known.broken.pop(b, None)
-                for b, then in before.items():     # (after a broken link of the chain, that link says it)
-                    if then != known.ties.get(b, EMPTY) and all(f.seq in accepted for f in findings):
-                        known.broken.setdefault(b, seq)
-                known.ties.update(tied)
-        elif row[6] is not None:                # an accept of broken links
-            accepted.update(_accepted_entries(row[6]))
+    entries = _chain_intact(cur, previous)
+    if entries is not None:                 # every link holds: only the buckets' ties to follow
+        accepted, expected_seq = set(), entries + 1
+        _follow_ties(cur, expected)
+    else:                                   # something broke: walk it entry by entry to name it
+        entries, expected_seq, accepted = _walk_trail(cur, previous, expected, findings)
     findings = [f for f in findings if f.seq not in accepted]
     top = cur.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
+    if top and top[0] >= expected_seq and not accepted:
+        accepted = _all_accepted(cur)
     if top and top[0] >= expected_seq and top[0] not in accepted:
         findings.append(Finding("tail", "", "", "", top[0],
                                 _KIND_TEXT["tail"].format(first=expected_seq, last=top[0])))
@@ -527,6 +489,85 @@ def verify(conn) -> Verdict:
     findings += [Finding("changed", table, r[0], unit, found[1], detail, row_label(table, dict(zip(cols, r))))
                  for (table, cols, r, found, unit), detail in zip(changed, _explain(conn, changed))]
     return Verdict(findings, entries, rows)
+
+
+_LINKS = (f"SELECT a.seq, CAST(ifnull(p.chain, CASE WHEN a.seq = 1 THEN ? END) || "
+          f"json_array({', '.join('a.' + c for c in ENTRY_COLUMNS)}) AS BLOB), a.chain "
+          f"FROM audit_log a LEFT JOIN audit_log p ON p.seq = a.seq - 1 ORDER BY a.seq")
+
+
+def _chain_intact(cur, head: str) -> int | None:
+    """The number of entries when every entry links to the one before it (the first to ``head``)
+    and none is missing, else None.  SQLite puts each entry's text after the previous entry's chain
+    value (one join); Python only hashes those: the fast path of a trail nobody touched."""
+    try:
+        links = cur.execute(_LINKS, (head,)).fetchall()
+    except sqlite3.OperationalError:        # a BLOB planted in an entry (no JSON for it): the walk names it
+        return None
+    if links and links[-1][0] != len(links):     # numbers from 1 without a gap
+        return None
+    sha = _sha256
+    if any(text is None for _seq, text, _chain in links) or \
+            [sha(text).hexdigest() for _seq, text, _chain in links] != [chain for _s, _t, chain in links]:
+        return None
+    return len(links)
+
+
+def _follow_ties(cur, expected: dict, findings: list | None = None, accepted: set | None = None,
+                 row: tuple | None = None) -> None:
+    """The buckets' latest digests from every entry that ties some, in order; a write that found a
+    bucket other than the trail left it marks that bucket broken (unless a link of the chain broke
+    before it and is not accepted: that link says it).  ``row``: one entry of :func:`_trail` (the
+    walk entry by entry); otherwise every entry, read here."""
+    rows = [row] if row is not None else cur.execute(
+        "SELECT seq, table_name, row_digest FROM audit_log WHERE instr(row_digest, ';') ORDER BY seq")
+    for seq, table, row_digest in rows:
+        known = expected.get(table)
+        if known is None:
+            continue
+        ties, broken = known.ties, known.broken
+        for part in row_digest[row_digest.index(";") + 1:].split(";"):
+            b, _, digest = part.partition("=")
+            if not b.isdigit():             # not as the application writes it (the chain says so)
+                continue
+            b = int(b)
+            then, sep, now = digest.partition(">")
+            if not sep:                     # tied as found (an accept, a migration): a new start
+                broken.pop(b, None)
+                ties[b] = then
+                continue
+            if then != ties.get(b, EMPTY) and (not findings or all(f.seq in accepted for f in findings)):
+                broken.setdefault(b, seq)
+            ties[b] = now
+
+
+def _walk_trail(cur, previous: str, expected: dict, findings: list) -> tuple[int, int, set]:
+    """The trail entry by entry (a link broke somewhere): each entry that breaks the chain named, the
+    chain continued from its stored value; the buckets' ties followed.  Returns (entries, the next
+    entry number expected, the entries accepted as broken)."""
+    accepted: set[int] = set()
+    expected_seq, entries = 1, 0
+    for row in _trail(cur):
+        seq, stored = row[0], row[8]
+        entries += 1
+        if stored is None or seq != expected_seq or _sha256(previous.encode() + row[1]).hexdigest() != stored:
+            findings.append(_broken(row, expected_seq))
+        if stored is not None:
+            previous = stored
+        expected_seq = seq + 1
+        if row[7] is not None:                  # an entry that ties buckets
+            _follow_ties(cur, expected, findings, accepted, (seq, row[3], row[7]))
+        elif row[6] is not None:                # an accept of broken links
+            accepted.update(_accepted_entries(row[6]))
+    return entries, expected_seq, accepted
+
+
+def _all_accepted(cur) -> set[int]:
+    """Every entry number an accept of broken links names."""
+    found: set[int] = set()
+    for (text,) in cur.execute("SELECT old_value FROM audit_log WHERE action = 'accept' AND row_digest IS NULL"):
+        found.update(_accepted_entries(text))
+    return found
 
 
 class _Buckets:

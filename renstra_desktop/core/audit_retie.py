@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from .audit_chain import (EMPTY, TIES_KEY, _bounds, _split, all_buckets, anchored, append, bucket_digests, canon,
-                          columns)
+from .audit_chain import (EMPTY, TIES_KEY, _bounds, _Expected, _follow_ties, all_buckets, anchored, append,
+                          bucket_digests, canon, columns)
 from .rows import utc_now
 from .schema import TABLES
 
@@ -21,11 +21,10 @@ MARK = "!"        # before a tie that did not match at migration: never equal to
 
 def recorded_ties(conn) -> dict[str, dict[int, str]]:
     """table -> bucket -> the digest the trail recorded last (the anchor's, then each entry's)."""
-    found = {t: {int(b): d for b, d in ties.items()} for t, ties in anchored(conn)[1].get(TIES_KEY, {}).items()}
-    for table, row_digest in conn.execute(
-            "SELECT table_name, row_digest FROM audit_log WHERE row_digest LIKE '%;%' ORDER BY seq"):
-        found.setdefault(table, {}).update(_split(row_digest)[1])
-    return found
+    start = anchored(conn)[1].get(TIES_KEY, {})
+    expected = {t: _Expected({int(b): d for b, d in start.get(t, {}).items()}, {}, []) for t in TABLES}
+    _follow_ties(conn.cursor(), expected)
+    return {t: known.ties for t, known in expected.items()}
 
 
 def _old_form(conn, table: str, buckets) -> dict[int, str]:
