@@ -34,6 +34,18 @@ def test_a_file_changed_outside_shows_the_red_banner_naming_the_row(qtbot, kanwi
     assert banner.geometry().top() < window.tabs.geometry().top() + window.centralWidget().geometry().top() + 5
 
 
+def test_a_change_outside_written_over_in_the_application_is_still_in_the_banner(qtbot, kanwil_path):
+    with Store.open(kanwil_path) as store:
+        PlanService(store, "penguji").update("indicator_target", TARGET, {"value": "3,9"})
+    _edit_outside(kanwil_path)
+    with Store.open(kanwil_path) as store:        # the same row edited in the application afterwards
+        PlanService(store, "penguji").update("indicator_target", TARGET, {"value": "4"})
+    window = open_window(qtbot, kanwil_path)
+    banner = window.feature("tamper").banner
+    qtbot.waitUntil(lambda: banner.isVisible(), timeout=15000)
+    assert "Target, baris urutan simpan #0–#255: isinya diubah di luar aplikasi sebelum entri #2" in banner.label.text()
+
+
 def test_a_clean_file_shows_no_banner(qtbot, kanwil_path):
     window = open_window(qtbot, kanwil_path)
     qtbot.waitUntil(lambda: window.feature("tamper").banner.findings == [] and not window.feature("tamper").banner.isVisible(),
