@@ -153,3 +153,42 @@ def test_an_entry_holding_a_blob_planted_outside_is_named(kanwil_path):
         PlanService(store, "penguji").update("indicator_target", TARGET, {"value": "3,6"})
     outside(kanwil_path, "UPDATE audit_log SET new_value = X'00ff' WHERE seq = 1", drop_guards=True)
     assert [(f.kind, f.seq) for f in findings(kanwil_path)] == [("chain", 1)]
+
+
+RETIER = """
+import sys, time
+from renstra_desktop.core import audit_retie
+real = audit_retie.retie_buckets
+def slow(conn):
+    real(conn)
+    print("mid", flush=True)      # the 'tie' entries appended, the migration's transaction not committed
+    time.sleep(60)
+audit_retie.retie_buckets = slow
+from renstra_desktop.core.store import Store
+Store.open(sys.argv[1])
+"""
+
+
+def test_kill_9_during_migration_13_leaves_the_file_of_schema_12_intact(v12):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    def state():
+        conn = sqlite3.connect(v12)
+        try:
+            return [conn.execute("PRAGMA user_version").fetchone()] + conn.execute(
+                "SELECT * FROM audit_log ORDER BY seq").fetchall() + conn.execute("SELECT * FROM meta ORDER BY key").fetchall()
+        finally:
+            conn.close()
+
+    before = state()
+    child = subprocess.Popen([sys.executable, "-c", RETIER, str(v12)], stdout=subprocess.PIPE,
+                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert child.stdout.readline().strip() == b"mid"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert state() == before and before[0] == (12,)
+    with Store.open(v12) as store:                  # and the migration runs again, whole
+        assert store.schema_version == 13 and audit_chain.verify(store.conn).ok
