@@ -192,3 +192,17 @@ def test_kill_9_during_migration_13_leaves_the_file_of_schema_12_intact(v12):
     assert state() == before and before[0] == (12,)
     with Store.open(v12) as store:                  # and the migration runs again, whole
         assert store.schema_version == 13 and audit_chain.verify(store.conn).ok
+
+
+def test_two_writers_taking_turns_on_one_bucket_leave_a_file_that_verifies(edited_kanwil):
+    """Two connections of the application write the same bucket in turn: each write's 'before' is what
+    the other left (a connection's kept digests are dropped once another one commits), so nothing is
+    reported as changed outside."""
+    path, other = edited_kanwil
+    with Store.open(path) as first, Store.open(path) as second:
+        a, b = PlanService(first, "penguji-1"), PlanService(second, "penguji-2")
+        a.update("indicator_target", other, {"value": "4,1"})
+        b.update("indicator_target", TARGET, {"value": "3,1"})
+        a.update("indicator_target", other, {"value": "4,2"})
+        b.update("indicator_target", TARGET, {"value": "3,2"})
+    assert findings(path) == []
