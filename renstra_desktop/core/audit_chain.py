@@ -448,21 +448,41 @@ class _Expected:
 
 
 def verify(conn) -> Verdict:
-    """Walk the trail in order (the chain), then compare every bucket of every plan table with its
-    latest digest; a table with a bucket that differs is walked row by row to name the rows.  Reads only."""
+    """Follow the trail in order (the chain, the buckets' latest digests), then compare every bucket
+    of every plan table with its latest digest; a table with a bucket that differs is walked row by
+    row to name the rows.  Reads only, in one read transaction of the caller's connection when it
+    is not in one already (held while the second connection reads: a write of the application
+    cannot land between what the two connections see, in the rollback-journal mode plans use)."""
+    own_read = not conn.in_transaction
+    if own_read:
+        conn.execute("BEGIN")
+        conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchall()      # the shared lock, from here
+    try:
+        return _verify(conn, aside=own_read)
+    finally:
+        if own_read:
+            conn.execute("COMMIT")
+
+
+def _fresh(start: dict) -> dict:
+    return {t: _Expected({int(b): d for b, d in start.get(TIES_KEY, {}).get(t, {}).items()},
+                         {row_id: (digest, 0, "") for row_id, digest in start.get(t, {}).items()}, [])
+            for t in TABLES}
+
+
+def _verify(conn, *, aside: bool) -> Verdict:
     cur = conn.cursor()
     cur.row_factory = None
-    work = _Buckets(conn)            # a second connection builds buckets meanwhile
     findings: list[Finding] = []
     previous, start = anchored(conn)
-    expected = {t: _Expected({int(b): d for b, d in start.get(TIES_KEY, {}).get(t, {}).items()},
-                             {row_id: (digest, 0, "") for row_id, digest in start.get(t, {}).items()}, [])
-                for t in TABLES}
-    entries = _chain_intact(cur, previous)
-    if entries is not None:                 # every link holds: only the buckets' ties to follow
+    work = _Buckets(conn, aside, previous)   # a second connection reads the chain's links, then buckets
+    expected = _fresh(start)
+    _follow_ties(cur, expected)
+    entries = work.chain_intact()
+    if entries is not None:                 # every link holds
         accepted, expected_seq = set(), entries + 1
-        _follow_ties(cur, expected)
     else:                                   # something broke: walk it entry by entry to name it
+        expected = _fresh(start)
         entries, expected_seq, accepted = _walk_trail(cur, previous, expected, findings)
     findings = [f for f in findings if f.seq not in accepted]
     top = cur.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
@@ -496,15 +516,23 @@ _LINKS = (f"SELECT a.seq, CAST(ifnull(p.chain, CASE WHEN a.seq = 1 THEN ? END) |
           f"FROM audit_log a LEFT JOIN audit_log p ON p.seq = a.seq - 1 ORDER BY a.seq")
 
 
-def _chain_intact(cur, head: str) -> int | None:
-    """The number of entries when every entry links to the one before it (the first to ``head``)
-    and none is missing, else None.  SQLite puts each entry's text after the previous entry's chain
-    value (one join); Python only hashes those: the fast path of a trail nobody touched."""
+def _links(conn, head: str) -> list | None:
+    """(seq, the previous entry's chain value followed by this entry's canonical text, chain) of
+    every entry in order, SQLite building the text (one join); None when SQLite refuses it (a BLOB
+    planted in an entry: no JSON for it)."""
+    cur = conn.cursor()
+    cur.row_factory = None
     try:
-        links = cur.execute(_LINKS, (head,)).fetchall()
-    except sqlite3.OperationalError:        # a BLOB planted in an entry (no JSON for it): the walk names it
+        return cur.execute(_LINKS, (head,)).fetchall()
+    except sqlite3.OperationalError:
         return None
-    if links and links[-1][0] != len(links):     # numbers from 1 without a gap
+
+
+def _chain_intact(links: list | None) -> int | None:
+    """The number of entries when every entry links to the one before it and none is missing, else
+    None (the walk entry by entry names what broke).  Python only hashes: the fast path of a trail
+    nobody touched."""
+    if links is None or (links and links[-1][0] != len(links)):     # numbers from 1 without a gap
         return None
     sha = _sha256
     if any(text is None for _seq, text, _chain in links) or \
@@ -570,17 +598,38 @@ def _all_accepted(cur) -> set[int]:
     return found
 
 
-class _Buckets:
-    """Every bucket of every plan table, built on two connections at once: the caller's, and a second
-    read-only one in a thread started first, which works alone while the caller walks the trail;
-    then both take the next bucket from one list until none is left (SQLite builds the text and
-    SHA-256 hashes it without the GIL: two cores).  Only for a file on disk outside a transaction
-    and a file of at least ``ASIDE_MIN_BUCKETS`` buckets; otherwise the caller's connection builds
-    them all.  A table SQLite refuses in the fast form (a BLOB planted with a tool) is None: the
-    slow walk names the row."""
+def _reader(path: str):
+    """A second read-only connection on ``path`` in a read transaction begun here, before its thread
+    starts: both connections hold their shared lock from the start, so a write waits for both
+    instead of one of them waiting for it (which would deadlock the two until a timeout); None
+    when the file cannot be read at once (a write in progress: the caller reads it all)."""
+    from .store import readonly_uri
+    conn = None
+    try:
+        conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=0, check_same_thread=False)
+        conn.execute("BEGIN")
+        conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchall()
+        return conn
+    except sqlite3.Error:
+        if conn is not None:
+            conn.close()
+        return None
 
-    def __init__(self, conn):
-        self.conn = conn
+
+class _Buckets:
+    """The links of the chain and every bucket of every plan table, read on two connections at once:
+    the caller's, and a second read-only one in a thread started first, which reads the links (the
+    caller meanwhile follows the buckets' ties), then buckets; the caller joins it and both take
+    the next bucket from one list until none is left (SQLite builds the text and SHA-256 hashes it
+    without the GIL: two cores).  Only for a file on disk (``aside``: the caller holds a read
+    transaction for both) of at least ``ASIDE_MIN_BUCKETS`` buckets; otherwise the caller's
+    connection reads everything.  A table SQLite refuses in the fast form (a BLOB planted with a
+    tool) is None: the slow walk names the row."""
+
+    def __init__(self, conn, aside: bool, head: str):
+        import threading
+
+        self.conn, self.head = conn, head
         _sha256(b"")                # hashlib itself from here on (not the importing stand-in)
         self.cols = {t: columns(conn, t) for t in TABLES}
         self.jobs = [(t, b) for t in TABLES for b in all_buckets(conn, t)]
@@ -588,24 +637,31 @@ class _Buckets:
         self.found: dict[str, dict] = {t: {} for t in TABLES}
         self.refused: set[str] = set()
         self.again: list[tuple] = []                   # what the second connection could not read
+        self.links, self.linked = None, threading.Event()
         self.thread = None
         listed = conn.execute("PRAGMA database_list").fetchall()
         path = listed[0][2] if listed else ""
-        if path and not conn.in_transaction and len(self.jobs) >= ASIDE_MIN_BUCKETS:
-            import threading
-            self.thread = threading.Thread(target=self._aside, args=(path,), name="audit-verify", daemon=True)
+        other = _reader(path) if aside and path and len(self.jobs) >= ASIDE_MIN_BUCKETS else None
+        if other is not None:
+            self.thread = threading.Thread(target=self._aside, args=(other,), name="audit-verify", daemon=True)
             self.thread.start()
+        else:
+            self.linked.set()
 
-    def _aside(self, path: str) -> None:
-        from .store import readonly_uri
+    def _aside(self, conn) -> None:
         try:
-            conn = sqlite3.connect(readonly_uri(path), uri=True)
-        except sqlite3.Error:           # the file busy or gone meanwhile: the caller builds the rest
-            return
-        try:
+            try:
+                self.links = _links(conn, self.head)
+            finally:
+                self.linked.set()
             self._build(conn, iter(self._next, None), aside=True)
         finally:
-            conn.close()
+            conn.close()            # (ends its read transaction)
+
+    def chain_intact(self) -> int | None:
+        """:func:`_chain_intact` of the links (read by the second connection, or here)."""
+        self.linked.wait()
+        return _chain_intact(self.links if self.links is not None else _links(self.conn, self.head))
 
     def _next(self):
         i = self.take()

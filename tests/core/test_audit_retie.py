@@ -206,3 +206,37 @@ def test_two_writers_taking_turns_on_one_bucket_leave_a_file_that_verifies(edite
         a.update("indicator_target", other, {"value": "4,2"})
         b.update("indicator_target", TARGET, {"value": "3,2"})
     assert findings(path) == []
+
+
+def test_a_write_of_the_application_during_verify_is_not_taken_for_a_change_outside(edited_kanwil, monkeypatch):
+    """verify reads the links of the chain on its second connection and the buckets on both: an edit
+    committed in between would make the buckets disagree with the trail read before it.  The read
+    transaction verify holds makes the edit wait until it is done; the file verifies before and after."""
+    import threading
+
+    path, other = edited_kanwil
+    monkeypatch.setattr(audit_chain, "ASIDE_MIN_BUCKETS", 0)
+    linked, edited = threading.Event(), threading.Event()
+    real = audit_chain._links
+
+    def links_then_pause(conn, head):
+        found = real(conn, head)
+        linked.set()
+        edited.wait(1.0)                    # the edit has landed, or waits for this read to end
+        return found
+
+    monkeypatch.setattr(audit_chain, "_links", links_then_pause)
+
+    def edit():
+        linked.wait(10)
+        with Store.open(path) as store:
+            PlanService(store, "penguji").update("indicator_target", other, {"value": "4,6"})
+        edited.set()
+
+    writer = threading.Thread(target=edit)
+    writer.start()
+    with Store.open(path, readonly=True) as store:
+        verdict = audit_chain.verify(store.conn)
+    writer.join(20)
+    assert verdict.ok, [f.line() for f in verdict.findings]
+    assert edited.is_set() and findings(path) == []
