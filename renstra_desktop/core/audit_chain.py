@@ -260,8 +260,10 @@ def _keep_ties(conn, last_before) -> None:
     conn.tie_kept = (_last_entry(conn), version, digests)
 
 
-def _last_entry(conn):
-    return conn.execute("SELECT seq, chain FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+def _last_entry(conn) -> tuple | None:
+    """(seq, chain) of the trail's last entry, None before the first."""
+    row = conn.execute("SELECT seq, chain FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return None if row is None else tuple(row)
 
 
 def _data_version(conn) -> int:
