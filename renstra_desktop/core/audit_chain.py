@@ -477,14 +477,13 @@ def _verify(conn, *, aside: bool) -> Verdict:
     cur.row_factory = None
     findings: list[Finding] = []
     previous, start = anchored(conn)
-    work = _Buckets(conn, aside, previous)   # a second connection reads the chain's links, then buckets
+    work = _Buckets(conn, aside)             # a second connection builds buckets meanwhile
     expected = _fresh(start)
-    _follow_ties(cur, expected)
-    entries = work.chain_intact()
-    if entries is not None:                 # every link holds
+    entries = _chain_intact(_links(conn, previous))
+    if entries is not None:                 # every link holds: only the buckets' ties to follow
         accepted, expected_seq = set(), entries + 1
+        _follow_ties(cur, expected)
     else:                                   # something broke: walk it entry by entry to name it
-        expected = _fresh(start)
         entries, expected_seq, accepted = _walk_trail(cur, previous, expected, findings)
     findings = [f for f in findings if f.seq not in accepted]
     top = cur.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
@@ -619,19 +618,16 @@ def _reader(path: str):
 
 
 class _Buckets:
-    """The links of the chain and every bucket of every plan table, read on two connections at once:
-    the caller's, and a second read-only one in a thread started first, which reads the links (the
-    caller meanwhile follows the buckets' ties), then buckets; the caller joins it and both take
-    the next bucket from one list until none is left (SQLite builds the text and SHA-256 hashes it
-    without the GIL: two cores).  Only for a file on disk (``aside``: the caller holds a read
-    transaction for both) of at least ``ASIDE_MIN_BUCKETS`` buckets; otherwise the caller's
-    connection reads everything.  A table SQLite refuses in the fast form (a BLOB planted with a
-    tool) is None: the slow walk names the row."""
+    """Every bucket of every plan table, built on two connections at once: the caller's, and a second
+    read-only one in a thread started first, which works alone while the caller checks the chain;
+    then both take the next bucket from one list until none is left (SQLite builds the text and
+    SHA-256 hashes it without the GIL: two cores).  Only for a file on disk (``aside``: the caller
+    holds a read transaction for both, :func:`_reader`) of at least ``ASIDE_MIN_BUCKETS`` buckets;
+    otherwise the caller's connection builds them all.  A table SQLite refuses in the fast form (a
+    BLOB planted with a tool) is None: the slow walk names the row."""
 
-    def __init__(self, conn, aside: bool, head: str):
-        import threading
-
-        self.conn, self.head = conn, head
+    def __init__(self, conn, aside: bool):
+        self.conn = conn
         _sha256(b"")                # hashlib itself from here on (not the importing stand-in)
         self.cols = {t: columns(conn, t) for t in TABLES}
         self.jobs = [(t, b) for t in TABLES for b in all_buckets(conn, t)]
@@ -639,31 +635,20 @@ class _Buckets:
         self.found: dict[str, dict] = {t: {} for t in TABLES}
         self.refused: set[str] = set()
         self.again: list[tuple] = []                   # what the second connection could not read
-        self.links, self.linked = None, threading.Event()
         self.thread = None
         listed = conn.execute("PRAGMA database_list").fetchall()
         path = listed[0][2] if listed else ""
         other = _reader(path) if aside and path and len(self.jobs) >= ASIDE_MIN_BUCKETS else None
         if other is not None:
+            import threading
             self.thread = threading.Thread(target=self._aside, args=(other,), name="audit-verify", daemon=True)
             self.thread.start()
-        else:
-            self.linked.set()
 
     def _aside(self, conn) -> None:
         try:
-            try:
-                self.links = _links(conn, self.head)
-            finally:
-                self.linked.set()
             self._build(conn, iter(self._next, None), aside=True)
         finally:
             conn.close()            # (ends its read transaction)
-
-    def chain_intact(self) -> int | None:
-        """:func:`_chain_intact` of the links (read by the second connection, or here)."""
-        self.linked.wait()
-        return _chain_intact(self.links if self.links is not None else _links(self.conn, self.head))
 
     def _next(self):
         i = self.take()

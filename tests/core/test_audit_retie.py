@@ -201,8 +201,8 @@ def test_two_writers_taking_turns_on_one_bucket_leave_a_file_that_verifies(edite
 
 
 def test_a_write_of_the_application_during_verify_is_not_taken_for_a_change_outside(edited_kanwil, monkeypatch):
-    """verify reads the links of the chain on its second connection and the buckets on both: an edit
-    committed in between would make the buckets disagree with the trail read before it.  The read
+    """verify reads the links of the chain on the caller's connection while the second one already
+    builds buckets: an edit committed in between would make buckets disagree with the trail.  The read
     transaction verify holds makes the edit wait until it is done; the file verifies before and after."""
     import threading
 
