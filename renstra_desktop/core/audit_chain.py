@@ -479,10 +479,11 @@ def _verify(conn, *, aside: bool) -> Verdict:
     previous, start = anchored(conn)
     work = _Buckets(conn, aside)             # a second connection builds buckets meanwhile
     expected = _fresh(start)
-    entries = _chain_intact(_links(conn, previous))
+    links = _links(conn, previous)
+    entries = _chain_intact(links)
     if entries is not None:                 # every link holds: only the buckets' ties to follow
         accepted, expected_seq = set(), entries + 1
-        _follow_ties(cur, expected)
+        _follow_ties(((r[0], r[3], r[4]) for r in links if r[4] is not None), expected)
     else:                                   # something broke: walk it entry by entry to name it
         entries, expected_seq, accepted = _walk_trail(cur, previous, expected, findings)
     findings = [f for f in findings if f.seq not in accepted]
@@ -513,14 +514,16 @@ def _verify(conn, *, aside: bool) -> Verdict:
 
 
 _LINKS = (f"SELECT a.seq, CAST(ifnull(p.chain, CASE WHEN a.seq = 1 THEN ? END) || "
-          f"json_array({', '.join('a.' + c for c in ENTRY_COLUMNS)}) AS BLOB), a.chain "
+          f"json_array({', '.join('a.' + c for c in ENTRY_COLUMNS)}) AS BLOB), a.chain, a.table_name, "
+          f"CASE WHEN instr(a.row_digest, ';') THEN a.row_digest END "
           f"FROM audit_log a LEFT JOIN audit_log p ON p.seq = a.seq - 1 ORDER BY a.seq")
+TIED = "SELECT seq, table_name, row_digest FROM audit_log WHERE instr(row_digest, ';') ORDER BY seq"
 
 
 def _links(conn, head: str) -> list | None:
-    """(seq, the previous entry's chain value followed by this entry's canonical text, chain) of
-    every entry in order, SQLite building the text (one join); None when SQLite refuses it (a BLOB
-    planted in an entry: no JSON for it)."""
+    """(seq, the previous entry's chain value followed by this entry's canonical text, chain,
+    table_name, row_digest of an entry that ties buckets) of every entry in order, SQLite building
+    the text (one join); None when SQLite refuses it (a BLOB planted in an entry: no JSON for it)."""
     cur = conn.cursor()
     cur.row_factory = None
     try:
@@ -536,20 +539,17 @@ def _chain_intact(links: list | None) -> int | None:
     if links is None or (links and links[-1][0] != len(links)):     # numbers from 1 without a gap
         return None
     sha = _sha256
-    if any(text is None for _seq, text, _chain in links) or \
-            [sha(text).hexdigest() for _seq, text, _chain in links] != [chain for _s, _t, chain in links]:
+    if any(link[1] is None for link in links) or \
+            [sha(link[1]).hexdigest() for link in links] != [link[2] for link in links]:
         return None
     return len(links)
 
 
-def _follow_ties(cur, expected: dict, findings: list | None = None, accepted: set | None = None,
-                 row: tuple | None = None) -> None:
-    """The buckets' latest digests from every entry that ties some, in order; a write that found a
-    bucket other than the trail left it marks that bucket broken (unless a link of the chain broke
-    before it and is not accepted: that link says it).  ``row``: one entry of :func:`_trail` (the
-    walk entry by entry); otherwise every entry, read here."""
-    rows = [row] if row is not None else cur.execute(
-        "SELECT seq, table_name, row_digest FROM audit_log WHERE instr(row_digest, ';') ORDER BY seq")
+def _follow_ties(rows, expected: dict, findings: list | None = None, accepted: set | None = None) -> None:
+    """The buckets' latest digests from the entries that tie some, in order (``rows``: (seq,
+    table_name, row_digest), e.g. of :data:`TIED`); a write that found a bucket other than the trail
+    left it marks that bucket broken (unless a link of the chain broke before it and is not
+    accepted: that link says it)."""
     for seq, table, row_digest in rows:
         known = expected.get(table)
         if known is None:
@@ -585,7 +585,7 @@ def _walk_trail(cur, previous: str, expected: dict, findings: list) -> tuple[int
             previous = stored
         expected_seq = seq + 1
         if row[7] is not None:                  # an entry that ties buckets
-            _follow_ties(cur, expected, findings, accepted, (seq, row[3], row[7]))
+            _follow_ties([(seq, row[3], row[7])], expected, findings, accepted)
         elif row[6] is not None:                # an accept of broken links
             accepted.update(_accepted_entries(row[6]))
     return entries, expected_seq, accepted

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from .audit_chain import (EMPTY, TIES_KEY, _bounds, _Expected, _follow_ties, all_buckets, anchored, append,
+from .audit_chain import (EMPTY, TIED, TIES_KEY, _bounds, _Expected, _follow_ties, all_buckets, anchored, append,
                           bucket_digests, canon, columns)
 from .rows import utc_now
 from .schema import TABLES
@@ -23,7 +23,7 @@ def recorded_ties(conn) -> dict[str, dict[int, str]]:
     """table -> bucket -> the digest the trail recorded last (the anchor's, then each entry's)."""
     start = anchored(conn)[1].get(TIES_KEY, {})
     expected = {t: _Expected({int(b): d for b, d in start.get(t, {}).items()}, {}, []) for t in TABLES}
-    _follow_ties(conn.cursor(), expected)
+    _follow_ties(conn.execute(TIED), expected)
     return {t: known.ties for t, known in expected.items()}
 
 
