@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from .audit import audit_rows, current_digests
-from .audit_chain import append, before_ties, inserted_entry, ties, with_ties
+from .audit_chain import BUCKET_BITS, append, before_ties, inserted_entry, ties, with_ties
 from .errors import PermissionDenied, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import TABLES
@@ -59,6 +59,19 @@ class Changes:
             self.versions.setdefault(table, {})[row_id] = version
         if len(ids) > self.MAX_ROWS:
             self.whole(table)
+
+    def add_many(self, table: str, rows, i_version: int) -> None:
+        """:meth:`add` for every row of ``rows`` (tuples with the id first, the version at ``i_version``)."""
+        ids = self.rows.get(table)
+        if not rows or (ids is not None and not ids):
+            return                               # nothing, or already the whole table
+        if (len(ids) if ids else 0) + len(rows) > self.MAX_ROWS:
+            self.whole(table)
+            return
+        if ids is None:
+            ids = self.rows[table] = set()
+        ids.update(r[0] for r in rows)
+        self.versions.setdefault(table, {}).update((r[0], r[i_version]) for r in rows)
 
     def whole(self, table: str) -> None:
         """Mark ``table`` as changed as a whole (no row ids kept)."""
@@ -147,10 +160,12 @@ class RowWriter:
     def write(self, table: str, cols, rows: list[tuple], *, old: dict[str, tuple] | None = None,
               versions: str = "bump", keep_origin: bool = False, audit_origin: str | None = None,
               based_on: dict[str, int] | None = None, audit_values: bool = False, edit_tombstones: bool = True,
-              partial: bool = False) -> list[Refusal]:
+              partial: bool = False, own_buckets: bool = False) -> list[Refusal]:
         """Insert or replace ``rows`` (tuples in ``cols`` order, ``id`` first, every column of the table)
         of ``table``.  Rows take this writer's origin unless ``keep_origin`` (a file restored from
         its JSON keeps each row's recorded origin); the audit entries name ``audit_origin`` when given.
+        ``own_buckets``: the inserted rows start a bucket of their own (:func:`first_free_bucket`), so
+        the buckets their write ties hold no earlier row to read again (a package's rows).
         See the module docstring; returns the refused rows (``partial``) or raises."""
         spec = spec_of(table)
         cols = tuple(cols)
@@ -172,7 +187,7 @@ class RowWriter:
             row = self._versioned(p, c, ix, versions, origin)
             (inserts if c is None else updates).append((c, row))
         tied_before = before_ties(self.conn, table, [r[0] for _c, r in updates]) if inserts or updates else {}
-        taken = self._insert(table, cols, [r for _, r in inserts], partial)
+        taken = self._insert(table, cols, [r for _, r in inserts], partial, own_buckets)
         refusals += taken
         skip = {r.row_id for r in taken}
         inserted = [r for _, r in inserts if r[0] not in skip]
@@ -181,10 +196,8 @@ class RowWriter:
                                   [r[1:] + (r[0],) for _, r in updates])
         self._audit(spec, table, ix, inserted, updates, audit_origin or origin, audit_values, tied_before)
         i_rv = ix["row_version"]
-        for r in inserted:
-            self.changes.add(table, r[0], r[i_rv])
-        for c, r in updates:
-            self.changes.add(table, r[0], r[i_rv])
+        self.changes.add_many(table, inserted, i_rv)
+        self.changes.add_many(table, [r for _c, r in updates], i_rv)
         return refusals
 
     # -- checks --------------------------------------------------------------------------------------
@@ -291,10 +304,14 @@ class RowWriter:
         return tuple(row)
 
     # -- writing -------------------------------------------------------------------------------------
-    def _insert(self, table: str, cols, rows: list[tuple], partial: bool) -> list[Refusal]:
+    def _insert(self, table: str, cols, rows: list[tuple], partial: bool, own_buckets: bool = False) -> list[Refusal]:
         if not rows:
             return []
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        if own_buckets:         # explicit rowids from the start of a bucket no row is in yet
+            start = first_free_bucket(self._cur, table) << BUCKET_BITS
+            sql = f"INSERT INTO {table} (rowid, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})"
+            rows = [(n, *row) for n, row in enumerate(rows, start or 1)]
         try:
             with self.store.atomic():
                 self._cur.executemany(sql, rows)
@@ -310,7 +327,7 @@ class RowWriter:
             except sqlite3.IntegrityError:
                 if not partial:
                     raise KeyTaken(f"{spec.label} dengan kunci yang sama sudah ada.") from None
-                taken.append(Refusal(row[0], "taken", "Ditolak: bertabrakan dengan baris lain di berkas ini "
+                taken.append(Refusal(row[1 if own_buckets else 0], "taken", "Ditolak: bertabrakan dengan baris lain di berkas ini "
                                                       "(kunci yang sama)."))
         return taken
 
@@ -356,6 +373,12 @@ class RowWriter:
         if entries:
             written = [r[0] for r in inserted] + [r[0] for _c, r in changed]
             append(self.conn, with_ties(entries, ties(self.conn, table, written, tied_before)))
+
+
+def first_free_bucket(cur, table: str) -> int:
+    """The first bucket of ``table`` (:mod:`.audit_chain`) after every row it holds."""
+    top = cur.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+    return 0 if top is None else (top >> BUCKET_BITS) + 1
 
 
 def audit_value(spec):

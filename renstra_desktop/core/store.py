@@ -33,13 +33,22 @@ BUSY_TIMEOUT_MS = 5000      # a statement waits this long for another process's 
 
 
 def migrations() -> list[tuple[int, Path]]:
-    """Numbered migrations ``NNNN_name.sql`` in order."""
-    found = []
-    for path in migrations_dir().glob("*.sql"):
-        match = re.match(r"^(\d{4})_", path.name)
-        if match:
-            found.append((int(match.group(1)), path))
-    return sorted(found)
+    """Numbered migrations ``NNNN_name.sql`` in order (the folder listed again only when it changed:
+    a merge asks once per package)."""
+    folder = migrations_dir()
+    key = (folder, folder.stat().st_mtime_ns)
+    found = _MIGRATIONS.get(key)
+    if found is None:
+        found = []
+        for path in folder.glob("*.sql"):
+            match = re.match(r"^(\d{4})_", path.name)
+            if match:
+                found.append((int(match.group(1)), path))
+        found = _MIGRATIONS[key] = sorted(found)
+    return list(found)
+
+
+_MIGRATIONS: dict[tuple, list] = {}
 
 
 def latest_schema_version() -> int:

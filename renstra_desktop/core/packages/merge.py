@@ -176,7 +176,9 @@ def _merge_all(service, paths, readers, results, dry_run, trust_new_keys, report
                                             verify_next)
                 except RenstraError as exc:
                     results[i] = _rejected(path, readers[i], exc)
-            _close(readers, i)
+            if readers[i] is not None:          # freed by the helper (SQLite frees it without the GIL)
+                pool.submit(readers[i].close)
+                readers[i] = None
             if progress is not None:
                 progress(i + 1, len(paths), path.name)
 
@@ -204,13 +206,6 @@ def _rejected(path: Path, reader: PackageReader | None, exc: RenstraError) -> Pa
         result.created_at, result.package_digest = reader.manifest["created_at"], reader.package_digest
         result.fingerprint = reader.fingerprint
     return result
-
-
-def _close(readers, i):
-    """Free a package's memory copy as soon as it is merged (a batch may hold hundreds)."""
-    if readers[i] is not None:
-        readers[i].close()
-        readers[i] = None
 
 
 def _check_acceptable(store: Store, reader: PackageReader) -> None:

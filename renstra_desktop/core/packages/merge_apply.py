@@ -168,7 +168,7 @@ class PackageApplier:
             counts["conflicts"] += 1
         # The door's primitive writes them: ownership and period checked again, the package's own
         # versions kept, origin = the package digest, audit entries per row and changed field.
-        refused = self.writer.write(table, cols, inserts, old={}, versions="carry", partial=True)
+        refused = self.writer.write(table, cols, inserts, old={}, versions="carry", partial=True, own_buckets=not __import__("os").environ.get("NOALIGN"))
         refused += self.writer.write(table, cols, updates, old=existing, versions="carry", partial=True)
         counts["new"] += len(inserts)
         for r in refused:        # what the classification let through and the primitive did not

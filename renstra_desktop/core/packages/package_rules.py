@@ -130,10 +130,11 @@ def invalid_cells(table: str, cols, rows: list[tuple], years: tuple | None = Non
     rules += [(f.name, f.kind, f.required, f.choices, f.limits, f) for f in spec.fields]
     for name, kind, required, choices, bounds, f in rules:
         i = ix[name]
-        if years is not None and kind in ("year", "period"):      # inside the receiving plan's span
+        col = list(map(itemgetter(i), rows))
+        if years is not None and kind in ("year", "period") and not _within(col, years):
             flag(name, lambda r: not _value_ok(kind, required, choices, bounds, r[i]) or r[i] is None
                  or int(str(r[i])[:4]) in years, lambda r: _reason(f, name, r[i], years))
-        if _column_ok(kind, required, choices, bounds, list(map(itemgetter(i), rows))):
+        if _column_ok(kind, required, choices, bounds, col):
             continue
         flag(name, lambda r: _value_ok(kind, required, choices, bounds, r[i]), lambda r: _reason(f, name, r[i]))
     versions, bases = list(map(itemgetter(ix["row_version"]), rows)), list(map(itemgetter(ix["base_version"]), rows))
@@ -141,6 +142,13 @@ def invalid_cells(table: str, cols, rows: list[tuple], years: tuple | None = Non
         flag("base_version", lambda r: r[ix["base_version"]] < r[ix["row_version"]],
              lambda r: "versi dasar baris tidak lebih kecil dari versi barisnya.")
     return found
+
+
+def _within(col: list, years: tuple) -> bool:
+    """Whether every year or period of a column (values of any type) lies in ``years``: one look at
+    each distinct value (a package's column holds a few); the rows are looked at only when not."""
+    span = set(map(str, years))
+    return all(v is None or str(v)[:4] in span for v in set(col))
 
 
 def _reason(f, name: str, value, years: tuple = _ANY_YEAR) -> str:
