@@ -115,16 +115,21 @@ def canon(cols, *, blobs: bool = True) -> str:
     return "json_array(" + ", ".join(f"iif(typeof({c}) = 'blob', 'x''' || hex({c}), {c})" for c in cols) + ")"
 
 
-def _texts(conn, table: str, ids, first: str = "id") -> list[tuple]:
-    """(rowid, ``first``, canonical text) of the rows of ``table`` with these ids, in rowid order
-    (the fast form of the text first, the form that takes a BLOB when SQLite refuses it)."""
+def _texts(conn, table: str, ids, first: str = "id", span: tuple[int, int] | None = None) -> list[tuple]:
+    """(rowid, ``first``, canonical text) of the rows of ``table`` with these ids (or, with ``span``,
+    of every row with a rowid from ``span[0]`` to ``span[1]``), in rowid order (the fast form of the
+    text first, the form that takes a BLOB when SQLite refuses it)."""
     cur = conn.cursor()
     cur.row_factory = None
-    cols, ids = _write_columns(conn, table), json.dumps(list(ids))
+    cols = _write_columns(conn, table)
+    if span is None:
+        where, args = "id IN (SELECT value FROM json_each(?)) ORDER BY rowid", (json.dumps(list(ids)),)
+    else:
+        where, args = "rowid BETWEEN ? AND ?", span
     for blobs in (False, True):
         try:
-            return cur.execute(f"SELECT rowid, {first}, {canon(cols, blobs=blobs)} FROM {table} "
-                               f"WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid", (ids,)).fetchall()
+            return cur.execute(f"SELECT rowid, {first}, {canon(cols, blobs=blobs)} FROM {table} WHERE {where}",
+                               args).fetchall()
         except sqlite3.OperationalError:
             if blobs:
                 raise
@@ -273,10 +278,13 @@ def _data_version(conn) -> int:
 EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"   # _digest(""): no hashlib at import
 
 
-def inserted_entry(conn, table: str, row_ids, *, at: str, actor: str, unit_code: str, origin: str) -> tuple:
+def inserted_entry(conn, table: str, row_ids, *, at: str, actor: str, unit_code: str, origin: str,
+                   span: tuple[int, int] | None = None) -> tuple:
     """The one compact entry of rows just inserted into ``table`` (a package's, a seed's): their
-    rowids, a short digest of each, which were tombstones; the values are the rows' own."""
-    found = _texts(conn, table, row_ids, "deleted")
+    rowids, a short digest of each, which were tombstones; the values are the rows' own.  ``span``:
+    the rows are every row from that first to that last rowid (a package's rows in buckets of their
+    own), read by rowid instead of by id."""
+    found = _texts(conn, table, row_ids, "deleted", span)
     ranges: list[list[int]] = []
     for rowid, _deleted, _text in found:
         if ranges and ranges[-1][1] == rowid - 1:

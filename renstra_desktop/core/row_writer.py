@@ -187,14 +187,14 @@ class RowWriter:
             row = self._versioned(p, c, ix, versions, origin)
             (inserts if c is None else updates).append((c, row))
         tied_before = before_ties(self.conn, table, [r[0] for _c, r in updates]) if inserts or updates else {}
-        taken = self._insert(table, cols, [r for _, r in inserts], partial, own_buckets)
+        taken, rowids = self._insert(table, cols, [r for _, r in inserts], partial, own_buckets)
         refusals += taken
         skip = {r.row_id for r in taken}
         inserted = [r for _, r in inserts if r[0] not in skip]
         if updates:
             self._cur.executemany(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols[1:])} WHERE id = ?",
                                   [r[1:] + (r[0],) for _, r in updates])
-        self._audit(spec, table, ix, inserted, updates, audit_origin or origin, audit_values, tied_before)
+        self._audit(spec, table, ix, inserted, updates, audit_origin or origin, audit_values, tied_before, rowids)
         i_rv = ix["row_version"]
         self.changes.add_many(table, inserted, i_rv)
         self.changes.add_many(table, [r for _c, r in updates], i_rv)
@@ -304,18 +304,23 @@ class RowWriter:
         return tuple(row)
 
     # -- writing -------------------------------------------------------------------------------------
-    def _insert(self, table: str, cols, rows: list[tuple], partial: bool, own_buckets: bool = False) -> list[Refusal]:
+    def _insert(self, table: str, cols, rows: list[tuple], partial: bool,
+                own_buckets: bool = False) -> tuple[list[Refusal], dict[str, int] | None]:
+        """Insert ``rows``; returns the rows refused (their key taken) and, with ``own_buckets``, the
+        rowid given to each row (id -> rowid; ascending in the rows' order)."""
         if not rows:
-            return []
+            return [], None
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        rowids = None
         if own_buckets:         # explicit rowids from the start of a bucket no row is in yet
             start = first_free_bucket(self._cur, table) << BUCKET_BITS
             sql = f"INSERT INTO {table} (rowid, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})"
+            rowids = {row[0]: n for n, row in enumerate(rows, start or 1)}
             rows = [(n, *row) for n, row in enumerate(rows, start or 1)]
         try:
             with self.store.atomic():
                 self._cur.executemany(sql, rows)
-            return []
+            return [], rowids
         except sqlite3.IntegrityError:
             pass
         # A natural key (or id) already used by another row: find which rows, write the others.
@@ -327,17 +332,19 @@ class RowWriter:
             except sqlite3.IntegrityError:
                 if not partial:
                     raise KeyTaken(f"{spec.label} dengan kunci yang sama sudah ada.") from None
-                taken.append(Refusal(row[1 if own_buckets else 0], "taken", "Ditolak: bertabrakan dengan baris lain di berkas ini "
-                                                      "(kunci yang sama)."))
-        return taken
+                taken.append(Refusal(row[1 if own_buckets else 0], "taken", "Ditolak: bertabrakan dengan baris lain di "
+                                                                            "berkas ini (kunci yang sama)."))
+        return taken, rowids
 
     def _audit(self, spec, table: str, ix: dict, inserted: list[tuple], updates: list, origin: str | None,
-               with_values: bool, tied_before: dict[int, str]) -> None:
+               with_values: bool, tied_before: dict[int, str], rowids: dict[str, int] | None = None) -> None:
         """One entry per inserted row and per changed field (a change of the version columns only:
         one entry without a field), the last entry of each row carrying its content digest read
         back from the file; rows inserted without their values (a package's) one compact entry per
         origin; the last entry the digests of the buckets the rows are in, after and (``tied_before``) before
-        the write (:mod:`.audit_chain`)."""
+        the write (:mod:`.audit_chain`).  ``rowids``: the inserted rows were given these rowids
+        (:meth:`_insert`), so their texts are read by rowid range and one row of each bucket names the
+        bucket to tie."""
         i_origin = ix["origin"]
         shown = audit_value(spec)
         who = {"actor": self.actor, "unit_code": self.unit, "at": self.at}
@@ -353,7 +360,9 @@ class RowWriter:
                 by_origin: dict[str, list[str]] = {}
                 for r in inserted:
                     by_origin.setdefault(origin or r[i_origin], []).append(r[0])
-                entries += [inserted_entry(self.conn, table, ids, origin=o, **who) for o, ids in by_origin.items()]
+                span = (rowids[inserted[0][0]], rowids[inserted[-1][0]]) if rowids and len(by_origin) == 1 else None
+                entries += [inserted_entry(self.conn, table, ids, origin=o, span=span, **who)
+                            for o, ids in by_origin.items()]
         changed = [(c, r) for c, r in updates if c != r]
         if changed:
             content = [(f.name, ix[f.name]) for f in spec.fields] + [("deleted", ix["deleted"])]
@@ -371,7 +380,9 @@ class RowWriter:
             for o, found in by_origin.items():
                 entries += audit_rows(found, origin=o, digests=digests, **who)
         if entries:
-            written = [r[0] for r in inserted] + [r[0] for _c, r in changed]
+            written = [r[0] for r in inserted] if rowids is None else \
+                list({rowids[r[0]] >> BUCKET_BITS: r[0] for r in inserted}.values())     # one row a bucket
+            written += [r[0] for _c, r in changed]
             append(self.conn, with_ties(entries, ties(self.conn, table, written, tied_before)))
 
 
