@@ -188,8 +188,11 @@ class PackageReader:
                 raise PackageError(f"Berkas {name} rusak (pemeriksaan integritas: {check[0][0]}). "
                                    "Minta satker mengirim ulang paketnya.")
             migrate = fmt.needs_migration(self.schema_version)
-            for table, cols in schema.tables.items():
-                chunks = self._stream(conn, table, cols, cache=not migrate)
+            # Every table's count in one statement: a unit's package leaves most tables empty, and
+            # an empty table needs no query of its own.
+            held = conn.execute("SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in schema.tables)).fetchone()
+            for (table, cols), rows in zip(schema.tables.items(), held):
+                chunks = self._stream(conn, table, cols, cache=not migrate) if rows else ()
                 n = fmt.feed_digest(h, table, cols, (_owned(name, table, cols, c, unit) for c in chunks))
                 if n != counts[table]:
                     raise PackageError(

@@ -124,7 +124,7 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=
 def feed_digest(h, table: str, columns, chunks) -> int:
     """Feed ``h`` the bytes of :func:`canonical_rows` for one table whose rows (ordered by id) come
     in ``chunks`` (lists of rows), without holding them all; returns the number of rows."""
-    h.update(_ENCODE([table, list(columns), []])[:-3].encode("utf-8") + b"[")
+    h.update(_table_head(table, tuple(columns)))
     n = 0
     for chunk in chunks:
         if chunk:
@@ -132,6 +132,12 @@ def feed_digest(h, table: str, columns, chunks) -> int:
             n += len(chunk)
     h.update(b"]]\n")
     return n
+
+
+@functools.lru_cache(maxsize=256)
+def _table_head(table: str, columns: tuple) -> bytes:
+    """The bytes :func:`feed_digest` starts a table with (the same for every package of a schema)."""
+    return _ENCODE([table, list(columns), []])[:-3].encode("utf-8") + b"["
 
 
 def manifest_bytes(manifest: dict) -> bytes:
