@@ -22,6 +22,7 @@ from .merge_apply import PackageApplier
 from .merge_report import STATUSES, MergeReport, PackageResult
 from .package import PackageReader
 from .package_format import PackageError
+from ..plan_profile import plan_years
 from ..row_writer import Changes
 from ..store import Store
 
@@ -132,10 +133,13 @@ class _Prepared:
     error: RenstraError | None = None
 
 
-def _prepare(path: Path, reader: PackageReader | None) -> _Prepared:
+def _prepare(path: Path, reader: PackageReader | None, years: tuple) -> _Prepared:
+    """Open and verify a package and find its rows breaking the value rules (``years``: the plan's
+    span as the file holds it before this package)."""
     try:
         reader = reader or PackageReader.open(path)
-        return _Prepared(reader, reader.verify())
+        reader.verify().check_values(years)
+        return _Prepared(reader, reader)
     except RenstraError as exc:
         return _Prepared(reader, None, exc)
 
@@ -144,8 +148,9 @@ def _merge_all(service, paths, readers, results, dry_run, trust_new_keys, report
     """Merge the packages in order, freeing each one's memory as soon as it is done.
 
     While a package's COMMIT waits for the disk (the thread holds no GIL then), a helper thread
-    opens and verifies the next package; it runs only during commits, so the two threads do not
-    compete, and each reader is used by one thread at a time."""
+    opens and verifies the next package and finds its rows breaking the value rules; it runs only
+    during commits, so the two threads do not compete, and each reader is used by one thread at a
+    time.  The helper also closes each merged package (SQLite frees it without the GIL)."""
     store = service.store
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verifikasi-paket") as pool:
         ahead: dict[int, Future] = {}
@@ -154,7 +159,7 @@ def _merge_all(service, paths, readers, results, dry_run, trust_new_keys, report
             j = i + 1
             if j < len(paths) and results[j] is None and j not in ahead and \
                     _nbytes(paths[i], readers[i]) + _nbytes(paths[j], readers[j]) <= BATCH_MEMORY // 2:
-                ahead[j] = pool.submit(_prepare, paths[j], readers[j])
+                ahead[j] = pool.submit(_prepare, paths[j], readers[j], plan_years(store.conn))
 
         for i, path in enumerate(paths):
             if results[i] is None:
@@ -176,7 +181,7 @@ def _merge_all(service, paths, readers, results, dry_run, trust_new_keys, report
                                             verify_next)
                 except RenstraError as exc:
                     results[i] = _rejected(path, readers[i], exc)
-            if readers[i] is not None:          # freed by the helper (SQLite frees it without the GIL)
+            if readers[i] is not None:
                 pool.submit(readers[i].close)
                 readers[i] = None
             if progress is not None:

@@ -28,7 +28,6 @@ from operator import itemgetter
 from typing import Callable
 
 from ..plan_profile import plan_years
-from .package_rules import invalid_rows
 from .merge_report import STATUSES, PackageResult, RowNote, row_label
 from .package import PackageReader
 from .package_format import PackageError
@@ -75,7 +74,7 @@ class PackageApplier:
                     self._check_columns(table, cols)
                     counts = Counter({s: 0 for s in STATUSES})
                 notes: list[RowNote] = []
-                self._chunk(table, cols, chunk, invalid_rows(table, cols, chunk, self.years), notes, counts)
+                self._chunk(table, cols, chunk, self.reader.invalid_in(table, cols, chunk, self.years), notes, counts)
                 result.add_notes(notes)
             if counts is not None:
                 result.tables[table] = counts

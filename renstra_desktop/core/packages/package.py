@@ -48,6 +48,7 @@ class PackageReader:
         self._migrated = False
         self._verified = False
         self._cache: dict[str, list[tuple]] = {}         # tables that fit in one chunk
+        self._invalid: dict[str, tuple] = {}             # their rule breaches, found ahead (check_values)
         self.manifest: dict = {}
         self.body = b""
         self.public_key = b""
@@ -126,6 +127,7 @@ class PackageReader:
         if not release:
             self._bytes = self._conn.serialize()
         self._cache.clear()
+        self._invalid.clear()
         self._verified = False
         self._conn.close()
         self._conn = None
@@ -270,6 +272,22 @@ class PackageReader:
         self._conn, self._migrated = conn, True
         self._cache.clear()
 
+    def check_values(self, years: tuple) -> None:
+        """Find, ahead of the merge, the rows breaking the plan's value rules in the tables kept in
+        memory (:func:`.package_rules.invalid_rows` against the plan's span ``years``): the merge
+        runs this on its helper thread while the previous package commits."""
+        tables = fmt.package_schema(self.schema_version).tables
+        self._invalid = {t: (years, tables[t], rows, invalid_rows(t, tables[t], rows, years))
+                         for t, rows in self._cache.items()}
+
+    def invalid_in(self, table: str, cols, chunk: list[tuple], years: tuple) -> dict[str, str]:
+        """The rows of ``chunk`` breaking the value rules (id -> reason): found ahead by
+        :meth:`check_values` for this very chunk, columns and span, or found now."""
+        ahead = self._invalid.pop(table, None)
+        if ahead is not None and ahead[0] == years and tuple(ahead[1]) == tuple(cols) and ahead[2] is chunk:
+            return ahead[3]
+        return invalid_rows(table, cols, chunk, years)
+
     def invalid_rows(self, table: str) -> dict[str, str]:
         """Rows of ``table`` whose values the plan would refuse: id -> Indonesian reason."""
         cols, found = self.tables()[table], {}
@@ -283,6 +301,7 @@ class PackageReader:
             self._conn = None
         self._bytes = None
         self._cache.clear()
+        self._invalid.clear()
 
     def __enter__(self):
         return self
