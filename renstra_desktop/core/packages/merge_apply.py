@@ -33,6 +33,7 @@ from .package import PackageReader
 from .package_format import PackageError
 from ..rows import utc_now
 from ..schema import TABLES
+from ..row_writer import KeyTaken, RowsRefused
 from ..write_rules import ownership_refusal
 
 
@@ -96,6 +97,38 @@ class PackageApplier:
 
     def _chunk(self, table: str, cols: tuple, rows: list[tuple], invalid: dict, notes: list,
                counts: Counter) -> None:
+        """Classify and write one chunk.  When the file holds no row yet of the units the chunk is
+        about (a unit's first package), its rows are written as new without reading the file for
+        them first; should one be there after all (a key or id taken), that attempt is rolled back
+        and the chunk classified against the rows the file holds."""
+        if self._fresh(table, cols, rows):
+            tried, tally = [], Counter()
+            try:
+                with self.store.atomic():
+                    self._classify(table, cols, rows, invalid, tried, tally, {}, fresh=True)
+            except (KeyTaken, RowsRefused):
+                pass
+            else:
+                notes += tried
+                counts.update(tally)
+                return
+        existing = self.writer.existing(table, cols, (r[0] for r in rows))
+        self._classify(table, cols, rows, invalid, notes, counts, existing)
+
+    def _fresh(self, table: str, cols: tuple, rows: list[tuple]) -> bool:
+        """Whether the file holds no row about the units of ``rows`` in ``table`` (by its unit index)."""
+        if "unit_code" not in cols:
+            return False
+        i = cols.index("unit_code")
+        units = list({r[i] for r in rows})
+        return self.cur.execute(f"SELECT 1 FROM {table} WHERE unit_code IN ({', '.join('?' * len(units))}) LIMIT 1",
+                                units).fetchone() is None
+
+    def _classify(self, table: str, cols: tuple, rows: list[tuple], invalid: dict, notes: list,
+                  counts: Counter, existing: dict, *, fresh: bool = False) -> None:
+        """Classify ``rows`` against the file's rows ``existing`` (id -> row) and write them; when
+        ``fresh`` (:meth:`_fresh`: ``existing`` not read) a row the write refuses, or the file turns
+        out to hold, raises KeyTaken or RowsRefused instead of being listed."""
         spec = TABLES[table]
         ix = {c: i for i, c in enumerate(cols)}
         content_cols = spec.columns + ("deleted",)
@@ -105,7 +138,6 @@ class PackageApplier:
         i_owner, i_origin, i_rv, i_base = ix["owner_unit"], ix["origin"], ix["row_version"], ix["base_version"]
         i_updated = ix["updated_at"]
         locked = self._lock_check(table, ix)
-        existing = self.writer.existing(table, cols, (r[0] for r in rows))
         i_unit = ix.get("unit_code")
         inserts, updates, refreshed = [], [], set()
         for p in rows:
@@ -167,7 +199,7 @@ class PackageApplier:
             counts["conflicts"] += 1
         # The door's primitive writes them: ownership and period checked again, the package's own
         # versions kept, origin = the package digest, audit entries per row and changed field.
-        refused = self.writer.write(table, cols, inserts, old={}, versions="carry", partial=True, own_buckets=not __import__("os").environ.get("NOALIGN"))
+        refused = self.writer.write(table, cols, inserts, old={}, versions="carry", partial=not fresh, own_buckets=True)
         refused += self.writer.write(table, cols, updates, old=existing, versions="carry", partial=True)
         counts["new"] += len(inserts)
         for r in refused:        # what the classification let through and the primitive did not
