@@ -131,6 +131,22 @@ def _wrong_counts(pkg, rows, plan):
     _sign(pkg, rows, plan, manifest_overrides={"row_counts": counts})
 
 
+def _rows_in_a_table_said_empty(pkg, rows, plan):
+    """The manifest says a table holding rows is empty (verification reads no table it is told is
+    empty without counting it first)."""
+    counts = {t: 0 for t in fmt.package_schema(latest_schema_version()).tables}
+    counts.update({t: len(r) for t, r in rows.items()})
+    counts["realisation"] = 0
+    _sign(pkg, rows, plan, manifest_overrides={"row_counts": counts})
+
+
+def _rows_said_in_an_empty_table(pkg, rows, plan):
+    counts = {t: 0 for t in fmt.package_schema(latest_schema_version()).tables}
+    counts.update({t: len(r) for t, r in rows.items()})
+    counts["roadmap_item"] = 1
+    _sign(pkg, rows, plan, manifest_overrides={"row_counts": counts})
+
+
 def _absurd_counts(pkg, rows, plan):
     counts = {t: 10 ** 9 for t in fmt.package_schema(latest_schema_version()).tables}
     _sign(pkg, rows, plan, manifest_overrides={"row_counts": counts})
@@ -167,6 +183,8 @@ CASES = [
     ("data for another unit", _foreign_unit_code, "milik/untuk satker LPS-SUMBAWA"),
     ("reference data from a unit", _reference_row_from_a_unit, "Satuan kerja"),
     ("counts differ", _wrong_counts, "tidak utuh"),
+    ("rows in a table said empty", _rows_in_a_table_said_empty, "tabel Realisasi berisi 6 baris, manifest menyebut 0"),
+    ("rows said in an empty table", _rows_said_in_an_empty_table, "berisi 0 baris, manifest menyebut 1"),
     ("absurd counts", _absurd_counts, "jumlah baris per tabel"),
     ("digest differs", _wrong_digest, "ringkasan (digest)"),
     ("unit not in the directory", _unknown_unit, "tidak ada di direktori satker"),
