@@ -157,7 +157,7 @@ def merge_cost(units: int, runs: int) -> None:
     def append_unchained(conn, entries):
         conn.executemany(plain_insert, entries)
 
-    def inserted_unchained(conn, table, row_ids, *, at, actor, unit_code, origin):
+    def inserted_unchained(conn, table, row_ids, *, at, actor, unit_code, origin, span=None):
         return (at, actor, unit_code, table, "*", "insert", None, None, json.dumps({"baris": len(row_ids)}), origin,
                 None)
 
