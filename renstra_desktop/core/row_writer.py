@@ -164,8 +164,9 @@ class RowWriter:
         """Insert or replace ``rows`` (tuples in ``cols`` order, ``id`` first, every column of the table)
         of ``table``.  Rows take this writer's origin unless ``keep_origin`` (a file restored from
         its JSON keeps each row's recorded origin); the audit entries name ``audit_origin`` when given.
-        ``own_buckets``: the inserted rows start a bucket of their own (:func:`first_free_bucket`), so
-        the buckets their write ties hold no earlier row to read again (a package's rows).
+        ``own_buckets``: the inserted rows start a bucket of their own unless the last bucket holds
+        only a few rows (:func:`first_rowid`), so the buckets their write ties hold few earlier rows
+        to read again (a package's rows).
         See the module docstring; returns the refused rows (``partial``) or raises."""
         spec = spec_of(table)
         cols = tuple(cols)
@@ -312,11 +313,11 @@ class RowWriter:
             return [], None
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         rowids = None
-        if own_buckets:         # explicit rowids from the start of a bucket no row is in yet
-            start = first_free_bucket(self._cur, table) << BUCKET_BITS
+        if own_buckets:         # explicit rowids, from the start of a bucket no row is in yet
+            start = first_rowid(self._cur, table)
             sql = f"INSERT INTO {table} (rowid, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})"
-            rowids = {row[0]: n for n, row in enumerate(rows, start or 1)}
-            rows = [(n, *row) for n, row in enumerate(rows, start or 1)]
+            rowids = {row[0]: n for n, row in enumerate(rows, start)}
+            rows = [(n, *row) for n, row in enumerate(rows, start)]
         try:
             with self.store.atomic():
                 self._cur.executemany(sql, rows)
@@ -386,10 +387,22 @@ class RowWriter:
             append(self.conn, with_ties(entries, ties(self.conn, table, written, tied_before)))
 
 
-def first_free_bucket(cur, table: str) -> int:
-    """The first bucket of ``table`` (:mod:`.audit_chain`) after every row it holds."""
+SHARE_UP_TO = 64     # rows inserted together go on in the last bucket while it holds at most these
+
+
+def first_rowid(cur, table: str) -> int:
+    """The rowid rows inserted together into ``table`` start at: the start of the bucket after every
+    row it holds (:mod:`.audit_chain`), or right after its last row while the last bucket holds at
+    most ``SHARE_UP_TO`` rows.  So the buckets the write ties hold at most that many rows it did not
+    write (their digests read them all again), and a file of packages of a few rows each does not
+    become a bucket a package (``audit verify`` reads every bucket)."""
     top = cur.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
-    return 0 if top is None else (top >> BUCKET_BITS) + 1
+    if top is None:
+        return 1
+    last = top >> BUCKET_BITS
+    held = cur.execute(f"SELECT count(*) FROM {table} WHERE rowid BETWEEN ? AND ?",
+                       (last << BUCKET_BITS, top)).fetchone()[0]
+    return top + 1 if held <= SHARE_UP_TO else (last + 1) << BUCKET_BITS
 
 
 def audit_value(spec):

@@ -1,5 +1,5 @@
 """How the merge writes a package's rows (round 5, issue 11): each table's new rows start a bucket of
-their own, a unit's first rows are written without reading the file for them first (falling back to
+their own after a full one, a unit's first rows are written without reading the file for them first (falling back to
 the full classification when one is there after all), and the value rules of a package found ahead
 on the helper thread are the rules found on the merging thread.  The audit trail verifies after each."""
 import json
@@ -9,12 +9,13 @@ import pytest
 from package_fixtures import UPT, add_realisations, make_unit_plan, merge_trusting
 
 from renstra_desktop.core.audit import accept_outside_changes
-from renstra_desktop.core.audit_chain import BUCKET_BITS, COMPACT, compact_rows, verify
+from renstra_desktop.core.audit_chain import COMPACT, compact_rows, verify
 from renstra_desktop.core.packages import package as package_mod
 from renstra_desktop.core.packages.package import PackageReader
 from renstra_desktop.core.packages.package_export import export_package
 from renstra_desktop.core.packages.package_rules import invalid_rows
 from renstra_desktop.core.plan_profile import plan_years
+from renstra_desktop.core.row_writer import SHARE_UP_TO
 from renstra_desktop.core.service import PlanService
 
 
@@ -28,34 +29,38 @@ def _compact(store, table, origin):
     return value
 
 
-def test_each_package_table_starts_a_bucket_of_its_own(upt, out, kanwil_store, tmp_path):
-    """Two units' packages: the rows of each start at a bucket boundary after every row the table
-    held, in one rowid range the compact entry names; a later local edit and insert verify too."""
-    add_realisations(upt, months=range(1, 7))
-    sumbawa = make_unit_plan(tmp_path / "sumbawa" / "sumbawa.renstra", "LPS-SUMBAWA")
-    try:
-        add_realisations(sumbawa, months=range(1, 4))
-        packages = [export_package(upt, folder=out), export_package(sumbawa, folder=tmp_path / "sumbawa")]
-    finally:
-        sumbawa.close()
-    top = kanwil_store.conn.execute("SELECT max(rowid) FROM realisation").fetchone()[0]
+def test_a_package_starts_a_bucket_of_its_own_after_a_full_one(upt, out, kanwil_store, tmp_path):
+    """Three units' packages: the first's 72 rows start the table; the second's start the next bucket
+    (the last one holds more than SHARE_UP_TO rows); the third's go on right after them (the last
+    bucket holds 3).  Each compact entry names its one rowid range; a later local edit and insert
+    verify too, and a value changed outside is found."""
+    for year in range(2025, 2030):
+        add_realisations(upt, months=range(1, 13), year=year)
+    add_realisations(upt, months=range(1, 13), indicator="IKK 19.1")
+    packages = [export_package(upt, folder=out)]
+    for code in ("LPS-SUMBAWA", "LPS-DOMPU"):
+        other = make_unit_plan(tmp_path / code / "unit.renstra", code)
+        try:
+            add_realisations(other, months=range(1, 4))
+            packages.append(export_package(other, folder=tmp_path / code))
+        finally:
+            other.close()
+    assert kanwil_store.conn.execute("SELECT max(rowid) FROM realisation").fetchone()[0] is None
     report = merge_trusting(kanwil_store, *[p.path for p in packages])
-    assert [r.status for r in report.results] == ["merged", "merged"]
-    first, second = _rowids(kanwil_store, "realisation", UPT), _rowids(kanwil_store, "realisation", "LPS-SUMBAWA")
-    start = ((top >> BUCKET_BITS) + 1) << BUCKET_BITS if top is not None else 1
-    assert first == list(range(start, start + 6))
-    after = ((first[-1] >> BUCKET_BITS) + 1) << BUCKET_BITS                  # the next bucket
-    assert second == list(range(after, after + 3))
-    for rowids, pkg in ((first, packages[0]), (second, packages[1])):
+    assert [r.status for r in report.results] == ["merged"] * 3
+    rowids = [_rowids(kanwil_store, "realisation", u) for u in (UPT, "LPS-SUMBAWA", "LPS-DOMPU")]
+    assert 72 > SHARE_UP_TO >= 3
+    assert rowids == [list(range(1, 73)), [256, 257, 258], [259, 260, 261]]
+    for found, pkg in zip(rowids, packages):
         value = _compact(kanwil_store, "realisation", pkg.package_digest)
-        assert json.loads(value)["rowid"] == [[rowids[0], rowids[-1]]]
-        assert [r for r, _short in compact_rows(value)] == rowids
+        assert json.loads(value)["rowid"] == [[found[0], found[-1]]]
+        assert [r for r, _short in compact_rows(value)] == found
     assert verify(kanwil_store.conn).ok
     service = PlanService(kanwil_store, "kanwil")
     service.insert("realisation", {"unit_code": "KANWIL", "indicator_code": "IKK 17.1", "period": "2026-05",
                                    "value": 4.0})
     assert verify(kanwil_store.conn).ok
-    kanwil_store.conn.execute("UPDATE realisation SET value = 99 WHERE rowid = ?", (second[1],))   # outside the app
+    kanwil_store.conn.execute("UPDATE realisation SET value = 99 WHERE rowid = 257")      # outside the app
     verdict = verify(kanwil_store.conn)
     assert [(f.kind, f.table) for f in verdict.findings] == [("changed", "realisation")]
 
