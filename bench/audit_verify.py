@@ -149,7 +149,7 @@ def merge_cost(units: int, runs: int) -> None:
 
     from renstra_desktop.core import audit, row_writer
 
-    names = ("append", "current_digests", "ties", "inserted_entry")
+    names = ("append", "current_digests", "before_ties", "ties", "inserted_entry")
     real = {n: getattr(row_writer, n) for n in names}
     plain_insert = ("INSERT INTO audit_log (at, actor, unit_code, table_name, row_id, action, field, old_value, "
                     "new_value, origin, row_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -162,7 +162,8 @@ def merge_cost(units: int, runs: int) -> None:
                 None)
 
     plain = {"append": append_unchained, "current_digests": lambda conn, table, ids: {},
-             "ties": lambda conn, table, ids: "", "inserted_entry": inserted_unchained}
+             "before_ties": lambda conn, table, ids: {}, "ties": lambda conn, table, ids, before=None: "",
+             "inserted_entry": inserted_unchained}
 
     def chain(on: bool) -> None:
         for n in names:
