@@ -313,7 +313,7 @@ class RowWriter:
             return [], None
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         rowids = None
-        if own_buckets:         # explicit rowids, from the start of a bucket no row is in yet
+        if own_buckets:         # explicit rowids, from first_rowid on
             start = first_rowid(self._cur, table)
             sql = f"INSERT INTO {table} (rowid, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})"
             rowids = {row[0]: n for n, row in enumerate(rows, start)}
