@@ -55,6 +55,15 @@ def ask(parent: QWidget | None, title: str, question: str) -> bool:
     return box.clickedButton() is yes
 
 
+def confirm_keys(parent: QWidget | None, rows: list[tuple[str, str, str]]) -> list[int] | None:
+    """The new keys of a merge in one list (unit, fingerprint, warning): the indices of those the user
+    ticked as checked by phone, or None when cancelled (:mod:`.key_confirm_dialog`)."""
+    from .key_confirm_dialog import KeyConfirmDialog
+
+    dialog = KeyConfirmDialog(rows, parent)
+    return dialog.confirmed() if dialog.exec() == dialog.DialogCode.Accepted else None
+
+
 def ask_text(parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
     """One line of text, or None when cancelled."""
     from PySide6.QtWidgets import QInputDialog

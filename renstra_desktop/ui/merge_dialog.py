@@ -3,9 +3,9 @@ on the window open (the menu entries, the drop and the "Paket masuk" tab are :mo
 
 The merge dialog lists the chosen files, runs a dry run at once and shows what each package would
 do per table (new, updated, unchanged, conflicts, ignored-locked, rejected) with a reason per row.
-"Gabungkan" first asks to confirm the fingerprint of every key seen for the first time (read to
-you by the unit on the phone), pins the confirmed ones, then merges; packages whose key was not
-confirmed are left out.  Dry run, pins and merge run off the GUI thread with a progress bar through :class:`.ops.WriteOp`
+"Gabungkan" first lists every key seen for the first time in one dialog (:mod:`.key_confirm_dialog`:
+the user ticks each unit whose fingerprint the unit read out on the phone), pins the ticked ones,
+then merges; packages whose key was not ticked are left out.  Dry run, pins and merge run off the GUI thread with a progress bar through :class:`.ops.WriteOp`
 (a Store and PlanService of their own); afterwards every view reloads from the merge's Changes and
 the undo steps on rows the merge changed are dropped.  Export reads, through the worker.
 """
@@ -221,25 +221,22 @@ class MergeDialog(QDialog):
         """Confirm new keys, then (off the GUI thread) pin the confirmed ones and merge for real."""
         if self.report is None or not self.report.dry_run:
             return None
-        chosen, confirmed = [], []
-        for result in self.report.results:
-            if result.status != "would_merge":
-                continue
-            if result.key_status == "new":
-                question = self.tr(
-                    "Paket dari {unit} ditandatangani kunci yang belum dikenal berkas ini.\n\n"
-                    "Sidik jari kunci:\n{fp}\n\nTelepon satker itu dan minta mereka membacakan sidik jari "
-                    "kunci mereka (tertera saat mereka mengekspor paket). Apakah sama persis?").format(
-                    unit=self.unit_name(result.unit), fp=result.fingerprint)
-                if result.key_shared_with:
-                    question = self.tr(
+        ready = [r for r in self.report.results if r.status == "would_merge"]
+        new = [r for r in ready if r.key_status == "new"]
+        trusted = set()
+        if new:
+            names = queries.unit_names(self.controller.conn)
+            rows = [(names.get(r.unit, r.unit), r.fingerprint, self.tr(
                         "PERHATIAN: kunci ini sudah tercatat untuk {others}. Satu kunci untuk dua satker berarti "
-                        "satu satker dapat mengirim data atas nama satker lain.\n\n").format(
-                        others=", ".join(self.unit_name(u) for u in result.key_shared_with)) + question
-                if not dialogs.ask(self, self.tr("Konfirmasi kunci satker"), question):
-                    continue
-                confirmed.append((result.unit, result.fingerprint))
-            chosen.append(result.path)
+                        "satu satker dapat mengirim data atas nama satker lain.").format(
+                        others=", ".join(names.get(u, u) for u in r.key_shared_with)) if r.key_shared_with else "")
+                    for r in new]
+            ticked = dialogs.confirm_keys(self, rows)
+            if ticked is None:
+                return None
+            trusted = {id(new[i]) for i in ticked}
+        chosen = [r.path for r in ready if r.key_status != "new" or id(r) in trusted]
+        confirmed = [(r.unit, r.fingerprint) for r in new if id(r) in trusted]
         if not chosen:
             dialogs.info(self, self.tr("Gabungkan Paket"), self.tr("Tidak ada paket yang dapat digabungkan."))
             return None

@@ -33,6 +33,7 @@ class FakeDialogs:
             monkeypatch.setattr(dialogs, kind, lambda parent, title, message, k=kind:
                                 self.messages.append((k, title, message)))
         monkeypatch.setattr(dialogs, "ask", self._ask)
+        monkeypatch.setattr(dialogs, "confirm_keys", self._confirm_keys)
         monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: self._pop(self.texts, "ask_text"))
         monkeypatch.setattr(dialogs, "choose_period", lambda *a, **k: self._pop(self.texts, "choose_period"))
         monkeypatch.setattr(dialogs, "ask_form", lambda *a, **k: self._pop(self.forms, "ask_form"))
@@ -56,6 +57,15 @@ class FakeDialogs:
     def _ask(self, parent, title, question):
         self.questions.append(question)
         return self.answers.pop(0) if self.answers else True
+
+    def _confirm_keys(self, parent, rows):
+        """The list of new keys: each row (warning, unit, fingerprint) is a question answered from
+        ``answers`` (ticked when True; True when empty)."""
+        ticked = []
+        for i, (unit, fingerprint, warning) in enumerate(rows):
+            if self._ask(parent, "confirm_keys", " ".join(part for part in (warning, unit, fingerprint) if part)):
+                ticked.append(i)
+        return ticked
 
     @staticmethod
     def _pop(queue, what):

@@ -336,3 +336,62 @@ def test_export_with_a_protected_key_asks_the_passphrase_in_the_real_dialog(qtbo
         assert driver.error is None, driver.error
     assert "dilindungi kata sandi" in labels[0] and "Kata sandi salah" in labels[1]
     assert fp in fake_dialogs.messages[-1][2]
+
+
+def test_new_keys_are_confirmed_in_one_list_in_the_real_dialog(qtbot, window, upt_package, tmp_path, kanwil_path,
+                                                               fake_dialogs):
+    """Two units' first packages: one list with both fingerprints, nothing ticked in advance; the unit
+    ticked is merged and its key pinned, the other's package is left out and its key not pinned."""
+    from conftest_ui import click_button, drive_modal
+
+    from renstra_desktop.ui.key_confirm_dialog import KeyConfirmDialog
+
+    _, _, lobar = upt_package
+    other = make_unit_plan(tmp_path / "sumbawa" / "sumbawa.renstra", "LPS-SUMBAWA")
+    add_realisations(other)
+    sumbawa = export_package(other, folder=tmp_path / "sumbawa")
+    other.close()
+    fake_dialogs.use_real("confirm_keys")
+    dialog = md.open_merge_dialog(window, [lobar.path, sumbawa.path])
+    qtbot.addWidget(dialog)
+    wait_for_dialog_report(qtbot, dialog, True)
+    seen = {}
+
+    def tick_lobar(box):
+        table = box.table
+        seen["rows"] = [[table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())]
+        seen["ticked before"] = box.confirmed()
+        row = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == lobar.fingerprint)
+        table.item(row, 0).setCheckState(Qt.CheckState.Checked)
+        seen["count"] = box.count.text()
+        click_button(box, "Gabungkan yang dicentang")
+
+    driver = drive_modal(KeyConfirmDialog, tick_lobar)
+    dialog.apply_button.click()
+    qtbot.waitUntil(lambda: driver.done, timeout=15000)
+    driver.check()
+    wait_for_dialog_report(qtbot, dialog, False)
+    assert sorted(r[1] for r in seen["rows"]) == sorted([lobar.fingerprint, sumbawa.fingerprint])
+    assert {r[0] for r in seen["rows"]} == {"Lapas Kelas IIA Lombok Barat", "Lapas Kelas IIA Sumbawa Besar"}
+    assert seen["ticked before"] == [] and seen["count"] == "1 dari 2 kunci dicentang."
+    assert [(r.unit, r.status) for r in dialog.report.results] == [(UPT, "merged")]
+    assert [p["fingerprint"] for p in pins(window.controller.conn)] == [lobar.fingerprint]
+    assert row_count(kanwil_path, "SELECT count(*) FROM realisation WHERE owner_unit = 'LPS-SUMBAWA'") == 0
+
+
+def test_cancelling_the_key_list_merges_nothing(qtbot, window, upt_package, kanwil_path, fake_dialogs):
+    from conftest_ui import click_button, drive_modal
+
+    from renstra_desktop.ui.key_confirm_dialog import KeyConfirmDialog
+
+    _, _, pkg = upt_package
+    fake_dialogs.use_real("confirm_keys")
+    dialog = md.open_merge_dialog(window, [pkg.path])
+    qtbot.addWidget(dialog)
+    wait_for_dialog_report(qtbot, dialog, True)
+    before = folder_state(kanwil_path.parent)
+    driver = drive_modal(KeyConfirmDialog, lambda box: click_button(box, "Batal"))
+    dialog.apply_button.click()
+    qtbot.waitUntil(lambda: driver.done, timeout=15000)
+    driver.check()
+    assert dialog.report.dry_run and folder_state(kanwil_path.parent) == before and pins(window.controller.conn) == []
