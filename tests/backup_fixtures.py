@@ -77,4 +77,4 @@ def read_only_prefix(folder: Path) -> list:
     if os.geteuid() != 0:
         os.chmod(folder, 0o555)
         return []
-    return ["unshare", "-m", "sh", "-c", f'mount --bind -o ro "$0" "$0" && exec "$@"', str(folder)]
+    return ["unshare", "-m", "sh", "-c", 'mount --bind -o ro "$0" "$0" && exec "$@"', str(folder)]

@@ -369,19 +369,25 @@ Store.open(sys.argv[1])
 """
 
 
-def test_kill_9_during_migration_12_leaves_the_old_file_intact(tmp_path, monkeypatch):
+def kill_mid_migration(script: str, path) -> None:
+    """Run ``script`` (it opens ``path``, prints "mid" inside the migration's transaction and sleeps)
+    in a process, and kill -9 it there."""
     import os
     import signal
     import subprocess
     import sys
 
-    path = _file_at_version(tmp_path, monkeypatch, 11)
-    before = _trail(path)
-    child = subprocess.Popen([sys.executable, "-c", MIGRATOR, str(path)], stdout=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE,
                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     assert child.stdout.readline().strip() == b"mid"
     child.send_signal(signal.SIGKILL)
     child.wait()
+
+
+def test_kill_9_during_migration_12_leaves_the_old_file_intact(tmp_path, monkeypatch):
+    path = _file_at_version(tmp_path, monkeypatch, 11)
+    before = _trail(path)
+    kill_mid_migration(MIGRATOR, path)
     assert _trail(path) == before                            # schema 11, the trail and anchor as they were
     with Store.open(path) as store:                          # and the migration runs again, whole
         assert store.schema_version >= 12 and verify(store.conn).ok

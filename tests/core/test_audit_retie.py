@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 from old_schema import plan_at_version
-from test_audit_chain import TARGET, _trail, findings, outside
+from test_audit_chain import TARGET, _trail, findings, kill_mid_migration, outside
 
 from renstra_desktop.core import audit_chain
 from renstra_desktop.core.audit import accept_outside_changes
@@ -170,17 +170,8 @@ Store.open(sys.argv[1])
 
 
 def test_kill_9_during_migration_13_leaves_the_file_of_schema_12_intact(v12):
-    import os
-    import signal
-    import subprocess
-    import sys
-
     before = _trail(v12)
-    child = subprocess.Popen([sys.executable, "-c", RETIER, str(v12)], stdout=subprocess.PIPE,
-                             env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-    assert child.stdout.readline().strip() == b"mid"
-    child.send_signal(signal.SIGKILL)
-    child.wait()
+    kill_mid_migration(RETIER, v12)
     assert _trail(v12) == before and before[0] == (12,)
     with Store.open(v12) as store:                  # and the migration runs again, whole
         assert store.schema_version == 13 and audit_chain.verify(store.conn).ok

@@ -35,7 +35,7 @@ def story(data: dict, ctx: Context) -> list:
     t = OfficialTable([0.05, 0.23] + [0.07] * 4 + [0.08, 0.08, 0.08, 0.08], ctx.width,
                       number_cols=tuple(range(2, 10)), center_cols=(0,))
     t.header(["No", "Indikator", "TW I\nT / R", "TW II\nT / R", "TW III\nT / R", "TW IV\nT / R",
-              f"Capaian {label}", f"Predikat {label}", f"Capaian {data['through']}", f"Capaian thd target tahun"])
+              f"Capaian {label}", f"Predikat {label}", f"Capaian {data['through']}", "Capaian thd target tahun"])
     t.numbering_row()
     for i, line in enumerate(data["lines"], 1):
         qs = [f"{q['target']} / {q['actual']}" for q in line["quarters"]]
