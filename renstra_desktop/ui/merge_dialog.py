@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from ..core import queries
+from ..core.localtime import zone_of
 from ..core.packages.merge_report import STATUSES
 from ..core.service import Changes
 from . import dialogs, folders
@@ -72,6 +73,20 @@ def export_package_from(window, target=None, passphrase: bytes | None = None):
 
 
 # -- merge ------------------------------------------------------------------------------------------
+EXPANDED_UP_TO = 50       # packages whose tables are shown at once; more are listed folded (the user unfolds)
+
+
+class _Summarised:
+    """A merge's report with its summary's lines, built in the worker; ``changes`` for ops.WriteOp."""
+
+    def __init__(self, report, tree):
+        self.report, self.tree = report, tree
+
+    @property
+    def changes(self):
+        return self.report.changes
+
+
 def open_merge_dialog(window, paths=None) -> "MergeDialog | None":
     """Gabungkan Paket: the files dropped, or chosen now; the dialog runs the dry run at once."""
     if paths is None:
@@ -268,7 +283,10 @@ class MergeDialog(QDialog):
 
             report = service.merge_packages(paths, dry_run=dry_run, progress=step)
             report.changes.merge(pinned)
-            return report
+            from .merge_models import build_tree
+
+            conn = service.store.conn      # the summary's lines built here too: 530 packages took 33 ms
+            return _Summarised(report, build_tree(report, queries.unit_names(conn), zone_of(conn)))
 
         op = WriteOp(self.controller, work, parent=self, title=title).success(self._show).failure(self._failed)
         return op.with_progress().run_in_background()
@@ -312,12 +330,16 @@ class MergeDialog(QDialog):
     def unit_name(self, code: str) -> str:
         return queries.unit_names(self.controller.conn).get(code, code)
 
-    def _show(self, report) -> None:
-        from ..core.localtime import zone_of
-
+    def _show(self, result) -> None:
+        """Show a merge's report (a :class:`_Summarised` from the worker, or a bare MergeReport)."""
+        report = getattr(result, "report", result)
         self.report = report
-        self.model.set_report(report, queries.unit_names(self.controller.conn), zone_of(self.controller.conn))
-        self.tree.expandToDepth(0)
+        if isinstance(result, _Summarised):
+            self.model.set_tree(result.tree)
+        else:
+            self.model.set_report(report, queries.unit_names(self.controller.conn), zone_of(self.controller.conn))
+        if len(report.results) <= EXPANDED_UP_TO:
+            self.tree.expandToDepth(0)
         self.detail.setText(self.tr("Pilih paket atau baris untuk melihat keterangan lengkapnya."))
         counts = {s: sum(r.totals()[s] for r in report.results) for s in STATUSES}
         head = self.tr("Uji coba, belum ada yang disimpan.") if report.dry_run else self.tr("Selesai.")

@@ -78,10 +78,12 @@ class MergeReportModel(QAbstractItemModel):
 
     def set_report(self, report, unit_names: dict | None = None, zone=None) -> None:
         """Show ``report``; units by name (``unit_names``: code -> name), times in ``zone``."""
+        self.set_tree(build_tree(report, unit_names, zone))
+
+    def set_tree(self, root: "_Node") -> None:
+        """Show a summary built by :func:`build_tree` (in a worker, for hundreds of packages)."""
         self.beginResetModel()
-        self.root = _Node(None, [])
-        for result in report.results:
-            _package_node(self.root, result, unit_names or {}, zone)
+        self.root = root
         self.endResetModel()
 
     def result_at(self, index):
@@ -130,6 +132,14 @@ class MergeReportModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ForegroundRole and node.rejected:     # the whole line: act on it
             return QBrush(QColor("#8b0000"))
         return None
+
+
+def build_tree(report, unit_names: dict | None = None, zone=None) -> _Node:
+    """The summary of ``report`` as lines (no Qt: a worker may build it)."""
+    root = _Node(None, [])
+    for result in report.results:
+        _package_node(root, result, unit_names or {}, zone)
+    return root
 
 
 def _package_node(root: _Node, result, unit_names: dict, zone) -> None:
