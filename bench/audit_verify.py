@@ -162,7 +162,7 @@ def merge_cost(units: int, runs: int) -> None:
                 None)
 
     plain = {"append": append_unchained, "current_digests": lambda conn, table, ids: {},
-             "before_ties": lambda conn, table, ids: {}, "ties": lambda conn, table, ids, before=None: "",
+             "before_ties": lambda conn, table, ids, **kw: {}, "ties": lambda conn, table, ids, before=None: "",
              "inserted_entry": inserted_unchained}
 
     def chain(on: bool) -> None:

@@ -198,9 +198,9 @@ def _touched(conn, table: str, ids) -> set[int]:
         (json.dumps(list(ids)),))}
 
 
-def before_ties(conn, table: str, ids) -> dict[int, str]:
+def before_ties(conn, table: str, ids, *, inserting: bool = False) -> dict[int, str]:
     """bucket -> digest, before a write, of the buckets of ``table`` it may change: those of these
-    rows already in the file, and the last one (where SQLite puts new rows).  :func:`ties` records
+    rows already in the file and, when it inserts rows, the last one (where new rows go).  :func:`ties` records
     them beside the digests after the write, so that ``verify`` finds a bucket changed outside the
     application between two writes (the later write would otherwise tie it as it found it).  A
     bucket this connection tied at its last write, with nothing written since, is taken from then."""
@@ -208,9 +208,11 @@ def before_ties(conn, table: str, ids) -> dict[int, str]:
     cur.row_factory = None
     ids = list(ids)
     touched = _touched(conn, table, ids) if ids else set()
-    top = cur.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+    top = cur.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] if inserting else None
     if top is not None:
         touched.add(top >> BUCKET_BITS)
+    if not touched:
+        return {}
     known = _kept_ties(conn)
     found = {b: known[(table, b)] for b in touched if (table, b) in known}
     rest = sorted(touched - found.keys())
@@ -448,9 +450,9 @@ _KIND_TEXT = {
 @dataclass
 class _Expected:
     """What the trail says of one table: its buckets' latest digests, each row's latest own digest
-    (id -> (digest, seq, unit)) and its compact insert entries ((seq, unit, new_value, origin)), read
-    only when the table is walked, and the buckets
-    a write found other than the trail had left them (bucket -> that entry's seq)."""
+    (id -> (digest, seq, unit)) and its compact insert entries ((seq, unit, new_value, origin)), both
+    read only when the table is walked, and the buckets a write found other than the trail had left
+    them (bucket -> that entry's seq)."""
     ties: dict
     rows: dict
     compact: list
@@ -743,7 +745,8 @@ def _trail(cur) -> list[tuple]:
         return cur.execute(_TRAIL.format(text=f"CAST(json_array({', '.join(ENTRY_COLUMNS)}) AS BLOB)")).fetchall()
     except sqlite3.OperationalError:
         pass
-    return [(r[0], _encode(r[1:12]).encode(), r[3], r[4], r[5], r[6], r[8] if r[6] == "accept" and r[11] is None else None,
+    return [(r[0], _encode(r[1:12]).encode(), r[3], r[4], r[5], r[6],
+             r[8] if r[6] == "accept" and r[11] is None else None,
              r[11] if isinstance(r[11], str) and ";" in r[11] else None, r[12])
             for r in cur.execute(f"SELECT seq, {', '.join(ENTRY_COLUMNS)}, chain FROM audit_log ORDER BY seq")]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from .audit_chain import (EMPTY, TIED, TIES_KEY, _bounds, _Expected, _follow_ties, all_buckets, anchored, append,
-                          bucket_digests, canon, columns)
+from .audit_chain import (EMPTY, TIED, TIES_KEY, _bounds, _digest, _Expected, _follow_ties, all_buckets, anchored,
+                          append, bucket_digests, canon, columns)
 from .rows import utc_now
 from .schema import TABLES
 
@@ -29,8 +29,6 @@ def recorded_ties(conn) -> dict[str, dict[int, str]]:
 
 def _old_form(conn, table: str, buckets) -> dict[int, str]:
     """bucket -> digest of the non-empty buckets of ``table`` as version 12 computed it."""
-    from .audit_chain import _digest
-
     cur = conn.cursor()
     cur.row_factory = None
     cols = columns(conn, table)

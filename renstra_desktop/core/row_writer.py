@@ -187,7 +187,7 @@ class RowWriter:
             c = old.get(p[0])
             row = self._versioned(p, c, ix, versions, origin)
             (inserts if c is None else updates).append((c, row))
-        tied_before = before_ties(self.conn, table, [r[0] for _c, r in updates]) if inserts or updates else {}
+        tied_before = before_ties(self.conn, table, [r[0] for _c, r in updates], inserting=bool(inserts))
         taken, rowids = self._insert(table, cols, [r for _, r in inserts], partial, own_buckets)
         refusals += taken
         skip = {r.row_id for r in taken}

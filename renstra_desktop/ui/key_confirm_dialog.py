@@ -39,9 +39,9 @@ class KeyConfirmDialog(QDialog):
             name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
             name.setCheckState(Qt.CheckState.Unchecked)
             self.table.setItem(i, 0, name)
-            print_ = QTableWidgetItem(fingerprint)
-            print_.setFont(self._mono())
-            self.table.setItem(i, 1, print_)
+            shown = QTableWidgetItem(fingerprint)
+            shown.setFont(self._mono())
+            self.table.setItem(i, 1, shown)
             note = QTableWidgetItem(warning)
             if warning:
                 note.setForeground(Qt.GlobalColor.darkRed)

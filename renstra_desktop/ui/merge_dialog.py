@@ -5,8 +5,8 @@ The merge dialog lists the chosen files, runs a dry run at once and shows what e
 do per table (new, updated, unchanged, conflicts, ignored-locked, rejected) with a reason per row.
 "Gabungkan" first lists every key seen for the first time in one dialog (:mod:`.key_confirm_dialog`:
 the user ticks each unit whose fingerprint the unit read out on the phone), pins the ticked ones,
-then merges; packages whose key was not ticked are left out.  Dry run, pins and merge run off the GUI thread with a progress bar through :class:`.ops.WriteOp`
-(a Store and PlanService of their own); afterwards every view reloads from the merge's Changes and
+then merges; packages whose key was not ticked are left out.  Dry run, pins and merge run off the
+GUI thread with a progress bar through :class:`.ops.WriteOp` (a Store and PlanService of their own); afterwards every view reloads from the merge's Changes and
 the undo steps on rows the merge changed are dropped.  Export reads, through the worker.
 """
 from __future__ import annotations
@@ -238,7 +238,7 @@ class MergeDialog(QDialog):
             return None
         ready = [r for r in self.report.results if r.status == "would_merge"]
         new = [r for r in ready if r.key_status == "new"]
-        trusted = set()
+        trusted: set[Path] = set()
         if new:
             names = queries.unit_names(self.controller.conn)
             rows = [(names.get(r.unit, r.unit), r.fingerprint, self.tr(
@@ -249,9 +249,9 @@ class MergeDialog(QDialog):
             ticked = dialogs.confirm_keys(self, rows)
             if ticked is None:
                 return None
-            trusted = {id(new[i]) for i in ticked}
-        chosen = [r.path for r in ready if r.key_status != "new" or id(r) in trusted]
-        confirmed = [(r.unit, r.fingerprint) for r in new if id(r) in trusted]
+            trusted = {new[i].path for i in ticked}
+        chosen = [r.path for r in ready if r.key_status != "new" or r.path in trusted]
+        confirmed = [(r.unit, r.fingerprint) for r in new if r.path in trusted]
         if not chosen:
             dialogs.info(self, self.tr("Gabungkan Paket"), self.tr("Tidak ada paket yang dapat digabungkan."))
             return None
