@@ -201,18 +201,6 @@ def test_an_accepted_change_verifies_and_is_in_the_history(edited):
 
 
 # -- merged rows: one compact entry per package and table, found through their buckets ---------------
-@pytest.fixture
-def merged(kanwil_path, tmp_path):
-    """The Kanwil's file after merging a unit's package of realisations: (path, the merged ids, digest)."""
-    unit = make_unit_plan(tmp_path / "upt" / "lobar.renstra")
-    ids = add_realisations(unit, months=[1, 2, 3, 4, 5, 6])
-    pkg = export_package(unit, folder=tmp_path)
-    unit.close()
-    with Store.open(kanwil_path) as kanwil:
-        merge_packages(kanwil, [pkg.path], actor="kanwil", trust_new_keys=True)
-    return kanwil_path, ids, pkg.package_digest
-
-
 def test_merged_rows_have_one_compact_entry_and_their_history(merged):
     path, ids, digest = merged
     with Store.open(path, readonly=True) as store:
@@ -261,44 +249,6 @@ def test_verify_walks_the_rows_of_a_table_only_when_one_of_its_buckets_differs(e
     assert findings(edited) == [] and walked == []
     outside(edited, ("UPDATE indicator_target SET value = 1 WHERE id = ?", (TARGET,)))
     assert [f.row_id for f in findings(edited)] == [TARGET] and walked == ["indicator_target"]
-
-
-def test_buckets_built_on_the_second_connection_name_what_changed(merged, monkeypatch):
-    """The second connection builds every bucket here (the caller's waits for it first), so the change
-    is found through a bucket it built; inside a transaction there is no second connection."""
-    from renstra_desktop.core import audit_chain
-
-    path, _ids, _digest = merged
-    monkeypatch.setattr(audit_chain, "ASIDE_MIN_BUCKETS", 0)
-    built, threads = [], []
-    real_build, real_result = audit_chain._Buckets._build, audit_chain._Buckets.result
-
-    def build(self, conn, jobs, *, aside):
-        jobs = list(jobs)
-        built.append((aside, len(jobs)))
-        return real_build(self, conn, jobs, aside=aside)
-
-    def result(self):
-        threads.append(self.thread)
-        if self.thread is not None:
-            self.thread.join()                  # the caller's connection finds no bucket left
-        return real_result(self)
-
-    monkeypatch.setattr(audit_chain._Buckets, "_build", build)
-    monkeypatch.setattr(audit_chain._Buckets, "result", result)
-    assert findings(path) == []
-    assert built[0][0] is True and built[0][1] > 0 and all(n == 0 for aside, n in built[1:])
-    conn = sqlite3.connect(path)
-    [row_id] = conn.execute("SELECT id FROM realisation ORDER BY rowid DESC LIMIT 1").fetchone()
-    conn.close()
-    outside(path, ("UPDATE realisation SET updated_by = 'luar' WHERE id = ?", (row_id,)))
-    built.clear()
-    assert [(f.kind, f.table, f.row_id) for f in findings(path)] == [("changed", "realisation", row_id)]
-    assert built[0][0] is True and built[0][1] > 0
-    with Store.open(path) as store:             # in a transaction (accept): no second connection
-        with store.atomic():
-            assert len(verify(store.conn).findings) == 1
-    assert threads[-1] is None and all(t is not None for t in threads[:-1])
 
 
 # -- older files get their chain at migration ------------------------------------------------------

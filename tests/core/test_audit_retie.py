@@ -192,7 +192,7 @@ def test_two_writers_taking_turns_on_one_bucket_leave_a_file_that_verifies(edite
 
 
 def test_a_write_of_the_application_during_verify_is_not_taken_for_a_change_outside(edited_kanwil, monkeypatch):
-    """verify reads the links of the chain on the caller's connection while the second one already
+    """verify reads the links of the chain on the caller's connection while a second process already
     builds buckets: an edit committed in between would make buckets disagree with the trail.  The read
     transaction verify holds makes the edit wait until it is done; the file verifies before and after."""
     import threading
@@ -200,7 +200,7 @@ def test_a_write_of_the_application_during_verify_is_not_taken_for_a_change_outs
     path, other = edited_kanwil
     monkeypatch.setattr(audit_chain, "ASIDE_MIN_BUCKETS", 0)
     linked, edited = threading.Event(), threading.Event()
-    real = audit_chain._links
+    real = audit_chain._chain_intact
 
     def links_then_pause(conn, head):
         found = real(conn, head)
@@ -208,7 +208,7 @@ def test_a_write_of_the_application_during_verify_is_not_taken_for_a_change_outs
         edited.wait(1.0)                    # the edit has landed, or waits for this read to end
         return found
 
-    monkeypatch.setattr(audit_chain, "_links", links_then_pause)
+    monkeypatch.setattr(audit_chain, "_chain_intact", links_then_pause)
 
     def edit():
         linked.wait(10)
