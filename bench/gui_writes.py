@@ -48,7 +48,7 @@ from national_file import KANWIL_FILE, _enter_unit_rows, _generated_unit_file, n
 from renstra_desktop.core.dataset import read_embedded  # noqa: E402
 from renstra_desktop.core.packages import package_format as fmt  # noqa: E402
 from renstra_desktop.core.packages.package_export import export_package  # noqa: E402
-from renstra_desktop.core.service import Edit, PlanService  # noqa: E402
+from renstra_desktop.core.service import PlanService  # noqa: E402
 from renstra_desktop.core.store import Store, latest_schema_version  # noqa: E402
 from renstra_desktop.ui.controller import each  # noqa: E402
 

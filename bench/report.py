@@ -185,7 +185,7 @@ def main() -> int:
                                   "fair": lambda: fair_build(figures, checked.span, "Seluruh Satuan Kerja", payload),
                                   "bare": lambda: bare_build(figures, FONT),
                                   "helvetica": lambda: bare_build(figures, "Helvetica")}, args.repeat)
-        (ours_t, ours), (fair_t, (_fair, fair_pages)), (bare_t, (bare_pdf, bare_pages)), (helv_t, (_pdf, helv_pages)) = (
+        (ours_t, ours), (fair_t, (_, fair_pages)), (bare_t, (_, bare_pages)), (helv_t, (_, helv_pages)) = (
             runs["ours"], runs["fair"], runs["bare"], runs["helvetica"])
         store.close()
         report = {

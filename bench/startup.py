@@ -81,7 +81,7 @@ def import_profile(command: list[str], env: dict, top: int = 15) -> None:
             _, cumulative, name = (part.strip() for part in line[len("import time:"):].split("|"))
             if cumulative.isdigit():
                 rows.append((int(cumulative), name))
-    print(f"\nslowest imports (cumulative µs) of one app start:")
+    print("\nslowest imports (cumulative µs) of one app start:")
     for micros, name in sorted(rows, reverse=True)[:top]:
         print(f"  {micros:>9}  {name}")
 

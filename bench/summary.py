@@ -43,7 +43,7 @@ sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
 import merge as merge_bench  # noqa: E402  (bench/merge.py: the generated unit packages)
 from responsiveness import Heartbeat, wait  # noqa: E402  (the 5 ms GUI-thread heartbeat)
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableView, QTabWidget  # noqa: E402
 
 from renstra_desktop.core import summary  # noqa: E402
@@ -224,7 +224,7 @@ def main(argv=None) -> int:
         core_times = []
         for _ in range(args.rounds):
             started = time.perf_counter()
-            data = summary.summary(store.conn, None, "2026-TW3")
+            summary.summary(store.conn, None, "2026-TW3")
             core_times.append(time.perf_counter() - started)
         store.close()
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
