@@ -96,36 +96,25 @@ CHILDREN = {
     "cannot start": None,
     "busy": 'import sys; sys.stdin.buffer.read(); print("busy")',
     "another file state": 'import sys; sys.stdin.buffer.read(); print("9999 " + "0" * 64)',
-    "not this protocol": '''
-        import runpy, sys, io
-        real = sys.stdout.buffer
-        class Garbled(io.RawIOBase):
-            lines = 0
-            def write(self, b):
-                self.lines += b.count(b"\\n")
-                return real.write(b if self.lines < 3 else b"x y z\\n")
-            def flush(self):
-                real.flush()
-        aside = runpy.run_path(MODULE)
-        aside["main"](out=Garbled())
-    ''',
-    "dies part way": '''
-        import os, runpy, sys, io
-        real = sys.stdout.buffer
-        class Dying(io.RawIOBase):
-            lines = 0
-            def write(self, b):
-                self.lines += b.count(b"\\n")
-                if self.lines > 4:
-                    real.flush()
-                    os._exit(9)
-                return real.write(b)
-            def flush(self):
-                real.flush()
-        aside = runpy.run_path(MODULE)
-        aside["main"](out=Dying())
-    ''',
+    # the real module, its output passing through a stand-in that goes wrong after a few lines
+    "not this protocol": ("GARBLE", 3),
+    "dies part way": ("DIE", 5),
 }
+GOING_WRONG = '''
+    import io, os, runpy, sys
+    real = sys.stdout.buffer
+    class GoingWrong(io.RawIOBase):
+        lines = 0
+        def write(self, b):
+            self.lines += b.count(b"\\n")
+            if self.lines >= LINE and "ACTION" == "DIE":
+                real.flush()
+                os._exit(9)
+            return real.write(b"x y z\\n" if self.lines >= LINE else b)
+        def flush(self):
+            real.flush()
+    runpy.run_path(MODULE)["main"](out=GoingWrong())
+'''
 
 
 REPORTED = {"cannot start": 0, "busy": 0, "another file state": 0, "not this protocol": 1, "dies part way": 3}
@@ -138,6 +127,8 @@ def test_what_the_second_process_did_not_build_the_caller_does(merged, every_fil
     same; what it reported before it went wrong is taken, nothing after."""
     path, _ids, _digest = merged
     body = CHILDREN[child]
+    if isinstance(body, tuple):
+        body = GOING_WRONG.replace("ACTION", body[0]).replace("LINE", str(body[1]))
     command = [str(tmp_path / "tidak-ada")] if body is None else _child(tmp_path, body.replace("MODULE", repr(MODULE)))
     monkeypatch.setattr(audit_aside, "command", lambda: command)
     real_result = audit_chain._Buckets.result
