@@ -482,11 +482,18 @@ def _fresh(start: dict) -> dict:
 
 
 def _verify(conn, *, aside: bool) -> Verdict:
+    previous, start = anchored(conn)
+    work = _Buckets(conn, aside)             # a second process builds buckets meanwhile
+    try:
+        return _checked(conn, work, previous, start)
+    finally:
+        work.close()                        # (already, unless something raised on the way)
+
+
+def _checked(conn, work: "_Buckets", previous: str, start: dict) -> Verdict:
     cur = conn.cursor()
     cur.row_factory = None
     findings: list[Finding] = []
-    previous, start = anchored(conn)
-    work = _Buckets(conn, aside)             # a second process builds buckets meanwhile
     expected = _fresh(start)
     intact = _chain_intact(conn, previous)
     if intact is not None:                  # every link holds: only the buckets' ties to follow
@@ -657,7 +664,7 @@ class _Buckets:
         other = self.other
         i = self._build(cur, 0, len(self.jobs) - 1, other)
         if other is not None:
-            other.close()
+            self.close()
             for j in range(i + 1):
                 done = other.done.get(j)
                 if done is None:
@@ -665,6 +672,12 @@ class _Buckets:
                 elif done[1]:
                     self.found[self.jobs[j][0]][self.jobs[j][1]] = done
         return {t: None if t in self.refused else self.found[t] for t in TABLES}
+
+    def close(self) -> None:
+        """Stop the other process, if it still runs (what it reported so far stays in its ``done``)."""
+        if self.other is not None:
+            other, self.other = self.other, None
+            other.close()
 
 
 def _walk(conn, table: str, known: _Expected, findings: list, changed: list) -> int:

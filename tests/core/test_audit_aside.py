@@ -81,6 +81,38 @@ def test_inside_a_transaction_there_is_no_second_process(merged, every_file, mon
     assert started == []
 
 
+def test_the_second_process_is_stopped_when_verify_fails_on_the_way(merged, every_file, monkeypatch):
+    """Something raises between the start of the second process and the buckets (here the chain's
+    check): the process is stopped then, not left holding its read lock on the file (which would
+    keep every write of the window waiting); the file is written afterwards."""
+    path, _ids, _digest = merged
+    started = []
+    real_start = audit_aside.start
+
+    def start(*a):
+        started.append(real_start(*a))
+        return started[-1]
+
+    def broken(conn, head):
+        raise RuntimeError("rusak di tengah jalan")
+
+    monkeypatch.setattr(audit_aside, "start", start)
+    monkeypatch.setattr(audit_chain, "_chain_intact", broken)
+    hanging = 'import sys, time; sys.stdin.buffer.read(); time.sleep(120)'     # a slow child, still at work
+    monkeypatch.setattr(audit_aside, "command", lambda: [sys.executable, "-c", hanging])
+    with Store.open(path, readonly=True) as store, pytest.raises(RuntimeError):
+        audit_chain.verify(store.conn)
+    [other] = started
+    assert other.proc.poll() is not None and not other.reader.is_alive()
+    conn = sqlite3.connect(path, timeout=0)        # no reader left: a write goes through at once
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("UPDATE meta SET value = value WHERE key = 'schema'")
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
 def verify_ok(conn) -> bool:
     return audit_chain.verify(conn).ok
 
