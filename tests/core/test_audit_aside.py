@@ -77,7 +77,7 @@ def test_inside_a_transaction_there_is_no_second_process(merged, every_file, mon
     started = []
     monkeypatch.setattr(audit_aside, "start", lambda *a: started.append(a))
     with Store.open(path) as store, store.atomic():
-        assert verify_ok(store.conn)
+        assert audit_chain.verify(store.conn).ok
     assert started == []
 
 
@@ -111,10 +111,6 @@ def test_the_second_process_is_stopped_when_verify_fails_on_the_way(merged, ever
         conn.execute("COMMIT")
     finally:
         conn.close()
-
-
-def verify_ok(conn) -> bool:
-    return audit_chain.verify(conn).ok
 
 
 def _child(tmp_path: Path, body: str) -> list[str]:
