@@ -9,6 +9,7 @@ Qt-free: the CLI, the core and the window all ask here.
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from importlib import resources as _res
@@ -21,7 +22,10 @@ PORTABLE_DATA = "data"
 LOG_FOLDER = "log"
 
 
+@functools.lru_cache(maxsize=None)
 def _package_dir(package: str, checkout_dir: str) -> Path:
+    """Where a data package of the application is (found once per process: a merge asks for the
+    migrations once per package)."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen) / "renstra_desktop" / package

@@ -96,7 +96,7 @@ def columns(conn, table: str) -> list[str]:
 _WRITE_COLUMNS: dict[tuple, list[str]] = {}
 
 
-def _write_columns(conn, table: str) -> list[str]:
+def table_columns(conn, table: str) -> list[str]:
     """:func:`columns` for the writes, kept per schema (SQLite's schema counter and the file's
     version): a write reads them several times."""
     key = (table, *conn.execute("SELECT * FROM pragma_schema_version, pragma_user_version").fetchone())
@@ -114,13 +114,15 @@ def canon(cols, *, blobs: bool = True) -> str:
     return "json_array(" + ", ".join(f"iif(typeof({c}) = 'blob', 'x''' || hex({c}), {c})" for c in cols) + ")"
 
 
-def _texts(conn, table: str, ids, first: str = "id", span: tuple[int, int] | None = None) -> list[tuple]:
+def _texts(conn, table: str, ids, first: str = "id", span: tuple[int, int] | None = None,
+           cols: list[str] | None = None) -> list[tuple]:
     """(rowid, ``first``, canonical text) of the rows of ``table`` with these ids (or, with ``span``,
     of every row with a rowid from ``span[0]`` to ``span[1]``), in rowid order (the fast form of the
-    text first, the form that takes a BLOB when SQLite refuses it)."""
+    text first, the form that takes a BLOB when SQLite refuses it).  ``cols``: the table's columns
+    (:func:`table_columns`), when the caller has them already."""
     cur = conn.cursor()
     cur.row_factory = None
-    cols = _write_columns(conn, table)
+    cols = cols or table_columns(conn, table)
     if span is None:
         where, args = "id IN (SELECT value FROM json_each(?)) ORDER BY rowid", (json.dumps(list(ids)),)
     else:
@@ -135,9 +137,9 @@ def _texts(conn, table: str, ids, first: str = "id", span: tuple[int, int] | Non
     return []
 
 
-def current_digests(conn, table: str, ids) -> dict[str, str]:
+def current_digests(conn, table: str, ids, cols: list[str] | None = None) -> dict[str, str]:
     """id -> digest of the rows of ``table`` with these ids, as the file holds them now (one query)."""
-    return {row_id: _digest(text) for _rowid, row_id, text in _texts(conn, table, ids)}
+    return {row_id: _digest(text) for _rowid, row_id, text in _texts(conn, table, ids, cols=cols)}
 
 
 def bucket_sql(table: str, cols, *, blobs: bool) -> str:
@@ -216,18 +218,21 @@ def before_ties(conn, table: str, ids, *, inserting: bool = False) -> dict[int, 
     found = {b: known[(table, b)] for b in touched if (table, b) in known}
     rest = sorted(touched - found.keys())
     if rest:
-        got = bucket_digests(conn, table, rest, cols=_write_columns(conn, table))
+        got = bucket_digests(conn, table, rest, cols=table_columns(conn, table))
         found.update({b: got[b][0] if b in got else EMPTY for b in rest})
     return found
 
 
-def ties(conn, table: str, ids, before: dict[int, str] | None = None) -> str:
+def ties(conn, table: str, ids, before: dict[int, str] | None = None, *, buckets=(),
+         cols: list[str] | None = None) -> str:
     """The suffix of a write's last row_digest: ``;bucket=digest`` for every bucket of ``table`` that
     holds one of these rows (as they are now; a bucket left empty: the digest of no text), written
-    ``;bucket=before>after`` for a bucket :func:`before_ties` read before the write.  Call it
-    right before :func:`append` of the write's entries."""
-    touched = sorted(_touched(conn, table, ids))
-    found = bucket_digests(conn, table, touched, cols=_write_columns(conn, table))
+    ``;bucket=before>after`` for a bucket :func:`before_ties` read before the write.  ``buckets``:
+    buckets known to hold rows of the write already (rows given their rowids), tied besides those
+    of ``ids``.  Call it right before :func:`append` of the write's entries."""
+    ids = list(ids)
+    touched = sorted(set(buckets) | (_touched(conn, table, ids) if ids else set()))
+    found = bucket_digests(conn, table, touched, cols=cols or table_columns(conn, table))
     after = {b: found[b][0] if b in found else EMPTY for b in touched}
     if isinstance(conn, TiedConnection):
         conn.tie_pending = {(table, b): d for b, d in after.items()}
@@ -280,24 +285,65 @@ EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"   # _
 
 
 def inserted_entry(conn, table: str, row_ids, *, at: str, actor: str, unit_code: str, origin: str,
-                   span: tuple[int, int] | None = None) -> tuple:
+                   span: tuple[int, int] | None = None, cols: list[str] | None = None) -> tuple:
     """The one compact entry of rows just inserted into ``table`` (a package's, a seed's): their
     rowids, a short digest of each, which were tombstones; the values are the rows' own.  ``span``:
     the rows are every row from that first to that last rowid (a package's rows in buckets of their
     own), read by rowid instead of by id."""
-    found = _texts(conn, table, row_ids, "deleted", span)
+    found = _texts(conn, table, row_ids, "deleted", span, cols)
+    short = "".join([_sha256(t.encode()).hexdigest()[:SHORT] for _r, _i, t in found])
+    return compact_entry(table, [r for r, _d, _t in found], [r for r, gone, _t in found if gone], short,
+                         at=at, actor=actor, unit_code=unit_code, origin=origin)
+
+
+def compact_entry(table: str, rowids: list[int], deleted: list[int], short: str, *, at: str, actor: str,
+                  unit_code: str, origin: str) -> tuple:
+    """The compact entry of rows inserted together: their ``rowids`` (ascending), those of them that
+    were tombstones, and the short digest of each row, one after another."""
     ranges: list[list[int]] = []
-    for rowid, _deleted, _text in found:
-        if ranges and ranges[-1][1] == rowid - 1:
-            ranges[-1][1] = rowid
-        else:
-            ranges.append([rowid, rowid])
-    deleted = [rowid for rowid, gone, _text in found if gone]
-    value = {"baris": len(found), "rowid": ranges, "ringkas": "".join(_digest(t)[:SHORT] for _r, _i, t in found)}
+    if rowids and rowids[-1] - rowids[0] == len(rowids) - 1:
+        ranges = [[rowids[0], rowids[-1]]]              # every rowid from the first to the last
+    else:
+        for rowid in rowids:
+            if ranges and ranges[-1][1] == rowid - 1:
+                ranges[-1][1] = rowid
+            else:
+                ranges.append([rowid, rowid])
+    value = {"baris": len(rowids), "rowid": ranges, "ringkas": short}
     if deleted:
         value["dihapus"] = deleted
     return (at, actor, unit_code, table, COMPACT, "insert", None, None, json.dumps(value, separators=(",", ":")),
             origin, None)
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """The short digests of rows about to be inserted, built before the write from another database
+    that holds the same values (a package's own, on the merge's helper thread while the previous
+    package commits; SQLite builds the texts there without the GIL).  ``cols``: the columns the texts
+    were built over; ``origin``: the value the rows' origin column will hold; ``ids``: the rows' ids in
+    id order, the order they are inserted in; ``short``: their short digests one after another, as a
+    compact entry records them.  The same SQL form (:func:`canon`) over the same values gives the same
+    text as the file will."""
+    cols: tuple
+    origin: str
+    ids: list
+    short: str
+
+
+def ahead_of(conn, table: str, cols, origin: str) -> Ahead | None:
+    """:class:`Ahead` of every row of ``table`` in ``conn`` as they will be written with ``origin``;
+    None when SQLite refuses the fast form (a BLOB: the write then builds them from the file)."""
+    cols = tuple(cols)
+    cur = conn.cursor()
+    cur.row_factory = None
+    try:
+        rows = cur.execute(f"SELECT id, {canon(['?' if c == 'origin' else c for c in cols], blobs=False)} "
+                           f"FROM {table} ORDER BY id", (origin,)).fetchall()
+    except sqlite3.OperationalError:
+        return None
+    return Ahead(cols, origin, [r[0] for r in rows], "".join([_sha256(t.encode()).hexdigest()[:SHORT]
+                                                               for _i, t in rows]))
 
 
 def compact_rows(new_value: str) -> list[tuple[int, str]]:

@@ -25,10 +25,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import eq, itemgetter
 
 from .audit import audit_rows, current_digests
-from .audit_chain import BUCKET_BITS, append, before_ties, inserted_entry, ties, with_ties
+from .audit_chain import (BUCKET_BITS, Ahead, append, before_ties, compact_entry, inserted_entry, table_columns,
+                          ties, with_ties)
 from .errors import PermissionDenied, ValidationError
 from .rows import META_COLUMNS, utc_now
 from .schema import TABLES
@@ -160,13 +161,15 @@ class RowWriter:
     def write(self, table: str, cols, rows: list[tuple], *, old: dict[str, tuple] | None = None,
               versions: str = "bump", keep_origin: bool = False, audit_origin: str | None = None,
               based_on: dict[str, int] | None = None, audit_values: bool = False, edit_tombstones: bool = True,
-              partial: bool = False, own_buckets: bool = False) -> list[Refusal]:
+              partial: bool = False, own_buckets: bool = False, ahead: Ahead | None = None) -> list[Refusal]:
         """Insert or replace ``rows`` (tuples in ``cols`` order, ``id`` first, every column of the table)
         of ``table``.  Rows take this writer's origin unless ``keep_origin`` (a file restored from
         its JSON keeps each row's recorded origin); the audit entries name ``audit_origin`` when given.
         ``own_buckets``: the inserted rows start a bucket of their own unless the last bucket holds
         only a few rows (:func:`first_rowid`), so the buckets their write ties hold few earlier rows
-        to read again (a package's rows).
+        to read again (a package's rows).  ``ahead``: the short digests of ``rows`` built before the
+        write (:class:`.audit_chain.Ahead`), taken when the write inserts exactly those rows, in their
+        own buckets, with this origin, their versions carried.
         See the module docstring; returns the refused rows (``partial``) or raises."""
         spec = spec_of(table)
         cols = tuple(cols)
@@ -195,7 +198,10 @@ class RowWriter:
         if updates:
             self._cur.executemany(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols[1:])} WHERE id = ?",
                                   [r[1:] + (r[0],) for _, r in updates])
-        self._audit(spec, table, ix, inserted, updates, audit_origin or origin, audit_values, tied_before, rowids)
+        if ahead is not None and (versions != "carry" or audit_origin not in (None, origin)):
+            ahead = None
+        self._audit(spec, table, ix, inserted, updates, audit_origin or origin, audit_values, tied_before, rowids,
+                    ahead)
         i_rv = ix["row_version"]
         self.changes.add_many(table, inserted, i_rv)
         self.changes.add_many(table, [r for _c, r in updates], i_rv)
@@ -338,16 +344,18 @@ class RowWriter:
         return taken, rowids
 
     def _audit(self, spec, table: str, ix: dict, inserted: list[tuple], updates: list, origin: str | None,
-               with_values: bool, tied_before: dict[int, str], rowids: dict[str, int] | None = None) -> None:
+               with_values: bool, tied_before: dict[int, str], rowids: dict[str, int] | None = None,
+               ahead: Ahead | None = None) -> None:
         """One entry per inserted row and per changed field (a change of the version columns only:
         one entry without a field), the last entry of each row carrying its content digest read
         back from the file; rows inserted without their values (a package's) one compact entry per
         origin; the last entry the digests of the buckets the rows are in, after and (``tied_before``) before
         the write (:mod:`.audit_chain`).  ``rowids``: the inserted rows were given these rowids
         (:meth:`_insert`), so their texts are read by rowid range and one row of each bucket names the
-        bucket to tie."""
+        bucket to tie; ``ahead``: see :meth:`write`."""
         i_origin = ix["origin"]
         shown = audit_value(spec)
+        cols = table_columns(self.conn, table)
         who = {"actor": self.actor, "unit_code": self.unit, "at": self.at}
         entries: list[tuple] = []
         if inserted:
@@ -356,14 +364,21 @@ class RowWriter:
                 entries += audit_rows([(table, r[0], "delete" if r[ix["deleted"]] else "insert", None, None,
                                         json.dumps({n: shown(n, r[i]) for n, i in fields}, ensure_ascii=False))
                                        for r in inserted], origin=origin or inserted[0][i_origin],
-                                      digests=current_digests(self.conn, table, [r[0] for r in inserted]), **who)
+                                      digests=current_digests(self.conn, table, [r[0] for r in inserted], cols),
+                                      **who)
             else:
                 by_origin: dict[str, list[str]] = {}
                 for r in inserted:
                     by_origin.setdefault(origin or r[i_origin], []).append(r[0])
                 span = (rowids[inserted[0][0]], rowids[inserted[-1][0]]) if rowids and len(by_origin) == 1 else None
-                entries += [inserted_entry(self.conn, table, ids, origin=o, span=span, **who)
-                            for o, ids in by_origin.items()]
+                if self._takes(ahead, span, inserted, origin, cols):
+                    i_deleted = ix["deleted"]
+                    entries.append(compact_entry(table, list(range(span[0], span[1] + 1)),
+                                                 [rowids[r[0]] for r in inserted if r[i_deleted]], ahead.short,
+                                                 origin=origin, **who))
+                else:
+                    entries += [inserted_entry(self.conn, table, ids, origin=o, span=span, cols=cols, **who)
+                                for o, ids in by_origin.items()]
         changed = [(c, r) for c, r in updates if c != r]
         if changed:
             content = [(f.name, ix[f.name]) for f in spec.fields] + [("deleted", ix["deleted"])]
@@ -377,14 +392,24 @@ class RowWriter:
                                       shown(name, r[i])))
                 if len(found) == before:       # versions, times or origin only
                     found.append((table, r[0], "update", None, None, None))
-            digests = current_digests(self.conn, table, [r[0] for _c, r in changed])
+            digests = current_digests(self.conn, table, [r[0] for _c, r in changed], cols)
             for o, found in by_origin.items():
                 entries += audit_rows(found, origin=o, digests=digests, **who)
         if entries:
-            written = [r[0] for r in inserted] if rowids is None else \
-                list({rowids[r[0]] >> BUCKET_BITS: r[0] for r in inserted}.values())     # one row a bucket
-            written += [r[0] for _c, r in changed]
-            append(self.conn, with_ties(entries, ties(self.conn, table, written, tied_before)))
+            written = [r[0] for _c, r in changed]
+            if rowids is None:
+                written += [r[0] for r in inserted]
+            buckets = () if rowids is None else {rowids[r[0]] >> BUCKET_BITS for r in inserted}
+            append(self.conn, with_ties(entries, ties(self.conn, table, written, tied_before, buckets=buckets,
+                                                      cols=cols)))
+
+    @staticmethod
+    def _takes(ahead: Ahead | None, span, inserted: list[tuple], origin: str | None, cols) -> bool:
+        """Whether the digests built ahead are those of the rows just inserted: the same columns and
+        origin, the same rows in the same order, one rowid after another."""
+        return (ahead is not None and span is not None and origin == ahead.origin and tuple(cols) == ahead.cols
+                and span[1] - span[0] + 1 == len(inserted) == len(ahead.ids)
+                and all(map(eq, (r[0] for r in inserted), ahead.ids)))
 
 
 SHARE_UP_TO = 64     # rows inserted together go on in the last bucket while it holds at most these
@@ -424,6 +449,6 @@ def change_action(field: str, new) -> str:
 
 def columns_of(conn, table: str) -> tuple[str, ...]:
     """The columns of a plan table in this file, in table order (META_COLUMNS first)."""
-    cols = tuple(r[1] for r in conn.execute(f"PRAGMA table_info({table})"))
+    cols = tuple(table_columns(conn, table))
     assert cols[:len(META_COLUMNS)] == META_COLUMNS, (table, cols)
     return cols

@@ -10,6 +10,7 @@ later (:mod:`.merge_conflicts`).
 from __future__ import annotations
 
 import os
+import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -133,12 +134,14 @@ class _Prepared:
     error: RenstraError | None = None
 
 
-def _prepare(path: Path, reader: PackageReader | None, years: tuple) -> _Prepared:
-    """Open and verify a package and find its rows breaking the value rules (``years``: the plan's
-    span as the file holds it before this package)."""
+def _prepare(path: Path, reader: PackageReader | None, years: tuple, waited: threading.Event) -> _Prepared:
+    """Open and verify a package, find its rows breaking the value rules (``years``: the plan's span
+    as the file holds it before this package) and build the audit digests of its rows, unless the
+    merge already waits for the package (``waited``): its write then builds them itself."""
     try:
         reader = reader or PackageReader.open(path)
         reader.verify().check_values(years)
+        reader.digest_ahead(waited)
         return _Prepared(reader, reader)
     except RenstraError as exc:
         return _Prepared(reader, None, exc)
@@ -154,17 +157,21 @@ def _merge_all(service, paths, readers, results, dry_run, trust_new_keys, report
     store = service.store
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verifikasi-paket") as pool:
         ahead: dict[int, Future] = {}
+        waited = threading.Event()       # the merging thread waits for the package being prepared
 
         def prepare_next(i: int) -> None:
             j = i + 1
             if j < len(paths) and results[j] is None and j not in ahead and \
                     _nbytes(paths[i], readers[i]) + _nbytes(paths[j], readers[j]) <= BATCH_MEMORY // 2:
-                ahead[j] = pool.submit(_prepare, paths[j], readers[j], plan_years(store.conn))
+                waited.clear()
+                ahead[j] = pool.submit(_prepare, paths[j], readers[j], plan_years(store.conn), waited)
 
         for i, path in enumerate(paths):
             if results[i] is None:
                 admitted = readers[i] is not None          # went through _check_keys_first
                 future = ahead.pop(i, None)
+                if future is not None and not future.done():
+                    waited.set()
                 prepared = future.result() if future is not None else None
                 try:
                     if prepared is not None:

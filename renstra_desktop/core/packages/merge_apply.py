@@ -199,7 +199,8 @@ class PackageApplier:
             counts["conflicts"] += 1
         # The door's primitive writes them: ownership and period checked again, the package's own
         # versions kept, origin = the package digest, audit entries per row and changed field.
-        refused = self.writer.write(table, cols, inserts, old={}, versions="carry", partial=not fresh, own_buckets=True)
+        refused = self.writer.write(table, cols, inserts, old={}, versions="carry", partial=not fresh, own_buckets=True,
+                                    ahead=self.reader.ahead_for(table, rows))
         refused += self.writer.write(table, cols, updates, old=existing, versions="carry", partial=True)
         counts["new"] += len(inserts)
         for r in refused:        # what the classification let through and the primitive did not

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class PackageReader:
         self._verified = False
         self._cache: dict[str, list[tuple]] = {}         # tables that fit in one chunk
         self._invalid: dict[str, tuple] = {}             # their rule breaches, found ahead (check_values)
+        self._ahead: dict[str, tuple] = {}               # their audit digests, built ahead (digest_ahead)
         self.manifest: dict = {}
         self.body = b""
         self.public_key = b""
@@ -128,6 +130,7 @@ class PackageReader:
             self._bytes = self._conn.serialize()
         self._cache.clear()
         self._invalid.clear()
+        self._ahead.clear()
         self._verified = False
         self._conn.close()
         self._conn = None
@@ -280,6 +283,28 @@ class PackageReader:
         self._invalid = {t: (years, tables[t], rows, invalid_rows(t, tables[t], rows, years))
                          for t, rows in self._cache.items()}
 
+    def digest_ahead(self, stop: threading.Event | None = None) -> None:
+        """Build ahead the short audit digests of the rows of each table kept in memory, as the merge
+        will insert them (origin: this package's digest; :class:`..audit_chain.Ahead`): the merge runs
+        this on its helper thread while the previous package commits, and its write takes them
+        instead of reading the rows back.  Stops before the next table once ``stop`` is set (the
+        merge is waiting for this package)."""
+        from ..audit_chain import ahead_of
+
+        tables = fmt.package_schema(self.schema_version).tables
+        conn, origin = self._db(), self.package_digest
+        self._ahead = {}
+        for table, rows in self._cache.items():
+            if stop is not None and stop.is_set():
+                return
+            if ahead := ahead_of(conn, table, tables[table], origin):
+                self._ahead[table] = (rows, ahead)
+
+    def ahead_for(self, table: str, chunk: list[tuple]):
+        """The digests :meth:`digest_ahead` built for this very chunk, or None."""
+        found = self._ahead.pop(table, None)
+        return found[1] if found is not None and found[0] is chunk else None
+
     def invalid_in(self, table: str, cols, chunk: list[tuple], years: tuple) -> dict[str, str]:
         """The rows of ``chunk`` breaking the value rules (id -> reason): found ahead by
         :meth:`check_values` for this very chunk, columns and span, or found now."""
@@ -302,6 +327,7 @@ class PackageReader:
         self._bytes = None
         self._cache.clear()
         self._invalid.clear()
+        self._ahead.clear()
 
     def __enter__(self):
         return self
