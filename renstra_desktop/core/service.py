@@ -348,6 +348,6 @@ class PlanService:
         if found is None:
             row = {**new_meta(stable_id(table, *(values[k] for k in spec.key)), writer.unit, self.actor, writer.origin),
                    **{f.name: values.get(f.name) for f in spec.fields}}
-            writer.write(table, cols, [tuple(row[c] for c in cols)], old={}, audit_values=True)
+            writer.write(table, cols, [tuple(row[c] for c in cols)], old={}, audit_values=True, own_buckets=True)
         else:
             self._write_fields(writer, table, {found[0]: values}, edit_tombstones=True)
