@@ -296,6 +296,11 @@ class RowWriter:
 
     # -- versions ------------------------------------------------------------------------------------
     def _versioned(self, p: tuple, c: tuple | None, ix: dict, versions: str, origin: str | None) -> tuple:
+        if versions == "carry":          # the row as it is, but for its origin
+            if origin is None:
+                return p
+            i = ix["origin"]
+            return p[:i] + (origin,) + p[i + 1:]
         row = list(p)
         if versions == "bump":
             if c is None:

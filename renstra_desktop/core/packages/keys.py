@@ -301,8 +301,10 @@ def pins(conn) -> list[dict]:
 def units_sharing(conn, fingerprint_text: str, unit_code: str) -> list[str]:
     """Other units whose current pin is this fingerprint (one key for two units: a unit could then
     send data in the other's name)."""
-    return [r[0] for r in conn.execute("SELECT unit_code FROM unit_key_pin WHERE deleted = 0 AND fingerprint = ? "
-                                       "AND unit_code != ? ORDER BY unit_code", (fingerprint_text, unit_code))]
+    # one pass over the table (no index on fingerprint), sorted here: ORDER BY in SQL would walk the
+    # unit_code index and look up each row (a merge asks twice per package, ~2x slower at 530 units)
+    return sorted(r[0] for r in conn.execute("SELECT unit_code FROM unit_key_pin WHERE deleted = 0 AND fingerprint = ? "
+                                             "AND unit_code != ?", (fingerprint_text, unit_code)))
 
 
 class SharedKey(ValidationError):

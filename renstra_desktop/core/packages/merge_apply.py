@@ -140,7 +140,10 @@ class PackageApplier:
         locked = self._lock_check(table, ix)
         i_unit = ix.get("unit_code")
         inserts, updates, refreshed = [], [], set()
-        for p in rows:
+        every_new = not existing and not invalid and locked is _NEVER_LOCKED    # a unit's first package
+        if every_new:
+            inserts = list(rows)
+        for p in () if every_new else rows:
             rid = p[0]
             if rid in invalid:
                 notes.append(RowNote(table, rid, "rejected", invalid[rid]))
@@ -226,7 +229,7 @@ class PackageApplier:
         """Rows of a period closed in this file (the one rule: write_rules.PeriodStatus) are ignored."""
         spec, status = TABLES[table], self.writer.status
         if spec.period_field is None or not status.locks:
-            return lambda p: False
+            return _NEVER_LOCKED
         i_unit, i_period = ix.get("unit_code"), ix[spec.period_field]
         return lambda p: status.closed_period(p[i_unit] if i_unit is not None else None, p[i_period]) is not None
 
@@ -235,6 +238,11 @@ class PackageApplier:
         status, unit = self.writer.status, p[ix["unit_code"]]
         closed = status.closed_period(unit, p[ix[TABLES[table].period_field]])
         return "Diabaikan: " + status.refusal(unit, closed)
+
+
+def _NEVER_LOCKED(p: tuple) -> bool:
+    """:meth:`PackageApplier._lock_check` of a table no closed period applies to."""
+    return False
 
 
 # Columns of the plan tables per schema version (every file of one version has the same).
