@@ -251,7 +251,7 @@ class TiedConnection(sqlite3.Connection):
 
 def _kept_ties(conn) -> dict:
     kept = getattr(conn, "tie_kept", None)
-    if kept is None or kept[0] != _last_entry(conn) or kept[1] != _data_version(conn):
+    if kept is None or kept[:2] != _trail_state(conn):
         return {}
     return kept[2]
 
@@ -265,10 +265,10 @@ def _keep_ties(conn, last_before) -> None:
     if pending is None:
         conn.tie_kept = None
         return
-    kept, version = conn.tie_kept, _data_version(conn)
+    kept, (last, version) = conn.tie_kept, _trail_state(conn)
     digests = kept[2] if kept is not None and kept[0] == last_before and kept[1] == version else {}
     digests.update(pending)
-    conn.tie_kept = (_last_entry(conn), version, digests)
+    conn.tie_kept = (last, version, digests)
 
 
 def _last_entry(conn) -> tuple | None:
@@ -277,8 +277,12 @@ def _last_entry(conn) -> tuple | None:
     return None if row is None else tuple(row)
 
 
-def _data_version(conn) -> int:
-    return conn.execute("PRAGMA data_version").fetchone()[0]
+def _trail_state(conn) -> tuple[tuple | None, int]:
+    """(:func:`_last_entry`, PRAGMA data_version), in one statement."""
+    version, seq, chain = conn.execute(
+        "SELECT v.data_version, a.seq, a.chain FROM pragma_data_version AS v "
+        "LEFT JOIN (SELECT seq, chain FROM audit_log ORDER BY seq DESC LIMIT 1) AS a").fetchone()
+    return (None if seq is None else (seq, chain)), version
 
 
 EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"   # _digest(""): no hashlib at import
