@@ -335,19 +335,17 @@ class Ahead:
     short: str
 
 
-def ahead_of(conn, table: str, cols, origin: str) -> Ahead | None:
-    """:class:`Ahead` of every row of ``table`` in ``conn`` as they will be written with ``origin``;
-    None when SQLite refuses the fast form (a BLOB: the write then builds them from the file)."""
-    cols = tuple(cols)
-    cur = conn.cursor()
-    cur.row_factory = None
-    try:
-        rows = cur.execute(f"SELECT id, {canon(['?' if c == 'origin' else c for c in cols], blobs=False)} "
-                           f"FROM {table} ORDER BY id", (origin,)).fetchall()
-    except sqlite3.OperationalError:
-        return None
-    return Ahead(cols, origin, [r[0] for r in rows], "".join([_sha256(t.encode()).hexdigest()[:SHORT]
-                                                               for _i, t in rows]))
+def written_text_sql(cols) -> str:
+    """The SQL expression of a row's canonical text (:func:`canon`, the fast form) with its origin
+    bound as the one parameter: the text the row will have once written with that origin."""
+    return canon(["?" if c == "origin" else c for c in cols], blobs=False)
+
+
+def ahead_from(cols, origin: str, rows: list[tuple], texts: list[str]) -> Ahead:
+    """:class:`Ahead` of ``rows`` (id first, in id order) from their texts (:func:`written_text_sql`
+    bound to ``origin``)."""
+    return Ahead(tuple(cols), origin, [r[0] for r in rows],
+                 "".join([_sha256(t.encode()).hexdigest()[:SHORT] for t in texts]))
 
 
 def compact_rows(new_value: str) -> list[tuple[int, str]]:

@@ -121,12 +121,12 @@ def test_digests_built_ahead_are_for_that_chunk_only(tmp_path):
     """The digests are taken for the very chunk they were built for, once."""
     package = _package(tmp_path)
     with PackageReader.open(package) as reader:
-        reader.verify()
+        reader.verify(texts=True)
         reader.digest_ahead()
         [chunk] = list(reader.chunks("realisation"))
         assert reader.ahead_for("realisation", list(chunk)) is None        # another list: not taken
     with PackageReader.open(package) as reader:
-        reader.verify()
+        reader.verify(texts=True)
         reader.digest_ahead()
         [chunk] = list(reader.chunks("realisation"))
         ahead = reader.ahead_for("realisation", chunk)
@@ -142,7 +142,7 @@ def test_a_merge_waiting_for_the_package_does_without_them(tmp_path):
     waiting = threading.Event()
     waiting.set()
     with PackageReader.open(package) as reader:
-        reader.verify()
+        reader.verify(texts=True)
         reader.digest_ahead(waiting)
         [chunk] = list(reader.chunks("realisation"))
         assert reader.ahead_for("realisation", chunk) is None

@@ -140,7 +140,7 @@ def _prepare(path: Path, reader: PackageReader | None, years: tuple, waited: thr
     merge already waits for the package (``waited``): its write then builds them itself."""
     try:
         reader = reader or PackageReader.open(path)
-        reader.verify().check_values(years)
+        reader.verify(texts=True).check_values(years)
         reader.digest_ahead(waited)
         return _Prepared(reader, reader)
     except RenstraError as exc:

@@ -50,6 +50,7 @@ class PackageReader:
         self._verified = False
         self._cache: dict[str, list[tuple]] = {}         # tables that fit in one chunk
         self._invalid: dict[str, tuple] = {}             # their rule breaches, found ahead (check_values)
+        self._texts: dict[str, list[str]] = {}          # their rows' audit texts (verify(texts=True))
         self._ahead: dict[str, tuple] = {}               # their audit digests, built ahead (digest_ahead)
         self.manifest: dict = {}
         self.body = b""
@@ -130,6 +131,7 @@ class PackageReader:
             self._bytes = self._conn.serialize()
         self._cache.clear()
         self._invalid.clear()
+        self._texts.clear()
         self._ahead.clear()
         self._verified = False
         self._conn.close()
@@ -177,9 +179,11 @@ class PackageReader:
                 "(rusak dalam pengiriman atau diubah). Minta satker mengirim ulang paketnya.")
 
     # content ---------------------------------------------------------------------------------
-    def verify(self) -> "PackageReader":
+    def verify(self, *, texts: bool = False) -> "PackageReader":
         """Integrity, row counts, content digest and owners, the rows streamed table by table; a
-        package of an older schema is then migrated in a private copy.  Raises PackageError."""
+        package of an older schema is then migrated in a private copy.  ``texts``: in the same pass,
+        the audit text of each row of a table kept in memory, as the merge will write it
+        (:meth:`digest_ahead`).  Raises PackageError."""
         if self._verified:
             return self
         name, unit = self.path.name, self.unit
@@ -197,7 +201,8 @@ class PackageReader:
             # an empty table needs no query of its own.
             held = conn.execute("SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in schema.tables)).fetchone()
             for (table, cols), rows in zip(schema.tables.items(), held):
-                chunks = self._stream(conn, table, cols, cache=not migrate) if rows else ()
+                chunks = self._stream(conn, table, cols, cache=not migrate,
+                                      texts=texts and not migrate and rows < fmt.CHUNK_ROWS) if rows else ()
                 n = fmt.feed_digest(h, table, cols, (_owned(name, table, cols, c, unit) for c in chunks))
                 if n != counts[table]:
                     raise PackageError(
@@ -219,9 +224,25 @@ class PackageReader:
         self._verified = True
         return self
 
-    def _stream(self, conn, table: str, cols, *, cache: bool):
+    def _stream(self, conn, table: str, cols, *, cache: bool, texts: bool = False):
         """The rows of ``table`` in id order, chunk by chunk; a table that fits in one chunk is
-        kept for :meth:`chunks` (a typical unit package: every table)."""
+        kept for :meth:`chunks` (a typical unit package: every table).  ``texts`` (a table of
+        fewer than CHUNK_ROWS rows): the audit text of each row too, built by SQLite in the same
+        query (none when SQLite refuses a value in it: a BLOB)."""
+        if texts:
+            from ..audit_chain import written_text_sql
+            try:
+                rows = conn.execute(f"SELECT {', '.join(cols)}, {written_text_sql(cols)} FROM {table} ORDER BY id",
+                                    (self.package_digest,)).fetchall()
+            except sqlite3.OperationalError:
+                rows = None
+            if rows is not None:
+                self._texts[table] = [r[-1] for r in rows]
+                chunk = [r[:-1] for r in rows]
+                if cache:
+                    self._cache[table] = chunk
+                yield chunk
+                return
         cur = conn.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY id")
         chunk = cur.fetchmany(fmt.CHUNK_ROWS)
         if cache and len(chunk) < fmt.CHUNK_ROWS:
@@ -284,21 +305,21 @@ class PackageReader:
                          for t, rows in self._cache.items()}
 
     def digest_ahead(self, stop: threading.Event | None = None) -> None:
-        """Build ahead the short audit digests of the rows of each table kept in memory, as the merge
-        will insert them (origin: this package's digest; :class:`..audit_chain.Ahead`): the merge runs
-        this on its helper thread while the previous package commits, and its write takes them
-        instead of reading the rows back.  Stops before the next table once ``stop`` is set (the
-        merge is waiting for this package)."""
-        from ..audit_chain import ahead_of
+        """The short audit digests of the rows of each table kept in memory, from the texts
+        :meth:`verify` built (:class:`..audit_chain.Ahead`): the merge runs this on its helper thread
+        while the previous package commits, and its write takes them instead of reading the rows
+        back.  Stops before the next table once ``stop`` is set (the merge is waiting for this
+        package)."""
+        from ..audit_chain import ahead_from
 
         tables = fmt.package_schema(self.schema_version).tables
-        conn, origin = self._db(), self.package_digest
         self._ahead = {}
         for table, rows in self._cache.items():
             if stop is not None and stop.is_set():
                 return
-            if ahead := ahead_of(conn, table, tables[table], origin):
-                self._ahead[table] = (rows, ahead)
+            texts = self._texts.pop(table, None)
+            if texts is not None and len(texts) == len(rows):
+                self._ahead[table] = (rows, ahead_from(tables[table], self.package_digest, rows, texts))
 
     def ahead_for(self, table: str, chunk: list[tuple]):
         """The digests :meth:`digest_ahead` built for this very chunk, or None."""
@@ -327,6 +348,7 @@ class PackageReader:
         self._bytes = None
         self._cache.clear()
         self._invalid.clear()
+        self._texts.clear()
         self._ahead.clear()
 
     def __enter__(self):
