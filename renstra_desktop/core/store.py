@@ -24,6 +24,9 @@ from .errors import FileBusy, FileError
 from .integrity import IntegrityReport, check_before_write, full_check
 from .safe_write import create_private, new_file
 from .sqlite_errors import SQLITE_BUSY, SQLITE_LOCKED, primary_code
+from .sqlite_setup import configure as _configure_sqlite
+
+_configure_sqlite()      # before this process's first connection (sqlite_setup: SQLite's memory count off)
 
 APPLICATION_ID = 0x52534444  # "RSDD": Renstra Desktop document
 PACKAGE_APPLICATION_ID = 0x5253504B  # "RSPK": a unit package (package_format.py, which imports this module)
