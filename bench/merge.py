@@ -226,6 +226,7 @@ def rounds(template: Path, folder: Path, packages: list[Path], n: int) -> None:
             for old in folder.glob(f"{target.name}*"):
                 old.unlink()
             shutil.copy(template, target)
+            os.sync()       # the previous process's writes on disk now, not during this one's COMMITs
             proc = subprocess.run([sys.executable, __file__, "--child", which, str(target), str(listing)],
                                   capture_output=True, text=True, check=True)
             first, again = map(float, proc.stdout.split()[-2:])
