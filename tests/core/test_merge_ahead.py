@@ -6,6 +6,7 @@ a merge already waiting for the package does without them.  The file verifies af
 import shutil
 import sqlite3
 import threading
+from contextlib import closing
 
 import pytest
 from package_fixtures import UPT, add_realisations, make_unit_plan, merge_trusting
@@ -58,12 +59,9 @@ def always_ahead(monkeypatch):
 
 
 def _entries(path) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
+    with closing(sqlite3.connect(path)) as conn:
         return conn.execute("SELECT table_name, row_id, action, new_value, row_digest FROM audit_log "
                             "WHERE table_name != 'unit_key_pin' ORDER BY seq").fetchall()
-    finally:
-        conn.close()
 
 
 def _merged(kanwil_path, target, packages, monkeypatch, *, ahead: bool):
