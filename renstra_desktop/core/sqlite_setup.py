@@ -5,8 +5,8 @@ and the count is kept under one mutex for the whole process.  Debian's build als
 allocator (SQLITE_OMIT_LOOKASIDE), so every value a statement handles is an allocation that takes
 that mutex.  Two threads using SQLite at once then wait on each other there: the merge and its
 helper thread, which verifies the next package while the current one commits (issue 11: the 530-
-package merge 6.0–6.4 s with the count off, 6.5–6.9 s with it on; the same merge with every package
-verified beforehand, no helper at work, 5.6–6.2 s either way), or the window's GUI thread and its
+package merge 6.0–6.4 s with the count off (one run of four 7.2 s), 6.5–6.9 s with it on; the same merge
+with every package verified beforehand, no helper at work, 5.6–6.2 s either way), or the window's GUI thread and its
 workers.  Nothing in the application reads SQLite's memory statistics or sets a heap limit, the
 two things the count is for.
 
