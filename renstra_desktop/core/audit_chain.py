@@ -295,9 +295,14 @@ def inserted_entry(conn, table: str, row_ids, *, at: str, actor: str, unit_code:
     the rows are every row from that first to that last rowid (a package's rows in buckets of their
     own), read by rowid instead of by id."""
     found = _texts(conn, table, row_ids, "deleted", span, cols)
-    short = "".join([_sha256(t.encode()).hexdigest()[:SHORT] for _r, _i, t in found])
-    return compact_entry(table, [r for r, _d, _t in found], [r for r, gone, _t in found if gone], short,
-                         at=at, actor=actor, unit_code=unit_code, origin=origin)
+    return compact_entry(table, [r for r, _d, _t in found], [r for r, gone, _t in found if gone],
+                         short_digests(t for _r, _d, t in found), at=at, actor=actor, unit_code=unit_code,
+                         origin=origin)
+
+
+def short_digests(texts) -> str:
+    """The short digest of each canonical text, one after another, as a compact entry keeps them."""
+    return "".join([_sha256(t.encode()).hexdigest()[:SHORT] for t in texts])
 
 
 def compact_entry(table: str, rowids: list[int], deleted: list[int], short: str, *, at: str, actor: str,
@@ -344,8 +349,7 @@ def written_text_sql(cols) -> str:
 def ahead_from(cols, origin: str, rows: list[tuple], texts: list[str]) -> Ahead:
     """:class:`Ahead` of ``rows`` (id first, in id order) from their texts (:func:`written_text_sql`
     bound to ``origin``)."""
-    return Ahead(tuple(cols), origin, [r[0] for r in rows],
-                 "".join([_sha256(t.encode()).hexdigest()[:SHORT] for t in texts]))
+    return Ahead(tuple(cols), origin, [r[0] for r in rows], short_digests(texts))
 
 
 def compact_rows(new_value: str) -> list[tuple[int, str]]:

@@ -316,10 +316,11 @@ class PackageReader:
         self._ahead = {}
         for table, rows in self._cache.items():
             if stop is not None and stop.is_set():
-                return
+                break
             texts = self._texts.pop(table, None)
             if texts is not None and len(texts) == len(rows):
                 self._ahead[table] = (rows, ahead_from(tables[table], self.package_digest, rows, texts))
+        self._texts.clear()           # the texts of the tables left undone are not needed any more
 
     def ahead_for(self, table: str, chunk: list[tuple]):
         """The digests :meth:`digest_ahead` built for this very chunk, or None."""
