@@ -150,49 +150,78 @@ def _prepare(path: Path, reader: PackageReader | None, years: tuple, waited: thr
 def _merge_all(service, paths, readers, results, dry_run, trust_new_keys, report, progress) -> None:
     """Merge the packages in order, freeing each one's memory as soon as it is done.
 
-    While a package's COMMIT waits for the disk (the thread holds no GIL then), a helper thread
-    opens and verifies the next package and finds its rows breaking the value rules; it runs only
-    during commits, so the two threads do not compete, and each reader is used by one thread at a
-    time.  The helper also closes each merged package (SQLite frees it without the GIL)."""
+    A batch of many packages is opened and verified ahead in another process (:mod:`.merge_aside`).
+    Otherwise, while a package's COMMIT waits for the disk (the thread holds no GIL then), a helper
+    thread opens and verifies the next package and finds its rows breaking the value rules; it runs
+    only during commits, so the two threads do not compete, and each reader is used by one thread at
+    a time.  The helper also closes each merged package (SQLite frees it without the GIL)."""
+    from . import merge_aside
+
     store = service.store
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verifikasi-paket") as pool:
-        ahead: dict[int, Future] = {}
-        waited = threading.Event()       # the merging thread waits for the package being prepared
+    jobs = {i: k for k, i in enumerate(i for i, r in enumerate(results) if r is None)}
+    aside = merge_aside.start([paths[i] for i in jobs], plan_years(store.conn))
+    try:
+        if aside is not None:
+            _merge_each(service, paths, readers, results, dry_run, trust_new_keys, report, progress, None,
+                        lambda i: aside.take(jobs[i]))
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verifikasi-paket") as pool:
+            _merge_each(service, paths, readers, results, dry_run, trust_new_keys, report, progress, pool, None)
+    finally:
+        if aside is not None:
+            aside.close()
 
-        def prepare_next(i: int) -> None:
-            j = i + 1
-            if j < len(paths) and results[j] is None and j not in ahead and \
-                    _nbytes(paths[i], readers[i]) + _nbytes(paths[j], readers[j]) <= BATCH_MEMORY // 2:
-                waited.clear()
-                ahead[j] = pool.submit(_prepare, paths[j], readers[j], plan_years(store.conn), waited)
 
-        for i, path in enumerate(paths):
-            if results[i] is None:
-                admitted = readers[i] is not None          # went through _check_keys_first
-                future = ahead.pop(i, None)
-                if future is not None and not future.done():
-                    waited.set()
-                prepared = future.result() if future is not None else None
-                try:
-                    if prepared is not None:
-                        readers[i] = prepared.reader
-                        if prepared.reader is None:
-                            raise prepared.error
-                    elif readers[i] is None:
-                        readers[i] = PackageReader.open(path)
-                    if not admitted:
-                        _admit(store, readers[i])
-                    verified = (lambda p=prepared: _unwrap(p)) if prepared else readers[i].verify
-                    verify_next = (lambda: None) if dry_run else (lambda i=i: prepare_next(i))
-                    results[i] = _merge_one(service, readers[i], dry_run, trust_new_keys, report, verified,
-                                            verify_next)
-                except RenstraError as exc:
-                    results[i] = _rejected(path, readers[i], exc)
-            if readers[i] is not None:
+def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, report, progress, pool, shipped) -> None:
+    """:func:`_merge_all`'s loop, with the helper thread's ``pool`` or, from the other process,
+    ``shipped(i)``: package ``i`` verified there, or None."""
+    store = service.store
+    ahead: dict[int, Future] = {}
+    waited = threading.Event()       # the merging thread waits for the package being prepared
+
+    def prepare_next(i: int) -> None:
+        j = i + 1
+        if shipped is None and j < len(paths) and results[j] is None and j not in ahead and \
+                _nbytes(paths[i], readers[i]) + _nbytes(paths[j], readers[j]) <= BATCH_MEMORY // 2:
+            waited.clear()
+            ahead[j] = pool.submit(_prepare, paths[j], readers[j], plan_years(store.conn), waited)
+
+    for i, path in enumerate(paths):
+        if results[i] is None:
+            admitted = readers[i] is not None          # went through _check_keys_first
+            future = ahead.pop(i, None)
+            if future is not None and not future.done():
+                waited.set()
+            prepared = future.result() if future is not None else None
+            if shipped is not None and (reader := shipped(i)) is not None:
+                if readers[i] is not None:             # opened for the key check: the same package?
+                    admitted = readers[i].body == reader.body
+                    readers[i].close()
+                readers[i] = reader
+                prepared = _Prepared(reader, reader)
+            try:
+                if prepared is not None:
+                    readers[i] = prepared.reader
+                    if prepared.reader is None:
+                        raise prepared.error
+                elif readers[i] is None:
+                    readers[i] = PackageReader.open(path)
+                if not admitted:
+                    _admit(store, readers[i])
+                verified = (lambda p=prepared: _unwrap(p)) if prepared else readers[i].verify
+                verify_next = (lambda: None) if dry_run else (lambda i=i: prepare_next(i))
+                results[i] = _merge_one(service, readers[i], dry_run, trust_new_keys, report, verified,
+                                        verify_next)
+            except RenstraError as exc:
+                results[i] = _rejected(path, readers[i], exc)
+        if readers[i] is not None:
+            if pool is not None:
                 pool.submit(readers[i].close)
-                readers[i] = None
-            if progress is not None:
-                progress(i + 1, len(paths), path.name)
+            else:
+                readers[i].close()
+            readers[i] = None
+        if progress is not None:
+            progress(i + 1, len(paths), path.name)
 
 
 def _nbytes(path: Path, reader: PackageReader | None) -> int:

@@ -52,6 +52,7 @@ class PackageReader:
         self._invalid: dict[str, tuple] = {}             # their rule breaches, found ahead (check_values)
         self._texts: dict[str, list[str]] = {}          # their rows' audit texts (verify(texts=True))
         self._ahead: dict[str, tuple] = {}               # their audit digests, built ahead (digest_ahead)
+        self._shipped = False                            # verified in another process (from_state)
         self.manifest: dict = {}
         self.body = b""
         self.public_key = b""
@@ -96,6 +97,38 @@ class PackageReader:
         except BaseException:
             reader.close()
             raise
+        return reader
+
+    def fits_in_memory(self) -> bool:
+        """Whether every table of the package fits in one chunk (is kept from verification to the
+        merge), by its manifest: a typical unit package."""
+        return all(n < fmt.CHUNK_ROWS for n in self.manifest["row_counts"].values())
+
+    def state(self) -> tuple | None:
+        """This verified reader as plain values (for ``marshal``), for :meth:`from_state` in another
+        process: identity, every table's rows, the rule breaches and audit digests found ahead.  None
+        when a table with rows is not kept in memory (:meth:`fits_in_memory`) or the package was migrated."""
+        if not self._verified or self._migrated or any(
+                n and t not in self._cache for t, n in self.manifest["row_counts"].items()):
+            return None
+        invalid = {t: (tuple(years), tuple(cols), found) for t, (years, cols, _rows, found) in self._invalid.items()}
+        ahead = {t: (a.cols, a.origin, a.ids, a.short) for t, (_rows, a) in self._ahead.items()}
+        return (self.nbytes, self.schema_version, self.manifest, self.body, self.public_key, dict(self._cache),
+                invalid, ahead)
+
+    @classmethod
+    def from_state(cls, path: str | os.PathLike, state: tuple) -> "PackageReader":
+        """The reader :meth:`state` describes, verified, its rows in memory (the merge's other process,
+        :mod:`.merge_aside`).  Should a table be asked for again, the file is read and verified again."""
+        from ..audit_chain import Ahead
+
+        nbytes, version, manifest, body, public_key, cache, invalid, ahead = state
+        reader = cls(Path(path), nbytes, version)
+        reader.manifest, reader.body, reader.public_key = dict(manifest), bytes(body), bytes(public_key)
+        reader._cache = dict(cache)
+        reader._invalid = {t: (years, cols, reader._cache[t], dict(found)) for t, (years, cols, found) in invalid.items()}
+        reader._ahead = {t: (reader._cache[t], Ahead(*a)) for t, a in ahead.items()}
+        reader._verified = reader._shipped = True
         return reader
 
     def _connect(self, data: bytes) -> None:
@@ -257,6 +290,8 @@ class PackageReader:
 
     def chunks(self, table: str):
         """The verified rows of ``table`` in the current schema, in id order, as lists of tuples."""
+        if self._shipped and table not in self._cache and self.manifest["row_counts"].get(table, 1):
+            self._shipped = self._verified = False        # its rows were taken: the file is read again
         if not self._verified:
             self.verify()
         if table in self._cache:
