@@ -224,16 +224,19 @@ def before_ties(conn, table: str, ids, *, inserting: bool = False) -> dict[int, 
 
 
 def ties(conn, table: str, ids, before: dict[int, str] | None = None, *, buckets=(),
-         cols: list[str] | None = None) -> str:
+         cols: list[str] | None = None, known: dict[int, str] | None = None) -> str:
     """The suffix of a write's last row_digest: ``;bucket=digest`` for every bucket of ``table`` that
     holds one of these rows (as they are now; a bucket left empty: the digest of no text), written
     ``;bucket=before>after`` for a bucket :func:`before_ties` read before the write.  ``buckets``:
     buckets known to hold rows of the write already (rows given their rowids), tied besides those
-    of ``ids``.  Call it right before :func:`append` of the write's entries."""
+    of ``ids``; ``known``: the digests of some of them, built before the write (:class:`Ahead`).
+    Call it right before :func:`append` of the write's entries."""
     ids = list(ids)
+    known = known or {}
     touched = sorted(set(buckets) | (_touched(conn, table, ids) if ids else set()))
-    found = bucket_digests(conn, table, touched, cols=cols or table_columns(conn, table))
-    after = {b: found[b][0] if b in found else EMPTY for b in touched}
+    rest = [b for b in touched if b not in known]
+    found = bucket_digests(conn, table, rest, cols=cols or table_columns(conn, table)) if rest else {}
+    after = {b: known[b] if b in known else found[b][0] if b in found else EMPTY for b in touched}
     if isinstance(conn, TiedConnection):
         conn.tie_pending = {(table, b): d for b, d in after.items()}
     before = before or {}
@@ -329,27 +332,41 @@ def compact_entry(table: str, rowids: list[int], deleted: list[int], short: str,
 class Ahead:
     """The short digests of rows about to be inserted, built before the write from another database
     that holds the same values (a package's own, on the merge's helper thread while the previous
-    package commits; SQLite builds the texts there without the GIL).  ``cols``: the columns the texts
-    were built over; ``origin``: the value the rows' origin column will hold; ``ids``: the rows' ids in
-    id order, the order they are inserted in; ``short``: their short digests one after another, as a
-    compact entry records them.  The same SQL form (:func:`canon`) over the same values gives the same
-    text as the file will."""
+    package commits, or in its other process; SQLite builds the texts there).  ``cols``: the columns
+    the texts were built over; ``origin``: the value the rows' origin column will hold; ``ids``: the
+    rows' ids in id order, the order they are inserted in; ``short``: their short digests one after
+    another, as a compact entry records them; ``bucket``: the digest of a bucket holding exactly these
+    rows (:func:`bucket_sql`), or None.  The same SQL forms (:func:`canon`, :func:`bucket_sql`) over
+    the same values give the same texts as the file will."""
     cols: tuple
     origin: str
     ids: list
     short: str
+    bucket: str | None = None
 
 
 def written_text_sql(cols) -> str:
     """The SQL expression of a row's canonical text (:func:`canon`, the fast form) with its origin
     bound as the one parameter: the text the row will have once written with that origin."""
-    return canon(["?" if c == "origin" else c for c in cols], blobs=False)
+    return canon(_origin_bound(cols), blobs=False)
 
 
-def ahead_from(cols, origin: str, rows: list[tuple], texts: list[str]) -> Ahead:
+def written_bucket_sql(table: str, cols) -> str:
+    """The query of a bucket's text (:func:`bucket_sql`, the fast form) holding exactly the rows of
+    ``table``, in id order, with their origin bound as the one parameter."""
+    arrays = " || ".join(f"json_group_array({c})" for c in _origin_bound(cols))
+    return f"SELECT count(*), CAST({arrays} AS BLOB) FROM (SELECT * FROM {table} ORDER BY id)"
+
+
+def _origin_bound(cols) -> list[str]:
+    return ["?" if c == "origin" else c for c in cols]
+
+
+def ahead_from(cols, origin: str, rows: list[tuple], texts: list[str], bucket: bytes | None = None) -> Ahead:
     """:class:`Ahead` of ``rows`` (id first, in id order) from their texts (:func:`written_text_sql`
-    bound to ``origin``)."""
-    return Ahead(tuple(cols), origin, [r[0] for r in rows], short_digests(texts))
+    bound to ``origin``) and, when they fit in one bucket, its text (:func:`written_bucket_sql`)."""
+    return Ahead(tuple(cols), origin, [r[0] for r in rows], short_digests(texts),
+                 _sha256(bucket).hexdigest() if bucket is not None and len(rows) <= 1 << BUCKET_BITS else None)
 
 
 def compact_rows(new_value: str) -> list[tuple[int, str]]:

@@ -361,6 +361,7 @@ class RowWriter:
         i_origin = ix["origin"]
         shown = audit_value(spec)
         cols = table_columns(self.conn, table)
+        known = None
         who = {"actor": self.actor, "unit_code": self.unit, "at": self.at}
         entries: list[tuple] = []
         if inserted:
@@ -381,6 +382,9 @@ class RowWriter:
                     entries.append(compact_entry(table, list(range(span[0], span[1] + 1)),
                                                  [rowids[r[0]] for r in inserted if r[i_deleted]], ahead.short,
                                                  origin=origin, **who))
+                    if ahead.bucket is not None and span[0] % (1 << BUCKET_BITS) == 0 and \
+                            span[0] >> BUCKET_BITS == span[1] >> BUCKET_BITS:
+                        known = {span[0] >> BUCKET_BITS: ahead.bucket}      # a bucket of these rows alone
                 else:
                     entries += [inserted_entry(self.conn, table, ids, origin=o, span=span, cols=cols, **who)
                                 for o, ids in by_origin.items()]
@@ -406,7 +410,7 @@ class RowWriter:
                 written += [r[0] for r in inserted]
             buckets = () if rowids is None else {rowids[r[0]] >> BUCKET_BITS for r in inserted}
             append(self.conn, with_ties(entries, ties(self.conn, table, written, tied_before, buckets=buckets,
-                                                      cols=cols)))
+                                                      cols=cols, known=known)))
 
     @staticmethod
     def _takes(ahead: Ahead | None, span, inserted: list[tuple], origin: str | None, cols) -> bool:

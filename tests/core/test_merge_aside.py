@@ -15,6 +15,7 @@ from contextlib import closing
 import pytest
 from package_fixtures import add_realisations, flip_byte, make_unit_plan, merge_trusting, plan_content
 
+from renstra_desktop.core import row_writer
 from renstra_desktop.core.audit_chain import verify
 from renstra_desktop.core.packages import merge_aside
 from renstra_desktop.core.packages.keys import pin_key
@@ -103,6 +104,25 @@ def test_a_large_batch_is_verified_in_the_other_process_and_merged_as_by_the_thr
     assert _summary(report) == _summary(thread)
     assert plan_content(tmp_path / "aside.renstra") == plan_content(tmp_path / "thread.renstra")
     assert _entries(tmp_path / "aside.renstra") == _entries(tmp_path / "thread.renstra")
+
+
+def test_digests_built_in_the_other_process_are_the_ones_the_file_gives(kanwil_path, tmp_path, packages, asides,
+                                                                        monkeypatch):
+    """The short digests of the rows and the digest of a bucket a package's rows fill alone, built in
+    the other process from the package: the same audit entries as a merge reading the rows back."""
+    real_ties, known = row_writer.ties, []
+
+    def ties(*args, **kw):
+        known.extend((kw.get("known") or {}).values())
+        return real_ties(*args, **kw)
+
+    monkeypatch.setattr(row_writer, "ties", ties)
+    _merge(kanwil_path, tmp_path / "aside.renstra", packages)
+    assert known                                   # the fourth unit's roadmap starts a bucket of its own
+    with monkeypatch.context() as m:
+        m.setattr(PackageReader, "ahead_for", lambda self, table, chunk: None)
+        _merge(kanwil_path, tmp_path / "file.renstra", packages)
+    assert _entries(tmp_path / "aside.renstra") == _entries(tmp_path / "file.renstra")
 
 
 def test_a_damaged_package_is_declined_and_rejected_with_its_reason(kanwil_path, tmp_path, packages, asides,

@@ -112,7 +112,7 @@ class PackageReader:
                 n and t not in self._cache for t, n in self.manifest["row_counts"].items()):
             return None
         invalid = {t: (tuple(years), tuple(cols), found) for t, (years, cols, _rows, found) in self._invalid.items()}
-        ahead = {t: (a.cols, a.origin, a.ids, a.short) for t, (_rows, a) in self._ahead.items()}
+        ahead = {t: (a.cols, a.origin, a.ids, a.short, a.bucket) for t, (_rows, a) in self._ahead.items()}
         return (self.nbytes, self.schema_version, self.manifest, self.body, self.public_key, dict(self._cache),
                 invalid, ahead)
 
@@ -341,11 +341,12 @@ class PackageReader:
 
     def digest_ahead(self, stop: threading.Event | None = None) -> None:
         """The short audit digests of the rows of each table kept in memory, from the texts
-        :meth:`verify` built (:class:`..audit_chain.Ahead`): the merge runs this on its helper thread
-        while the previous package commits, and its write takes them instead of reading the rows
-        back.  Stops before the next table once ``stop`` is set (the merge is waiting for this
-        package)."""
-        from ..audit_chain import ahead_from
+        :meth:`verify` built, and the digest of a bucket holding exactly a table's rows
+        (:class:`..audit_chain.Ahead`): the merge runs this ahead of the write (its helper thread while
+        the previous package commits, or its other process), and its write takes them instead of
+        reading the rows back.  Stops before the next table once ``stop`` is set (the merge is
+        waiting for this package)."""
+        from ..audit_chain import BUCKET_BITS, ahead_from, written_bucket_sql
 
         tables = fmt.package_schema(self.schema_version).tables
         self._ahead = {}
@@ -354,7 +355,14 @@ class PackageReader:
                 break
             texts = self._texts.pop(table, None)
             if texts is not None and len(texts) == len(rows):
-                self._ahead[table] = (rows, ahead_from(tables[table], self.package_digest, rows, texts))
+                bucket = None
+                if len(rows) <= 1 << BUCKET_BITS:
+                    try:
+                        bucket = self._db().execute(written_bucket_sql(table, tables[table]),
+                                                    (self.package_digest,)).fetchone()[1]
+                    except sqlite3.OperationalError:
+                        pass            # a value SQLite's JSON refuses: the write builds the bucket's digest
+                self._ahead[table] = (rows, ahead_from(tables[table], self.package_digest, rows, texts, bucket))
         self._texts.clear()           # the texts of the tables left undone are not needed any more
 
     def ahead_for(self, table: str, chunk: list[tuple]):
