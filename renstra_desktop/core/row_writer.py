@@ -74,6 +74,11 @@ class Changes:
         ids.update(r[0] for r in rows)
         self.versions.setdefault(table, {}).update((r[0], r[i_version]) for r in rows)
 
+    def wholes(self) -> "Changes":
+        """No change yet, but the tables this holds as a whole: a write recording into it keeps no
+        row ids of those (they would be merged into this as the whole table anyway)."""
+        return Changes({t: set() for t, ids in self.rows.items() if not ids})
+
     def whole(self, table: str) -> None:
         """Mark ``table`` as changed as a whole (no row ids kept)."""
         self.rows[table] = set()

@@ -374,6 +374,11 @@ def test_what_changed_stays_small_for_a_large_write():
     other = Changes()
     other.add("realisation", "x", 3)
     assert other.merge(changes).rows["realisation"] == set() and changes.tables == {"realisation", "risk"}
+    fresh = changes.wholes()                        # a merge's next package: no ids kept for a whole table
+    fresh.add_many("realisation", [("id-x", 1)], 1)
+    fresh.add("risk", "r2", 1)
+    assert fresh.rows == {"realisation": set(), "risk": {"r2"}} and "realisation" not in fresh.versions
+    assert changes.merge(fresh).rows == {"realisation": set(), "risk": {"r1", "r2"}}
 
 
 def _file_at_version_6(tmp_path, monkeypatch):

@@ -83,7 +83,7 @@ def merge_with(service, paths: Iterable[str | os.PathLike], *, dry_run: bool = F
     report = MergeReport(dry_run, results)
     try:
         if not (dry_run or trust_new_keys):
-            _check_keys_first(store, paths, readers, results)
+            _check_keys_first(store, service.unit_code, paths, readers, results)
         if dry_run:
             try:
                 with store.atomic():
@@ -100,7 +100,7 @@ def merge_with(service, paths: Iterable[str | os.PathLike], *, dry_run: bool = F
     return report
 
 
-def _check_keys_first(store: Store, paths: list[Path], readers: list, results: list) -> None:
+def _check_keys_first(store: Store, own: str, paths: list[Path], readers: list, results: list) -> None:
     """Open every package (signature checked) and stop before any write if a key is unknown."""
     unknown, kept = [], 0
     for i, path in enumerate(paths):
@@ -108,7 +108,7 @@ def _check_keys_first(store: Store, paths: list[Path], readers: list, results: l
             reader = readers[i] = PackageReader.open(path)
             kept += reader.size
             reader.suspend(release=kept > BATCH_MEMORY // 2)
-            if _admit(store, reader) == "new":
+            if _admit(store, reader, own) == "new":
                 unknown.append((reader.unit, reader.fingerprint, path.name))
         except RenstraError as exc:
             results[i] = _rejected(path, readers[i], exc)
@@ -116,10 +116,10 @@ def _check_keys_first(store: Store, paths: list[Path], readers: list, results: l
         raise KeysNotPinned(list(dict.fromkeys(unknown)))
 
 
-def _admit(store: Store, reader: PackageReader) -> str:
-    """Refuse a package this file does not take or signed by another key than the pinned one;
-    return its key status (pinned or new)."""
-    _check_acceptable(store, reader)
+def _admit(store: Store, reader: PackageReader, own: str) -> str:
+    """Refuse a package this file (of unit ``own``) does not take or signed by another key than the
+    pinned one; return its key status (pinned or new)."""
+    _check_acceptable(store, reader, own)
     status = key_status(store.conn, reader.unit, reader.public_key)
     if status == "mismatch":
         raise KeyMismatch(_mismatch_message(store.conn, reader))
@@ -207,7 +207,7 @@ def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, repor
                 elif readers[i] is None:
                     readers[i] = PackageReader.open(path)
                 if not admitted:
-                    _admit(store, readers[i])
+                    _admit(store, readers[i], service.unit_code)
                 verified = (lambda p=prepared: _unwrap(p)) if prepared else readers[i].verify
                 verify_next = (lambda: None) if dry_run else (lambda i=i: prepare_next(i))
                 results[i] = _merge_one(service, readers[i], dry_run, trust_new_keys, report, verified,
@@ -249,9 +249,10 @@ def _rejected(path: Path, reader: PackageReader | None, exc: RenstraError) -> Pa
     return result
 
 
-def _check_acceptable(store: Store, reader: PackageReader) -> None:
-    """Which packages this file takes: the Kanwil takes every listed unit's, a unit only the Kanwil's."""
-    own, unit = store.unit_code, reader.unit
+def _check_acceptable(store: Store, reader: PackageReader, own: str) -> None:
+    """Which packages this file (of unit ``own``) takes: the Kanwil takes every listed unit's, a
+    unit only the Kanwil's."""
+    unit = reader.unit
     if unit == own:
         raise PackageError(f"Paket {reader.path.name} berasal dari satker berkas ini sendiri ({own}); "
                            "tidak ada yang perlu digabungkan.")
@@ -304,7 +305,7 @@ def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bo
                                   f"urutan {last} yang sudah digabungkan dan tidak membawa data baru; tidak ada yang "
                                   "diubah.")
                 if not dry_run:
-                    _resume_own_sequence(store, reader, result)
+                    _resume_own_sequence(service, reader, result)
                 return result
         if not dry_run and report.backup is None:
             # The copy runs inside SQLite without the GIL, like a COMMIT: the helper verifies the
@@ -327,7 +328,7 @@ def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bo
                         reason=TRUSTED_BY_FLAG if trust_new_keys else "uji coba", allow_shared=dry_run))
                 else:   # pinned by nobody since the first check: refuse rather than trust silently
                     raise PackageError(f"Kunci satker {reader.unit} belum disematkan (sidik jari {reader.fingerprint}).")
-            applier = PackageApplier(service, reader)
+            applier = PackageApplier(service, reader, report.changes.wholes())
             applier.run(result)
             verify_next()
         report.changes.merge(applier.writer.changes)
@@ -337,7 +338,7 @@ def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bo
                           f"{t['unchanged']} tetap, {t['conflicts']} konflik, {t['ignored_locked']} diabaikan "
                           f"(periode terkunci), {t['rejected']} ditolak.")
         if not dry_run:
-            _resume_own_sequence(store, reader, result)
+            _resume_own_sequence(service, reader, result)
         if result.out_of_order_after is not None:
             result.message = (
                 f"PERIKSA: paket urutan {reader.sequence} datang sesudah urutan {result.out_of_order_after} yang sudah "
@@ -362,9 +363,10 @@ def _skip_reason(conn, reader: PackageReader) -> tuple[str, str] | None:
     return None
 
 
-def _resume_own_sequence(store: Store, reader: PackageReader, result: PackageResult) -> None:
+def _resume_own_sequence(service, reader: PackageReader, result: PackageResult) -> None:
     """The package says the last sequence its unit merged from this file's unit: resume above it."""
-    merged = reader.manifest["received"].get(store.unit_code)
+    store = service.store
+    merged = reader.manifest["received"].get(service.unit_code)
     if merged is not None and resume_sequence_above(store.path, merged):
         result.message += (f" Nomor urut ekspor berkas ini dilanjutkan sesudah {merged}, nomor terakhir yang "
                            f"diterima satker {reader.unit}.")

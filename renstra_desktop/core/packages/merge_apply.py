@@ -33,7 +33,7 @@ from .package import PackageReader
 from .package_format import PackageError
 from ..rows import utc_now
 from ..schema import TABLES
-from ..row_writer import KeyTaken, RowsRefused
+from ..row_writer import Changes, KeyTaken, RowsRefused
 from ..write_rules import ownership_refusal
 
 
@@ -41,7 +41,7 @@ class PackageApplier:
     """Classify the rows of one verified package and write them through the door's row-write
     primitive, as the package's unit, inside the caller's transaction."""
 
-    def __init__(self, service, reader: PackageReader):
+    def __init__(self, service, reader: PackageReader, changes: Changes | None = None):
         self.store = service.store
         self.conn = self.store.conn
         self.reader = reader
@@ -49,7 +49,8 @@ class PackageApplier:
         self.digest = reader.package_digest
         self.unit = reader.unit
         self.writer = service.writer(unit=reader.unit, origin=self.digest)
-        # The periods closed before this package: a unit's package carries its submission (diajukan)
+        if changes is not None:      # what the whole merge changed so far: see Changes.wholes
+            self.writer.changes = changes        # The periods closed before this package: a unit's package carries its submission (diajukan)
         # with the values submitted, which must land although the event closes the period.
         self.writer.status.read_now(reader.unit)
         self.cur = self.conn.cursor()
