@@ -151,38 +151,39 @@ def _merge_all(service, paths, readers, results, dry_run, trust_new_keys, report
     """Merge the packages in order, freeing each one's memory as soon as it is done.
 
     A batch of many packages is opened and verified ahead in another process (:mod:`.merge_aside`).
-    Otherwise, while a package's COMMIT waits for the disk (the thread holds no GIL then), a helper
-    thread opens and verifies the next package and finds its rows breaking the value rules; it runs
-    only during commits, so the two threads do not compete, and each reader is used by one thread at
-    a time.  The helper also closes each merged package (SQLite frees it without the GIL)."""
+    Otherwise a helper thread does it for the next package while a package's COMMIT waits for the
+    disk (the thread holds no GIL then); it runs only during commits, so the two threads do not
+    compete, and each reader is used by one thread at a time.  With the other process, the helper
+    thread only takes in the next package from it during the COMMIT.  The helper also closes each
+    merged package (SQLite frees it without the GIL)."""
     from . import merge_aside
 
     store = service.store
     jobs = {i: k for k, i in enumerate(i for i, r in enumerate(results) if r is None)}
     aside = merge_aside.start([paths[i] for i in jobs], plan_years(store.conn))
     try:
-        if aside is not None:
-            _merge_each(service, paths, readers, results, dry_run, trust_new_keys, report, progress, None,
-                        lambda i: aside.take(jobs[i]))
-            return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verifikasi-paket") as pool:
-            _merge_each(service, paths, readers, results, dry_run, trust_new_keys, report, progress, pool, None)
+            _merge_each(service, paths, readers, results, dry_run, trust_new_keys, report, progress, pool,
+                        (lambda i: aside.take(jobs[i])) if aside is not None else None)
     finally:
         if aside is not None:
             aside.close()
 
 
 def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, report, progress, pool, shipped) -> None:
-    """:func:`_merge_all`'s loop, with the helper thread's ``pool`` or, from the other process,
-    ``shipped(i)``: package ``i`` verified there, or None."""
+    """:func:`_merge_all`'s loop; ``shipped(i)``: package ``i`` verified by the other process (a
+    reader, or None: verify it here), when there is one."""
     store = service.store
     ahead: dict[int, Future] = {}
     waited = threading.Event()       # the merging thread waits for the package being prepared
 
     def prepare_next(i: int) -> None:
         j = i + 1
-        if shipped is None and j < len(paths) and results[j] is None and j not in ahead and \
-                _nbytes(paths[i], readers[i]) + _nbytes(paths[j], readers[j]) <= BATCH_MEMORY // 2:
+        if j >= len(paths) or results[j] is not None or j in ahead:
+            return
+        if shipped is not None:
+            ahead[j] = pool.submit(shipped, j)
+        elif _nbytes(paths[i], readers[i]) + _nbytes(paths[j], readers[j]) <= BATCH_MEMORY // 2:
             waited.clear()
             ahead[j] = pool.submit(_prepare, paths[j], readers[j], plan_years(store.conn), waited)
 
@@ -190,15 +191,17 @@ def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, repor
         if results[i] is None:
             admitted = readers[i] is not None          # went through _check_keys_first
             future = ahead.pop(i, None)
-            if future is not None and not future.done():
-                waited.set()
-            prepared = future.result() if future is not None else None
-            if shipped is not None and (reader := shipped(i)) is not None:
-                if readers[i] is not None:             # opened for the key check: the same package?
-                    admitted = readers[i].body == reader.body
-                    readers[i].close()
-                readers[i] = reader
-                prepared = _Prepared(reader, reader)
+            if shipped is not None:
+                prepared = None
+                if (reader := future.result() if future is not None else shipped(i)) is not None:
+                    if readers[i] is not None:         # opened for the key check: the same package?
+                        admitted = readers[i].body == reader.body
+                        readers[i].close()
+                    prepared = _Prepared(reader, reader)
+            else:
+                if future is not None and not future.done():
+                    waited.set()
+                prepared = future.result() if future is not None else None
             try:
                 if prepared is not None:
                     readers[i] = prepared.reader
@@ -215,10 +218,7 @@ def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, repor
             except RenstraError as exc:
                 results[i] = _rejected(path, readers[i], exc)
         if readers[i] is not None:
-            if pool is not None:
-                pool.submit(readers[i].close)
-            else:
-                readers[i].close()
+            pool.submit(readers[i].close)
             readers[i] = None
         if progress is not None:
             progress(i + 1, len(paths), path.name)
