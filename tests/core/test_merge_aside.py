@@ -209,8 +209,8 @@ def test_keys_pinned_first_then_the_packages_come_from_the_other_process(kanwil_
 YEARS = (2025, 2026, 2027, 2028, 2029)
 
 
-def _run_main(paths, years=YEARS) -> list:
-    work = marshal.dumps((years, [str(p) for p in paths]))
+def _run_main(paths, years=YEARS, merged=()) -> list:
+    work = marshal.dumps((years, [str(p) for p in paths], list(merged)))
     out = io.BytesIO()
     assert merge_aside.main(io.BytesIO(len(work).to_bytes(8, "little") + work), out) == 0
     data, frames = out.getvalue(), []
@@ -268,7 +268,7 @@ def test_it_declines_a_damaged_package_and_one_too_large_to_send(packages, tmp_p
 def test_the_frozen_builds_entry_script_runs_the_second_process(packages, monkeypatch):
     """packaging/launch.py (the frozen executable's script) given the argument runs the same protocol."""
     root = merge_aside.Path(merge_aside.__file__).resolve().parents[3]
-    work = marshal.dumps((YEARS, [str(p) for p in packages[:2]]))
+    work = marshal.dumps((YEARS, [str(p) for p in packages[:2]], []))
     done = subprocess.run([sys.executable, str(root / "packaging" / "launch.py"), merge_aside.ARG],
                           input=len(work).to_bytes(8, "little") + work, capture_output=True, timeout=60, cwd=root)
     assert done.returncode == 0, done.stderr
@@ -278,3 +278,21 @@ def test_the_frozen_builds_entry_script_runs_the_second_process(packages, monkey
             reader.verify().rows("risk")
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     assert merge_aside.command() == [sys.executable, merge_aside.ARG]
+
+
+def test_packages_merged_already_are_only_opened_there_and_skipped_here(kanwil_path, tmp_path, packages, asides,
+                                                                         monkeypatch):
+    """A second merge of the same batch: the other process opens each package (its digest) without
+    verifying it, and nothing is verified here either; every package is skipped."""
+    _merge(kanwil_path, tmp_path / "aside.renstra", packages)
+    verified = []
+    real_verify = PackageReader.verify
+    monkeypatch.setattr(PackageReader, "verify", lambda self, **kw: verified.append(self) or real_verify(self, **kw))
+    with Store.open(tmp_path / "aside.renstra") as store:
+        again = merge_trusting(store, *packages)
+    assert [r.status for r in again.results] == ["already_merged"] * len(packages)
+    assert asides[1].taken == [True] * len(packages) and verified == []
+    with PackageReader.open(packages[0]) as reader:
+        [state] = _run_main(packages[:1], merged=[reader.package_digest])
+    shipped = PackageReader.from_state(packages[0], state)
+    assert shipped.package_digest == reader.package_digest and shipped.rows("risk")   # read and verified here

@@ -160,7 +160,7 @@ def _merge_all(service, paths, readers, results, dry_run, trust_new_keys, report
 
     store = service.store
     jobs = {i: k for k, i in enumerate(i for i, r in enumerate(results) if r is None)}
-    aside = merge_aside.start([paths[i] for i in jobs], plan_years(store.conn))
+    aside = merge_aside.start(store.conn, [paths[i] for i in jobs])
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verifikasi-paket") as pool:
             _merge_each(service, paths, readers, results, dry_run, trust_new_keys, report, progress, pool,

@@ -16,9 +16,11 @@ and every package after it dies or talks nonsense, the merge opens and verifies 
 Protocol, ``marshal`` frames (8-byte little-endian length, then the bytes; ``marshal`` builds only
 plain values, never an object of a class):
 
-- in, one frame: ``(years, [path, …])``, the plan's span as the file holds it when the merge starts
-  (:meth:`.package.PackageReader.check_values`) and the packages in the order they are merged;
-- out, one frame per package in that order: its :meth:`~.package.PackageReader.state`, or None.
+- in, one frame: ``(years, [path, …], [digest, …])``, the plan's span as the file holds it when the
+  merge starts (:meth:`.package.PackageReader.check_values`), the packages in the order they are
+  merged, and the digests of the packages the file has merged already;
+- out, one frame per package in that order: its :meth:`~.package.PackageReader.state` (only opened,
+  not verified, for a package merged already: the merge skips it), or None.
 
 Its output waits in the pipe until the merge reads it: the other process is at most one package
 ahead, and the memory of both stays bounded by a package or two.
@@ -34,6 +36,7 @@ ARG = "--merge-prepare"     # the frozen build's entry script runs :func:`main` 
 FROM_PACKAGES = 24          # batches of fewer packages use the merge's helper thread (no start-up to pay)
 MAX_FRAME = 256 * 1024 * 1024   # a package sent is at most 64 MB of file, its tables under CHUNK_ROWS rows
 _LENGTH = 8
+_ROWS = 6                   # where PackageReader.state() has the tables' rows
 
 
 def main(source=None, out=None) -> int:
@@ -43,10 +46,11 @@ def main(source=None, out=None) -> int:
 
     source = source or (sys.stdin.buffer if sys.stdin else os.fdopen(0, "rb"))
     out = out or (sys.stdout.buffer if sys.stdout else os.fdopen(1, "wb"))
-    years, paths = marshal.loads(_read_frame(source) or b"")
+    years, paths, merged = marshal.loads(_read_frame(source) or b"")
+    merged = set(merged)
     try:
         for path in paths:
-            frame = marshal.dumps(_prepared(PackageReader, path, years))
+            frame = marshal.dumps(_prepared(PackageReader, path, years, merged))
             out.write(len(frame).to_bytes(_LENGTH, "little") + frame)
             out.flush()
     except BrokenPipeError:     # what is still buffered goes nowhere (not a failed flush at exit)
@@ -54,10 +58,12 @@ def main(source=None, out=None) -> int:
     return 0
 
 
-def _prepared(reader_class, path: str, years: tuple):
+def _prepared(reader_class, path: str, years: tuple, merged: set):
     """What the merge needs of one package, verified as :func:`.merge._prepare` does, or None."""
     try:
         with reader_class.open(path) as reader:
+            if reader.package_digest in merged:
+                return reader.state()           # opened only: the merge skips it
             if not reader.fits_in_memory():
                 return None
             reader.verify(texts=True).check_values(years)
@@ -76,8 +82,8 @@ def _shared(state: tuple | None) -> tuple | None:
     seen: dict = {}
     once = seen.setdefault
     tables = {t: [tuple([once(v, v) if v.__class__ is str else v for v in row]) for row in rows]
-              for t, rows in state[5].items()}
-    return (*state[:5], tables, *state[6:])
+              for t, rows in state[_ROWS].items()}
+    return (*state[:_ROWS], tables, *state[_ROWS + 1:])
 
 
 def _read_frame(stream) -> bytes | None:
@@ -105,7 +111,7 @@ def command() -> list[str]:
 class Aside:
     """The other process seen from the merge: :meth:`take` the next package's reader, verified."""
 
-    def __init__(self, paths: list[Path], years: tuple):
+    def __init__(self, paths: list[Path], years: tuple, merged: list[str]):
         import subprocess
 
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
@@ -114,7 +120,7 @@ class Aside:
         self.paths = paths
         self.sent = 0               # frames read so far
         self.alive = True
-        work = marshal.dumps((tuple(years), [str(p) for p in paths]))
+        work = marshal.dumps((tuple(years), [str(p) for p in paths], merged))
         try:
             self.proc.stdin.write(len(work).to_bytes(_LENGTH, "little") + work)
             self.proc.stdin.close()
@@ -155,12 +161,15 @@ class Aside:
             stream.close()
 
 
-def start(paths: list[Path], years: tuple) -> Aside | None:
-    """The other process started on ``paths``, or None when there are too few of them to be worth it
-    or it cannot start (no interpreter to run)."""
+def start(conn, paths: list[Path]) -> Aside | None:
+    """The other process started on ``paths`` to be merged into the file of ``conn``, or None when
+    there are too few of them to be worth it or it cannot start (no interpreter to run)."""
+    from ..plan_profile import plan_years
+
     if len(paths) < FROM_PACKAGES:
         return None
+    merged = [r[0] for r in conn.execute("SELECT package_digest FROM package_batch")]
     try:
-        return Aside(paths, years)
+        return Aside(paths, plan_years(conn), merged)
     except OSError:
         return None

@@ -105,30 +105,34 @@ class PackageReader:
         return all(n < fmt.CHUNK_ROWS for n in self.manifest["row_counts"].values())
 
     def state(self) -> tuple | None:
-        """This verified reader as plain values (for ``marshal``), for :meth:`from_state` in another
-        process: identity, every table's rows, the rule breaches and audit digests found ahead.  None
-        when a table with rows is not kept in memory (:meth:`fits_in_memory`) or the package was migrated."""
-        if not self._verified or self._migrated or any(
-                n and t not in self._cache for t, n in self.manifest["row_counts"].items()):
+        """This reader as plain values (for ``marshal``), for :meth:`from_state` in another process:
+        identity and, once verified, every table's rows, the rule breaches and audit digests found
+        ahead.  None when verified but a table with rows is not kept in memory (:meth:`fits_in_memory`)
+        or the package was migrated."""
+        if self._verified and (self._migrated or any(
+                n and t not in self._cache for t, n in self.manifest["row_counts"].items())):
             return None
         invalid = {t: (tuple(years), tuple(cols), found) for t, (years, cols, _rows, found) in self._invalid.items()}
         ahead = {t: (a.cols, a.origin, a.ids, a.short, a.bucket) for t, (_rows, a) in self._ahead.items()}
-        return (self.nbytes, self.schema_version, self.manifest, self.body, self.public_key, dict(self._cache),
-                invalid, ahead)
+        return (self.nbytes, self.schema_version, self.manifest, self.body, self.public_key, self._verified,
+                dict(self._cache), invalid, ahead)
 
     @classmethod
     def from_state(cls, path: str | os.PathLike, state: tuple) -> "PackageReader":
-        """The reader :meth:`state` describes, verified, its rows in memory (the merge's other process,
-        :mod:`.merge_aside`).  Should a table be asked for again, the file is read and verified again."""
+        """The reader :meth:`state` describes (the merge's other process, :mod:`.merge_aside`): verified,
+        its rows in memory, or only opened.  Rows asked for again, or of a package only opened, are
+        read from the file and verified here (the file must still hold the same package)."""
         from ..audit_chain import Ahead
 
-        nbytes, version, manifest, body, public_key, cache, invalid, ahead = state
+        nbytes, version, manifest, body, public_key, verified, cache, invalid, ahead = state
         reader = cls(Path(path), nbytes, version)
         reader.manifest, reader.body, reader.public_key = dict(manifest), bytes(body), bytes(public_key)
-        reader._cache = dict(cache)
-        reader._invalid = {t: (years, cols, reader._cache[t], dict(found)) for t, (years, cols, found) in invalid.items()}
-        reader._ahead = {t: (reader._cache[t], Ahead(*a)) for t, a in ahead.items()}
-        reader._verified = reader._shipped = True
+        if verified:
+            reader._cache = dict(cache)
+            reader._invalid = {t: (years, cols, reader._cache[t], dict(found))
+                               for t, (years, cols, found) in invalid.items()}
+            reader._ahead = {t: (reader._cache[t], Ahead(*a)) for t, a in ahead.items()}
+            reader._verified = reader._shipped = True
         return reader
 
     def _connect(self, data: bytes) -> None:
