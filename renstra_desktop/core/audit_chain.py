@@ -199,19 +199,17 @@ def _touched(conn, table: str, ids) -> set[int]:
         (json.dumps(list(ids)),))}
 
 
-def before_ties(conn, table: str, ids, *, inserting: bool = False) -> dict[int, str]:
+def before_ties(conn, table: str, ids, *, last: int | None = None) -> dict[int, str]:
     """bucket -> digest, before a write, of the buckets of ``table`` it may change: those of these
-    rows already in the file and, when it inserts rows, the last one (where new rows go).  :func:`ties` records
+    rows already in the file and, when it inserts rows after the table's largest rowid ``last``, the
+    bucket of that one (where new rows go).  :func:`ties` records
     them beside the digests after the write, so that ``verify`` finds a bucket changed outside the
     application between two writes (the later write would otherwise tie it as it found it).  A
     bucket this connection tied at its last write, with nothing written since, is taken from then."""
-    cur = conn.cursor()
-    cur.row_factory = None
     ids = list(ids)
     touched = _touched(conn, table, ids) if ids else set()
-    top = cur.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] if inserting else None
-    if top is not None:
-        touched.add(top >> BUCKET_BITS)
+    if last is not None:
+        touched.add(last >> BUCKET_BITS)
     if not touched:
         return {}
     known = _kept_ties(conn)
@@ -259,16 +257,19 @@ def _kept_ties(conn) -> dict:
     return kept[2]
 
 
-def _keep_ties(conn, last_before) -> None:
-    """``append`` wrote entries after the trail's entry ``last_before``: keep the digests its write
-    tied (none: nothing kept, whatever the write was)."""
+def _keep_ties(conn, last_before, version: int, last: tuple | None) -> None:
+    """``append`` wrote entries after the trail's entry ``last_before`` (the file at ``version``, PRAGMA
+    data_version); its last one is ``last`` (seq, chain), or None when not known: keep the digests its
+    write tied (none: nothing kept, whatever the write was)."""
     if not isinstance(conn, TiedConnection):
         return
     pending, conn.tie_pending = conn.tie_pending, None
     if pending is None:
         conn.tie_kept = None
         return
-    kept, (last, version) = conn.tie_kept, _trail_state(conn)
+    if last is None:
+        last, version = _trail_state(conn)
+    kept = conn.tie_kept
     digests = kept[2] if kept is not None and kept[0] == last_before and kept[1] == version else {}
     digests.update(pending)
     conn.tie_kept = (last, version, digests)
@@ -431,7 +432,7 @@ def _set_anchor(conn, record: dict) -> None:
 
 def append(conn, entries) -> None:
     """Append ``entries`` (tuples in ``ENTRY_COLUMNS`` order) to the trail, chained."""
-    last = _last_entry(conn)
+    last, version = _trail_state(conn)
     head = chain_head(conn, last)
     rows = []
     for entry in entries:
@@ -439,7 +440,9 @@ def append(conn, entries) -> None:
         rows.append((*entry, head))
     if rows:
         conn.executemany(_INSERT, rows)
-    _keep_ties(conn, last)
+    # the entries just written are the last ones (their seq follows the last one's, unless the trail
+    # was tampered with: then the digests kept here are not found valid, and are built again)
+    _keep_ties(conn, last, version, (last[0] + len(rows), head) if last is not None and rows else None)
 
 
 def with_ties(entries: list[tuple], suffix: str) -> list[tuple]:

@@ -195,8 +195,10 @@ class RowWriter:
             c = old.get(p[0])
             row = self._versioned(p, c, ix, versions, origin)
             (inserts if c is None else updates).append((c, row))
-        tied_before = before_ties(self.conn, table, [r[0] for _c, r in updates], inserting=bool(inserts))
-        taken, rowids = self._insert(table, cols, [r for _, r in inserts], partial, own_buckets)
+        last = last_rows(self._cur, table, held=own_buckets) if inserts else (None, 0)
+        tied_before = before_ties(self.conn, table, [r[0] for _c, r in updates], last=last[0])
+        taken, rowids = self._insert(table, cols, [r for _, r in inserts], partial,
+                                     first_rowid(*last) if own_buckets else None)
         refusals += taken
         skip = {r.row_id for r in taken}
         inserted = [r for _, r in inserts if r[0] not in skip]
@@ -322,21 +324,24 @@ class RowWriter:
 
     # -- writing -------------------------------------------------------------------------------------
     def _insert(self, table: str, cols, rows: list[tuple], partial: bool,
-                own_buckets: bool = False) -> tuple[list[Refusal], dict[str, int] | None]:
-        """Insert ``rows``; returns the rows refused (their key taken) and, with ``own_buckets``, the
-        rowid given to each row (id -> rowid; ascending in the rows' order)."""
+                start: int | None = None) -> tuple[list[Refusal], dict[str, int] | None]:
+        """Insert ``rows``; returns the rows refused (their key taken) and, given the rowid to
+        ``start`` at (:func:`first_rowid`), the rowid given to each row (id -> rowid; ascending in the
+        rows' order)."""
         if not rows:
             return [], None
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         rowids = None
-        if own_buckets:         # explicit rowids, from first_rowid on
-            start = first_rowid(self._cur, table)
+        if start is not None:         # explicit rowids
             sql = f"INSERT INTO {table} (rowid, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})"
             rowids = {row[0]: n for n, row in enumerate(rows, start)}
             rows = [(n, *row) for n, row in enumerate(rows, start)]
         try:
-            with self.store.atomic():
-                self._cur.executemany(sql, rows)
+            if len(rows) == 1:          # one statement is undone by SQLite itself when it fails
+                self._cur.execute(sql, rows[0])
+            else:
+                with self.store.atomic():
+                    self._cur.executemany(sql, rows)
             return [], rowids
         except sqlite3.IntegrityError:
             pass
@@ -349,8 +354,8 @@ class RowWriter:
             except sqlite3.IntegrityError:
                 if not partial:
                     raise KeyTaken(f"{spec.label} dengan kunci yang sama sudah ada.") from None
-                taken.append(Refusal(row[1 if own_buckets else 0], "taken", "Ditolak: bertabrakan dengan baris lain di "
-                                                                            "berkas ini (kunci yang sama)."))
+                taken.append(Refusal(row[0 if start is None else 1], "taken", "Ditolak: bertabrakan dengan baris "
+                                                                               "lain di berkas ini (kunci yang sama)."))
         return taken, rowids
 
     def _audit(self, spec, table: str, ix: dict, inserted: list[tuple], updates: list, origin: str | None,
@@ -429,19 +434,25 @@ class RowWriter:
 SHARE_UP_TO = 64     # rows inserted together go on in the last bucket while it holds at most these
 
 
-def first_rowid(cur, table: str) -> int:
-    """The rowid rows inserted together into ``table`` start at: the start of the bucket after every
-    row it holds (:mod:`.audit_chain`), or right after its last row while the last bucket holds at
-    most ``SHARE_UP_TO`` rows.  So the buckets the write ties hold at most that many rows it did not
-    write (their digests read them all again), and a file of packages of a few rows each does not
-    become a bucket a package (``audit verify`` reads every bucket)."""
-    top = cur.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+def last_rows(cur, table: str, *, held: bool = True) -> tuple[int | None, int]:
+    """The largest rowid of ``table`` (None when it is empty) and, with ``held``, how many rows its
+    bucket holds (:mod:`.audit_chain`): one statement."""
+    if not held:
+        return cur.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0], 0
+    return tuple(cur.execute(
+        f"SELECT top, (SELECT count(*) FROM {table} WHERE rowid BETWEEN (top >> {BUCKET_BITS}) << {BUCKET_BITS} "
+        f"AND top) FROM (SELECT max(rowid) AS top FROM {table})").fetchone())
+
+
+def first_rowid(top: int | None, held: int) -> int:
+    """The rowid rows inserted together start at, after the table's largest rowid ``top`` whose bucket
+    holds ``held`` rows (:func:`last_rows`): the start of the next bucket, or right after ``top`` while
+    its bucket holds at most ``SHARE_UP_TO`` rows.  So the buckets the write ties hold at most that
+    many rows it did not write (their digests read them all again), and a file of packages of a few
+    rows each does not become a bucket a package (``audit verify`` reads every bucket)."""
     if top is None:
         return 1
-    last = top >> BUCKET_BITS
-    held = cur.execute(f"SELECT count(*) FROM {table} WHERE rowid BETWEEN ? AND ?",
-                       (last << BUCKET_BITS, top)).fetchone()[0]
-    return top + 1 if held <= SHARE_UP_TO else (last + 1) << BUCKET_BITS
+    return top + 1 if held <= SHARE_UP_TO else ((top >> BUCKET_BITS) + 1) << BUCKET_BITS
 
 
 def audit_value(spec):
