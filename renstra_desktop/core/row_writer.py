@@ -188,20 +188,23 @@ class RowWriter:
             raise RowsRefused(refusals)
         refused = {r.row_id for r in refusals}
         origin = None if keep_origin else self.origin
+        # carried rows inserted as they are, their origin bound once in the statement (a package's)
+        bound = origin if versions == "carry" and origin is not None else None
         inserts, updates = [], []
         for p in rows:
             if p[0] in refused:
                 continue
             c = old.get(p[0])
-            row = self._versioned(p, c, ix, versions, origin)
-            (inserts if c is None else updates).append((c, row))
+            if c is None:
+                inserts.append(p if bound is not None else self._versioned(p, c, ix, versions, origin))
+            else:
+                updates.append((c, self._versioned(p, c, ix, versions, origin)))
         last = last_rows(self._cur, table, held=own_buckets) if inserts else (None, 0)
         tied_before = before_ties(self.conn, table, [r[0] for _c, r in updates], last=last[0])
-        taken, rowids = self._insert(table, cols, [r for _, r in inserts], partial,
-                                     first_rowid(*last) if own_buckets else None)
+        taken, rowids = self._insert(table, cols, inserts, partial, first_rowid(*last) if own_buckets else None, bound)
         refusals += taken
         skip = {r.row_id for r in taken}
-        inserted = [r for _, r in inserts if r[0] not in skip]
+        inserted = [r for r in inserts if r[0] not in skip] if skip else inserts
         if updates:
             self._cur.executemany(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in cols[1:])} WHERE id = ?",
                                   [r[1:] + (r[0],) for _, r in updates])
@@ -323,39 +326,46 @@ class RowWriter:
         return tuple(row)
 
     # -- writing -------------------------------------------------------------------------------------
-    def _insert(self, table: str, cols, rows: list[tuple], partial: bool,
-                start: int | None = None) -> tuple[list[Refusal], dict[str, int] | None]:
+    def _insert(self, table: str, cols, rows: list[tuple], partial: bool, start: int | None = None,
+                origin: str | None = None) -> tuple[list[Refusal], dict[str, int] | None]:
         """Insert ``rows``; returns the rows refused (their key taken) and, given the rowid to
         ``start`` at (:func:`first_rowid`), the rowid given to each row (id -> rowid; ascending in the
-        rows' order)."""
+        rows' order: the first row takes ``start``, each next one the rowid after the last, as SQLite
+        gives it).  ``origin``: the rows take it instead of their own (bound in the statement)."""
         if not rows:
             return [], None
-        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-        rowids = None
-        if start is not None:         # explicit rowids
-            sql = f"INSERT INTO {table} (rowid, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))})"
-            rowids = {row[0]: n for n, row in enumerate(rows, start)}
-            rows = [(n, *row) for n, row in enumerate(rows, start)]
+        n = len(cols)
+        values = [f"?{k}" for k in range(1, n + 1)]
+        extra = ()
+        if origin is not None:
+            values[cols.index("origin")], extra = f"?{n + 1}", (origin,)
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(values)})"
+        at = f"INSERT INTO {table} (rowid, {', '.join(cols)}) VALUES (?{n + len(extra) + 1}, {', '.join(values)})"
+        rowids = None if start is None else {row[0]: k for k, row in enumerate(rows, start)}
         try:
             if len(rows) == 1:          # one statement is undone by SQLite itself when it fails
-                self._cur.execute(sql, rows[0])
+                self._cur.execute(sql if start is None else at, rows[0] + extra + (() if start is None else (start,)))
             else:
                 with self.store.atomic():
-                    self._cur.executemany(sql, rows)
+                    rest = rows
+                    if start is not None:
+                        self._cur.execute(at, rows[0] + extra + (start,))
+                        rest = rows[1:]
+                    self._cur.executemany(sql, (r + extra for r in rest) if extra else rest)
             return [], rowids
         except sqlite3.IntegrityError:
             pass
         # A natural key (or id) already used by another row: find which rows, write the others.
         spec, taken = TABLES[table], []
-        for row in rows:
+        for k, row in enumerate(rows, start or 0):
             try:
                 with self.store.atomic():
-                    self._cur.execute(sql, row)
+                    self._cur.execute(sql if start is None else at, row + extra + (() if start is None else (k,)))
             except sqlite3.IntegrityError:
                 if not partial:
                     raise KeyTaken(f"{spec.label} dengan kunci yang sama sudah ada.") from None
-                taken.append(Refusal(row[0 if start is None else 1], "taken", "Ditolak: bertabrakan dengan baris "
-                                                                               "lain di berkas ini (kunci yang sama)."))
+                taken.append(Refusal(row[0], "taken", "Ditolak: bertabrakan dengan baris lain di berkas ini "
+                                                      "(kunci yang sama)."))
         return taken, rowids
 
     def _audit(self, spec, table: str, ix: dict, inserted: list[tuple], updates: list, origin: str | None,

@@ -209,12 +209,11 @@ def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, repor
                         raise prepared.error
                 elif readers[i] is None:
                     readers[i] = PackageReader.open(path)
-                if not admitted:
-                    _admit(store, readers[i], service.unit_code)
+                admit = None if admitted else (lambda r=readers[i]: _admit(store, r, service.unit_code))
                 verified = (lambda p=prepared: _unwrap(p)) if prepared else readers[i].verify
                 verify_next = (lambda: None) if dry_run else (lambda i=i: prepare_next(i))
                 results[i] = _merge_one(service, readers[i], dry_run, trust_new_keys, report, verified,
-                                        verify_next)
+                                        verify_next, admit)
             except RenstraError as exc:
                 results[i] = _rejected(path, readers[i], exc)
         if readers[i] is not None:
@@ -278,67 +277,53 @@ def _backup(store: Store) -> Path:
     return backup_before_step(store, MERGE)
 
 
-def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bool,
-               report: MergeReport, verified: Callable, verify_next: Callable) -> PackageResult:
+def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bool, report: MergeReport,
+               verified: Callable, verify_next: Callable, admit: Callable | None = None) -> PackageResult:
+    """Merge one package in its own transaction (the dry run's savepoint).  ``admit``: checks the file
+    takes it (:func:`_admit`), when they were not made already."""
     store = service.store
     m = reader.manifest
     result = PackageResult(reader.path, "rejected", "", reader.unit, reader.sequence, m["created_at"],
                            reader.package_digest, reader.fingerprint)
     try:
-        if (skipped := _skip_reason(store.conn, reader)) is not None:
-            result.status, result.message = skipped
-            result.tables = {t: Counter({s: 0 for s in STATUSES} | {"unchanged": n})
-                             for t, n in m["row_counts"].items() if n}
-            return result
-        verified()
-        last = _last_sequence(store.conn, reader)
-        if last is not None and reader.sequence <= last:
-            # Out of order (a lost or restored export counter, or a package that arrived late):
-            # its rows are decided by their versions like any other.  One that brings nothing the
-            # file lacks changes nothing; one that does is merged and marked to be acted on.
-            result.out_of_order_after = last
-            probe = PackageResult(reader.path, "older", "")
-            _probe(service, reader, probe)
-            if not _brings_anything(probe):
-                result.status, result.tables, result.notes = "older", probe.tables, probe.notes
-                result.message = (f"Paket urutan {reader.sequence} dari satker {reader.unit} lebih lama daripada paket "
-                                  f"urutan {last} yang sudah digabungkan dan tidak membawa data baru; tidak ada yang "
-                                  "diubah.")
-                if not dry_run:
-                    _resume_own_sequence(service, reader, result)
-                return result
         if not dry_run and report.backup is None:
+            # The first package applied is decided before the file's backup, outside a transaction.
+            if _settled(service, reader, result, admit, verified):
+                return _resumed(service, reader, result, dry_run)
+            admit = None
             # The copy runs inside SQLite without the GIL, like a COMMIT: the helper verifies the
             # next package meanwhile (it reads only that package; nothing here depends on it).
             verify_next()
             report.backup = _backup(store)
         with store.atomic():
-            # Checked again inside the transaction: another package of the same unit may have come first.
-            if (skipped := _skip_reason(store.conn, reader)) is not None:
-                result.status, result.message = skipped
-                return result
-            result.key_status = key_status(store.conn, reader.unit, reader.public_key)
-            if result.key_status == "mismatch":
-                raise KeyMismatch(_mismatch_message(store.conn, reader))
-            if result.key_status == "new":
-                result.key_shared_with = units_sharing(store.conn, reader.fingerprint, reader.unit)
-                if trust_new_keys or dry_run:    # a key of another unit is never trusted by a flag alone
-                    report.changes.merge(service.pin_key(
-                        reader.unit, reader.fingerprint, public_key=reader.public_key,
-                        reason=TRUSTED_BY_FLAG if trust_new_keys else "uji coba", allow_shared=dry_run))
-                else:   # pinned by nobody since the first check: refuse rather than trust silently
-                    raise PackageError(f"Kunci satker {reader.unit} belum disematkan (sidik jari {reader.fingerprint}).")
-            applier = PackageApplier(service, reader, report.changes.wholes())
-            applier.run(result)
-            verify_next()
+            # Every check in the transaction (again for the first: another package of the same unit
+            # may have come first), so that one lock is taken a package.
+            settled = _settled(service, reader, result, admit, verified)
+            if not settled:
+                result.key_status = key_status(store.conn, reader.unit, reader.public_key)
+                if result.key_status == "mismatch":
+                    raise KeyMismatch(_mismatch_message(store.conn, reader))
+                if result.key_status == "new":
+                    result.key_shared_with = units_sharing(store.conn, reader.fingerprint, reader.unit)
+                    if trust_new_keys or dry_run:    # a key of another unit is never trusted by a flag alone
+                        report.changes.merge(service.pin_key(
+                            reader.unit, reader.fingerprint, public_key=reader.public_key,
+                            reason=TRUSTED_BY_FLAG if trust_new_keys else "uji coba", allow_shared=dry_run))
+                    else:   # pinned by nobody since the first check: refuse rather than trust silently
+                        raise PackageError(f"Kunci satker {reader.unit} belum disematkan (sidik jari "
+                                           f"{reader.fingerprint}).")
+                applier = PackageApplier(service, reader, report.changes.wholes())
+                applier.run(result)
+                verify_next()
+        if settled:
+            return _resumed(service, reader, result, dry_run)
         report.changes.merge(applier.writer.changes)
         result.status = "would_merge" if dry_run else "merged"
         t = result.totals()
         result.message = (f"{'Akan digabung' if dry_run else 'Digabung'}: {t['new']} baru, {t['updated']} diubah, "
                           f"{t['unchanged']} tetap, {t['conflicts']} konflik, {t['ignored_locked']} diabaikan "
                           f"(periode terkunci), {t['rejected']} ditolak.")
-        if not dry_run:
-            _resume_own_sequence(service, reader, result)
+        _resumed(service, reader, result, dry_run)
         if result.out_of_order_after is not None:
             result.message = (
                 f"PERIKSA: paket urutan {reader.sequence} datang sesudah urutan {result.out_of_order_after} yang sudah "
@@ -350,6 +335,44 @@ def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bo
         result.status, result.message = "rejected", exc.message
         result.tables, result.notes = {}, []
         result.key_status = "mismatch" if isinstance(exc, KeyMismatch) else result.key_status
+    return result
+
+
+def _settled(service, reader: PackageReader, result: PackageResult, admit: Callable | None, verified: Callable) -> bool:
+    """Whether the package is settled without being applied, ``result`` filled: merged already, or
+    older than one merged and bringing nothing the file lacks.  Raises when the file does not take it
+    (``admit``) or it does not verify."""
+    store = service.store
+    if admit is not None:
+        admit()
+    if (skipped := _skip_reason(store.conn, reader)) is not None:
+        result.status, result.message = skipped
+        result.tables = {t: Counter({s: 0 for s in STATUSES} | {"unchanged": n})
+                         for t, n in reader.manifest["row_counts"].items() if n}
+        return True
+    verified()
+    last = _last_sequence(store.conn, reader)
+    if last is not None and reader.sequence <= last:
+        # Out of order (a lost or restored export counter, or a package that arrived late):
+        # its rows are decided by their versions like any other.  One that brings nothing the
+        # file lacks changes nothing; one that does is merged and marked to be acted on.
+        result.out_of_order_after = last
+        probe = PackageResult(reader.path, "older", "")
+        _probe(service, reader, probe)
+        if not _brings_anything(probe):
+            result.status, result.tables, result.notes = "older", probe.tables, probe.notes
+            result.message = (f"Paket urutan {reader.sequence} dari satker {reader.unit} lebih lama daripada paket "
+                              f"urutan {last} yang sudah digabungkan dan tidak membawa data baru; tidak ada yang "
+                              "diubah.")
+            return True
+    return False
+
+
+def _resumed(service, reader: PackageReader, result: PackageResult, dry_run: bool) -> PackageResult:
+    """``result``, this file's export sequence resumed above what the package says its unit merged
+    (outside the transaction: the counter is a file of its own), unless a dry run or skipped."""
+    if not dry_run and result.status != "already_merged":
+        _resume_own_sequence(service, reader, result)
     return result
 
 

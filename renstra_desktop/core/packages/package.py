@@ -53,6 +53,7 @@ class PackageReader:
         self._texts: dict[str, list[str]] = {}          # their rows' audit texts (verify(texts=True))
         self._ahead: dict[str, tuple] = {}               # their audit digests, built ahead (digest_ahead)
         self._shipped = False                            # verified in another process (from_state)
+        self._digests: list = [None, None, None, None]   # body, its digest, public key, its fingerprint
         self.manifest: dict = {}
         self.body = b""
         self.public_key = b""
@@ -68,11 +69,15 @@ class PackageReader:
 
     @property
     def package_digest(self) -> str:
-        return fmt.package_digest(self.body)
+        if self._digests[0] is not self.body:           # worked out once a body (a merge asks often)
+            self._digests[:2] = [self.body, fmt.package_digest(self.body)]
+        return self._digests[1]
 
     @property
     def fingerprint(self) -> str:
-        return fingerprint(self.public_key)
+        if self._digests[2] is not self.public_key:
+            self._digests[2:] = [self.public_key, fingerprint(self.public_key)]
+        return self._digests[3]
 
     @property
     def size(self) -> int:
