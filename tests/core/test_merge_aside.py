@@ -50,8 +50,10 @@ def packages(tmp_path_factory):
 
 @pytest.fixture
 def asides(monkeypatch):
-    """The other process used from two packages on; every one started, and what each take gave."""
+    """The other process used from two packages on, for every package; every one started, and what
+    each take gave."""
     monkeypatch.setattr(merge_aside, "FROM_PACKAGES", 2)
+    monkeypatch.setattr(merge_aside, "OWN_FIRST", 0)
     started, real_init, real_take = [], merge_aside.Aside.__init__, merge_aside.Aside.take
 
     def init(self, *args):
@@ -103,6 +105,15 @@ def test_a_large_batch_is_verified_in_the_other_process_and_merged_as_by_the_thr
     thread = _by_thread(kanwil_path, tmp_path, packages, monkeypatch)
     assert _summary(report) == _summary(thread)
     assert plan_content(tmp_path / "aside.renstra") == plan_content(tmp_path / "thread.renstra")
+    assert _entries(tmp_path / "aside.renstra") == _entries(tmp_path / "thread.renstra")
+
+
+def test_the_first_packages_are_verified_here_while_the_other_process_starts(kanwil_path, tmp_path, packages,
+                                                                             asides, monkeypatch):
+    monkeypatch.setattr(merge_aside, "OWN_FIRST", 2)
+    report = _merge(kanwil_path, tmp_path / "aside.renstra", packages)
+    assert asides[0].paths == packages[2:] and asides[0].taken == [True] * (len(packages) - 2)
+    assert _summary(report) == _summary(_by_thread(kanwil_path, tmp_path, packages, monkeypatch))
     assert _entries(tmp_path / "aside.renstra") == _entries(tmp_path / "thread.renstra")
 
 

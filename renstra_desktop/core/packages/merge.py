@@ -159,20 +159,24 @@ def _merge_all(service, paths, readers, results, dry_run, trust_new_keys, report
     from . import merge_aside
 
     store = service.store
-    jobs = {i: k for k, i in enumerate(i for i, r in enumerate(results) if r is None)}
-    aside = merge_aside.start(store.conn, [paths[i] for i in jobs])
+    todo = [i for i, r in enumerate(results) if r is None]
+    aside, jobs = None, {}
+    if len(todo) >= merge_aside.FROM_PACKAGES:
+        # the first few are verified here (the helper thread) while the other process starts
+        jobs = {i: k for k, i in enumerate(todo[merge_aside.OWN_FIRST:])}
+        aside = merge_aside.start(store.conn, [paths[i] for i in jobs])
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="verifikasi-paket") as pool:
             _merge_each(service, paths, readers, results, dry_run, trust_new_keys, report, progress, pool,
-                        (lambda i: aside.take(jobs[i])) if aside is not None else None)
+                        {i: (lambda k=k: aside.take(k)) for i, k in jobs.items()} if aside is not None else {})
     finally:
         if aside is not None:
             aside.close()
 
 
 def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, report, progress, pool, shipped) -> None:
-    """:func:`_merge_all`'s loop; ``shipped(i)``: package ``i`` verified by the other process (a
-    reader, or None: verify it here), when there is one."""
+    """:func:`_merge_all`'s loop; ``shipped[i]()``: package ``i`` verified by the other process (a
+    reader, or None: verify it here), for the packages it verifies."""
     store = service.store
     ahead: dict[int, Future] = {}
     waited = threading.Event()       # the merging thread waits for the package being prepared
@@ -181,8 +185,8 @@ def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, repor
         j = i + 1
         if j >= len(paths) or results[j] is not None or j in ahead:
             return
-        if shipped is not None:
-            ahead[j] = pool.submit(shipped, j)
+        if j in shipped:
+            ahead[j] = pool.submit(shipped[j])
         elif _nbytes(paths[i], readers[i]) + _nbytes(paths[j], readers[j]) <= BATCH_MEMORY // 2:
             waited.clear()
             ahead[j] = pool.submit(_prepare, paths[j], readers[j], plan_years(store.conn), waited)
@@ -191,9 +195,9 @@ def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, repor
         if results[i] is None:
             admitted = readers[i] is not None          # went through _check_keys_first
             future = ahead.pop(i, None)
-            if shipped is not None:
+            if i in shipped:
                 prepared = None
-                if (reader := future.result() if future is not None else shipped(i)) is not None:
+                if (reader := future.result() if future is not None else shipped[i]()) is not None:
                     if readers[i] is not None:         # opened for the key check: the same package?
                         admitted = readers[i].body == reader.body
                         readers[i].close()

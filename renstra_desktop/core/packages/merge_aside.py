@@ -34,6 +34,7 @@ from pathlib import Path
 
 ARG = "--merge-prepare"     # the frozen build's entry script runs :func:`main` when given it
 FROM_PACKAGES = 24          # batches of fewer packages use the merge's helper thread (no start-up to pay)
+OWN_FIRST = 8               # the first packages of a batch go the helper thread's way while this one starts
 MAX_FRAME = 256 * 1024 * 1024   # a package sent is at most 64 MB of file, its tables under CHUNK_ROWS rows
 _LENGTH = 8
 _ROWS = 6                   # where PackageReader.state() has the tables' rows
@@ -163,11 +164,9 @@ class Aside:
 
 def start(conn, paths: list[Path]) -> Aside | None:
     """The other process started on ``paths`` to be merged into the file of ``conn``, or None when
-    there are too few of them to be worth it or it cannot start (no interpreter to run)."""
+    it cannot start (no interpreter to run)."""
     from ..plan_profile import plan_years
 
-    if len(paths) < FROM_PACKAGES:
-        return None
     merged = [r[0] for r in conn.execute("SELECT package_digest FROM package_batch")]
     try:
         return Aside(paths, plan_years(conn), merged)
