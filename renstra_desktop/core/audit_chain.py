@@ -98,11 +98,20 @@ _WRITE_COLUMNS: dict[tuple, list[str]] = {}
 
 def table_columns(conn, table: str) -> list[str]:
     """:func:`columns` for the writes, kept per schema (SQLite's schema counter and the file's
-    version): a write reads them several times."""
+    version) and, within a Store's transaction, per transaction (:class:`TiedConnection`): a write
+    reads them several times."""
+    txn = getattr(conn, "txn", None)
+    held = conn.columns_kept if txn is not None else None
+    if held is not None and held[0] == txn and table in held[1]:
+        return held[1][table]
     key = (table, *conn.execute("SELECT * FROM pragma_schema_version, pragma_user_version").fetchone())
     found = _WRITE_COLUMNS.get(key)
     if found is None:
         found = _WRITE_COLUMNS[key] = columns(conn, table)
+    if txn is not None:
+        if held is None or held[0] != txn:
+            held = conn.columns_kept = (txn, {})
+        held[1][table] = found
     return found
 
 
@@ -245,16 +254,34 @@ class TiedConnection(sqlite3.Connection):
     """The connection a Store opens on a plan file: it keeps the bucket digests its last writes tied,
     valid while the trail's last entry is still the one those writes appended and no other
     connection has committed since (PRAGMA data_version).  A merge's next package then takes the
-    digest of the bucket its previous package ended in from here, without building it again."""
+    digest of the bucket its previous package ended in from here, without building it again.
+
+    Within one of its Store's transactions (``txn``, set by :meth:`.store.Store.atomic` from BEGIN to
+    COMMIT or ROLLBACK) nobody else can write, and the Store forgets what it kept when it rolls back:
+    what its own appends kept there is taken without asking SQLite again."""
     tie_pending: dict | None = None      # what ties() computed, for the append that follows
-    tie_kept: tuple | None = None        # (last entry (seq, chain), data_version, {(table, bucket): digest})
+    tie_kept: tuple | None = None        # (last entry (seq, chain), data_version, {(table, bucket): digest}, txn)
+    txn: int | None = None               # the Store's transaction under way, or None
+    columns_kept: tuple | None = None    # (txn, {table: columns}): table_columns within a transaction
+
+
+def _kept(conn) -> tuple | None:
+    """What the connection kept, when it stands (asked of SQLite at most once a transaction)."""
+    kept = getattr(conn, "tie_kept", None)
+    if kept is None:
+        return None
+    txn = getattr(conn, "txn", None)
+    if txn is not None and kept[3] == txn:
+        return kept
+    if kept[:2] != _trail_state(conn):
+        return None
+    conn.tie_kept = (*kept[:3], txn)
+    return conn.tie_kept
 
 
 def _kept_ties(conn) -> dict:
-    kept = getattr(conn, "tie_kept", None)
-    if kept is None or kept[:2] != _trail_state(conn):
-        return {}
-    return kept[2]
+    kept = _kept(conn)
+    return {} if kept is None else kept[2]
 
 
 def _keep_ties(conn, last_before, version: int, last: tuple | None) -> None:
@@ -272,7 +299,7 @@ def _keep_ties(conn, last_before, version: int, last: tuple | None) -> None:
     kept = conn.tie_kept
     digests = kept[2] if kept is not None and kept[0] == last_before and kept[1] == version else {}
     digests.update(pending)
-    conn.tie_kept = (last, version, digests)
+    conn.tie_kept = (last, version, digests, conn.txn)
 
 
 def _last_entry(conn) -> tuple | None:
@@ -432,7 +459,8 @@ def _set_anchor(conn, record: dict) -> None:
 
 def append(conn, entries) -> None:
     """Append ``entries`` (tuples in ``ENTRY_COLUMNS`` order) to the trail, chained."""
-    last, version = _trail_state(conn)
+    kept = _kept(conn) if isinstance(conn, TiedConnection) else None
+    last, version = kept[:2] if kept is not None else _trail_state(conn)
     head = chain_head(conn, last)
     rows = []
     for entry in entries:

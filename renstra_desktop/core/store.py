@@ -11,6 +11,7 @@ thread opens its own Store on the same path.  Every change runs inside ``atomic(
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import sqlite3
@@ -25,6 +26,8 @@ from .integrity import IntegrityReport, check_before_write, full_check
 from .safe_write import create_private, new_file
 from .sqlite_errors import SQLITE_BUSY, SQLITE_LOCKED, primary_code
 from .sqlite_setup import configure as _configure_sqlite
+
+_TRANSACTIONS = itertools.count(1)      # the Stores' write transactions, numbered
 
 _configure_sqlite()      # before this process's first connection (sqlite_setup: SQLite's memory count off)
 
@@ -156,6 +159,7 @@ class Store:
         name = f"sp{self._depth}"
         if self._depth == 0:
             self._begin()
+            self.conn.txn = next(_TRANSACTIONS)      # audit_chain.TiedConnection
         else:
             self.conn.execute(f"SAVEPOINT {name}")
         self._depth += 1
@@ -165,13 +169,17 @@ class Store:
             yield self.conn
         except BaseException:
             self._depth -= 1
+            self.conn.tie_kept = None                # what it kept may have been rolled back
             if self._depth == 0:
+                self.conn.txn = None
                 self.conn.execute("ROLLBACK")
             else:
                 self.conn.execute(f"ROLLBACK TO {name}")
                 self.conn.execute(f"RELEASE {name}")
             raise
         self._depth -= 1
+        if self._depth == 0:
+            self.conn.txn = None
         self.conn.execute("COMMIT" if self._depth == 0 else f"RELEASE {name}")
 
     def _begin(self) -> None:
@@ -354,6 +362,7 @@ def _run_migration(conn: sqlite3.Connection, number: int, script: Path) -> None:
     if step is not None:
         getattr(importlib.import_module(f"{__package__}.{step[0]}"), step[1])(conn)
     conn.execute(f"PRAGMA user_version = {number}")
+    conn.tie_kept = conn.columns_kept = None    # it may rewrite the trail, change a table (audit_chain.TiedConnection)
 
 
 def _execute_script(conn: sqlite3.Connection, script: str) -> None:

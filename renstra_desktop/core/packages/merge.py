@@ -178,6 +178,7 @@ def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, repor
     """:func:`_merge_all`'s loop; ``shipped[i]()``: package ``i`` verified by the other process (a
     reader, or None: verify it here), for the packages it verifies."""
     store = service.store
+    facts = _FileFacts(store)
     ahead: dict[int, Future] = {}
     waited = threading.Event()       # the merging thread waits for the package being prepared
 
@@ -189,7 +190,7 @@ def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, repor
             ahead[j] = pool.submit(shipped[j])
         elif _nbytes(paths[i], readers[i]) + _nbytes(paths[j], readers[j]) <= BATCH_MEMORY // 2:
             waited.clear()
-            ahead[j] = pool.submit(_prepare, paths[j], readers[j], plan_years(store.conn), waited)
+            ahead[j] = pool.submit(_prepare, paths[j], readers[j], facts.years(), waited)
 
     for i, path in enumerate(paths):
         if results[i] is None:
@@ -217,7 +218,7 @@ def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, repor
                 verified = (lambda p=prepared: _unwrap(p)) if prepared else readers[i].verify
                 verify_next = (lambda: None) if dry_run else (lambda i=i: prepare_next(i))
                 results[i] = _merge_one(service, readers[i], dry_run, trust_new_keys, report, verified,
-                                        verify_next, admit)
+                                        verify_next, admit, facts)
             except RenstraError as exc:
                 results[i] = _rejected(path, readers[i], exc)
         if readers[i] is not None:
@@ -282,10 +283,13 @@ def _backup(store: Store) -> Path:
 
 
 def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bool, report: MergeReport,
-               verified: Callable, verify_next: Callable, admit: Callable | None = None) -> PackageResult:
+               verified: Callable, verify_next: Callable, admit: Callable | None = None,
+               facts: "_FileFacts | None" = None) -> PackageResult:
     """Merge one package in its own transaction (the dry run's savepoint).  ``admit``: checks the file
-    takes it (:func:`_admit`), when they were not made already."""
+    takes it (:func:`_admit`), when they were not made already; ``facts``: what the merge read of the
+    file once."""
     store = service.store
+    facts = facts or _FileFacts(store)
     m = reader.manifest
     result = PackageResult(reader.path, "rejected", "", reader.unit, reader.sequence, m["created_at"],
                            reader.package_digest, reader.fingerprint)
@@ -316,11 +320,12 @@ def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bo
                     else:   # pinned by nobody since the first check: refuse rather than trust silently
                         raise PackageError(f"Kunci satker {reader.unit} belum disematkan (sidik jari "
                                            f"{reader.fingerprint}).")
-                applier = PackageApplier(service, reader, report.changes.wholes())
+                applier = PackageApplier(service, reader, report.changes.wholes(), *facts.span())
                 applier.run(result)
                 verify_next()
         if settled:
             return _resumed(service, reader, result, dry_run)
+        facts.merged(reader.unit)
         report.changes.merge(applier.writer.changes)
         result.status = "would_merge" if dry_run else "merged"
         t = result.totals()
@@ -340,6 +345,28 @@ def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bo
         result.tables, result.notes = {}, []
         result.key_status = "mismatch" if isinstance(exc, KeyMismatch) else result.key_status
     return result
+
+
+class _FileFacts:
+    """What a merge reads of the file once: its schema version and its plan span (which only the
+    Kantor Wilayah's package can change: the plan profile is its reference data)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.schema_version = store.schema_version
+        self._years: tuple | None = None
+
+    def years(self) -> tuple:
+        if self._years is None:
+            self._years = plan_years(self.store.conn)
+        return self._years
+
+    def span(self) -> tuple[tuple, int]:
+        return self.years(), self.schema_version
+
+    def merged(self, unit: str) -> None:
+        if unit == "KANWIL":
+            self._years = None
 
 
 def _settled(service, reader: PackageReader, result: PackageResult, admit: Callable | None, verified: Callable) -> bool:

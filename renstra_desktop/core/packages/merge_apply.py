@@ -39,9 +39,12 @@ from ..write_rules import ownership_refusal
 
 class PackageApplier:
     """Classify the rows of one verified package and write them through the door's row-write
-    primitive, as the package's unit, inside the caller's transaction."""
+    primitive, as the package's unit, inside the caller's transaction.  ``changes``: see
+    :meth:`.row_writer.Changes.wholes`; ``years`` and ``schema_version``: the file's, when the
+    caller knows them already."""
 
-    def __init__(self, service, reader: PackageReader, changes: Changes | None = None):
+    def __init__(self, service, reader: PackageReader, changes: Changes | None = None,
+                 years: tuple | None = None, schema_version: int | None = None):
         self.store = service.store
         self.conn = self.store.conn
         self.reader = reader
@@ -55,8 +58,8 @@ class PackageApplier:
         self.writer.status.read_now(reader.unit)
         self.cur = self.conn.cursor()
         self.cur.row_factory = None
-        self.years = plan_years(self.conn)       # the span the package's years and periods must lie in
-        self.schema_version = self.store.schema_version
+        self.years = years or plan_years(self.conn)     # the span the package's years and periods must lie in
+        self.schema_version = schema_version or self.store.schema_version
         self.lineage = {r[0] for r in self.cur.execute(
             "SELECT package_digest FROM package_batch WHERE unit_code = ? AND key_fingerprint = ?",
             (self.unit, reader.fingerprint))}
