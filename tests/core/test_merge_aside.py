@@ -307,3 +307,10 @@ def test_packages_merged_already_are_only_opened_there_and_skipped_here(kanwil_p
         [state] = _run_main(packages[:1], merged=[reader.package_digest])
     shipped = PackageReader.from_state(packages[0], state)
     assert shipped.package_digest == reader.package_digest and shipped.rows("risk")   # read and verified here
+
+
+def test_one_core_keeps_the_helper_thread(kanwil_path, tmp_path, packages, asides, monkeypatch):
+    """On a machine of one core the second process would take the merging thread's own core."""
+    monkeypatch.setattr(merge_aside.os, "cpu_count", lambda: 1)
+    report = _merge(kanwil_path, tmp_path / "aside.renstra", packages)
+    assert asides == [] and all(r.status == "merged" for r in report.results)

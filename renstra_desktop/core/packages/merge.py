@@ -161,7 +161,7 @@ def _merge_all(service, paths, readers, results, dry_run, trust_new_keys, report
     store = service.store
     todo = [i for i, r in enumerate(results) if r is None]
     aside, jobs = None, {}
-    if len(todo) >= merge_aside.FROM_PACKAGES:
+    if merge_aside.worth_it(len(todo)):
         # the first few are verified here (the helper thread) while the other process starts
         jobs = {i: k for k, i in enumerate(todo[merge_aside.OWN_FIRST:])}
         aside = merge_aside.start(store.conn, [paths[i] for i in jobs])

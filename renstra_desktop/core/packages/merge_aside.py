@@ -162,6 +162,12 @@ class Aside:
             stream.close()
 
 
+def worth_it(packages: int) -> bool:
+    """Whether a batch of this many packages is verified here: ``FROM_PACKAGES`` or more, and a second
+    core to do it on (on one core the helper thread, which works only while a COMMIT waits, is better)."""
+    return packages >= FROM_PACKAGES and (os.cpu_count() or 1) > 1
+
+
 def start(conn, paths: list[Path]) -> Aside | None:
     """The other process started on ``paths`` to be merged into the file of ``conn``, or None when
     it cannot start (no interpreter to run)."""
