@@ -166,12 +166,12 @@ def merge_cost(units: int, runs: int) -> None:
     def append_unchained(conn, entries):
         conn.executemany(plain_insert, entries)
 
-    def inserted_unchained(conn, table, row_ids, *, at, actor, unit_code, origin, span=None):
+    def inserted_unchained(conn, table, row_ids, *, at, actor, unit_code, origin, **_where):
         return (at, actor, unit_code, table, "*", "insert", None, None, json.dumps({"baris": len(row_ids)}), origin,
                 None)
 
-    plain = {"append": append_unchained, "current_digests": lambda conn, table, ids: {},
-             "before_ties": lambda conn, table, ids, **kw: {}, "ties": lambda conn, table, ids, before=None: "",
+    plain = {"append": append_unchained, "current_digests": lambda conn, table, ids, cols=None: {},
+             "before_ties": lambda conn, table, ids, **kw: {}, "ties": lambda conn, table, ids, before=None, **kw: "",
              "inserted_entry": inserted_unchained}
 
     def chain(on: bool) -> None:
