@@ -90,15 +90,14 @@ class Aside:
     buckets, its query), in the order of the jobs."""
 
     def __init__(self, uri: str, bits: int, buckets: dict, head):
-        import subprocess
         import threading
+
+        from .helper_process import spawn
 
         self.done: dict[int, tuple | None] = {}
         self.front = -1
         self.head = b"-" if head is None else b"%d %s" % (head[0], str(head[1]).encode())
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
-        self.proc = subprocess.Popen(command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, creationflags=flags)
+        self.proc = spawn(command())
         self.reader = threading.Thread(target=self._read, name="audit-buckets", daemon=True)
         self.reader.start()
         work = [uri, str(bits)] + [f"{table}\t{n}\t{query}" for table, (n, query) in buckets.items()]
@@ -125,14 +124,9 @@ class Aside:
 
     def close(self) -> None:
         """Stop it (it may still be building what the caller already has) and wait for the reader."""
-        try:
-            self.proc.kill()
-        except OSError:
-            pass
-        self.proc.wait()
-        self.reader.join()
-        for stream in (self.proc.stdin, self.proc.stdout):
-            stream.close()
+        from .helper_process import stop
+
+        stop(self.proc, self.reader)
 
 
 def start(uri: str, bits: int, buckets: dict, head) -> Aside | None:

@@ -113,11 +113,9 @@ class Aside:
     """The other process seen from the merge: :meth:`take` the next package's reader, verified."""
 
     def __init__(self, paths: list[Path], years: tuple, merged: list[str]):
-        import subprocess
+        from ..helper_process import spawn
 
-        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
-        self.proc = subprocess.Popen(command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, creationflags=flags)
+        self.proc = spawn(command())
         self.paths = paths
         self.sent = 0               # frames read so far
         self.alive = True
@@ -153,13 +151,9 @@ class Aside:
 
     def close(self) -> None:
         """Stop it (it may still be verifying packages the merge no longer needs) and wait for it."""
-        try:
-            self.proc.kill()
-        except OSError:
-            pass
-        self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout):
-            stream.close()
+        from ..helper_process import stop
+
+        stop(self.proc)
 
 
 def worth_it(packages: int) -> bool:
