@@ -354,16 +354,16 @@ class RowWriter:
                     self._cur.executemany(sql, (r + extra for r in rest) if extra else rest)
             return [], rowids
         except sqlite3.IntegrityError:
-            pass
+            spec = TABLES[table]
+            if not partial:             # undone above (the savepoint, or the one statement)
+                raise KeyTaken(f"{spec.label} dengan kunci yang sama sudah ada.") from None
         # A natural key (or id) already used by another row: find which rows, write the others.
-        spec, taken = TABLES[table], []
+        taken = []
         for k, row in enumerate(rows, start or 0):
             try:
                 with self.store.atomic():
                     self._cur.execute(sql if start is None else at, row + extra + (() if start is None else (k,)))
             except sqlite3.IntegrityError:
-                if not partial:
-                    raise KeyTaken(f"{spec.label} dengan kunci yang sama sudah ada.") from None
                 taken.append(Refusal(row[0], "taken", "Ditolak: bertabrakan dengan baris lain di berkas ini "
                                                       "(kunci yang sama)."))
         return taken, rowids

@@ -322,3 +322,31 @@ def test_a_tombstone_seen_first_is_kept_as_deleted_and_audited(upt, out, kanwil_
     actions = {i: [(a["action"], a["origin"]) for a in audit_entries(kanwil_store.conn, i)] for i in ids[:2]}
     actions = {i: a for i, [(a, origin)] in actions.items() if origin == pkg.package_digest}
     assert actions == {ids[0]: "delete", ids[1]: "insert"}
+
+
+def test_a_first_package_whose_row_id_the_file_holds_already_is_classified_row_by_row(kanwil_store, tmp_path):
+    """A unit's first package is written without reading the file first; when one of its ids is taken
+    after all (a row planted under another unit with a tool), that write leaves nothing behind and
+    the package is classified row by row: the planted row refused, the others new, the file whole."""
+    from renstra_desktop.core.audit_chain import verify
+
+    upt = make_unit_plan(tmp_path / "upt" / "unit.renstra")
+    ids = add_realisations(upt, months=[1, 2, 3])
+    package = export_package(upt, folder=tmp_path).path
+    upt.close()
+    cols = [r[1] for r in kanwil_store.conn.execute("PRAGMA table_info(realisation)")]
+    planted = dict(zip(cols, [None] * len(cols)), id=ids[1], owner_unit="LPS-SUMBAWA", unit_code="LPS-SUMBAWA",
+                   indicator_code="IKK 17.1", period="2026-02", value=9.0, created_at="2026-01-01T00:00:00Z",
+                   updated_at="2026-01-01T00:00:00Z", updated_by="alat", row_version=1, base_version=0, deleted=0,
+                   origin="local")
+    kanwil_store.conn.execute(f"INSERT INTO realisation ({', '.join(planted)}) VALUES ({', '.join('?' * len(planted))})",
+                              tuple(planted.values()))
+    accept_outside_changes(kanwil_store, actor="admin", reason="uji: baris ditanam dengan alat")
+    before = kanwil_store.conn.execute("SELECT count(*) FROM realisation").fetchone()[0]
+    result = merge_trusting(kanwil_store, package).results[0]
+    assert result.status == "merged", result.message
+    assert (result.tables["realisation"]["new"], result.tables["realisation"]["rejected"]) == (2, 1)
+    assert kanwil_store.conn.execute("SELECT count(*) FROM realisation").fetchone()[0] == before + 2
+    assert kanwil_store.conn.execute("SELECT unit_code FROM realisation WHERE id = ?", (ids[1],)).fetchone()[0] == \
+        "LPS-SUMBAWA"
+    assert verify(kanwil_store.conn).ok

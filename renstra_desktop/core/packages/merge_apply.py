@@ -103,13 +103,12 @@ class PackageApplier:
                counts: Counter) -> None:
         """Classify and write one chunk.  When the file holds no row yet of the units the chunk is
         about (a unit's first package), its rows are written as new without reading the file for
-        them first; should one be there after all (a key or id taken), that attempt is rolled back
-        and the chunk classified against the rows the file holds."""
+        them first; should one be there after all (a key or id taken), that attempt writes nothing
+        (the write refuses the whole batch) and the chunk is classified against the rows the file holds."""
         if self._fresh(table, cols, rows):
             tried, tally = [], Counter()
-            try:
-                with self.store.atomic():
-                    self._classify(table, cols, rows, invalid, tried, tally, {}, fresh=True)
+            try:        # the one write it makes raises before writing anything (partial=False)
+                self._classify(table, cols, rows, invalid, tried, tally, {}, fresh=True)
             except (KeyTaken, RowsRefused):
                 pass
             else:
