@@ -314,3 +314,63 @@ def test_one_core_keeps_the_helper_thread(kanwil_path, tmp_path, packages, aside
     monkeypatch.setattr(merge_aside.os, "cpu_count", lambda: 1)
     report = _merge(kanwil_path, tmp_path / "aside.renstra", packages)
     assert asides == [] and all(r.status == "merged" for r in report.results)
+
+
+KILLED_SCRIPT = """
+import sys
+from renstra_desktop.core.packages import merge_aside
+from renstra_desktop.core.packages.merge import merge_packages
+from renstra_desktop.core.store import Store
+merge_aside.FROM_PACKAGES, merge_aside.OWN_FIRST = 2, 0
+real_init = merge_aside.Aside.__init__
+def init(self, *args):
+    real_init(self, *args)
+    print(self.proc.pid, flush=True)
+merge_aside.Aside.__init__ = init
+def progress(done, total, name):
+    if done == 2:
+        print("dua", flush=True)
+        sys.stdin.readline()          # held here until killed
+store = Store.open(sys.argv[1])
+merge_packages(store, sys.argv[2:], actor="kanwil", trust_new_keys=True, progress=progress)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not os.path.exists("/proc/self/stat"),
+                    reason="needs SIGKILL and /proc")
+def test_a_merge_killed_leaves_no_second_process_behind(kanwil_path, packages):
+    """kill -9 of the merging process: its second process, still at work (a batch larger than the
+    pipe holds: the six packages 400 times over, seconds of work), ends at once by itself (its pipe has no reader any
+    more) instead of running on, and the file opens intact with the packages merged before."""
+    import time
+
+    root = merge_aside.Path(merge_aside.__file__).resolve().parents[3]
+    batch = [str(p) for p in packages] * 400
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_SCRIPT, str(kanwil_path), *batch], cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(root)}, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    child = int(proc.stdout.readline())
+    assert proc.stdout.readline().strip() == "dua"
+    time.sleep(0.5)
+    assert _running(child)                       # waiting for the merge to read what it sent
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        stream.close()
+    deadline = time.monotonic() + 3
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child)
+    with Store.open(kanwil_path) as store:
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.conn.execute("SELECT count(*) FROM package_batch").fetchone()[0] == 2
+        assert verify(store.conn).ok
+
+
+def _running(pid: int) -> bool:
+    """Whether the process runs (a zombie, dead but not yet reaped by its parent, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
