@@ -222,7 +222,10 @@ def _merge_each(service, paths, readers, results, dry_run, trust_new_keys, repor
             except RenstraError as exc:
                 results[i] = _rejected(path, readers[i], exc)
         if readers[i] is not None:
-            pool.submit(readers[i].close)
+            if readers[i].size:          # SQLite frees the package's database without the GIL
+                pool.submit(readers[i].close)
+            else:
+                readers[i].close()
             readers[i] = None
         if progress is not None:
             progress(i + 1, len(paths), path.name)
@@ -296,7 +299,7 @@ def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bo
     try:
         if not dry_run and report.backup is None:
             # The first package applied is decided before the file's backup, outside a transaction.
-            if _settled(service, reader, result, admit, verified):
+            if _settled(service, reader, result, admit, verified)[0]:
                 return _resumed(service, reader, result, dry_run)
             admit = None
             # The copy runs inside SQLite without the GIL, like a COMMIT: the helper verifies the
@@ -306,9 +309,9 @@ def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bo
         with store.atomic():
             # Every check in the transaction (again for the first: another package of the same unit
             # may have come first), so that one lock is taken a package.
-            settled = _settled(service, reader, result, admit, verified)
+            settled, admitted = _settled(service, reader, result, admit, verified)
             if not settled:
-                result.key_status = key_status(store.conn, reader.unit, reader.public_key)
+                result.key_status = admitted or key_status(store.conn, reader.unit, reader.public_key)
                 if result.key_status == "mismatch":
                     raise KeyMismatch(_mismatch_message(store.conn, reader))
                 if result.key_status == "new":
@@ -369,18 +372,18 @@ class _FileFacts:
             self._years = None
 
 
-def _settled(service, reader: PackageReader, result: PackageResult, admit: Callable | None, verified: Callable) -> bool:
+def _settled(service, reader: PackageReader, result: PackageResult, admit: Callable | None,
+             verified: Callable) -> tuple[bool, str | None]:
     """Whether the package is settled without being applied, ``result`` filled: merged already, or
-    older than one merged and bringing nothing the file lacks.  Raises when the file does not take it
-    (``admit``) or it does not verify."""
+    older than one merged and bringing nothing the file lacks; and its key status when ``admit``
+    found it.  Raises when the file does not take it (``admit``) or it does not verify."""
     store = service.store
-    if admit is not None:
-        admit()
+    status = admit() if admit is not None else None
     if (skipped := _skip_reason(store.conn, reader)) is not None:
         result.status, result.message = skipped
         result.tables = {t: Counter({s: 0 for s in STATUSES} | {"unchanged": n})
                          for t, n in reader.manifest["row_counts"].items() if n}
-        return True
+        return True, status
     verified()
     last = _last_sequence(store.conn, reader)
     if last is not None and reader.sequence <= last:
@@ -395,8 +398,8 @@ def _settled(service, reader: PackageReader, result: PackageResult, admit: Calla
             result.message = (f"Paket urutan {reader.sequence} dari satker {reader.unit} lebih lama daripada paket "
                               f"urutan {last} yang sudah digabungkan dan tidak membawa data baru; tidak ada yang "
                               "diubah.")
-            return True
-    return False
+            return True, status
+    return False, status
 
 
 def _resumed(service, reader: PackageReader, result: PackageResult, dry_run: bool) -> PackageResult:
