@@ -342,14 +342,21 @@ class RowWriter:
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(values)})"
         at = f"INSERT INTO {table} (rowid, {', '.join(cols)}) VALUES (?{n + len(extra) + 1}, {', '.join(values)})"
         rowids = None if start is None else {row[0]: k for k, row in enumerate(rows, start)}
+
+        def one(row: tuple, rowid: int | None) -> None:       # given its rowid, or the next one
+            if rowid is None:
+                self._cur.execute(sql, row + extra)
+            else:
+                self._cur.execute(at, row + extra + (rowid,))
+
         try:
             if len(rows) == 1:          # one statement is undone by SQLite itself when it fails
-                self._cur.execute(sql if start is None else at, rows[0] + extra + (() if start is None else (start,)))
+                one(rows[0], start)
             else:
                 with self.store.atomic():
                     rest = rows
                     if start is not None:
-                        self._cur.execute(at, rows[0] + extra + (start,))
+                        one(rows[0], start)
                         rest = rows[1:]
                     self._cur.executemany(sql, (r + extra for r in rest) if extra else rest)
             return [], rowids
@@ -362,7 +369,7 @@ class RowWriter:
         for k, row in enumerate(rows, start or 0):
             try:
                 with self.store.atomic():
-                    self._cur.execute(sql if start is None else at, row + extra + (() if start is None else (k,)))
+                    one(row, None if start is None else k)
             except sqlite3.IntegrityError:
                 taken.append(Refusal(row[0], "taken", "Ditolak: bertabrakan dengan baris lain di berkas ini "
                                                       "(kunci yang sama)."))

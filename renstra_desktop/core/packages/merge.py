@@ -286,13 +286,12 @@ def _backup(store: Store) -> Path:
 
 
 def _merge_one(service, reader: PackageReader, dry_run: bool, trust_new_keys: bool, report: MergeReport,
-               verified: Callable, verify_next: Callable, admit: Callable | None = None,
-               facts: "_FileFacts | None" = None) -> PackageResult:
+               verified: Callable, verify_next: Callable, admit: Callable | None,
+               facts: "_FileFacts") -> PackageResult:
     """Merge one package in its own transaction (the dry run's savepoint).  ``admit``: checks the file
     takes it (:func:`_admit`), when they were not made already; ``facts``: what the merge read of the
     file once."""
     store = service.store
-    facts = facts or _FileFacts(store)
     m = reader.manifest
     result = PackageResult(reader.path, "rejected", "", reader.unit, reader.sequence, m["created_at"],
                            reader.package_digest, reader.fingerprint)

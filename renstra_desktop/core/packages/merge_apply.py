@@ -53,7 +53,8 @@ class PackageApplier:
         self.unit = reader.unit
         self.writer = service.writer(unit=reader.unit, origin=self.digest)
         if changes is not None:      # what the whole merge changed so far: see Changes.wholes
-            self.writer.changes = changes        # The periods closed before this package: a unit's package carries its submission (diajukan)
+            self.writer.changes = changes
+        # The periods closed before this package: a unit's package carries its submission (diajukan)
         # with the values submitted, which must land although the event closes the period.
         self.writer.status.read_now(reader.unit)
         self.cur = self.conn.cursor()
